@@ -1,0 +1,61 @@
+#pragma once
+/// PhoneNumber: a valid number in E.164 form, only made by parse(). Prints masked.
+/// libphonenumber stays inside this module.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/expected.hpp"
+#include "phone/errc.hpp"
+
+namespace diskret::phone {
+
+/// ISO 3166-1 alpha-2 region for parsing national notation, e.g. "DE".
+struct Region {
+  std::string code;
+};
+
+enum class NumberType : std::uint8_t {
+  mobile, fixed_line, fixed_line_or_mobile, toll_free, premium_rate, shared_cost,
+  voip, personal_number, pager, uan, voicemail, unknown,
+};
+const char* number_type_name(NumberType t) noexcept;
+
+class PhoneNumber {
+ public:
+  /// Any common notation ("0151 1234 5678", "+49 151 12345678", "0049...", "(030) 123")
+  /// -> E.164. Invalid or impossible numbers fail with libphonenumber's reason.
+  static Expected<PhoneNumber> parse(std::string_view text, const Region& default_region);
+
+  const std::string& e164() const noexcept { return e164_; }   ///< "+4915112345678"
+  int country_code() const noexcept { return country_code_; }  ///< 49
+  const std::string& region() const noexcept { return region_; }  ///< "DE"
+  NumberType type() const;                                     ///< computed on demand
+  /// IANA time zones of the number (libphonenumber's mapping); may be several.
+  std::vector<std::string> time_zones() const;
+  /// "+49151*****678": country code and 3 more digits, last 3 digits, stars between.
+  std::string masked() const { return mask_e164(e164_); }
+
+  static std::string mask_e164(std::string_view e164);
+  friend bool operator==(const PhoneNumber& a, const PhoneNumber& b) { return a.e164_ == b.e164_; }
+
+ private:
+  PhoneNumber(std::string e164, int cc, std::string region)
+      : e164_(std::move(e164)), country_code_(cc), region_(std::move(region)) {}
+  std::string e164_;
+  int country_code_ = 0;
+  std::string region_;
+};
+
+}  // namespace diskret::phone
+
+/// Phone numbers are personal data: formatting one prints it masked.
+template <>
+struct fmt::formatter<diskret::phone::PhoneNumber> : fmt::formatter<std::string_view> {
+  auto format(const diskret::phone::PhoneNumber& n, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(n.masked(), ctx);
+  }
+};
