@@ -1,0 +1,41 @@
+#pragma once
+/// HTTP request/response values that handlers see. No Beast here: handlers, the API and
+/// their tests compile without it; only http/server.cpp converts.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace diskret::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;   ///< "GET", "POST", ...
+  std::string target;   ///< path and query as received
+  std::string path;     ///< decoded path, no query
+  std::string query;    ///< raw query string without '?'
+  Headers headers;
+  std::string body;
+  std::string remote_ip;
+  std::string request_id;  ///< assigned by the server (X-Request-Id), follows the work in logs
+
+  /// Case-insensitive header lookup; empty when absent.
+  std::string_view header(std::string_view name) const;
+  /// Decoded query parameter; empty when absent.
+  std::string query_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  Headers headers;
+  std::string body;
+};
+
+/// Must be called exactly once, from any thread.
+using Respond = std::function<void(Response&&)>;
+using Handler = std::function<void(Request&&, Respond)>;
+
+}  // namespace diskret::http
