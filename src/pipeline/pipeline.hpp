@@ -1,0 +1,70 @@
+#pragma once
+/// Pipeline: accept -> persist (group commit) -> dispatch to carriers -> status updates.
+/// The API, SMTP and SMPP front ends call accept(); the pipeline owns the dispatcher that
+/// feeds the CarrierPool and applies submit outcomes and delivery receipts. No Asio here.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "pipeline/message.hpp"
+
+namespace diskret::pipeline {
+
+/// A batch from one request, committed atomically (all or nothing).
+struct AcceptRequest {
+  TenantId tenant;
+  std::vector<NewMessage> messages;
+  /// Idempotency-Key: when set, the key, the request fingerprint and `response` are stored
+  /// in the same transaction; a later request with the same key gets the stored response.
+  std::optional<std::string> idempotency_key;
+  std::string fingerprint;    ///< hash of the request body (same key + other body -> conflict)
+  std::string response;       ///< the response body to store with the key
+};
+
+struct AcceptResult {
+  std::vector<MessageId> ids;                ///< same order as messages (empty when replayed)
+  std::optional<std::string> replayed;       ///< stored response of an earlier identical request
+};
+
+/// Filter for GET /v1/messages.
+struct MessageFilter {
+  std::optional<MessageStatus> status;
+  std::optional<SystemTime> since;
+  std::optional<SystemTime> until;
+  std::optional<std::string> campaign;
+  std::optional<MessageId> after;    ///< cursor: strictly older than this id (newest first)
+  std::size_t limit = 50;
+};
+
+struct Stats {
+  std::uint64_t accepted = 0, submitted = 0, delivered = 0, failed = 0, expired = 0, rejected = 0;
+  std::uint64_t queue_depth = 0;     ///< accepted, not yet submitted
+};
+
+class Pipeline {
+ public:
+  virtual ~Pipeline() = default;
+
+  /// Assigns ids and commits; `done` runs (on a pipeline thread) only after the commit is
+  /// durable, or with an error (Errc::unavailable when the database cannot write,
+  /// Errc::already_exists for an idempotency key reused with another body).
+  /// MessageIds are assigned before the commit and handed out via `preassign` so the
+  /// caller can build the response (stored with the idempotency key) first.
+  virtual std::vector<MessageId> preassign(std::size_t count) = 0;
+  virtual void accept(AcceptRequest&& request, const std::vector<MessageId>& ids,
+                      std::function<void(Expected<AcceptResult>)> done) = 0;
+  /// Stored response for an idempotency key, if any (checked before doing any work).
+  virtual Expected<std::optional<std::pair<std::string, std::string>>> find_idempotent(
+      TenantId tenant, const std::string& key) = 0;  ///< (fingerprint, response)
+
+  virtual Expected<MessageView> get(TenantId tenant, MessageId id) = 0;
+  virtual Expected<std::vector<MessageView>> list(TenantId tenant, const MessageFilter& filter) = 0;
+  virtual Stats stats() const = 0;
+  virtual bool ready() const = 0;    ///< database writable and at least one carrier bound
+};
+
+}  // namespace diskret::pipeline
