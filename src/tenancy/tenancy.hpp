@@ -1,0 +1,72 @@
+#pragma once
+/// Tenants, their settings and API keys; authentication of API keys.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/expected.hpp"
+#include "pipeline/message.hpp"
+
+namespace diskret::tenancy {
+
+using pipeline::TenantId;
+
+enum class Role : std::uint8_t { owner, admin, sender, viewer };
+const char* role_name(Role r) noexcept;
+std::optional<Role> parse_role(std::string_view text);
+
+struct TenantSettings {
+  std::string display_name;
+  std::string default_region = "DE";            ///< for parsing national notation
+  std::vector<std::string> allowed_countries;   ///< ISO regions; empty = default_region only
+  std::uint16_t max_segments = 10;              ///< texts longer than this are refused
+};
+
+struct Tenant {
+  TenantId id;
+  std::string public_id;   ///< "tn_..." shown to users (CLI, SMTP user name)
+  std::string name;
+  TenantSettings settings;
+  SystemTime created_at;
+};
+
+struct ApiKeyInfo {
+  std::uint64_t id = 0;
+  std::string prefix;      ///< first characters of the key, safe to show ("dsk_live_AbCd")
+  std::string name;
+  Role role = Role::owner;
+  SystemTime created_at;
+  std::optional<SystemTime> revoked_at;
+};
+
+struct CreatedKey {
+  ApiKeyInfo info;
+  std::string secret;      ///< the full key, shown once: "dsk_live_" + random
+};
+
+/// Who is calling: resolved from an API key on every request.
+struct Principal {
+  TenantId tenant;
+  std::string tenant_public_id;
+  Role role = Role::viewer;
+  std::uint64_t api_key_id = 0;
+};
+
+class TenantService {
+ public:
+  virtual ~TenantService() = default;
+  virtual Expected<std::pair<Tenant, CreatedKey>> create_tenant(const std::string& name,
+                                                                 const std::string& region) = 0;
+  virtual Expected<Tenant> find_tenant(const std::string& public_id) = 0;
+  virtual Expected<Tenant> get_tenant(TenantId id) = 0;
+  virtual Expected<CreatedKey> create_api_key(TenantId tenant, const std::string& name, Role role) = 0;
+  virtual Expected<std::vector<ApiKeyInfo>> list_api_keys(TenantId tenant) = 0;
+  virtual Expected<void> revoke_api_key(TenantId tenant, std::uint64_t key_id) = 0;
+  /// Constant-time check of a presented key; revoked keys fail at once. Must be cheap
+  /// (called on every request): cache positive results briefly, never negative ones.
+  virtual Expected<Principal> authenticate(std::string_view api_key) = 0;
+};
+
+}  // namespace diskret::tenancy
