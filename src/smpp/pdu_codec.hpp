@@ -32,6 +32,11 @@ struct DecodeError {
 Expected<Pdu, DecodeError> decode(std::span<const std::uint8_t> frame,
                                   std::size_t max_pdu_length = kDefaultMaxPduLength);
 
+/// One line for logs: command, sequence, status and every field by name. Addresses are
+/// masked ("4915*****678"), short_message and message_payload appear as lengths only and
+/// the bind password as "***".
+std::string to_string(const Pdu& pdu);
+
 /// Incremental framing over a byte stream: feed what arrived, take whole frames.
 class PduFramer {
  public:
