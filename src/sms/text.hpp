@@ -35,9 +35,11 @@ struct TextInfo {
   std::size_t units_left = 0;  ///< free units in the last segment
 };
 
-/// Counts encoding and segments without building any bytes. Fails on invalid UTF-8 or
-/// empty text.
-Expected<TextInfo> analyse(std::string_view utf8, const TextOptions& options = {});
+/// Counts encoding and segments without building any bytes (no allocation). Fails on
+/// invalid UTF-8 or empty text. `concatenation` sets the part size (udh8 153/67, udh16
+/// 152/66; payload counts like udh8); it matches encode() with the same options.
+Expected<TextInfo> analyse(std::string_view utf8, const TextOptions& options = {},
+                           Concatenation concatenation = Concatenation::udh8);
 
 const char* encoding_name(Encoding e) noexcept;  ///< "gsm7" / "ucs2"
 
@@ -54,7 +56,9 @@ struct EncodedMessage {
   NationalLanguage language = NationalLanguage::none;
   std::uint8_t data_coding = 0;     ///< 0x00 (GSM default) or 0x08 (UCS-2)
   bool udhi = false;                ///< set esm_class UDHI (0x40) on every part
-  bool use_payload = false;         ///< send parts[0] in message_payload, short_message empty
+  /// Send parts[0] in message_payload, short_message empty. Only set for Concatenation::payload
+  /// and a text longer than one segment; a text that fits one SMS goes in short_message.
+  bool use_payload = false;
   std::vector<std::string> parts;   ///< octets per submit_sm (UDH included when udhi)
   std::size_t segments = 0;         ///< billable segments (also for payload mode)
 };
