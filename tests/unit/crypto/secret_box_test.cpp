@@ -113,8 +113,8 @@ TEST(ConstantTimeEqual, ComparesContentAndLength) {
 TEST(RandomToken, IsUrlSafeBase64WithoutPadding) {
   auto token = random_token(32);
   EXPECT_EQ(token.size(), 43u);  // ceil(32 * 4 / 3) without '='
-  EXPECT_EQ(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  EXPECT_EQ(token.find_first_not_of(alphabet), std::string::npos);
   EXPECT_NE(token, random_token(32));
   EXPECT_EQ(random_token(1).size(), 2u);
 }
