@@ -1,0 +1,110 @@
+#include "http/router.hpp"
+
+#include <chrono>
+#include <memory>
+#include <utility>
+
+#include "http/metrics.hpp"
+#include "http/problem.hpp"
+
+namespace diskret::http {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (path.empty() || path.front() != '/') return out;
+  path.remove_prefix(1);
+  for (;;) {
+    auto slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+bool is_param(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
+  Route r{std::string(method), std::string(pattern), {}, std::move(handler)};
+  for (auto s : split_path(pattern)) r.segments.emplace_back(s);
+  routes_.push_back(std::move(r));
+}
+
+const Router::Route* Router::find(std::string_view method,
+                                  const std::vector<std::string_view>& segments,
+                                  std::string* allow) const {
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    bool match = true;
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+      match = is_param(route.segments[i]) ? !segments[i].empty() : route.segments[i] == segments[i];
+    }
+    if (!match) continue;
+    if (route.method == method) return &route;
+    // Collect every method this path supports for the Allow header of a 405.
+    if (allow != nullptr && allow->find(route.method) == std::string::npos) {
+      if (!allow->empty()) *allow += ", ";
+      *allow += route.method;
+    }
+  }
+  return nullptr;
+}
+
+std::string_view Router::route_template(std::string_view method, std::string_view path) const {
+  const Route* route = find(method, split_path(path), nullptr);
+  return route != nullptr ? std::string_view(route->pattern) : kUnmatchedRoute;
+}
+
+void Router::dispatch(Request&& request, Respond respond) const {
+  auto segments = split_path(request.path);
+  std::string allow;
+  const Route* route = find(request.method, segments, &allow);
+  if (route != nullptr) {
+    request.params.clear();
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      const auto& s = route->segments[i];
+      if (is_param(s)) request.params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
+    }
+    request.route = route->pattern;
+    route->handler(std::move(request), std::move(respond));
+    return;
+  }
+  if (!allow.empty()) {
+    Problem p{405, "method-not-allowed", "Method not allowed",
+              "This resource does not support " + request.method + "; allowed: " + allow + ".",
+              {}, {{"Allow", allow}}};
+    respond(p.to_response());
+    return;
+  }
+  respond(problem(404, "not-found", "Not found", "There is no resource at this path."));
+}
+
+Handler Router::handler(HttpMetrics* metrics) const {
+  if (metrics == nullptr) {
+    return [this](Request&& request, Respond respond) {
+      dispatch(std::move(request), std::move(respond));
+    };
+  }
+  return [this, metrics](Request&& request, Respond respond) {
+    // The route label is only known after matching: dispatch runs the matching, so the
+    // wrapper reads it from a shared slot the timed Respond fills in.
+    auto start = std::chrono::steady_clock::now();
+    auto label = std::make_shared<std::pair<std::string, std::string>>(
+        std::string(kUnmatchedRoute), request.method);
+    Respond timed = [metrics, start, label, inner = std::move(respond)](Response&& r) {
+      metrics->record(label->first, label->second, r.status,
+                      std::chrono::steady_clock::now() - start);
+      inner(std::move(r));
+    };
+    // Find the template before dispatching: the handler may respond synchronously.
+    label->first = route_template(request.method, request.path);
+    dispatch(std::move(request), std::move(timed));
+  };
+}
+
+}  // namespace diskret::http

@@ -1,0 +1,425 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <future>
+#include <optional>
+#include <random>
+#include <thread>
+#include <unordered_set>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "http/problem.hpp"
+
+namespace diskret::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+/// "host:port" / "[v6]:port" -> endpoint.
+Expected<tcp::endpoint> parse_listen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) {
+    return fail(Errc::invalid_argument, "listen address '" + listen + "' is not host:port");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  for (char c : listen.substr(colon + 1)) {
+    if (c < '0' || c > '9' || (port = port * 10 + unsigned(c - '0')) > 65535) {
+      return fail(Errc::invalid_argument, "listen address '" + listen + "' has a bad port");
+    }
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  error_code ec;
+  auto address = asio::ip::make_address(host.empty() ? "0.0.0.0" : host, ec);
+  if (ec) return fail(Errc::invalid_argument, "listen address '" + listen + "': bad host");
+  return tcp::endpoint(address, static_cast<std::uint16_t>(port));
+}
+
+/// X-Request-Id: a client's own id is kept when it is short and plain, otherwise ours.
+class RequestIds {
+ public:
+  RequestIds() : base_(std::random_device{}() * 0x9E3779B97F4A7C15ull ^ std::random_device{}()) {}
+  std::string assign(std::string_view incoming) {
+    if (!incoming.empty() && incoming.size() <= 64 &&
+        incoming.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                   "0123456789-_.:") == std::string_view::npos) {
+      return std::string(incoming);
+    }
+    // splitmix64 of a counter: unique per process, not guessable across restarts.
+    std::uint64_t z = base_ + 0x9E3779B97F4A7C15ull * ++counter_;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return fmt::format("{:016x}", z ^ (z >> 31));
+  }
+
+ private:
+  std::uint64_t base_;
+  std::uint64_t counter_ = 0;
+};
+
+class Session;
+
+/// Everything the connections share. Owned by shared_ptr so that a Respond called after
+/// the server stopped still finds a live io_context to post to (its handler is then
+/// simply destroyed). `io` is declared after the registry and before the acceptor so the
+/// acceptor closes first and coroutine frames die while the registry still exists.
+struct Core : std::enable_shared_from_this<Core> {
+  ServerConfig config;
+  Handler handler;
+  std::unordered_set<Session*> sessions;
+  bool stopping = false;
+  RequestIds ids;
+  asio::io_context io{1};
+  std::optional<tcp::acceptor> acceptor;
+
+  Core(ServerConfig c, Handler h) : config(std::move(c)), handler(std::move(h)) {}
+};
+
+using BeastResponse = bhttp::response<bhttp::string_body>;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(Core& core, tcp::socket socket)
+      : core_(core), stream_(std::move(socket)), wake_(core.io) {}
+
+  bool busy() const { return busy_; }
+  void cancel() { stream_.cancel(); }
+  /// Runs on the I/O thread: hands the handler's response to the waiting coroutine.
+  void deliver(Response&& response) {
+    response_ = std::move(response);
+    wake_.cancel();
+  }
+
+  asio::awaitable<void> run();
+
+ private:
+  asio::awaitable<bool> read_request(bhttp::request_parser<bhttp::string_body>& parser);
+  asio::awaitable<void> answer_and_close(Response&& response);
+  Request to_request(bhttp::request<bhttp::string_body>&& req);
+  BeastResponse to_beast(Response&& response, const std::string& request_id, bool keep_alive);
+  void close_gracefully();
+
+  Core& core_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  asio::steady_timer wake_;
+  std::optional<Response> response_;
+  std::string remote_ip_;
+  bool busy_ = false;
+};
+
+/// Shared by all copies of one request's Respond. Member order matters: the session is
+/// released before the core (whose io_context the session's socket belongs to).
+struct ReplySlot {
+  std::shared_ptr<Core> core;
+  std::shared_ptr<Session> session;
+  std::atomic<bool> used{false};
+};
+
+Request Session::to_request(bhttp::request<bhttp::string_body>&& req) {
+  Request r;
+  r.method = std::string(req.method_string());
+  r.target = std::string(req.target());
+  std::string_view target = r.target;
+  auto q = target.find('?');
+  if (!percent_decode(target.substr(0, q), r.path, false)) r.path.clear();
+  if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
+  r.headers.reserve(std::distance(req.begin(), req.end()));
+  for (const auto& field : req) {
+    r.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  r.body = std::move(req.body());
+  r.remote_ip = remote_ip_;
+  r.request_id = core_.ids.assign(r.header("X-Request-Id"));
+  return r;
+}
+
+BeastResponse Session::to_beast(Response&& response, const std::string& request_id,
+                                bool keep_alive) {
+  BeastResponse res;
+  res.version(11);
+  res.result(static_cast<unsigned>(response.status));
+  for (auto& [name, value] : response.headers) res.insert(name, value);
+  if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
+  for (const auto& [name, value] : kSecurityHeaders) {
+    if (res.find(name) == res.end()) res.set(name, value);
+  }
+  if (!request_id.empty()) res.set("X-Request-Id", request_id);
+  res.keep_alive(keep_alive);
+  res.body() = std::move(response.body);
+  res.prepare_payload();
+  return res;
+}
+
+/// Reads one request. Answers 100-continue when asked; returns false when the connection
+/// must end (the error answer, if any, is already written).
+asio::awaitable<bool> Session::read_request(bhttp::request_parser<bhttp::string_body>& parser) {
+  parser.header_limit(static_cast<std::uint32_t>(core_.config.max_header_bytes));
+  parser.body_limit(core_.config.max_body_bytes);
+  stream_.expires_after(core_.config.read_timeout);
+  auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, parser, kTuple);
+  if (!ec && !parser.is_done()) {
+    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      auto [wec, wn] = co_await asio::async_write(stream_, asio::buffer(kContinue), kTuple);
+      if (wec) co_return false;
+    }
+    std::tie(ec, n) = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
+  }
+  if (!ec) co_return true;
+  if (ec == bhttp::error::body_limit) {
+    co_await answer_and_close(problem(
+        413, "payload-too-large", "Payload too large",
+        fmt::format("The request body is over the limit of {} bytes.", core_.config.max_body_bytes)));
+  } else if (ec == bhttp::error::header_limit) {
+    co_await answer_and_close(problem(431, "headers-too-large", "Request header fields too large",
+                                      "The request headers are over the size limit."));
+  } else if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+             ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+    co_await answer_and_close(problem(400, "malformed-request", "Malformed HTTP request",
+                                      "The request is not valid HTTP/1.1: " + ec.message() + "."));
+  }
+  co_return false;
+}
+
+asio::awaitable<void> Session::answer_and_close(Response&& response) {
+  auto res = to_beast(std::move(response), core_.ids.assign({}), false);
+  stream_.expires_after(core_.config.read_timeout);
+  co_await bhttp::async_write(stream_, res, kTuple);
+  // Drain what the client is still sending (e.g. an oversized body) before closing, so
+  // the close does not become a reset that destroys our answer in the client's buffers.
+  error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.expires_after(std::chrono::seconds(2));
+  std::size_t drained = 0;
+  while (drained < 2 * core_.config.max_body_bytes + 65536) {
+    buffer_.clear();
+    auto [rec, n] = co_await stream_.async_read_some(buffer_.prepare(65536), kTuple);
+    if (rec) break;
+    drained += n;
+  }
+}
+
+void Session::close_gracefully() {
+  error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
+}
+
+asio::awaitable<void> Session::run() {
+  error_code ec;
+  auto remote = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_ip_ = remote.address().to_string();
+  while (!core_.stopping) {
+    if (buffer_.size() == 0) {
+      // Keep-alive idle wait: only the first bytes of the next request are timed by it.
+      stream_.expires_after(core_.config.idle_timeout);
+      auto [rec, n] = co_await stream_.async_read_some(buffer_.prepare(8192), kTuple);
+      if (rec || core_.stopping) break;
+      buffer_.commit(n);
+    }
+    bhttp::request_parser<bhttp::string_body> parser;
+    if (!co_await read_request(parser)) break;
+    auto req = parser.release();
+    bool keep_alive = req.keep_alive();
+    Request request = to_request(std::move(req));
+    std::string request_id = request.request_id;
+    if (request.path.empty()) {
+      co_await answer_and_close(problem(400, "malformed-request", "Malformed HTTP request",
+                                        "The request target is not a valid path."));
+      break;
+    }
+
+    busy_ = true;
+    response_.reset();
+    auto slot = std::make_shared<ReplySlot>();
+    slot->session = shared_from_this();
+    slot->core = core_.shared_from_this();
+    Respond respond = [slot](Response&& r) {
+      if (slot->used.exchange(true)) return;
+      auto& session = *slot->session;
+      if (slot->core->io.get_executor().running_in_this_thread()) {
+        session.deliver(std::move(r));
+        return;
+      }
+      asio::post(slot->core->io, [slot, r = std::move(r)]() mutable {
+        slot->session->deliver(std::move(r));
+      });
+    };
+    try {
+      core_.handler(std::move(request), respond);
+    } catch (const std::exception& e) {
+      spdlog::error("http: handler failed for request {}: {}", request_id, e.what());
+      respond(problem(500, "internal-error", "Internal error",
+                      "The request could not be processed; it is safe to retry."));
+    }
+    while (!response_) {
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(kTuple);
+    }
+    keep_alive = keep_alive && !core_.stopping;
+    auto res = to_beast(std::move(*response_), request_id, keep_alive);
+    response_.reset();
+    stream_.expires_after(core_.config.read_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream_, res, kTuple);
+    busy_ = false;
+    if (wec || !keep_alive) break;
+  }
+  close_gracefully();
+}
+
+/// Registers the session for stop() while its coroutine runs.
+asio::awaitable<void> run_session(std::shared_ptr<Session> session, Core& core) {
+  core.sessions.insert(session.get());
+  struct Unregister {
+    Core& core;
+    Session* session;
+    ~Unregister() { core.sessions.erase(session); }
+  } unregister{core, session.get()};
+  co_await session->run();
+}
+
+/// Over max_connections: a canned 503 instead of a session.
+asio::awaitable<void> refuse(tcp::socket socket) {
+  static const std::string kBusy = [] {
+    std::string body = problem(503, "too-many-connections", "Too many connections",
+                               "The server is at its connection limit; retry shortly.")
+                           .body;
+    return fmt::format(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
+        "Retry-After: 1\r\nConnection: close\r\n\r\n{}",
+        kProblemContentType, body.size(), body);
+  }();
+  co_await asio::async_write(socket, asio::buffer(kBusy), kTuple);
+  error_code ec;
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
+void log_failure(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("http: connection task failed: {}", ex.what());
+  }
+}
+
+asio::awaitable<void> accept_loop(Core& core) {
+  asio::steady_timer pause(core.io);
+  for (;;) {
+    auto [ec, socket] = co_await core.acceptor->async_accept(kTuple);
+    if (core.stopping || !core.acceptor->is_open()) co_return;
+    if (ec) {
+      // Out of file descriptors and the like: back off briefly instead of spinning.
+      spdlog::warn("http: accept failed: {}", ec.message());
+      pause.expires_after(std::chrono::milliseconds(100));
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    if (core.sessions.size() >= core.config.max_connections) {
+      asio::co_spawn(core.io, refuse(std::move(socket)), log_failure);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto session = std::make_shared<Session>(core, std::move(socket));
+    asio::co_spawn(core.io, run_session(std::move(session), core), log_failure);
+  }
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerConfig config, Handler handler)
+      : core(std::make_shared<Core>(std::move(config), std::move(handler))) {}
+
+  std::shared_ptr<Core> core;
+  std::thread thread;
+  std::promise<void> finished;
+  std::uint16_t port = 0;
+  bool started = false;
+};
+
+Server::Server(ServerConfig config, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(handler))) {}
+
+Server::~Server() { stop(); }
+
+Expected<void> Server::start() {
+  if (impl_->started) return fail(Errc::invalid_argument, "the HTTP server was already started");
+  Core& core = *impl_->core;
+  auto endpoint = parse_listen(core.config.listen);
+  if (!endpoint) return unexpected(endpoint.error());
+  error_code ec;
+  tcp::acceptor acceptor(core.io);
+  acceptor.open(endpoint->protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(*endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) impl_->port = acceptor.local_endpoint(ec).port();
+  if (ec) {
+    return fail(Errc::unavailable,
+                "cannot listen on " + core.config.listen + ": " + ec.message());
+  }
+  core.acceptor.emplace(std::move(acceptor));
+  asio::co_spawn(core.io, accept_loop(core), log_failure);
+  impl_->started = true;
+  impl_->thread = std::thread([&core, &finished = impl_->finished] {
+    for (;;) {
+      try {
+        core.io.run();
+        break;
+      } catch (const std::exception& e) {
+        spdlog::error("http: I/O thread caught: {}", e.what());
+      }
+    }
+    finished.set_value();
+  });
+  return {};
+}
+
+std::uint16_t Server::port() const { return impl_->port; }
+
+void Server::stop() {
+  if (!impl_->thread.joinable()) return;
+  Core& core = *impl_->core;
+  asio::post(core.io, [&core] {
+    core.stopping = true;
+    error_code ec;
+    if (core.acceptor) core.acceptor->close(ec);
+    // Idle or half-read connections end now; those waiting for their handler's answer
+    // finish that response (with Connection: close) and end by themselves.
+    for (auto* session : core.sessions) {
+      if (!session->busy()) session->cancel();
+    }
+  });
+  if (impl_->finished.get_future().wait_for(core.config.shutdown_grace) !=
+      std::future_status::ready) {
+    spdlog::warn("http: requests still in flight after the shutdown grace period; closing");
+    core.io.stop();
+  }
+  impl_->thread.join();
+}
+
+}  // namespace diskret::http
