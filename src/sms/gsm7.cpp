@@ -8,17 +8,24 @@
 
 namespace diskret::sms::gsm7 {
 
-void append_septets(std::string& septets, std::string_view utf8, NationalLanguage lang) {
+void append_septets(std::string& septets, std::string_view utf8, NationalLanguage lang,
+                    std::size_t count) {
   const Reverse& shift = shift_reverse(lang);
-  for (std::size_t i = 0; i < utf8.size();) {
-    const char32_t cp = utf::next(utf8, i);
+  const std::size_t start = septets.size();
+  septets.resize(start + count);
+  char* out = septets.data() + start;
+  char* const end = out + count;
+  for (std::size_t i = 0; i < utf8.size() && out != end;) {
+    const auto b = static_cast<std::uint8_t>(utf8[i]);
+    const char32_t cp = b < 0x80 ? (++i, char32_t{b}) : utf::next(utf8, i);
     if (const int main = kDefaultReverse.find(cp); main >= 0) {
-      septets.push_back(static_cast<char>(main));
-    } else if (const int ext = shift.find(cp); ext >= 0) {
-      septets.push_back(static_cast<char>(kEscape));
-      septets.push_back(static_cast<char>(ext));
+      *out++ = static_cast<char>(main);
+    } else if (const int ext = shift.find(cp); ext >= 0 && end - out >= 2) {
+      *out++ = static_cast<char>(kEscape);
+      *out++ = static_cast<char>(ext);
     }
   }
+  septets.resize(static_cast<std::size_t>(out - septets.data()));
 }
 
 void pack(std::string& out, std::string_view septets, std::size_t udh_octets) {
@@ -28,17 +35,22 @@ void pack(std::string& out, std::string_view septets, std::size_t udh_octets) {
   const std::size_t octets = ((count + (pad ? 1 : 0)) * 7 + 7) / 8;
   const std::size_t base = out.size() - udh_octets;
   out.resize(base + octets, '\0');
-  auto* data = reinterpret_cast<std::uint8_t*>(out.data() + base);
-  std::size_t bit = udh_septets * 7;
-  const auto put = [&](std::uint8_t septet) {
-    const std::size_t byte = bit / 8;
-    const unsigned shift = bit % 8;
-    data[byte] |= static_cast<std::uint8_t>(septet << shift);
-    if (shift > 1) data[byte + 1] |= static_cast<std::uint8_t>(septet >> (8 - shift));
-    bit += 7;
+  char* dst = out.data() + base + udh_octets;
+  // Bits accumulate LSB first; the fill bits after the UDH are the zeros we start with.
+  std::uint32_t acc = 0;
+  unsigned bits = static_cast<unsigned>(udh_septets * 7 - udh_octets * 8);
+  const auto put = [&](std::uint32_t septet) {
+    acc |= (septet & 0x7F) << bits;
+    bits += 7;
+    if (bits >= 8) {
+      *dst++ = static_cast<char>(acc & 0xFF);
+      acc >>= 8;
+      bits -= 8;
+    }
   };
-  for (const char s : septets) put(static_cast<std::uint8_t>(s) & 0x7F);
+  for (const char s : septets) put(static_cast<std::uint8_t>(s));
   if (pad) put(kCarriageReturn);
+  if (bits > 0) *dst = static_cast<char>(acc & 0xFF);
 }
 
 std::string unpack(std::string_view octets, std::size_t udh_octets) {

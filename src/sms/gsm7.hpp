@@ -10,8 +10,10 @@
 namespace diskret::sms::gsm7 {
 
 /// Appends the septets (one per char) of UTF-8 `utf8`, using the default alphabet and the
-/// single shift table of `lang`. The caller has checked that every character is encodable.
-void append_septets(std::string& septets, std::string_view utf8, NationalLanguage lang);
+/// single shift table of `lang`; `count` is their number, known from the analysis. The
+/// caller has checked that every character is encodable.
+void append_septets(std::string& septets, std::string_view utf8, NationalLanguage lang,
+                    std::size_t count);
 
 /// Appends `septets` packed 7 bits each, LSB first, after the `udh_octets` octets that `out`
 /// already ends with; the first septet starts on the next septet boundary (fill bits). When

@@ -14,33 +14,45 @@ namespace {
 
 constexpr std::size_t kMaxUdhParts = 255;  // the UDH "total" field is one octet
 
-// Cuts `data` into parts of at most `capacity` units; `width(i)` is the number of units of
-// the group starting at byte i (2 for an escape sequence or a surrogate pair), which is
-// never split. `unit_bytes` is 1 for septets, 2 for UTF-16BE.
-template <class Width>
+// Cuts `data` into parts of at most `capacity` units, never splitting a two-unit group (an
+// escape sequence, a surrogate pair): `starts_group(k)` tells whether unit k begins one.
+// Cutting at capacity and stepping back one unit when the last unit would begin a group is
+// the same greedy rule plan_text() counts with, in O(parts). `unit_bytes`: 1 for septets,
+// 2 for UTF-16BE.
+template <class StartsGroup>
 std::vector<std::string_view> split(std::string_view data, std::size_t capacity,
-                                    std::size_t unit_bytes, Width width) {
+                                    std::size_t unit_bytes, StartsGroup starts_group) {
   std::vector<std::string_view> parts;
+  const std::size_t units = data.size() / unit_bytes;
   std::size_t start = 0;
-  std::size_t used = 0;
-  for (std::size_t i = 0; i < data.size();) {
-    const std::size_t w = width(i);
-    if (used + w > capacity) {
-      parts.push_back(data.substr(start, i - start));
-      start = i;
-      used = 0;
-    }
-    used += w;
-    i += w * unit_bytes;
+  while (units - start > capacity) {
+    std::size_t cut = start + capacity;
+    if (starts_group(cut - 1)) --cut;
+    parts.push_back(data.substr(start * unit_bytes, (cut - start) * unit_bytes));
+    start = cut;
   }
-  parts.push_back(data.substr(start));
+  parts.push_back(data.substr(start * unit_bytes));
   return parts;
 }
 
 std::string to_utf16be(std::string_view utf8, std::size_t units) {
-  std::string out;
-  out.reserve(units * 2);
-  for (std::size_t i = 0; i < utf8.size();) utf::append_utf16be(out, utf::next(utf8, i));
+  std::string out(units * 2, '\0');
+  std::size_t k = 0;
+  const auto put = [&](char32_t u) {
+    out[k++] = static_cast<char>(u >> 8);
+    out[k++] = static_cast<char>(u & 0xFF);
+  };
+  for (std::size_t i = 0; i < utf8.size() && k + 1 < out.size();) {
+    char32_t cp = utf::next(utf8, i);
+    if (cp > 0xFFFF && k + 3 < out.size()) {
+      cp -= 0x10000;
+      put(0xD800 | (cp >> 10));
+      put(0xDC00 | (cp & 0x3FF));
+    } else if (cp <= 0xFFFF) {
+      put(cp);
+    }
+  }
+  out.resize(k);
   return out;
 }
 
@@ -98,15 +110,15 @@ Expected<EncodedMessage> encode(std::string_view utf8, const EncodeOptions& opti
   std::string units;
   std::vector<std::string_view> chunks;
   if (plan->encoding == Encoding::gsm7) {
-    units.reserve(plan->units);
-    gsm7::append_septets(units, utf8, plan->language);
-    chunks = split(units, capacity, 1, [&](std::size_t i) {
-      return units[i] == static_cast<char>(gsm7::kEscape) ? 2u : 1u;
+    gsm7::append_septets(units, utf8, plan->language, plan->units);
+    // the code after an escape is never 0x1B itself, so every 0x1B begins a group
+    chunks = split(units, capacity, 1, [&](std::size_t k) {
+      return units[k] == static_cast<char>(gsm7::kEscape);
     });
   } else {
     units = to_utf16be(utf8, plan->units);
-    chunks = split(units, capacity, 2, [&](std::size_t i) {
-      return (static_cast<std::uint8_t>(units[i]) & 0xFC) == 0xD8 ? 2u : 1u;
+    chunks = split(units, capacity, 2, [&](std::size_t k) {
+      return (static_cast<std::uint8_t>(units[2 * k]) & 0xFC) == 0xD8;  // high surrogate
     });
   }
   assert(chunks.size() == (header.concatenated ? plan->segments : 1));

@@ -1,5 +1,5 @@
 #pragma once
-/// Strict UTF-8 decoding and UTF-8 / UTF-16BE appending. Private to sms; inline because
+/// Strict UTF-8 decoding and UTF-8 appending. Private to sms; inline because
 /// analyse() decodes every character of every recipient's text.
 #include <cstddef>
 #include <cstdint>
@@ -20,12 +20,17 @@ inline char32_t next(std::string_view s, std::size_t& i) noexcept {
     ++i;
     return b0;
   }
+  if ((b0 & 0xE0) == 0xC0) {  // two-byte sequences (Latin, Greek, Cyrillic) take a short path
+    if (s.size() - i < 2 || b0 < 0xC2) return kInvalid;
+    const std::uint8_t b1 = byte(i + 1);
+    if ((b1 & 0xC0) != 0x80) return kInvalid;
+    i += 2;
+    return static_cast<char32_t>((b0 & 0x1F) << 6 | (b1 & 0x3F));
+  }
   std::size_t len = 0;
   char32_t cp = 0;
   char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
+  if ((b0 & 0xF0) == 0xE0) {
     len = 3, cp = b0 & 0x0F, min = 0x800;
   } else if ((b0 & 0xF8) == 0xF0) {
     len = 4, cp = b0 & 0x07, min = 0x10000;
@@ -71,19 +76,5 @@ inline void append_utf8(std::string& out, char32_t cp) {
 
 /// Number of UTF-16 code units of `cp` (2 for a surrogate pair).
 constexpr std::size_t utf16_units(char32_t cp) noexcept { return cp > 0xFFFF ? 2 : 1; }
-
-inline void append_utf16be(std::string& out, char32_t cp) {
-  const auto unit = [&](char32_t u) {
-    out.push_back(static_cast<char>(u >> 8));
-    out.push_back(static_cast<char>(u & 0xFF));
-  };
-  if (cp > 0xFFFF) {
-    cp -= 0x10000;
-    unit(0xD800 | (cp >> 10));
-    unit(0xDC00 | (cp & 0x3FF));
-  } else {
-    unit(cp);
-  }
-}
 
 }  // namespace diskret::sms::utf

@@ -13,7 +13,7 @@ using test::bytes;
 
 std::string septets_of(std::string_view utf8, NationalLanguage lang = NationalLanguage::none) {
   std::string s;
-  gsm7::append_septets(s, utf8, lang);
+  gsm7::append_septets(s, utf8, lang, utf8.size() * 2);  // trimmed to what is written
   return s;
 }
 
