@@ -1,0 +1,78 @@
+#pragma once
+/// diskret.toml and DISKRET_* environment variables -> typed, validated configuration.
+/// Every key has a working default; unknown keys, wrong types and out-of-range values are
+/// errors naming the key. Components receive their section and never read files themselves.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "carrier/carrier_config.hpp"
+#include "core/expected.hpp"
+
+namespace diskret::config {
+
+struct ServerSection {
+  std::string data_dir = "var";  ///< database, master key, secrets unless set otherwise
+  std::string http_listen = "127.0.0.1:8080";
+  std::string smtp_listen = "127.0.0.1:2525";
+  std::string smpp_listen = "127.0.0.1:2776";
+  std::string sms_domain = "sms.localhost";
+};
+
+struct StoreSection {
+  std::string url;  ///< default "sqlite:<data_dir>/diskret.db"; or "postgresql://..."
+};
+
+struct KeysSection {
+  std::string master_key_file;  ///< default "<data_dir>/master.key"
+};
+
+struct BillingSection {
+  bool enabled = true;
+  std::string vault_url = "http://127.0.0.1:8443";
+  std::string vault_secret_file;  ///< default "<data_dir>/vault.secret"
+};
+
+/// HTTP API limits ([api]).
+struct ApiSection {
+  std::size_t max_recipients = 10'000;           ///< per POST /v1/messages (1..10000)
+  std::size_t max_body_bytes = 2 * 1024 * 1024;  ///< larger bodies answer 413
+  std::size_t max_header_bytes = 16 * 1024;
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};  ///< keep-alive
+  std::size_t max_connections = 10'000;
+};
+
+struct LogSection {
+  std::string level = "info";  ///< trace|debug|info|warn|error|off
+};
+
+struct Config {
+  ServerSection server;
+  StoreSection store;
+  KeysSection keys;
+  BillingSection billing;
+  ApiSection api;
+  LogSection log;
+  std::vector<carrier::CarrierConfig> smsc;  ///< default: one carrier-a at 127.0.0.1:2775
+};
+
+/// The process environment as (name, value) pairs; tests pass their own.
+using Environment = std::vector<std::pair<std::string, std::string>>;
+Environment process_environment();
+
+/// Parses TOML text (`source` names it in errors, e.g. "diskret.toml"), then applies the
+/// DISKRET_* overrides of `env` and derives path defaults from data_dir.
+Expected<Config> parse(std::string_view toml_text, std::string_view source, const Environment& env);
+
+/// Reads `file` (none: defaults only) and applies `env`. Errors are one line each:
+/// "diskret.toml: [smsc][0].window: must be 1..10000".
+Expected<Config> load(const std::optional<std::filesystem::path>& file, const Environment& env);
+
+}  // namespace diskret::config

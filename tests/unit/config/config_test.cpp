@@ -1,0 +1,200 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace diskret::config {
+namespace {
+
+Config parse_ok(std::string_view toml, const Environment& env = {}) {
+  auto c = parse(toml, "diskret.toml", env);
+  EXPECT_TRUE(c.has_value()) << (c ? "" : c.error().detail);
+  return c ? *c : Config{};
+}
+
+std::string parse_error(std::string_view toml, const Environment& env = {}) {
+  auto c = parse(toml, "diskret.toml", env);
+  EXPECT_FALSE(c.has_value());
+  return c ? "" : c.error().detail;
+}
+
+TEST(Config, EveryKeyHasAWorkingDefault) {
+  auto c = load(std::nullopt, {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->server.data_dir, "var");
+  EXPECT_EQ(c->server.http_listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->server.smtp_listen, "127.0.0.1:2525");
+  EXPECT_EQ(c->server.smpp_listen, "127.0.0.1:2776");
+  EXPECT_EQ(c->server.sms_domain, "sms.localhost");
+  EXPECT_EQ(c->store.url, "sqlite:var/diskret.db");
+  EXPECT_EQ(c->keys.master_key_file, "var/master.key");
+  EXPECT_TRUE(c->billing.enabled);
+  EXPECT_EQ(c->billing.vault_url, "http://127.0.0.1:8443");
+  EXPECT_EQ(c->billing.vault_secret_file, "var/vault.secret");
+  EXPECT_EQ(c->api.max_recipients, 10'000u);
+  ASSERT_EQ(c->smsc.size(), 1u);
+  EXPECT_EQ(c->smsc[0].name, "carrier-a");
+  EXPECT_EQ(c->smsc[0].host, "127.0.0.1");
+  EXPECT_EQ(c->smsc[0].port, 2775);
+  EXPECT_EQ(c->smsc[0].system_id, "diskret");
+  EXPECT_EQ(c->smsc[0].password, "secret");
+}
+
+TEST(Config, PathDefaultsFollowDataDir) {
+  auto c = parse_ok("[server]\ndata_dir = \"/tmp/x\"\n");
+  EXPECT_EQ(c.store.url, "sqlite:/tmp/x/diskret.db");
+  EXPECT_EQ(c.keys.master_key_file, "/tmp/x/master.key");
+  EXPECT_EQ(c.billing.vault_secret_file, "/tmp/x/vault.secret");
+}
+
+TEST(Config, ExplicitPathsWinOverDataDir) {
+  auto c = parse_ok(
+      "[server]\ndata_dir = \"/tmp/x\"\n[store]\nurl = \"postgresql://u@h:5432/db\"\n"
+      "[keys]\nmaster_key_file = \"/etc/diskret/master.key\"\n");
+  EXPECT_EQ(c.store.url, "postgresql://u@h:5432/db");
+  EXPECT_EQ(c.keys.master_key_file, "/etc/diskret/master.key");
+}
+
+TEST(Config, ReadsTheSpecExample) {
+  auto c = parse_ok(R"(
+[server]
+data_dir = "data"
+http_listen = "0.0.0.0:9000"
+smtp_listen = "127.0.0.1:2525"
+smpp_listen = "127.0.0.1:2776"
+sms_domain = "sms.example.com"
+[billing]
+enabled = false
+vault_url = "https://vault:8443"
+[[smsc]]
+name = "carrier-a"
+host = "10.0.0.1"
+port = 2775
+system_id = "diskret"
+password = "secret"
+binds = 2
+window = 128
+tps = 50
+prefixes = ["+49", "+43"]
+gsm_packing = "packed"
+long_messages = "payload"
+[[smsc]]
+name = "carrier-b"
+port = 2800
+)");
+  EXPECT_EQ(c.server.http_listen, "0.0.0.0:9000");
+  EXPECT_FALSE(c.billing.enabled);
+  ASSERT_EQ(c.smsc.size(), 2u);
+  EXPECT_EQ(c.smsc[0].host, "10.0.0.1");
+  EXPECT_EQ(c.smsc[0].binds, 2u);
+  EXPECT_EQ(c.smsc[0].window, 128u);
+  EXPECT_EQ(c.smsc[0].tps, 50u);
+  EXPECT_EQ(c.smsc[0].prefixes, (std::vector<std::string>{"+49", "+43"}));
+  EXPECT_EQ(c.smsc[0].gsm_packing, sms::GsmPacking::packed);
+  EXPECT_EQ(c.smsc[0].long_messages, sms::Concatenation::payload);
+  EXPECT_EQ(c.smsc[1].name, "carrier-b");
+  EXPECT_EQ(c.smsc[1].port, 2800);
+  EXPECT_EQ(c.smsc[1].long_messages, sms::Concatenation::udh8);
+}
+
+TEST(Config, OutOfRangeValueNamesTheKey) {
+  EXPECT_EQ(parse_error("[[smsc]]\nwindow = 0\n"), "diskret.toml: [smsc][0].window: must be 1..10000");
+  EXPECT_EQ(parse_error("[api]\nmax_recipients = 10001\n"),
+            "diskret.toml: [api].max_recipients: must be 1..10000");
+}
+
+TEST(Config, WrongTypeNamesTheKey) {
+  EXPECT_EQ(parse_error("[server]\nhttp_listen = 8080\n"),
+            "diskret.toml: [server].http_listen: must be a string");
+  EXPECT_EQ(parse_error("[billing]\nenabled = \"yes\"\n"),
+            "diskret.toml: [billing].enabled: must be true or false");
+  EXPECT_EQ(parse_error("[[smsc]]\nprefixes = \"+49\"\n"),
+            "diskret.toml: [smsc][0].prefixes: must be an array of strings");
+}
+
+TEST(Config, UnknownKeysAndSectionsAreErrors) {
+  EXPECT_EQ(parse_error("[server]\nhttp_listn = \"x:1\"\n"),
+            "diskret.toml: [server].http_listn: unknown key");
+  EXPECT_EQ(parse_error("[servre]\n"), "diskret.toml: [servre]: unknown section");
+  EXPECT_EQ(parse_error("[[smsc]]\nwindw = 3\n"), "diskret.toml: [smsc][0].windw: unknown key");
+}
+
+TEST(Config, BadValuesAreErrors) {
+  EXPECT_NE(parse_error("[server]\nhttp_listen = \"localhost\"\n").find("must be host:port"),
+            std::string::npos);
+  EXPECT_NE(parse_error("[store]\nurl = \"mysql://x\"\n").find("[store].url"), std::string::npos);
+  EXPECT_EQ(parse_error("[[smsc]]\ngsm_packing = \"zipped\"\n"),
+            "diskret.toml: [smsc][0].gsm_packing: must be unpacked|packed");
+  EXPECT_EQ(parse_error("[[smsc]]\nlong_messages = \"sar\"\n"),
+            "diskret.toml: [smsc][0].long_messages: must be udh|udh16|payload");
+  EXPECT_NE(parse_error("[[smsc]]\nprefixes = [\"49\"]\n").find("E.164 prefixes"), std::string::npos);
+  EXPECT_NE(parse_error("[[smsc]]\npassword = \"waytoolongpassword\"\n").find("at most 8"),
+            std::string::npos);
+  EXPECT_NE(parse_error("[[smsc]]\nname = \"a\"\n[[smsc]]\nname = \"a\"\n").find("used twice"),
+            std::string::npos);
+}
+
+TEST(Config, SyntaxErrorGivesLineAndColumn) {
+  auto e = parse_error("[server\n");
+  EXPECT_EQ(e.rfind("diskret.toml:1:", 0), 0u) << e;
+}
+
+TEST(Config, EnvironmentOverridesTheFile) {
+  Environment env{{"DISKRET_SERVER_HTTP_LISTEN", "127.0.0.1:9999"},
+                  {"DISKRET_STORE_URL", "sqlite:/data/d.db"},
+                  {"DISKRET_BILLING_ENABLED", "false"},
+                  {"DISKRET_SMSC_0_PORT", "3000"},
+                  {"DISKRET_SMSC_0_PREFIXES", "+49, +43"}};
+  auto c = parse_ok("[server]\nhttp_listen = \"127.0.0.1:8000\"\n", env);
+  EXPECT_EQ(c.server.http_listen, "127.0.0.1:9999");
+  EXPECT_EQ(c.store.url, "sqlite:/data/d.db");
+  EXPECT_FALSE(c.billing.enabled);
+  EXPECT_EQ(c.smsc[0].port, 3000);
+  EXPECT_EQ(c.smsc[0].prefixes, (std::vector<std::string>{"+49", "+43"}));
+}
+
+TEST(Config, EnvironmentDataDirMovesDerivedPaths) {
+  auto c = parse_ok("", {{"DISKRET_SERVER_DATA_DIR", "/srv/d"}});
+  EXPECT_EQ(c.store.url, "sqlite:/srv/d/diskret.db");
+  EXPECT_EQ(c.keys.master_key_file, "/srv/d/master.key");
+}
+
+TEST(Config, EnvironmentCanAddACarrier) {
+  auto c = parse_ok("", {{"DISKRET_SMSC_1_NAME", "backup"}, {"DISKRET_SMSC_1_PORT", "2790"}});
+  ASSERT_EQ(c.smsc.size(), 2u);
+  EXPECT_EQ(c.smsc[1].name, "backup");
+  EXPECT_EQ(c.smsc[1].port, 2790);
+}
+
+TEST(Config, BadEnvironmentValuesNameTheVariable) {
+  EXPECT_EQ(parse_error("", {{"DISKRET_SMSC_0_WINDOW", "0"}}), "DISKRET_SMSC_0_WINDOW: must be 1..10000");
+  EXPECT_EQ(parse_error("", {{"DISKRET_API_MAX_RECIPIENTS", "lots"}}),
+            "DISKRET_API_MAX_RECIPIENTS: must be an integer");
+  EXPECT_EQ(parse_error("", {{"DISKRET_SERVER_HTTP_LISTN", "x"}}),
+            "DISKRET_SERVER_HTTP_LISTN: unknown setting");
+  EXPECT_EQ(parse_error("", {{"DISKRET_SMSC_5_PORT", "1"}}), "DISKRET_SMSC_5_PORT: unknown setting");
+}
+
+TEST(Config, UnrelatedEnvironmentIsIgnored) {
+  parse_ok("", {{"DISKRET_CONFIG", "x"}, {"DISKRET_BIN_DIR", "/x"}});
+}
+
+TEST(Config, LoadReadsAFileAndNamesIt) {
+  auto path = std::filesystem::temp_directory_path() / "diskret_config_test.toml";
+  {
+    std::ofstream out(path);
+    out << "[api]\nmax_connections = 0\n";
+  }
+  auto c = load(path, {});
+  std::filesystem::remove(path);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().detail, "diskret_config_test.toml: [api].max_connections: must be 1..1000000");
+  auto missing = load(std::filesystem::path("/nonexistent/diskret.toml"), {});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().detail.find("/nonexistent/diskret.toml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace diskret::config
