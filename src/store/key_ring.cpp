@@ -1,0 +1,132 @@
+#include "store/key_ring.hpp"
+
+#include <cstring>
+
+#include "crypto/blind_index.hpp"
+#include "crypto/secret_box.hpp"
+
+namespace diskret::store {
+
+KeyRing::KeyRing(Store& store, crypto::SecretKey master_key, std::string master_key_id,
+                 std::size_t subject_cache_capacity)
+    : store_(store),
+      master_(std::move(master_key)),
+      master_key_id_(std::move(master_key_id)),
+      cache_(subject_cache_capacity) {}
+
+std::size_t KeyRing::PendingHash::operator()(const PendingKey& k) const noexcept {
+  std::uint64_t h = 0;
+  std::memcpy(&h, k.blind.data(), sizeof h);
+  return static_cast<std::size_t>(h ^ (k.tenant * 0x9e3779b97f4a7c15ULL));
+}
+
+// The master key id is part of the AD: a data key wrapped under one master key can never
+// be taken for one wrapped under another (key rotation keeps both apart).
+std::string KeyRing::tenant_ad(std::uint64_t tenant, std::uint32_t version) const {
+  return crypto::record_ad(tenant, "tenant_keys", version, "dek") + "|" + master_key_id_;
+}
+
+std::string KeyRing::subject_ad(std::uint64_t tenant, std::uint64_t subject_id) {
+  return crypto::record_ad(tenant, "subjects", subject_id, "key");
+}
+
+TenantKeyRecord KeyRing::new_tenant_key(std::uint64_t tenant, std::int64_t now_ms) const {
+  TenantKeyRecord r;
+  r.tenant_id = tenant;
+  r.version = 1;
+  r.master_key_id = master_key_id_;
+  r.wrapped = crypto::wrap_key(master_, crypto::SecretKey::generate(), tenant_ad(tenant, r.version));
+  r.created_at_ms = now_ms;
+  return r;
+}
+
+Expected<std::shared_ptr<const TenantKeys>> KeyRing::tenant(std::uint64_t tenant) {
+  {
+    std::lock_guard lock(tenants_mutex_);
+    if (auto it = tenants_.find(tenant); it != tenants_.end()) return it->second;
+  }
+  auto record = store_.tenant_key(tenant);
+  if (!record) return unexpected(record.error());
+  if (!*record) return fail(Errc::not_found, "the tenant has no data key");
+  if ((*record)->master_key_id != master_key_id_) {
+    return fail(Errc::permission_denied,
+                "the tenant's data key is wrapped under another master key");
+  }
+  auto dek = crypto::unwrap_key(master_, (*record)->wrapped, tenant_ad(tenant, (*record)->version));
+  if (!dek) return fail(Errc::corrupt, "the tenant's data key does not open");
+  auto keys = std::make_shared<TenantKeys>();
+  keys->data_key = *dek;
+  keys->index_key = crypto::derive_key(*dek, 1, "blindidx");
+  std::lock_guard lock(tenants_mutex_);
+  return tenants_.emplace(tenant, std::move(keys)).first->second;
+}
+
+crypto::SecretKey KeyRing::api_key_pepper() const { return crypto::derive_key(master_, 2, "apikeypp"); }
+
+Blind KeyRing::blind(const TenantKeys& keys, std::string_view e164) {
+  return crypto::blind_index(keys.index_key, e164);
+}
+
+Expected<SubjectKey> KeyRing::unwrap_subject(const SubjectRecord& r, const TenantKeys& keys) {
+  auto key = crypto::unwrap_key(keys.data_key, r.wrapped, subject_ad(r.tenant_id, r.subject_id));
+  if (!key) return fail(Errc::corrupt, "a subject key does not open");
+  cache_.put(CachedSubject{r.tenant_id, r.blind, r.subject_id, *key});
+  return SubjectKey{r.subject_id, *key};
+}
+
+Expected<SubjectKey> KeyRing::subject_for_write(WriteTransaction& tx, std::uint64_t tenant,
+                                                const TenantKeys& keys, std::string_view e164,
+                                                std::int64_t now_ms) {
+  const Blind b = blind(keys, e164);
+  if (auto it = pending_.find(PendingKey{tenant, b}); it != pending_.end()) {
+    return SubjectKey{it->second.subject_id, it->second.key};
+  }
+  if (auto hit = cache_.find(tenant, b)) return SubjectKey{hit->subject_id, hit->key};
+  auto stored = tx.find_subject(tenant, b);
+  if (!stored) return unexpected(stored.error());
+  if (*stored) return unwrap_subject(**stored, keys);
+
+  if (!subject_ids_loaded_) {
+    auto max = store_.max_subject_id();
+    if (!max) return unexpected(max.error());
+    last_subject_id_ = std::max(last_subject_id_, *max);
+    subject_ids_loaded_ = true;
+  }
+  // Ids are never reused, not even after a failed commit: a key committed to the key
+  // store while its data was not stays harmlessly unused.
+  SubjectRecord r;
+  r.tenant_id = tenant;
+  r.blind = b;
+  r.subject_id = ++last_subject_id_;
+  r.created_at_ms = now_ms;
+  const auto key = crypto::SecretKey::generate();
+  r.wrapped = crypto::wrap_key(keys.data_key, key, subject_ad(tenant, r.subject_id));
+  if (auto ok = tx.insert_subject(r); !ok) return unexpected(ok.error());
+  pending_.emplace(PendingKey{tenant, b}, CachedSubject{tenant, b, r.subject_id, key});
+  return SubjectKey{r.subject_id, key};
+}
+
+void KeyRing::publish_new_subjects() {
+  for (auto& [k, subject] : pending_) cache_.put(subject);
+  pending_.clear();
+}
+
+void KeyRing::discard_new_subjects() { pending_.clear(); }
+
+Expected<crypto::SecretKey> KeyRing::subject_key(std::uint64_t tenant, std::uint64_t subject_id) {
+  if (auto hit = cache_.find(subject_id)) {
+    if (hit->tenant_id != tenant) return fail(Errc::corrupt, "subject of another tenant");
+    return hit->key;
+  }
+  auto stored = store_.subject(subject_id);
+  if (!stored) return unexpected(stored.error());
+  if (!*stored) return fail(Errc::not_found, "the subject key was destroyed");
+  if ((*stored)->tenant_id != tenant) return fail(Errc::corrupt, "subject of another tenant");
+  auto keys = this->tenant(tenant);
+  if (!keys) return unexpected(keys.error());
+  auto key = unwrap_subject(**stored, **keys);
+  if (!key) return unexpected(key.error());
+  return key->key;
+}
+
+}  // namespace diskret::store

@@ -1,0 +1,87 @@
+#pragma once
+/// KeyRing: the envelope keys of diskret. master key -> tenant data key (one per tenant)
+/// -> subject key (one per person, i.e. phone number within a tenant). Wrapped keys live
+/// in the key store; unwrapped ones only in memory (tenant keys all, subject keys in a
+/// bounded LRU).
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "crypto/secret.hpp"
+#include "store/store.hpp"
+#include "store/subject_cache.hpp"
+
+namespace diskret::store {
+
+struct TenantKeys {
+  crypto::SecretKey data_key;
+  crypto::SecretKey index_key;  ///< derive_key(data_key, 1, "blindidx")
+};
+
+struct SubjectKey {
+  std::uint64_t subject_id = 0;
+  crypto::SecretKey key;
+};
+
+class KeyRing {
+ public:
+  KeyRing(Store& store, crypto::SecretKey master_key, std::string master_key_id,
+          std::size_t subject_cache_capacity = 50'000);
+
+  /// A fresh random data key for a new tenant, wrapped for the key store; insert it in the
+  /// transaction that creates the tenant.
+  TenantKeyRecord new_tenant_key(std::uint64_t tenant, std::int64_t now_ms) const;
+  /// The tenant's keys (loaded once). Errc::not_found when the tenant has none.
+  Expected<std::shared_ptr<const TenantKeys>> tenant(std::uint64_t tenant);
+  /// The pepper of API key hashes: derive_key(master, 2, "apikeypp").
+  crypto::SecretKey api_key_pepper() const;
+
+  /// Blind index of a number within a tenant.
+  static Blind blind(const TenantKeys& keys, std::string_view e164);
+
+  /// The key to write the person's data with: from the cache, from the key store, or
+  /// created and inserted in `tx`. Call from one thread at a time (the writer); keys
+  /// created in `tx` reach the shared cache with publish_new_subjects() after the commit.
+  Expected<SubjectKey> subject_for_write(WriteTransaction& tx, std::uint64_t tenant,
+                                         const TenantKeys& keys, std::string_view e164,
+                                         std::int64_t now_ms);
+  void publish_new_subjects();
+  void discard_new_subjects();
+
+  /// The key of a stored subject, for reading; checks that it belongs to `tenant`.
+  /// Errc::not_found when the key was destroyed (erasure).
+  Expected<crypto::SecretKey> subject_key(std::uint64_t tenant, std::uint64_t subject_id);
+
+  /// Associated data of a subject key's wrapping.
+  static std::string subject_ad(std::uint64_t tenant, std::uint64_t subject_id);
+
+ private:
+  struct PendingKey {
+    std::uint64_t tenant;
+    Blind blind;
+    friend bool operator==(const PendingKey&, const PendingKey&) = default;
+  };
+  struct PendingHash {
+    std::size_t operator()(const PendingKey& k) const noexcept;
+  };
+  std::string tenant_ad(std::uint64_t tenant, std::uint32_t version) const;
+  Expected<SubjectKey> unwrap_subject(const SubjectRecord& r, const TenantKeys& keys);
+
+  Store& store_;
+  const crypto::SecretKey master_;
+  const std::string master_key_id_;
+  SubjectCache cache_;
+  std::mutex tenants_mutex_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<const TenantKeys>> tenants_;
+  // Writer thread only.
+  std::uint64_t last_subject_id_ = 0;
+  bool subject_ids_loaded_ = false;
+  std::unordered_map<PendingKey, CachedSubject, PendingHash> pending_;
+};
+
+}  // namespace diskret::store

@@ -1,0 +1,115 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <fmt/format.h>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/rows.hpp"
+
+namespace diskret::store::sqlite {
+namespace {
+
+Expected<void> configure_writer(SqliteDb& db, const SqliteOptions& o) {
+  // WAL lets readers run beside the writer; synchronous=FULL fsyncs every commit, which is
+  // what makes an acknowledged message durable.
+  const std::string pragmas = fmt::format(
+      "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {};"
+      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA temp_store = MEMORY;",
+      o.busy_timeout.count(), o.fsync ? "FULL" : "OFF", o.cache_kib);
+  return db.exec(pragmas);
+}
+
+Expected<SqliteDb> open_writer(const std::filesystem::path& path, const SqliteOptions& o) {
+  auto db = SqliteDb::open(path, OpenMode::read_write_create);
+  if (!db) return unexpected(db.error());
+  if (auto ok = configure_writer(*db, o); !ok) return unexpected(ok.error());
+  return db;
+}
+
+}  // namespace
+
+Expected<SqliteOptions> SqliteOptions::from_url(std::string_view url,
+                                                const std::filesystem::path& data_dir) {
+  constexpr std::string_view kScheme = "sqlite:";
+  if (!url.starts_with(kScheme)) {
+    return fail(Errc::invalid_argument, "store url must start with sqlite:");
+  }
+  std::string_view path = url.substr(kScheme.size());
+  if (path.starts_with("//")) path.remove_prefix(2);  // sqlite:///abs/path -> /abs/path
+  if (path.empty()) return fail(Errc::invalid_argument, "store url names no file");
+  SqliteOptions o;
+  o.main_path = std::filesystem::path(path);
+  o.keys_path = data_dir / "keys.db";
+  return o;
+}
+
+Expected<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& options,
+                                                         const Clock& clock) {
+  for (const auto* path : {&options.main_path, &options.keys_path}) {
+    if (path->has_parent_path()) {
+      std::error_code ec;
+      std::filesystem::create_directories(path->parent_path(), ec);
+      if (ec) {
+        return fail(Errc::unavailable, fmt::format("cannot create {}: {}",
+                                                   path->parent_path().string(), ec.message()));
+      }
+    }
+  }
+  auto main = open_writer(options.main_path, options);
+  if (!main) return unexpected(main.error());
+  if (options.max_page_count) {
+    auto ok = main->exec(fmt::format("PRAGMA max_page_count = {}", *options.max_page_count));
+    if (!ok) return unexpected(ok.error());
+  }
+  auto keys = open_writer(options.keys_path, options);
+  if (!keys) return unexpected(keys.error());
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(options, clock, std::move(*main), std::move(*keys)));
+}
+
+SqliteStore::SqliteStore(const SqliteOptions& options, const Clock& clock, SqliteDb main,
+                         SqliteDb keys)
+    : options_(options), clock_(clock), main_(std::move(main)), keys_(std::move(keys)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Expected<void> SqliteStore::migrate() {
+  std::lock_guard lock(write_mutex_);
+  if (auto n = apply_migrations(keys_, keys_migrations(), clock_.now_ms()); !n) {
+    return unexpected(n.error());
+  }
+  if (auto n = apply_migrations(main_, main_migrations(), clock_.now_ms()); !n) {
+    return unexpected(n.error());
+  }
+  return {};
+}
+
+std::uint64_t SqliteStore::commits() const { return commits_.load(); }
+
+Expected<SqliteStore::ReadLease> SqliteStore::reader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      auto db = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return ReadLease(*this, std::move(db));
+    }
+  }
+  auto db = SqliteDb::open(options_.main_path, OpenMode::read_write_create);
+  if (!db) return unexpected(db.error());
+  auto ok = db->exec(fmt::format("PRAGMA busy_timeout = {}; PRAGMA query_only = ON;",
+                                 options_.busy_timeout.count()));
+  if (!ok) return unexpected(ok.error());
+  auto attach = db->prepare("ATTACH DATABASE ? AS keys");
+  if (!attach) return unexpected(attach.error());
+  const std::string keys_path = options_.keys_path.string();
+  attach->bind_text(1, keys_path);
+  if (auto done = attach->run(); !done) return unexpected(done.error());
+  return ReadLease(*this, std::make_unique<SqliteDb>(std::move(*db)));
+}
+
+void SqliteStore::give_back(std::unique_ptr<SqliteDb> db) {
+  std::lock_guard lock(readers_mutex_);
+  if (idle_readers_.size() < options_.max_idle_readers) idle_readers_.push_back(std::move(db));
+}
+
+}  // namespace diskret::store::sqlite

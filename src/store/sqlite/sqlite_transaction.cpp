@@ -1,0 +1,276 @@
+// The SQLite WriteTransaction: BEGIN IMMEDIATE on the main database at once, on the key
+// store only when a key is written; commit() commits the key store first.
+#include <fmt/format.h>
+
+#include "store/sqlite/rows.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace diskret::store::sqlite {
+namespace {
+
+constexpr std::string_view kInsertTenantKey =
+    "INSERT INTO tenant_keys(tenant_id, version, master_key_id, wrapped, created_at) "
+    "VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kFindSubject =
+    "SELECT " DISKRET_SUBJECT_COLUMNS " FROM subjects WHERE tenant_id = ? AND blind = ?";
+constexpr std::string_view kInsertSubject =
+    "INSERT INTO subjects(" DISKRET_SUBJECT_COLUMNS ") VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertTenant =
+    "INSERT INTO tenants(public_id, name, display_name, default_region, allowed_countries, "
+    "max_segments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertApiKey =
+    "INSERT INTO api_keys(tenant_id, prefix, hash, name, role, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kRevokeApiKey =
+    "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL";
+constexpr std::string_view kFindIdempotency =
+    "SELECT sealed, created_at FROM idempotency WHERE tenant_id = ? AND key = ?";
+constexpr std::string_view kInsertIdempotency =
+    "INSERT INTO idempotency(tenant_id, key, sealed, created_at) VALUES (?, ?, ?, ?)";
+constexpr std::string_view kInsertMessage =
+    "INSERT INTO messages(" DISKRET_MESSAGE_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kMarkSubmitted =
+    "UPDATE messages SET status = 1, submitted_at = ?, carrier = ?, parts = ? "
+    "WHERE id = ? AND status = 0";
+// A carrier may reuse an id after wrapping around: the newest submission owns it.
+constexpr std::string_view kInsertPart =
+    "INSERT OR REPLACE INTO carrier_ids(carrier_id, carrier, message_id, part, state) "
+    "VALUES (?, ?, ?, ?, 0)";
+constexpr std::string_view kFinish =
+    "UPDATE messages SET status = ?, done_at = ?, error_code = ?, error_detail = ? "
+    "WHERE id = ? AND status IN (0, 1)";
+constexpr std::string_view kFindPart =
+    "SELECT " DISKRET_PART_COLUMNS " FROM carrier_ids WHERE carrier_id = ? AND carrier = ?";
+constexpr std::string_view kFindPartAnyCarrier =
+    "SELECT " DISKRET_PART_COLUMNS " FROM carrier_ids WHERE carrier_id = ? LIMIT 1";
+constexpr std::string_view kSetPartState =
+    "UPDATE carrier_ids SET state = ? WHERE carrier_id = ? AND carrier = ? AND state = 0";
+constexpr std::string_view kAddDeliveredPart =
+    "UPDATE messages SET parts_delivered = parts_delivered + 1 WHERE id = ? "
+    "RETURNING status, parts, parts_delivered";
+
+template <class Bind>
+Expected<void> run(SqliteDb& db, std::string_view sql, Bind bind) {
+  auto stmt = db.use(sql);
+  if (!stmt) return unexpected(stmt.error());
+  bind(**stmt);
+  return (*stmt)->run();
+}
+
+}  // namespace
+
+class SqliteStore::Transaction final : public WriteTransaction {
+ public:
+  Transaction(SqliteStore& store, std::unique_lock<std::mutex> lock)
+      : store_(store), lock_(std::move(lock)) {}
+
+  ~Transaction() override {
+    // SQLite may have ended the transaction itself (SQLITE_FULL, I/O errors).
+    if (store_.keys_.in_transaction()) (void)store_.keys_.exec("ROLLBACK");
+    if (store_.main_.in_transaction()) (void)store_.main_.exec("ROLLBACK");
+  }
+
+  Expected<void> commit() override {
+    if (keys_open_) {
+      if (auto ok = store_.keys_.exec("COMMIT"); !ok) return unexpected(ok.error());
+      keys_open_ = false;
+    }
+    if (!store_.main_.in_transaction()) {
+      return fail(Errc::unavailable, "the database ended the transaction after an error");
+    }
+    if (auto ok = store_.main_.exec("COMMIT"); !ok) return unexpected(ok.error());
+    ++store_.commits_;
+    return {};
+  }
+
+  Expected<void> savepoint() override { return store_.main_.exec("SAVEPOINT request"); }
+  Expected<void> release_savepoint() override { return store_.main_.exec("RELEASE request"); }
+  Expected<void> rollback_to_savepoint() override {
+    return store_.main_.exec("ROLLBACK TO request; RELEASE request");
+  }
+
+  Expected<void> insert_tenant_key(const TenantKeyRecord& k) override {
+    if (auto ok = open_keys(); !ok) return ok;
+    return run(store_.keys_, kInsertTenantKey, [&](SqliteStatement& s) {
+      s.bind(1, k.tenant_id);
+      s.bind(2, std::int64_t{k.version});
+      s.bind_text(3, k.master_key_id);
+      s.bind_blob(4, k.wrapped);
+      s.bind(5, k.created_at_ms);
+    });
+  }
+
+  Expected<std::optional<SubjectRecord>> find_subject(std::uint64_t tenant,
+                                                      const Blind& blind) override {
+    auto stmt = store_.keys_.use(kFindSubject);
+    if (!stmt) return unexpected(stmt.error());
+    (*stmt)->bind(1, tenant);
+    (*stmt)->bind_blob(2, blind.data(), blind.size());
+    return rows::first<SubjectRecord>(**stmt, rows::subject);
+  }
+
+  Expected<void> insert_subject(const SubjectRecord& r) override {
+    if (auto ok = open_keys(); !ok) return ok;
+    return run(store_.keys_, kInsertSubject, [&](SqliteStatement& s) {
+      s.bind(1, r.tenant_id);
+      s.bind_blob(2, r.blind.data(), r.blind.size());
+      s.bind(3, r.subject_id);
+      s.bind_blob(4, r.wrapped);
+      s.bind(5, r.created_at_ms);
+    });
+  }
+
+  Expected<std::uint64_t> insert_tenant(const TenantRecord& t) override {
+    auto ok = run(store_.main_, kInsertTenant, [&](SqliteStatement& s) {
+      s.bind_text(1, t.public_id);
+      s.bind_text(2, t.name);
+      s.bind_text(3, t.display_name);
+      s.bind_text(4, t.default_region);
+      s.bind_text(5, t.allowed_countries);
+      s.bind(6, int{t.max_segments});
+      s.bind(7, t.created_at_ms);
+    });
+    if (!ok) return unexpected(ok.error());
+    return static_cast<std::uint64_t>(store_.main_.last_insert_rowid());
+  }
+
+  Expected<std::uint64_t> insert_api_key(const ApiKeyRecord& k) override {
+    auto ok = run(store_.main_, kInsertApiKey, [&](SqliteStatement& s) {
+      s.bind(1, k.tenant_id);
+      s.bind_text(2, k.prefix);
+      s.bind_text(3, k.hash);
+      s.bind_text(4, k.name);
+      s.bind_text(5, k.role);
+      s.bind(6, k.created_at_ms);
+    });
+    if (!ok) return unexpected(ok.error());
+    return static_cast<std::uint64_t>(store_.main_.last_insert_rowid());
+  }
+
+  Expected<bool> revoke_api_key(std::uint64_t tenant, std::uint64_t key_id,
+                                std::int64_t at_ms) override {
+    auto ok = run(store_.main_, kRevokeApiKey, [&](SqliteStatement& s) {
+      s.bind(1, at_ms);
+      s.bind(2, key_id);
+      s.bind(3, tenant);
+    });
+    if (!ok) return unexpected(ok.error());
+    return store_.main_.changes() == 1;
+  }
+
+  Expected<std::optional<IdempotencyRecord>> find_idempotency(std::uint64_t tenant,
+                                                              const std::string& key) override {
+    auto stmt = store_.main_.use(kFindIdempotency);
+    if (!stmt) return unexpected(stmt.error());
+    (*stmt)->bind(1, tenant);
+    (*stmt)->bind_text(2, key);
+    return rows::first<IdempotencyRecord>(**stmt, [&](const SqliteStatement& s) {
+      return IdempotencyRecord{tenant, key, s.blob(0), s.int64(1)};
+    });
+  }
+
+  Expected<void> insert_idempotency(const IdempotencyRecord& r) override {
+    return run(store_.main_, kInsertIdempotency, [&](SqliteStatement& s) {
+      s.bind(1, r.tenant_id);
+      s.bind_text(2, r.key);
+      s.bind_blob(3, r.sealed);
+      s.bind(4, r.created_at_ms);
+    });
+  }
+
+  Expected<void> insert_message(const MessageRecord& m) override {
+    return run(store_.main_, kInsertMessage, [&](SqliteStatement& s) { rows::bind_message(s, m); });
+  }
+
+  Expected<bool> mark_submitted(std::uint64_t id, const std::string& carrier,
+                                const std::vector<std::string>& carrier_ids,
+                                std::int64_t at_ms) override {
+    auto ok = run(store_.main_, kMarkSubmitted, [&](SqliteStatement& s) {
+      s.bind(1, at_ms);
+      s.bind_text(2, carrier);
+      s.bind(3, static_cast<std::int64_t>(carrier_ids.size()));
+      s.bind(4, id);
+    });
+    if (!ok) return unexpected(ok.error());
+    if (store_.main_.changes() != 1) return false;
+    for (std::size_t part = 0; part < carrier_ids.size(); ++part) {
+      auto inserted = run(store_.main_, kInsertPart, [&](SqliteStatement& s) {
+        s.bind_text(1, carrier_ids[part]);
+        s.bind_text(2, carrier);
+        s.bind(3, id);
+        s.bind(4, static_cast<std::int64_t>(part));
+      });
+      if (!inserted) return unexpected(inserted.error());
+    }
+    return true;
+  }
+
+  Expected<bool> finish(std::uint64_t id, std::uint8_t status, const std::string& code,
+                        const std::string& detail, std::int64_t at_ms) override {
+    auto ok = run(store_.main_, kFinish, [&](SqliteStatement& s) {
+      s.bind(1, int{status});
+      s.bind(2, at_ms);
+      s.bind_text(3, code);
+      s.bind_text(4, detail);
+      s.bind(5, id);
+    });
+    if (!ok) return unexpected(ok.error());
+    return store_.main_.changes() == 1;
+  }
+
+  Expected<std::optional<PartRecord>> find_part(const std::string& carrier_id,
+                                                const std::optional<std::string>& carrier) override {
+    auto stmt = store_.main_.use(carrier ? kFindPart : kFindPartAnyCarrier);
+    if (!stmt) return unexpected(stmt.error());
+    (*stmt)->bind_text(1, carrier_id);
+    if (carrier) (*stmt)->bind_text(2, *carrier);
+    return rows::first<PartRecord>(**stmt, rows::part);
+  }
+
+  Expected<bool> set_part_state(const PartRecord& part, std::uint8_t state) override {
+    auto ok = run(store_.main_, kSetPartState, [&](SqliteStatement& s) {
+      s.bind(1, int{state});
+      s.bind_text(2, part.carrier_id);
+      s.bind_text(3, part.carrier);
+    });
+    if (!ok) return unexpected(ok.error());
+    return store_.main_.changes() == 1;
+  }
+
+  Expected<PartProgress> add_delivered_part(std::uint64_t message_id) override {
+    auto stmt = store_.main_.use(kAddDeliveredPart);
+    if (!stmt) return unexpected(stmt.error());
+    (*stmt)->bind(1, message_id);
+    auto row = rows::first<PartProgress>(**stmt, [](const SqliteStatement& s) {
+      return PartProgress{static_cast<std::uint8_t>(s.int64(0)),
+                          static_cast<std::uint16_t>(s.int64(1)),
+                          static_cast<std::uint16_t>(s.int64(2))};
+    });
+    if (!row) return unexpected(row.error());
+    if (!*row) return fail(Errc::not_found, "no such message");
+    // RETURNING statements finish their work only when stepped to the end.
+    if (auto done = (*stmt)->run(); !done) return unexpected(done.error());
+    return **row;
+  }
+
+ private:
+  Expected<void> open_keys() {
+    if (keys_open_) return {};
+    if (auto ok = store_.keys_.exec("BEGIN IMMEDIATE"); !ok) return ok;
+    keys_open_ = true;
+    return {};
+  }
+
+  SqliteStore& store_;
+  std::unique_lock<std::mutex> lock_;
+  bool keys_open_ = false;
+};
+
+Expected<std::unique_ptr<WriteTransaction>> SqliteStore::begin() {
+  std::unique_lock lock(write_mutex_);
+  if (auto ok = main_.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
+  return std::unique_ptr<WriteTransaction>(new Transaction(*this, std::move(lock)));
+}
+
+}  // namespace diskret::store::sqlite

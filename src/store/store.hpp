@@ -1,0 +1,110 @@
+#pragma once
+/// Store: durable storage behind diskret. Two databases: the main one (tenants, API keys,
+/// messages, idempotency, carrier ids) and a key store (wrapped tenant and subject keys),
+/// kept apart so that destroying a key makes old backups of the data unreadable too.
+/// Every write goes through a WriteTransaction; reads are safe from any thread.
+/// Errors: Errc::unavailable when the database cannot write now (full, busy, I/O; retry
+/// later), Errc::already_exists for a uniqueness conflict, others for bugs or corruption.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "store/records.hpp"
+
+namespace diskret::store {
+
+/// One atomic unit of writes. Destroying it without commit() rolls everything back.
+/// Only one transaction is open at a time per Store (begin() waits for the previous one).
+class WriteTransaction {
+ public:
+  virtual ~WriteTransaction() = default;
+
+  /// Makes the work durable: the key store first, then the main database. A crash between
+  /// the two leaves unused keys behind, which is harmless; never data without its key.
+  virtual Expected<void> commit() = 0;
+
+  /// Nested unit for one request inside a group commit (main database only; key store rows
+  /// written inside stay, unused keys are harmless). Not nestable.
+  virtual Expected<void> savepoint() = 0;
+  virtual Expected<void> release_savepoint() = 0;
+  virtual Expected<void> rollback_to_savepoint() = 0;
+
+  // Key store.
+  virtual Expected<void> insert_tenant_key(const TenantKeyRecord& key) = 0;
+  virtual Expected<std::optional<SubjectRecord>> find_subject(std::uint64_t tenant,
+                                                              const Blind& blind) = 0;
+  virtual Expected<void> insert_subject(const SubjectRecord& subject) = 0;
+
+  // Tenants and API keys.
+  virtual Expected<std::uint64_t> insert_tenant(const TenantRecord& tenant) = 0;
+  virtual Expected<std::uint64_t> insert_api_key(const ApiKeyRecord& key) = 0;
+  /// False when the key does not exist, belongs to another tenant or is revoked already.
+  virtual Expected<bool> revoke_api_key(std::uint64_t tenant, std::uint64_t key_id,
+                                        std::int64_t at_ms) = 0;
+
+  // Messages.
+  virtual Expected<std::optional<IdempotencyRecord>> find_idempotency(std::uint64_t tenant,
+                                                                      const std::string& key) = 0;
+  virtual Expected<void> insert_idempotency(const IdempotencyRecord& record) = 0;
+  virtual Expected<void> insert_message(const MessageRecord& message) = 0;
+  /// accepted -> submitted, with one carrier id per part (canonical). False when the
+  /// message is not in state accepted (nothing is written then).
+  virtual Expected<bool> mark_submitted(std::uint64_t id, const std::string& carrier,
+                                        const std::vector<std::string>& carrier_ids,
+                                        std::int64_t at_ms) = 0;
+  /// accepted or submitted -> a final state. False when it was final already.
+  virtual Expected<bool> finish(std::uint64_t id, std::uint8_t status, const std::string& code,
+                                const std::string& detail, std::int64_t at_ms) = 0;
+  /// The part a carrier id names; with `carrier` unset, at any carrier.
+  virtual Expected<std::optional<PartRecord>> find_part(
+      const std::string& carrier_id, const std::optional<std::string>& carrier) = 0;
+  /// Moves a part out of part_state::kSubmitted; false when it had left it already.
+  virtual Expected<bool> set_part_state(const PartRecord& part, std::uint8_t state) = 0;
+  /// Counts one more delivered part of the message.
+  virtual Expected<PartProgress> add_delivered_part(std::uint64_t message_id) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Applies every migration not applied yet (both databases); idempotent.
+  virtual Expected<void> migrate() = 0;
+  /// Opens the write transaction; blocks while another one is open.
+  virtual Expected<std::unique_ptr<WriteTransaction>> begin() = 0;
+
+  // Key store.
+  virtual Expected<std::optional<TenantKeyRecord>> tenant_key(std::uint64_t tenant) = 0;
+  virtual Expected<std::optional<SubjectRecord>> subject(std::uint64_t subject_id) = 0;
+  virtual Expected<std::uint64_t> max_subject_id() = 0;
+
+  // Tenants and API keys.
+  virtual Expected<std::optional<TenantRecord>> tenant(std::uint64_t id) = 0;
+  virtual Expected<std::optional<TenantRecord>> tenant_by_public_id(std::string_view public_id) = 0;
+  virtual Expected<std::vector<ApiKeyRecord>> api_keys(std::uint64_t tenant) = 0;
+  /// With tenant_public_id filled in.
+  virtual Expected<std::optional<ApiKeyRecord>> api_key_by_prefix(std::string_view prefix) = 0;
+
+  // Messages.
+  virtual Expected<std::optional<MessageRecord>> message(std::uint64_t tenant, std::uint64_t id) = 0;
+  virtual Expected<std::vector<MessageRecord>> messages(const MessageQuery& query) = 0;
+  virtual Expected<std::optional<IdempotencyRecord>> idempotency(std::uint64_t tenant,
+                                                                 const std::string& key) = 0;
+  /// Accepted messages without send_at and with id > after_id, oldest first.
+  virtual Expected<std::vector<MessageRecord>> pending_messages(std::uint64_t after_id,
+                                                                std::size_t limit) = 0;
+  /// Accepted messages whose send_at <= now_ms, earliest first.
+  virtual Expected<std::vector<MessageRecord>> due_messages(std::int64_t now_ms,
+                                                            std::size_t limit) = 0;
+  /// The earliest send_at after `after_ms` of an accepted message, if any.
+  virtual Expected<std::optional<std::int64_t>> next_send_at(std::int64_t after_ms) = 0;
+  /// Messages in state accepted (scheduled included).
+  virtual Expected<std::uint64_t> count_accepted() = 0;
+  virtual Expected<std::uint64_t> max_message_id() = 0;
+};
+
+}  // namespace diskret::store

@@ -1,0 +1,161 @@
+#include <gtest/gtest.h>
+
+#include <sqlite3.h>
+
+#include "crypto/secret_box.hpp"
+#include "unit/store/store_fixture.hpp"
+
+namespace diskret::store {
+namespace {
+
+using testing::StoreFixture;
+using testing::TempDir;
+
+constexpr std::string_view kNumber = "+4915112345678";
+constexpr std::string_view kText = "Ihr Code lautet 271828";
+
+// Writes one message whose payload is the number and text sealed under the subject key.
+std::uint64_t write_message(StoreFixture& f, std::uint64_t tenant, std::uint64_t id,
+                            std::string_view number, std::string_view text) {
+  auto tx = f.store->begin();
+  EXPECT_TRUE(tx);
+  auto keys = f.keys->tenant(tenant);
+  EXPECT_TRUE(keys);
+  auto subject = f.keys->subject_for_write(**tx, tenant, **keys, number, f.clock.now_ms());
+  EXPECT_TRUE(subject);
+  MessageRecord m;
+  m.id = id;
+  m.tenant_id = tenant;
+  m.subject_id = subject->subject_id;
+  m.encoding = "gsm7";
+  m.sender = "Diskret";
+  m.payload = crypto::seal(subject->key, std::string(number) + "\n" + std::string(text),
+                           crypto::record_ad(tenant, "messages", id, "payload"));
+  EXPECT_TRUE((*tx)->insert_message(m));
+  EXPECT_TRUE((*tx)->commit());
+  f.keys->publish_new_subjects();
+  return subject->subject_id;
+}
+
+Expected<std::string> read_message(StoreFixture& f, std::uint64_t tenant, std::uint64_t id) {
+  auto m = f.store->message(tenant, id);
+  if (!m || !*m) return fail(Errc::not_found);
+  auto key = f.keys->subject_key(tenant, *(*m)->subject_id);
+  if (!key) return unexpected(key.error());
+  return crypto::open(*key, (*m)->payload, crypto::record_ad(tenant, "messages", id, "payload"));
+}
+
+TEST(KeyRing, MessageRoundTripDecryptsAfterRestart) {
+  TempDir dir;
+  StoreFixture f(dir);
+  const auto tenant = f.create_tenant("tn_a");
+  write_message(f, tenant, 1 << 16, kNumber, kText);
+  f.open();  // new KeyRing: nothing cached, keys come from keys.db
+  auto plain = read_message(f, tenant, 1 << 16);
+  ASSERT_TRUE(plain) << plain.error().message();
+  EXPECT_EQ(*plain, std::string(kNumber) + "\n" + std::string(kText));
+}
+
+TEST(KeyRing, SameNumberSameTenantReusesTheSubject) {
+  TempDir dir;
+  StoreFixture f(dir);
+  const auto tenant = f.create_tenant("tn_a");
+  const auto first = write_message(f, tenant, 1 << 16, kNumber, kText);
+  f.open();
+  const auto second = write_message(f, tenant, 2 << 16, kNumber, kText);
+  EXPECT_EQ(first, second);
+  const auto third = write_message(f, tenant, 3 << 16, "+4915112345679", kText);
+  EXPECT_NE(third, first);
+}
+
+TEST(KeyRing, CiphertextMovedToAnotherRowFailsToOpen) {
+  TempDir dir;
+  StoreFixture f(dir);
+  const auto tenant = f.create_tenant("tn_a");
+  write_message(f, tenant, 1 << 16, kNumber, kText);
+  write_message(f, tenant, 2 << 16, kNumber, "other text");
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir.path() / "diskret.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "UPDATE messages SET payload = (SELECT payload FROM messages WHERE id = 65536)"
+                         " WHERE id = 131072",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  EXPECT_TRUE(read_message(f, tenant, 1 << 16));
+  auto moved = read_message(f, tenant, 2 << 16);
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().code, make_error_code(crypto::Errc::authentication_failed));
+}
+
+TEST(KeyRing, SameNumberInTwoTenantsIsNotLinkable) {
+  TempDir dir;
+  StoreFixture f(dir);
+  const auto a = f.create_tenant("tn_a");
+  const auto b = f.create_tenant("tn_b");
+  const auto blind_a = KeyRing::blind(**f.keys->tenant(a), kNumber);
+  const auto blind_b = KeyRing::blind(**f.keys->tenant(b), kNumber);
+  EXPECT_NE(blind_a, blind_b);
+  const auto subject_a = write_message(f, a, 1 << 16, kNumber, kText);
+  const auto subject_b = write_message(f, b, 2 << 16, kNumber, kText);
+  EXPECT_NE(subject_a, subject_b);
+  auto key_a = f.keys->subject_key(a, subject_a);
+  auto key_b = f.keys->subject_key(b, subject_b);
+  ASSERT_TRUE(key_a && key_b);
+  EXPECT_NE(std::string_view(reinterpret_cast<const char*>(key_a->data()), 32),
+            std::string_view(reinterpret_cast<const char*>(key_b->data()), 32));
+  // A tenant cannot use another tenant's subject.
+  auto crossed = f.keys->subject_key(a, subject_b);
+  ASSERT_FALSE(crossed);
+  EXPECT_FALSE(read_message(f, b, 1 << 16));
+}
+
+TEST(KeyRing, PlaintextAppearsInNoDatabaseFile) {
+  TempDir dir;
+  StoreFixture f(dir);
+  const auto tenant = f.create_tenant("tn_a");
+  for (std::uint64_t i = 1; i <= 20; ++i) write_message(f, tenant, i << 16, kNumber, kText);
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    const std::string bytes = testing::read_file(entry.path());
+    ++files;
+    EXPECT_EQ(bytes.find(kNumber), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find(kNumber.substr(1)), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find(kText), std::string::npos) << entry.path();
+  }
+  EXPECT_GE(files, 4);  // both databases and their -wal files
+  EXPECT_TRUE(read_message(f, tenant, 20 << 16));
+}
+
+TEST(KeyRing, WrongMasterKeyCannotOpenTenantKey) {
+  TempDir dir;
+  StoreFixture f(dir);
+  const auto tenant = f.create_tenant("tn_a");
+  KeyRing other(*f.store, crypto::SecretKey::generate(), "testkey0testkey0");
+  auto keys = other.tenant(tenant);
+  ASSERT_FALSE(keys);
+  EXPECT_EQ(keys.error().code, make_error_code(Errc::corrupt));
+  KeyRing renamed(*f.store, f.master, "otherkeyotherkey");
+  EXPECT_FALSE(renamed.tenant(tenant));
+}
+
+TEST(SubjectCache, EvictsLeastRecentlyUsed) {
+  SubjectCache cache(2);
+  CachedSubject s1{1, Blind{1}, 11, crypto::SecretKey::generate()};
+  CachedSubject s2{1, Blind{2}, 12, crypto::SecretKey::generate()};
+  CachedSubject s3{1, Blind{3}, 13, crypto::SecretKey::generate()};
+  cache.put(s1);
+  cache.put(s2);
+  ASSERT_TRUE(cache.find(1, Blind{1}));  // s1 now most recent
+  cache.put(s3);
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_TRUE(cache.find(11));
+  EXPECT_FALSE(cache.find(12));
+  EXPECT_FALSE(cache.find(1, Blind{2}));
+  EXPECT_TRUE(cache.find(1, Blind{3}));
+  cache.erase(11);
+  EXPECT_FALSE(cache.find(1, Blind{1}));
+}
+
+}  // namespace
+}  // namespace diskret::store
