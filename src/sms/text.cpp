@@ -1,7 +1,9 @@
 #include "sms/text.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <limits>
+#include <string>
 
 #include "sms/gsm7.hpp"
 #include "sms/gsm7_tables.hpp"
