@@ -38,7 +38,9 @@ struct SubmitOutcome {
   std::uint64_t message_id = 0;
   SubmitResult result = SubmitResult::accepted;
   std::string carrier;                    ///< name of the carrier that answered
-  std::vector<std::string> carrier_ids;   ///< message_id of each part, as the carrier sent it
+  /// message_id of each part, as the carrier sent it, in part order; when rejected or
+  /// expired, only those of the parts that the carrier accepted.
+  std::vector<std::string> carrier_ids;
   smpp::Status status = smpp::Status::ok; ///< the permanent error, when rejected
   std::string detail;                     ///< human sentence, no personal data
 };
@@ -59,6 +61,7 @@ struct Inbound {
 /// false answers ESME_RX_T_APPN so the SMSC delivers it again later.
 using Ack = std::function<void(bool durable)>;
 
+/// Called on the pool's I/O thread: return quickly, never block.
 struct Handlers {
   std::function<void(SubmitOutcome&&)> on_outcome;
   std::function<void(Receipt&&, Ack)> on_receipt;
@@ -70,6 +73,23 @@ struct LinkState {
   unsigned bind = 0;
   bool bound = false;
   std::size_t in_flight = 0;
+};
+
+/// Counters since start (monotonic; for metrics and tests).
+struct PoolStats {
+  std::uint64_t submitted = 0;       ///< messages given to submit()
+  std::uint64_t accepted = 0;        ///< outcomes by result
+  std::uint64_t rejected = 0;
+  std::uint64_t expired = 0;
+  std::uint64_t submit_sm_sent = 0;  ///< submit_sm written, parts and resends included
+  std::uint64_t throttled = 0;       ///< ESME_RTHROTTLED / ESME_RMSGQFUL answers
+  std::uint64_t retried = 0;         ///< other transient answers and generic_nacks retried
+  std::uint64_t resent = 0;          ///< parts requeued because their connection died
+  std::uint64_t binds = 0;           ///< successful binds, reconnects included
+  std::uint64_t receipts = 0;
+  std::uint64_t bad_receipts = 0;    ///< unparseable receipts (acknowledged and dropped)
+  std::uint64_t inbound = 0;         ///< complete MO texts
+  std::uint64_t bad_inbound = 0;     ///< undecodable MO (acknowledged and dropped)
 };
 
 class CarrierPool {
@@ -92,6 +112,7 @@ class CarrierPool {
   std::size_t pending() const;
   std::vector<LinkState> links() const;
   bool any_bound() const;
+  PoolStats stats() const;
 
  private:
   class Impl;
