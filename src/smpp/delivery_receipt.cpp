@@ -239,8 +239,8 @@ std::string canonical_message_id(std::string_view id) {
 }
 
 std::vector<std::string> receipt_id_candidates(std::string_view id) {
-  std::vector<std::string> out{canonical_message_id(id)};
-  const std::string& c = out.front();
+  const std::string c = canonical_message_id(id);  // a copy: `out` reallocates below
+  std::vector<std::string> out{c};
   auto add = [&out](std::string s) {
     if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
   };

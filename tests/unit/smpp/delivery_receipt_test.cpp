@@ -217,6 +217,12 @@ TEST(MessageIdMatching, HexResponseDecimalReceipt) {
   EXPECT_FALSE(matches("1a2c", "6699"));
 }
 
+TEST(MessageIdMatching, DecimalLookingIdsYieldBothConversions) {
+  // "6699" is decimal 6699 (= 0x1a2b) and also hex 0x6699 (= 26265).
+  EXPECT_EQ(receipt_id_candidates(" 06699 "), (std::vector<std::string>{"6699", "1a2b", "26265"}));
+  EXPECT_EQ(receipt_id_candidates("1A2B"), (std::vector<std::string>{"1a2b", "6699"}));
+}
+
 TEST(MessageIdMatching, CandidatesSkipNumbersBeyond64Bits) {
   const auto c = receipt_id_candidates("18446744073709551616");  // 2^64
   EXPECT_EQ(c.size(), 1u);
