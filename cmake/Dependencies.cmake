@@ -26,11 +26,13 @@ find_library(GEOCODING_LIBRARY NAMES libgeocoding.so.8 geocoding REQUIRED)
 add_library(phonenumber::phonenumber UNKNOWN IMPORTED)
 set_target_properties(phonenumber::phonenumber PROPERTIES
   IMPORTED_LOCATION ${PHONENUMBER_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${PHONENUMBER_INCLUDE_DIR}
   INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${PHONENUMBER_INCLUDE_DIR})
 target_link_libraries(phonenumber::phonenumber INTERFACE
   protobuf::libprotobuf absl::node_hash_map absl::hash)
 add_library(phonenumber::geocoding UNKNOWN IMPORTED)
 set_target_properties(phonenumber::geocoding PROPERTIES
   IMPORTED_LOCATION ${GEOCODING_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${PHONENUMBER_INCLUDE_DIR}
   INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${PHONENUMBER_INCLUDE_DIR})
 target_link_libraries(phonenumber::geocoding INTERFACE phonenumber::phonenumber)
