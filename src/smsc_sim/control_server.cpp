@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <list>
+#include <stdexcept>
 
 namespace diskret::smsc_sim {
 namespace asio = boost::asio;
@@ -85,13 +86,20 @@ ControlServer::ControlServer(asio::io_context& io, ControlHandler handler)
 ControlServer::~ControlServer() = default;
 
 std::uint16_t ControlServer::listen(const HostPort& at) {
-  const tcp::endpoint endpoint(asio::ip::make_address(at.host), at.port);
-  impl_->acceptor.open(endpoint.protocol());
-  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-  impl_->acceptor.bind(endpoint);
-  impl_->acceptor.listen();
-  asio::co_spawn(impl_->acceptor.get_executor(), impl_->accept_loop(), asio::detached);
-  return impl_->acceptor.local_endpoint().port();
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(at.host, ec);
+  if (ec) throw std::runtime_error("bad address " + at.host);
+  const tcp::endpoint endpoint(address, at.port);
+  tcp::acceptor& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) {
+    asio::co_spawn(a.get_executor(), impl_->accept_loop(), asio::detached);
+    return a.local_endpoint().port();
+  }
+  throw std::runtime_error(ec.message());
 }
 
 void ControlServer::close() {

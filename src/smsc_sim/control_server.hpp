@@ -38,7 +38,7 @@ class ControlServer {
   ControlServer& operator=(const ControlServer&) = delete;
 
   /// Binds and starts accepting; returns the bound port (useful with port 0). Throws
-  /// std::system_error when the address cannot be bound.
+  /// std::runtime_error with the system's reason when the address cannot be bound.
   std::uint16_t listen(const HostPort& at);
   /// Stops accepting and closes open connections. Call on the I/O thread.
   void close();

@@ -75,17 +75,19 @@ void Simulator::Impl::bind() {
     core.log.emplace(std::move(*log));
   }
   const HostPort& at = core.config.listen;
-  try {
-    const tcp::endpoint endpoint(asio::ip::make_address(at.host), at.port);
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen(asio::socket_base::max_listen_connections);
-    port = acceptor.local_endpoint().port();
-  } catch (const std::exception& e) {
-    throw std::runtime_error("cannot listen on " + at.host + ":" + std::to_string(at.port) +
-                             ": " + e.what());
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(at.host, ec);
+  const tcp::endpoint endpoint(address, at.port);
+  // Error-code overloads: the sentence for the user is ec.message(), nothing more.
+  if (!ec) acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + at.host + ":" + std::to_string(at.port) + ": " +
+                             ec.message());
   }
+  port = acceptor.local_endpoint().port();
   if (core.config.control_enabled) {
     control = std::make_unique<ControlServer>(
         io, [this](const ControlRequest& r) { return api.handle(r); });
