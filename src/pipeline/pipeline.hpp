@@ -43,6 +43,10 @@ struct MessageFilter {
 struct Stats {
   std::uint64_t accepted = 0, submitted = 0, delivered = 0, failed = 0, expired = 0, rejected = 0;
   std::uint64_t queue_depth = 0;     ///< accepted, not yet submitted
+  std::uint64_t in_flight = 0;       ///< handed to carriers, outcome not yet committed
+  std::uint64_t commit_queue = 0;    ///< accepted by accept(), not yet answered (durable)
+  std::uint64_t receipts_unknown = 0;  ///< receipts naming no known carrier id
+  std::uint64_t inbound = 0;         ///< mobile-originated messages received
 };
 
 class Pipeline {

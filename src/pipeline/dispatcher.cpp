@@ -1,0 +1,135 @@
+#include "pipeline/dispatcher.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "pipeline/sealed_fields.hpp"
+#include "sms/sender_id.hpp"
+
+namespace diskret::pipeline {
+
+Dispatcher::Dispatcher(store::Store& store, store::KeyRing& keys, const Clock& clock,
+                       DispatcherConfig config)
+    : store_(store), keys_(keys), clock_(clock), config_(config) {}
+
+Expected<void> Dispatcher::resume() {
+  overflow_ = true;
+  cursor_ = 0;
+  auto due = store_.next_send_at(std::numeric_limits<std::int64_t>::min());
+  if (!due) return unexpected(due.error());
+  next_due_ms_ = *due;
+  return {};
+}
+
+void Dispatcher::offer(DispatchItem&& item) {
+  if (!overflow_ && queue_.size() < config_.memory_queue) {
+    queued_ids_.insert(item.id);
+    queue_.push_back(std::move(item));
+    return;
+  }
+  // Ids are assigned before the commit, so one committed now may be lower than the paging
+  // cursor: move the cursor back so the page scan cannot miss it.
+  cursor_ = overflow_ ? std::min(cursor_, item.id - 1) : item.id - 1;
+  overflow_ = true;
+}
+
+void Dispatcher::offer_scheduled(std::int64_t send_at_ms) {
+  next_due_ms_ = next_due_ms_ ? std::min(*next_due_ms_, send_at_ms) : send_at_ms;
+}
+
+bool Dispatcher::has_work(std::int64_t now_ms) const {
+  if (outstanding_.size() >= config_.max_in_flight) return false;
+  return !queue_.empty() || overflow_ || (next_due_ms_ && *next_due_ms_ <= now_ms);
+}
+
+void Dispatcher::settled(std::uint64_t id) { outstanding_.erase(id); }
+
+void Dispatcher::enqueue_record(store::MessageRecord&& r, std::vector<StatusChange>& settle) {
+  auto payload = open_payload(keys_, r);
+  if (!payload) {
+    // Erased (its key destroyed) or damaged: it can never be sent.
+    const bool erased = payload.error().code == make_error_code(Errc::not_found);
+    outstanding_.insert(r.id);
+    settle.push_back(undeliverable(r.id, erased ? "erased" : "unreadable",
+                                   erased ? "The recipient's data was erased before sending."
+                                          : "The stored message could not be decrypted."));
+    return;
+  }
+  queued_ids_.insert(r.id);
+  queue_.push_back(DispatchItem{r.id, r.tenant_id, std::move(payload->to), std::move(r.sender),
+                                std::move(payload->text), r.expires_at_ms});
+}
+
+Expected<void> Dispatcher::load_page(std::vector<StatusChange>& settle) {
+  auto rows = store_.pending_messages(cursor_, config_.page_size);
+  if (!rows) return unexpected(rows.error());
+  for (auto& r : *rows) {
+    cursor_ = std::max(cursor_, r.id);
+    if (!claimed(r.id)) enqueue_record(std::move(r), settle);
+  }
+  // The writer commits on this same thread, so nothing can slip in between the page read
+  // and this decision.
+  if (rows->size() < config_.page_size) overflow_ = false;
+  return {};
+}
+
+Expected<void> Dispatcher::load_due(std::int64_t now_ms, std::vector<StatusChange>& settle) {
+  // Room for every claimed row on top of a page: a short answer then means "all seen".
+  const std::size_t limit = config_.page_size + config_.max_in_flight + queue_.size();
+  auto rows = store_.due_messages(now_ms, limit);
+  if (!rows) return unexpected(rows.error());
+  const bool complete = rows->size() < limit;
+  for (auto& r : *rows) {
+    if (!claimed(r.id)) enqueue_record(std::move(r), settle);
+  }
+  if (complete) {
+    auto next = store_.next_send_at(now_ms);
+    if (!next) return unexpected(next.error());
+    next_due_ms_ = *next;
+  }
+  return {};
+}
+
+Expected<std::vector<carrier::OutboundMessage>> Dispatcher::next_batch(
+    std::vector<StatusChange>& settle) {
+  std::vector<carrier::OutboundMessage> out;
+  const std::int64_t now_ms = clock_.now_ms();
+  if (outstanding_.size() >= config_.max_in_flight) return out;
+  // Due scheduled messages join the queue once per batch, even while it is not empty.
+  if (next_due_ms_ && *next_due_ms_ <= now_ms) {
+    if (auto ok = load_due(now_ms, settle); !ok) return unexpected(ok.error());
+  }
+  while (outstanding_.size() < config_.max_in_flight) {
+    if (queue_.empty()) {
+      if (!overflow_) break;
+      // Each page moves the cursor forward, so this ends even if every row is claimed.
+      if (auto ok = load_page(settle); !ok) return unexpected(ok.error());
+      continue;
+    }
+    DispatchItem item = std::move(queue_.front());
+    queue_.pop_front();
+    queued_ids_.erase(item.id);
+    outstanding_.insert(item.id);
+    if (item.expires_at_ms && *item.expires_at_ms <= now_ms) {
+      settle.push_back(expired_before_submit(item.id));
+      continue;
+    }
+    auto from = sms::SenderId::parse(item.from);
+    if (!from) {
+      settle.push_back(undeliverable(item.id, "invalid_sender", "The sender id cannot be sent."));
+      continue;
+    }
+    carrier::OutboundMessage m;
+    m.message_id = item.id;
+    m.to_e164 = std::move(item.to);
+    m.from = std::move(*from);
+    m.text = std::move(item.text);
+    if (item.expires_at_ms) {
+      m.expires_at = SystemTime{std::chrono::milliseconds{*item.expires_at_ms}};
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace diskret::pipeline

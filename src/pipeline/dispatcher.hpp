@@ -1,0 +1,80 @@
+#pragma once
+/// Dispatcher: decides what goes to the carriers next. Keeps at most `max_in_flight`
+/// messages handed out without a committed outcome. Committed messages come straight from
+/// the writer (plaintext still in memory) while the in-memory queue is short; beyond that,
+/// and after a restart, they are paged from the database, so a long backlog (carrier down)
+/// stays on disk. Lives on the writer thread: not thread-safe.
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "carrier/carrier_pool.hpp"
+#include "core/clock.hpp"
+#include "core/expected.hpp"
+#include "pipeline/status_changes.hpp"
+#include "store/key_ring.hpp"
+#include "store/store.hpp"
+
+namespace diskret::pipeline {
+
+struct DispatchItem {
+  std::uint64_t id = 0;
+  std::uint64_t tenant = 0;
+  std::string to;
+  std::string from;
+  std::string text;
+  std::optional<std::int64_t> expires_at_ms;
+};
+
+struct DispatcherConfig {
+  std::size_t max_in_flight = 256;
+  std::size_t memory_queue = 20'000;
+  std::size_t page_size = 512;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(store::Store& store, store::KeyRing& keys, const Clock& clock, DispatcherConfig config);
+
+  /// At start: everything still accepted in the database is due for dispatch.
+  Expected<void> resume();
+  /// A message just committed and due now.
+  void offer(DispatchItem&& item);
+  /// A message just committed that waits for its send time.
+  void offer_scheduled(std::int64_t send_at_ms);
+
+  /// What may go to the carriers now, within the in-flight limit. Messages that cannot be
+  /// sent (expired, unreadable, bad sender) come back as changes in `settle`.
+  Expected<std::vector<carrier::OutboundMessage>> next_batch(std::vector<StatusChange>& settle);
+  /// The message's outcome (or change from `settle`) is committed: its slot is free.
+  void settled(std::uint64_t id);
+
+  bool has_work(std::int64_t now_ms) const;
+  std::optional<std::int64_t> next_due_ms() const { return next_due_ms_; }
+  std::size_t outstanding() const { return outstanding_.size(); }
+  std::size_t queued() const { return queue_.size(); }
+
+ private:
+  Expected<void> load_page(std::vector<StatusChange>& settle);
+  Expected<void> load_due(std::int64_t now_ms, std::vector<StatusChange>& settle);
+  void enqueue_record(store::MessageRecord&& record, std::vector<StatusChange>& settle);
+  bool claimed(std::uint64_t id) const { return queued_ids_.contains(id) || outstanding_.contains(id); }
+
+  store::Store& store_;
+  store::KeyRing& keys_;
+  const Clock& clock_;
+  const DispatcherConfig config_;
+  std::deque<DispatchItem> queue_;
+  std::unordered_set<std::uint64_t> queued_ids_;
+  std::unordered_set<std::uint64_t> outstanding_;  // handed out, outcome not committed
+  // True while accepted messages may exist in the database that are neither queued nor
+  // outstanding; they all have ids > cursor_.
+  bool overflow_ = false;
+  std::uint64_t cursor_ = 0;
+  std::optional<std::int64_t> next_due_ms_;
+};
+
+}  // namespace diskret::pipeline

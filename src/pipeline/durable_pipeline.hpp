@@ -1,0 +1,145 @@
+#pragma once
+/// DurablePipeline: the Pipeline on a Store. One writer thread owns every write: it takes
+/// all queued requests, outcomes and receipts at once, writes them in ONE transaction
+/// (group commit; key store first, then the data), and only after the COMMIT answers the
+/// callers and acknowledges receipts. The same thread runs the Dispatcher, so paging the
+/// backlog never races with a commit. Reads (get, list) run on the caller's thread.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "carrier/carrier_pool.hpp"
+#include "core/clock.hpp"
+#include "pipeline/carrier.hpp"
+#include "pipeline/dispatcher.hpp"
+#include "pipeline/message_ids.hpp"
+#include "pipeline/pipeline.hpp"
+#include "pipeline/status_changes.hpp"
+#include "store/key_ring.hpp"
+#include "store/store.hpp"
+
+namespace diskret::pipeline {
+
+struct PipelineConfig {
+  /// Messages handed to the carriers without an outcome (see in_flight_limit()).
+  std::size_t max_in_flight = 256;
+  /// Committed messages kept in memory for dispatch; beyond that they are paged from disk.
+  std::size_t memory_queue = 20'000;
+  std::size_t page_size = 512;
+  /// Accepted but not yet committed; beyond that accept() answers Errc::unavailable.
+  std::size_t max_queued_messages = 200'000;
+  /// Messages per group commit (whole requests; at least one request).
+  std::size_t max_commit_messages = 20'000;
+  /// How often the writer looks again without being woken (scheduled messages, retries
+  /// after a failed commit).
+  std::chrono::milliseconds idle_wakeup{250};
+};
+
+class DurablePipeline final : public Pipeline {
+ public:
+  DurablePipeline(store::Store& store, store::KeyRing& keys, const Clock& clock,
+                  PipelineConfig config = {});
+  ~DurablePipeline() override;  ///< stop()s
+  DurablePipeline(const DurablePipeline&) = delete;
+  DurablePipeline& operator=(const DurablePipeline&) = delete;
+
+  /// For the CarrierPool's constructor. They only queue work and wake the writer.
+  carrier::Handlers carrier_handlers();
+  /// Starts the writer thread and resumes everything still accepted in the store.
+  Expected<void> start(Carrier& carrier);
+  /// Commits what is queued, then stops the writer. Stop the carrier first: outcomes that
+  /// arrive later are dropped (those messages are sent again after the next start).
+  void stop();
+  /// Makes the writer look at the clock now (scheduled messages after a FakeClock moved).
+  void wake();
+  /// Waits until nothing is queued and nothing can be dispatched now. For tests/shutdown.
+  bool wait_idle(std::chrono::milliseconds timeout);
+
+  // Pipeline
+  std::vector<MessageId> preassign(std::size_t count) override;
+  /// `done` runs on the writer thread; only when the pipeline is not running it runs at
+  /// once on the caller's thread (with Errc::unavailable).
+  void accept(AcceptRequest&& request, const std::vector<MessageId>& ids,
+              std::function<void(Expected<AcceptResult>)> done) override;
+  Expected<std::optional<std::pair<std::string, std::string>>> find_idempotent(
+      TenantId tenant, const std::string& key) override;
+  Expected<MessageView> get(TenantId tenant, MessageId id) override;
+  Expected<std::vector<MessageView>> list(TenantId tenant, const MessageFilter& filter) override;
+  Stats stats() const override;
+  bool ready() const override;
+
+ private:
+  using Done = std::function<void(Expected<AcceptResult>)>;
+  struct PendingAccept {
+    AcceptRequest request;
+    std::vector<MessageId> ids;
+    Done done;
+    std::optional<Error> refusal;  // answered without writing
+  };
+  struct Work {
+    std::deque<PendingAccept> accepts;
+    std::vector<carrier::SubmitOutcome> outcomes;
+    std::vector<std::pair<carrier::Receipt, carrier::Ack>> receipts;
+    std::vector<std::pair<carrier::Inbound, carrier::Ack>> inbound;
+    bool empty() const {
+      return accepts.empty() && outcomes.empty() && receipts.empty() && inbound.empty();
+    }
+  };
+  struct Counters {
+    std::atomic<std::uint64_t> accepted{0}, submitted{0}, delivered{0}, failed{0}, expired{0},
+        rejected{0}, receipts_unknown{0}, inbound{0};
+    std::atomic<std::int64_t> queue_depth{0};
+  };
+
+  // Writer thread.
+  void run_writer();
+  bool take_work(Work& work);
+  void commit_cycle(Work& work);
+  void after_commit(Work& work, std::vector<Expected<AcceptResult>>& results,
+                    const std::vector<bool>& changed,
+                    const std::vector<ReceiptEffect>& effects, std::int64_t now_ms);
+  void after_failure(Work& work, const Error& error);
+  void dispatch();
+  std::chrono::milliseconds wait_time() const;
+  void count_final(MessageStatus status);
+  void answered(const Work& work);
+
+  bool enqueue(const std::function<void(Work&)>& add);
+  Expected<MessageView> to_view(store::MessageRecord&& record);
+
+  store::Store& store_;
+  store::KeyRing& keys_;
+  const Clock& clock_;
+  const PipelineConfig config_;
+  MessageIdGenerator ids_;
+  Counters counters_;
+  std::atomic<Carrier*> carrier_{nullptr};
+  std::atomic<bool> writable_{false};
+  std::atomic<std::uint64_t> in_flight_{0};
+
+  // Writer thread only.
+  Dispatcher dispatcher_;
+  std::vector<StatusChange> changes_;  // to commit; kept for a retry when a commit fails
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::chrono::steady_clock::time_point dispatch_retry_at_{};  // after a failed read
+
+  mutable std::mutex mutex_;
+  std::condition_variable work_cv_;
+  std::condition_variable idle_cv_;
+  Work queued_;
+  std::size_t queued_messages_ = 0;  // accepted, not yet answered
+  bool running_ = false;
+  bool stopping_ = false;
+  bool wake_ = false;
+  bool idle_ = true;
+  std::thread writer_;
+};
+
+}  // namespace diskret::pipeline

@@ -1,0 +1,216 @@
+// The writer thread of DurablePipeline: group commit, then dispatch.
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "pipeline/accept_writer.hpp"
+#include "pipeline/durable_pipeline.hpp"
+
+namespace diskret::pipeline {
+namespace {
+
+std::int64_t to_ms(SystemTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::chrono::milliseconds DurablePipeline::wait_time() const {
+  auto wait = config_.idle_wakeup;
+  if (auto due = dispatcher_.next_due_ms()) {
+    wait = std::min(wait, std::chrono::milliseconds{std::max<std::int64_t>(*due - clock_.now_ms(), 0)});
+  }
+  const auto until = [](std::chrono::steady_clock::time_point t) {
+    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        t - std::chrono::steady_clock::now()),
+                    std::chrono::milliseconds{0});
+  };
+  if (!changes_.empty()) wait = std::min(wait, until(retry_at_));
+  if (dispatcher_.has_work(clock_.now_ms())) wait = std::min(wait, until(dispatch_retry_at_));
+  return wait;
+}
+
+// Takes what is queued (accepts up to max_commit_messages, all events). False: stop now.
+bool DurablePipeline::take_work(Work& work) {
+  const auto steady_now = std::chrono::steady_clock::now();
+  const bool retry_due = !changes_.empty() && steady_now >= retry_at_;
+  const bool local =
+      retry_due || (steady_now >= dispatch_retry_at_ && dispatcher_.has_work(clock_.now_ms()));
+  std::unique_lock lock(mutex_);
+  if (!local && queued_.empty() && !wake_ && !stopping_) {
+    idle_ = true;
+    idle_cv_.notify_all();
+    work_cv_.wait_for(lock, wait_time(), [&] { return !queued_.empty() || wake_ || stopping_; });
+  }
+  wake_ = false;
+  std::size_t messages = 0;
+  while (!queued_.accepts.empty()) {
+    const std::size_t n = queued_.accepts.front().request.messages.size();
+    if (!work.accepts.empty() && messages + n > config_.max_commit_messages) break;
+    messages += n;
+    work.accepts.push_back(std::move(queued_.accepts.front()));
+    queued_.accepts.pop_front();
+  }
+  work.outcomes = std::exchange(queued_.outcomes, {});
+  work.receipts = std::exchange(queued_.receipts, {});
+  work.inbound = std::exchange(queued_.inbound, {});
+  idle_ = false;
+  return !(stopping_ && work.accepts.empty());
+}
+
+void DurablePipeline::run_writer() {
+  for (;;) {
+    Work work;
+    const bool go_on = take_work(work);
+    for (auto& o : work.outcomes) changes_.push_back(change_from_outcome(std::move(o)));
+    work.outcomes.clear();
+    const bool retry_due = !changes_.empty() && std::chrono::steady_clock::now() >= retry_at_;
+    if (!work.empty() || retry_due || (!go_on && !changes_.empty())) commit_cycle(work);
+    if (!go_on) return;
+    dispatch();
+  }
+}
+
+void DurablePipeline::commit_cycle(Work& work) {
+  const std::int64_t now_ms = clock_.now_ms();
+  std::vector<RequestResult> results;
+  results.reserve(work.accepts.size());
+  std::vector<bool> changed(changes_.size(), false);
+  std::vector<ReceiptEffect> effects(work.receipts.size());
+
+  auto tx = store_.begin();
+  Expected<void> ok = tx ? Expected<void>{} : unexpected(tx.error());
+  for (std::size_t i = 0; ok && i < work.accepts.size(); ++i) {
+    PendingAccept& a = work.accepts[i];
+    if (a.refusal) {
+      results.emplace_back(unexpected(*a.refusal));
+      continue;
+    }
+    auto written = write_accept(**tx, keys_, a.request, a.ids, now_ms);
+    if (!written) {
+      ok = unexpected(written.error());
+    } else {
+      results.push_back(std::move(*written));
+    }
+  }
+  for (std::size_t i = 0; ok && i < changes_.size(); ++i) {
+    auto applied = apply_change(**tx, changes_[i], now_ms);
+    if (!applied) ok = unexpected(applied.error());
+    else changed[i] = *applied;
+  }
+  for (std::size_t i = 0; ok && i < work.receipts.size(); ++i) {
+    auto effect = apply_receipt(**tx, work.receipts[i].first, now_ms);
+    if (!effect) ok = unexpected(effect.error());
+    else effects[i] = *effect;
+  }
+  if (ok) ok = (*tx)->commit();
+  if (tx) tx->reset();  // rolls back unless committed; frees the write lock
+  if (!ok) return after_failure(work, ok.error());
+  after_commit(work, results, changed, effects, now_ms);
+}
+
+void DurablePipeline::after_failure(Work& work, const Error& error) {
+  // Nothing of this cycle is stored; answer so that every party retries.
+  spdlog::warn("pipeline: commit failed, {} request(s) answered unavailable: {}",
+               work.accepts.size(), error.message());
+  keys_.discard_new_subjects();
+  writable_ = false;
+  retry_at_ = std::chrono::steady_clock::now() + config_.idle_wakeup;
+  answered(work);
+  for (auto& a : work.accepts) {
+    a.done(a.refusal ? RequestResult(unexpected(*a.refusal))
+                     : RequestResult(fail(Errc::unavailable, "The database cannot write now.")));
+  }
+  for (auto& [receipt, ack] : work.receipts) ack(false);
+  for (auto& [inbound, ack] : work.inbound) ack(false);
+}
+
+// Frees the requests' room in the queue limit once they are answered.
+void DurablePipeline::answered(const Work& work) {
+  std::size_t n = 0;
+  for (const auto& a : work.accepts) {
+    if (!a.refusal) n += a.request.messages.size();
+  }
+  std::lock_guard lock(mutex_);
+  queued_messages_ -= std::min(queued_messages_, n);
+}
+
+void DurablePipeline::count_final(MessageStatus status) {
+  switch (status) {
+    case MessageStatus::delivered: ++counters_.delivered; break;
+    case MessageStatus::failed: ++counters_.failed; break;
+    case MessageStatus::expired: ++counters_.expired; break;
+    default: break;
+  }
+}
+
+void DurablePipeline::after_commit(Work& work, std::vector<RequestResult>& results,
+                                   const std::vector<bool>& changed,
+                                   const std::vector<ReceiptEffect>& effects,
+                                   std::int64_t now_ms) {
+  writable_ = true;
+  keys_.publish_new_subjects();
+  for (std::size_t i = 0; i < work.accepts.size(); ++i) {
+    if (!results[i] || results[i]->replayed) continue;
+    AcceptRequest& request = work.accepts[i].request;
+    for (std::size_t j = 0; j < request.messages.size(); ++j) {
+      NewMessage& m = request.messages[j];
+      if (m.rejected) {
+        ++counters_.rejected;
+        continue;
+      }
+      ++counters_.accepted;
+      ++counters_.queue_depth;
+      if (m.send_at && to_ms(*m.send_at) > now_ms) {
+        dispatcher_.offer_scheduled(to_ms(*m.send_at));
+        continue;
+      }
+      std::optional<std::int64_t> expires;
+      if (m.expires_at) expires = to_ms(*m.expires_at);
+      dispatcher_.offer(DispatchItem{work.accepts[i].ids[j].value, request.tenant.value,
+                                     std::move(m.to), std::move(m.from), std::move(m.text),
+                                     expires});
+    }
+  }
+  for (std::size_t i = 0; i < changes_.size(); ++i) {
+    dispatcher_.settled(changes_[i].id);
+    if (!changed[i]) continue;
+    --counters_.queue_depth;  // every change starts from accepted
+    if (changes_[i].status == MessageStatus::submitted) ++counters_.submitted;
+    else count_final(changes_[i].status);
+  }
+  changes_.clear();
+  for (std::size_t i = 0; i < work.receipts.size(); ++i) {
+    if (!effects[i].matched) ++counters_.receipts_unknown;
+    if (effects[i].finished) count_final(*effects[i].finished);
+    work.receipts[i].second(true);
+  }
+  // MO messages are not stored yet: counted and acknowledged.
+  for (auto& [inbound, ack] : work.inbound) {
+    ++counters_.inbound;
+    ack(true);
+  }
+  in_flight_ = dispatcher_.outstanding();
+  answered(work);
+  for (std::size_t i = 0; i < work.accepts.size(); ++i) work.accepts[i].done(std::move(results[i]));
+}
+
+void DurablePipeline::dispatch() {
+  Carrier* carrier = carrier_.load();
+  if (!carrier || std::chrono::steady_clock::now() < dispatch_retry_at_ ||
+      !dispatcher_.has_work(clock_.now_ms())) {
+    return;
+  }
+  std::vector<StatusChange> settle;
+  auto batch = dispatcher_.next_batch(settle);
+  for (auto& c : settle) changes_.push_back(std::move(c));
+  if (!batch) {
+    spdlog::warn("pipeline: reading messages to dispatch failed: {}", batch.error().message());
+    dispatch_retry_at_ = std::chrono::steady_clock::now() + config_.idle_wakeup;
+    return;
+  }
+  in_flight_ = dispatcher_.outstanding();
+  if (!batch->empty()) carrier->submit(std::move(*batch));
+}
+
+}  // namespace diskret::pipeline
