@@ -1,0 +1,115 @@
+#pragma once
+// FakeBackend: an in-memory smtp::Backend for the session, server and swaks tests. Tenants
+// with API keys, senders registered by address, numbers refused with a reason, and a
+// switchable outage; submissions are recorded (thread-safe: the server calls from its
+// I/O thread while the test reads).
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "smtp/backend.hpp"
+
+namespace diskret::smtp::test {
+
+class FakeBackend : public Backend {
+ public:
+  FakeBackend() {
+    add_tenant("tn_alpha", "key-alpha");
+    refuse_number("+999123", diskret::Errc::invalid_argument, "invalid country code");
+  }
+
+  void add_tenant(const std::string& id, const std::string& key, bool subject_as_prefix = false) {
+    std::lock_guard lock(mutex_);
+    keys_[id] = key;
+    settings_[id] = subject_as_prefix;
+  }
+  void register_sender(const std::string& address, const std::string& tenant) {
+    std::lock_guard lock(mutex_);
+    senders_[address] = tenant;
+  }
+  void refuse_number(const std::string& number, diskret::Errc code, const std::string& reason) {
+    std::lock_guard lock(mutex_);
+    refused_[number] = Error{make_error_code(code), reason};
+  }
+  /// Every call answers Errc::unavailable until switched back.
+  void set_unavailable(bool down) {
+    std::lock_guard lock(mutex_);
+    unavailable_ = down;
+  }
+  /// submit() answers with this error instead of storing (until cleared).
+  void fail_submits(std::optional<Error> error) {
+    std::lock_guard lock(mutex_);
+    submit_error_ = std::move(error);
+  }
+
+  std::vector<Submission> submissions() const {
+    std::lock_guard lock(mutex_);
+    return submitted_;
+  }
+  /// Blocks until `count` submissions were stored (or 10 s passed); the stored ones.
+  std::vector<Submission> wait_for(std::size_t count) const {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return submitted_.size() >= count; });
+    return submitted_;
+  }
+  std::size_t authentications() const {
+    std::lock_guard lock(mutex_);
+    return authentications_;
+  }
+
+  // Backend
+  Expected<TenantRef> authenticate(std::string_view user, std::string_view password) override {
+    std::lock_guard lock(mutex_);
+    ++authentications_;
+    if (unavailable_) return fail(diskret::Errc::unavailable, "tenant store down");
+    auto it = keys_.find(std::string(user));
+    if (it == keys_.end() || it->second != password) return fail(diskret::Errc::permission_denied);
+    return TenantRef{it->first, settings_[it->first]};
+  }
+  Expected<TenantRef> tenant_for_sender(std::string_view address) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return fail(diskret::Errc::unavailable, "tenant store down");
+    auto it = senders_.find(std::string(address));
+    if (it == senders_.end()) return fail(diskret::Errc::not_found);
+    return TenantRef{it->second, settings_[it->second]};
+  }
+  Expected<void> check_recipient(const TenantRef&, std::string_view number) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return fail(diskret::Errc::unavailable, "number check down");
+    auto it = refused_.find(std::string(number));
+    if (it != refused_.end()) return unexpected(it->second);
+    return {};
+  }
+  void submit(Submission&& submission, Done done) override {
+    Expected<void> result;
+    {
+      std::lock_guard lock(mutex_);
+      if (unavailable_) {
+        result = fail(diskret::Errc::unavailable, "database down");
+      } else if (submit_error_) {
+        result = unexpected(*submit_error_);
+      } else {
+        submitted_.push_back(std::move(submission));
+      }
+    }
+    changed_.notify_all();
+    done(std::move(result));
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::map<std::string, std::string> keys_;
+  std::map<std::string, bool> settings_;
+  std::map<std::string, std::string> senders_;
+  std::map<std::string, Error> refused_;
+  bool unavailable_ = false;
+  std::optional<Error> submit_error_;
+  std::vector<Submission> submitted_;
+  std::size_t authentications_ = 0;
+};
+
+}  // namespace diskret::smtp::test
