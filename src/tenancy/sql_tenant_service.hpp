@@ -1,0 +1,54 @@
+#pragma once
+/// SqlTenantService: tenants and API keys on the Store. API keys are "dsk_live_" + 32
+/// random characters; only a keyed hash (pepper derived from the master key) is stored,
+/// found by the key's first 14 characters. Creating a tenant creates its data key.
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/clock.hpp"
+#include "crypto/secret.hpp"
+#include "store/key_ring.hpp"
+#include "store/store.hpp"
+#include "tenancy/tenancy.hpp"
+
+namespace diskret::tenancy {
+
+inline constexpr std::string_view kApiKeyPrefix = "dsk_live_";
+inline constexpr std::size_t kApiKeyShownPrefix = 14;  ///< stored and shown: "dsk_live_AbCdE"
+
+class SqlTenantService final : public TenantService {
+ public:
+  SqlTenantService(store::Store& store, store::KeyRing& keys, const Clock& clock);
+
+  // TenantService
+  Expected<std::pair<Tenant, CreatedKey>> create_tenant(const std::string& name,
+                                                        const std::string& region) override;
+  Expected<Tenant> find_tenant(const std::string& public_id) override;
+  Expected<Tenant> get_tenant(TenantId id) override;
+  Expected<CreatedKey> create_api_key(TenantId tenant, const std::string& name, Role role) override;
+  Expected<std::vector<ApiKeyInfo>> list_api_keys(TenantId tenant) override;
+  Expected<void> revoke_api_key(TenantId tenant, std::uint64_t key_id) override;
+  /// Positive answers are cached for at most one second (a key revoked by another process
+  /// stops working within that second; revoked here, at once). Failures are never cached.
+  Expected<Principal> authenticate(std::string_view api_key) override;
+
+ private:
+  struct Cached {
+    Principal principal;
+    SystemTime until;
+  };
+  Expected<CreatedKey> insert_key(store::WriteTransaction& tx, std::uint64_t tenant,
+                                  const std::string& name, Role role);
+
+  store::Store& store_;
+  store::KeyRing& keys_;
+  const Clock& clock_;
+  const crypto::SecretKey pepper_;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, Cached> cache_;  // by key hash
+  std::uint64_t revocations_ = 0;                  // guarded by cache_mutex_
+};
+
+}  // namespace diskret::tenancy
