@@ -148,8 +148,11 @@ asio::awaitable<void> PoolCore::housekeeping() {
     housekeeping_timer_.expires_after(kHousekeepingTick);
     co_await housekeeping_timer_.async_wait(as_tuple(use_awaitable));
     if (stopping) break;
-    queue.expire(clock.now());
-    if (++ticks % 40 == 0) {
+    // Queues being sent from check expiry as they go; the sweep is for the ones that
+    // stand still (parked, or a carrier paused for long), so once a second is plenty.
+    ++ticks;
+    if (ticks % 4 == 0) queue.expire(clock.now());
+    if (ticks % 40 == 0) {
       const auto now = std::chrono::steady_clock::now();
       for (auto& r : readers) r.expire(now, kReassemblyMaxAge);
     }
