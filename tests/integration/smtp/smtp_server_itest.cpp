@@ -1,0 +1,242 @@
+// SmtpServer on a free loopback port with a fake backend, driven by the real `swaks`.
+// Each test checks both sides: the reply codes swaks saw and what the backend received.
+#include "smtp/smtp_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "integration/smtp/swaks.hpp"
+#include "unit/smtp/fake_backend.hpp"
+
+namespace diskret::smtp {
+namespace {
+
+using test::FakeBackend;
+using test::swaks;
+using test::SwaksRun;
+
+std::string golden_path(const std::string& name) {
+  return std::string(DISKRET_SOURCE_DIR) + "/tests/golden/smtp/" + name;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+SmtpServerConfig test_config() {
+  SmtpServerConfig c;
+  c.listen = "127.0.0.1:0";
+  c.session.hostname = "mx.test";
+  c.session.sms_domain = "sms.localhost";
+  c.session.max_message_bytes = 64 * 1024;
+  c.command_timeout = std::chrono::seconds(10);
+  return c;
+}
+
+const std::vector<std::string> kAuth = {"--auth", "PLAIN", "--auth-user", "tn_alpha", "--auth-password",
+                                        "key-alpha"};
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+/// A blocking loopback client for the tests swaks cannot express (timeouts, limits).
+class RawClient {
+ public:
+  explicit RawClient(std::uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawClient() { close(fd_); }
+  bool connected() const { return connected_; }
+  void send(const std::string& s) { ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size())); }
+  /// Reads until `count` complete lines arrived or the peer closed / 10 s passed.
+  std::string lines(int count) {
+    std::string out;
+    char buffer[1024];
+    while (std::count(out.begin(), out.end(), '\n') < count) {
+      ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      out.append(buffer, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+  bool closed_by_peer() {
+    char c;
+    return recv(fd_, &c, 1, 0) == 0;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+class SmtpServerTest : public ::testing::Test {
+ protected:
+  void start(SmtpServerConfig config = test_config()) {
+    server_ = std::make_unique<SmtpServer>(std::move(config), backend_);
+    auto started = server_->start();
+    ASSERT_TRUE(started) << started.error().message();
+    port_ = server_->port();
+  }
+  void SetUp() override { start(); }
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+
+  SwaksRun send(const std::vector<std::string>& args) { return swaks(port_, args); }
+
+  FakeBackend backend_;
+  std::unique_ptr<SmtpServer> server_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(SmtpServerTest, DeliversAPlainMailFromAnAuthenticatedTenant) {
+  auto run = send(with({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body",
+                        "Your table is ready."},
+                       kAuth));
+  EXPECT_EQ(run.exit_code, 0) << run.transcript;
+  EXPECT_TRUE(run.replied("250-PIPELINING"));
+  EXPECT_TRUE(run.replied("235 2.7.0"));
+  EXPECT_TRUE(run.replied("250 2.0.0 Message accepted: 1 SMS queued")) << run.transcript;
+  auto got = backend_.submissions();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].tenant.id, "tn_alpha");
+  EXPECT_EQ(got[0].sender_address, "a@b.de");
+  EXPECT_EQ(got[0].recipients, std::vector<std::string>{"015112345678"});
+  EXPECT_EQ(got[0].text, "Your table is ready.");
+}
+
+TEST_F(SmtpServerTest, ConvertsAnHtmlOnlyMail) {
+  auto run = send(with({"--to=+4915112345678@sms.localhost", "--from", "a@b.de", "--data",
+                        "@" + golden_path("html_only.eml")},
+                       kAuth));
+  EXPECT_EQ(run.exit_code, 0) << run.transcript;
+  auto got = backend_.submissions();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].text, read_file(golden_path("html_only.txt")));
+}
+
+TEST_F(SmtpServerTest, DecodesBase64Utf8WithUmlautsAndEmoji) {
+  auto run = send(with({"--to=+4915112345678@sms.localhost", "--from", "a@b.de", "--data",
+                        "@" + golden_path("base64_utf8_emoji.eml"), "--auth", "LOGIN"},
+                       {"--auth-user", "tn_alpha", "--auth-password", "key-alpha"}));
+  EXPECT_EQ(run.exit_code, 0) << run.transcript;
+  EXPECT_TRUE(run.replied("334 VXNlcm5hbWU6"));
+  auto got = backend_.submissions();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].text, "Grüße aus Köln! Öffnungszeiten: Mo–Fr. Straße ß ÄÖÜ 🎉👍🏽\nZweite Zeile.");
+}
+
+TEST_F(SmtpServerTest, RefusesOnlyTheInvalidRecipientOfSeveral) {
+  auto run = send(with({"--to="
+                        "+4915112345678@sms.localhost,+999123@sms.localhost,someone@example.com,"
+                        "0151-1234 5679@SMS.localhost",
+                        "--from", "a@b.de", "--body", "Meeting moved to 3 pm", "--pipeline"},
+                       kAuth));
+  EXPECT_EQ(run.exit_code, 0) << run.transcript;
+  EXPECT_TRUE(run.replied("550 5.1.1 Invalid recipient: invalid country code")) << run.transcript;
+  EXPECT_TRUE(run.replied("550 5.1.2 Relaying refused")) << run.transcript;
+  EXPECT_EQ(run.count("250 2.1.5"), 2u) << run.transcript;
+  EXPECT_TRUE(run.replied("250 2.0.0 Message accepted: 2 SMS queued")) << run.transcript;
+  auto got = backend_.submissions();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].recipients, (std::vector<std::string>{"+4915112345678", "015112345679"}));
+  EXPECT_EQ(got[0].text, "Meeting moved to 3 pm");
+}
+
+TEST_F(SmtpServerTest, RefusesBadCredentials) {
+  auto run = send({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--auth", "PLAIN",
+                   "--auth-user", "tn_alpha", "--auth-password", "wrong-key"});
+  EXPECT_EQ(run.exit_code, 28) << run.transcript;
+  EXPECT_TRUE(run.replied("535 5.7.8 Authentication credentials invalid")) << run.transcript;
+  EXPECT_TRUE(backend_.submissions().empty());
+}
+
+TEST_F(SmtpServerTest, RequiresAuthentication) {
+  auto run = send({"--to=015112345678@sms.localhost", "--from", "a@b.de"});
+  EXPECT_EQ(run.exit_code, 23) << run.transcript;
+  EXPECT_TRUE(run.replied("530 5.7.0 Authentication required")) << run.transcript;
+  EXPECT_TRUE(backend_.submissions().empty());
+}
+
+TEST_F(SmtpServerTest, AcceptsARegisteredSenderAddressWithoutAuth) {
+  backend_.register_sender("alerts@firm.example", "tn_alpha");
+  auto run = send({"--to=015112345678@sms.localhost", "--from", "alerts@firm.example", "--body", "Disk full"});
+  EXPECT_EQ(run.exit_code, 0) << run.transcript;
+  auto got = backend_.submissions();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].tenant.id, "tn_alpha");
+}
+
+TEST_F(SmtpServerTest, RefusesAnOversizeMessage) {
+  std::string body(70 * 1024, 'x');
+  for (std::size_t i = 70; i < body.size(); i += 71) body[i] = '\n';
+  auto run = send(with({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body", body}, kAuth));
+  EXPECT_EQ(run.exit_code, 26) << run.transcript.substr(0, 2000);
+  EXPECT_TRUE(run.replied("250-SIZE 65536"));
+  EXPECT_TRUE(run.replied("552 5.3.4 Message too large: the limit is 65536 bytes")) << run.transcript.substr(0, 2000);
+  EXPECT_TRUE(backend_.submissions().empty());
+}
+
+TEST_F(SmtpServerTest, AnswersATemporaryBackendFailureWith451) {
+  backend_.fail_submits(Error(make_error_code(diskret::Errc::unavailable), "database down"));
+  auto run = send(with({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body", "x"}, kAuth));
+  EXPECT_EQ(run.exit_code, 26) << run.transcript;
+  EXPECT_TRUE(run.replied("451 4.3.0")) << run.transcript;
+}
+
+TEST_F(SmtpServerTest, ClosesAnIdleConnectionWith421) {
+  server_->stop();
+  auto config = test_config();
+  config.command_timeout = std::chrono::milliseconds(200);
+  start(config);
+  RawClient client(port_);
+  ASSERT_TRUE(client.connected());
+  EXPECT_EQ(client.lines(1).substr(0, 4), "220 ");
+  client.send("EHLO raw\r\n");
+  EXPECT_NE(client.lines(7).find("250 HELP"), std::string::npos);
+  EXPECT_EQ(client.lines(1), "421 4.4.2 mx.test Timeout: closing connection\r\n");
+  EXPECT_TRUE(client.closed_by_peer());
+}
+
+TEST_F(SmtpServerTest, RefusesConnectionsOverTheCap) {
+  server_->stop();
+  auto config = test_config();
+  config.max_connections = 1;
+  start(config);
+  RawClient first(port_);
+  EXPECT_EQ(first.lines(1).substr(0, 4), "220 ");
+  RawClient second(port_);
+  EXPECT_EQ(second.lines(1), "421 4.7.0 mx.test Too many connections, please try again later\r\n");
+  first.send("QUIT\r\n");
+  EXPECT_EQ(first.lines(1), "221 2.0.0 mx.test closing connection\r\n");
+}
+
+TEST_F(SmtpServerTest, SaysGoodbyeToIdleClientsOnStop) {
+  RawClient client(port_);
+  EXPECT_EQ(client.lines(1).substr(0, 4), "220 ");
+  server_->stop();
+  EXPECT_EQ(client.lines(1), "421 4.3.2 mx.test Service shutting down, please try again later\r\n");
+  server_.reset();
+}
+
+}  // namespace
+}  // namespace diskret::smtp
