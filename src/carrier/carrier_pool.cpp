@@ -13,6 +13,7 @@
 
 #include "carrier/bind_link.hpp"
 #include "carrier/pool_core.hpp"
+#include "carrier/submit_fields.hpp"
 
 namespace diskret::carrier {
 namespace asio = boost::asio;
@@ -38,6 +39,11 @@ PoolCore::PoolCore(std::vector<CarrierConfig> carriers_in, Handlers handlers_in,
           case SubmitResult::accepted: counters.accepted.fetch_add(1, std::memory_order_relaxed); break;
           case SubmitResult::rejected: counters.rejected.fetch_add(1, std::memory_order_relaxed); break;
           case SubmitResult::expired: counters.expired.fetch_add(1, std::memory_order_relaxed); break;
+        }
+        if (outcome.result != SubmitResult::accepted) {
+          spdlog::debug("message {} {} ({}): {}", outcome.message_id,
+                        outcome.result == SubmitResult::rejected ? "rejected" : "expired",
+                        outcome.carrier, outcome.detail);
         }
         pending.fetch_sub(1, std::memory_order_relaxed);
         if (handlers.on_outcome) handlers.on_outcome(std::move(outcome));
@@ -136,8 +142,8 @@ void PoolCore::on_deliver(std::size_t carrier, const std::shared_ptr<smpp::Sessi
       return ack_now();
     case DeliverEvent::Kind::unreadable_text:
       counters.bad_inbound.fetch_add(1, std::memory_order_relaxed);
-      spdlog::warn("carrier {}: unreadable inbound message (data_coding 0x{:02x}): {}", name,
-                   pdu.data_coding, ev.detail);
+      spdlog::warn("carrier {}: unreadable inbound message from {} (data_coding 0x{:02x}): {}", name,
+                   mask_number(pdu.source_addr), pdu.data_coding, ev.detail);
       return ack_now();
   }
 }
@@ -184,6 +190,11 @@ class CarrierPool::Impl : public PoolCore {
 
   void stop() {
     if (!started_ || stopped_) return;
+    if (std::this_thread::get_id() == thread_.get_id()) {
+      // Joining our own thread would deadlock; a handler must not stop the pool.
+      spdlog::error("carrier pool: stop() called from a pool handler; ignored");
+      return;
+    }
     stopped_ = true;
     asio::post(io, [this] { begin_stop(); });
     work_.reset();

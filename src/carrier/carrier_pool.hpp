@@ -101,7 +101,8 @@ class CarrierPool {
 
   void start();  ///< connects and binds; returns at once
   /// Unbinds cleanly; messages without an outcome yet are reported nowhere (the caller
-  /// still holds them as not submitted and resends them after restart).
+  /// still holds them as not submitted and resends them after restart). Waits for the I/O
+  /// thread (at most a few seconds); must not be called from a handler. A pool starts once.
   void stop();
 
   /// Queues messages for submission; every one later gets exactly one on_outcome call

@@ -34,8 +34,12 @@ class Events {
       ack(true);
     };
     h.on_inbound = [this](Inbound&& in, Ack ack) {
-      add([&] { inbound_.push_back(std::move(in)); });
-      ack(true);
+      bool durable = true;
+      add([&] {
+        durable = inbound_.size() >= refuse_inbound_;
+        inbound_.push_back(std::move(in));
+      });
+      ack(durable);
     };
     return h;
   }
@@ -62,6 +66,8 @@ class Events {
   std::size_t outcome_count() { return locked(outcomes_).size(); }
   std::size_t receipt_count() { std::lock_guard l(mutex_); return receipts_.size(); }
   std::size_t inbound_count() { std::lock_guard l(mutex_); return inbound_.size(); }
+
+  std::size_t refuse_inbound_ = 0;  // the first n inbound messages are acked with false
 
   // Read by wait() predicates, which run under the lock.
   std::vector<SubmitOutcome> outcomes_;
@@ -342,6 +348,81 @@ TEST_P(CarrierPoolITest, StopUnbindsCleanly) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
   EXPECT_FALSE(pool_->any_bound());
   EXPECT_TRUE(events_.wait([&] { return sim_->stat({"unbinds"}) >= 2; }, 5s));
+}
+
+TEST_P(CarrierPoolITest, NoResponseMeansReconnectAndResend) {
+  ASSERT_TRUE(sim_->fault("latency_ms=1500"));
+  auto cfg = config();
+  cfg.response_timeout = 300ms;
+  start(cfg);
+  pool_->submit(messages(0, 10));
+  ASSERT_TRUE(events_.wait([&] { return pool_->stats().resent >= 10 && pool_->stats().binds >= 2; }, 10s))
+      << "resent " << pool_->stats().resent << " binds " << pool_->stats().binds;
+  EXPECT_EQ(events_.outcome_count(), 0u);
+  ASSERT_TRUE(sim_->fault("latency_ms=0"));
+  ASSERT_TRUE(events_.wait_outcomes(10, 15s));
+  for (const auto& o : events_.outcomes()) EXPECT_EQ(o.result, SubmitResult::accepted);
+  const auto log = sim_->log();
+  std::set<std::string> sent;
+  for (const auto& l : log) sent.insert(l.destination);
+  EXPECT_EQ(sent.size(), 10u);
+  EXPECT_GE(log.size(), 20u) << "every message was sent again after the timeout";
+}
+
+TEST_P(CarrierPoolITest, FailsOverToTheNextCarrierWhileTheFirstIsDown) {
+  auto down = config();
+  down.name = "down";
+  down.port = test::free_port();  // nothing listens there
+  down.prefixes = {"+49151"};
+  auto up = config();
+  up.name = "up";
+  pool_ = std::make_unique<CarrierPool>(std::vector<CarrierConfig>{down, up}, events_.handlers(),
+                                        SystemClock::instance());
+  pool_->start();
+  pool_->submit(messages(0, 20));
+  ASSERT_TRUE(events_.wait_outcomes(20, 10s));
+  for (const auto& o : events_.outcomes()) {
+    EXPECT_EQ(o.result, SubmitResult::accepted);
+    EXPECT_EQ(o.carrier, "up");
+  }
+}
+
+TEST_P(CarrierPoolITest, TpsLimitPacesSubmits) {
+  auto cfg = config();
+  cfg.tps = 100;  // bursts of 10, then one every 10 ms
+  start(cfg);
+  const auto started = std::chrono::steady_clock::now();
+  pool_->submit(messages(0, 60));
+  ASSERT_TRUE(events_.wait_outcomes(60, 10s));
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, 450ms);
+  EXPECT_LT(took, 3s);
+}
+
+TEST_P(CarrierPoolITest, NegativeAckAsksForRedelivery) {
+  start(config());
+  events_.refuse_inbound_ = 1;
+  const int status = sim_->mo("4917012345678", "12345", "once more");
+  ASSERT_TRUE(status == 200 || status == 202) << status;
+  ASSERT_TRUE(events_.wait([&] {
+    return sim_->stat({"deliver_resp_err", "deliver_resp_error"}) >= 1;
+  }, 5s));
+  if (GetParam() == SimKind::diskret) {
+    // Our simulator delivers a refused message again.
+    ASSERT_TRUE(events_.wait([&] { return events_.inbound_.size() >= 2; }, 5s));
+    EXPECT_EQ(events_.inbound()[1].text, "once more");
+  }
+}
+
+TEST_P(CarrierPoolITest, LongInboundTextIsReassembled) {
+  start(config());
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "Zeile " + std::to_string(i) + " äöü. ";
+  ASSERT_GT(text.size(), 300u);
+  const int status = sim_->mo("4917012345678", "12345", text);
+  ASSERT_TRUE(status == 200 || status == 202) << status;
+  ASSERT_TRUE(events_.wait([&] { return events_.inbound_.size() >= 1; }, 10s));
+  EXPECT_EQ(events_.inbound()[0].text, text);
 }
 
 // Not a benchmark (the simulator shares the two cores), but a figure for the report and a
