@@ -58,8 +58,8 @@ ControlResponse ControlApi::inject_mo(const Params& params) {
       core_.config.system_id == "*" ? std::string{} : core_.config.system_id);
   std::size_t sent = 0;
   std::size_t queued = 0;
-  for (smpp::DeliverSm& part : *parts) {
-    const Routed r = core_.router.route({DeliverKind::mo, system_id, 0, 0, std::move(part)});
+  for (const smpp::DeliverSm& part : *parts) {
+    const Routed r = core_.router.route(make_outbound(DeliverKind::mo, system_id, 0, part));
     sent += r == Routed::sent;
     queued += r == Routed::queued;
   }

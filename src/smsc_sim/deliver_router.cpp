@@ -2,7 +2,28 @@
 
 #include <algorithm>
 
+#include "smpp/pdu_codec.hpp"
+
 namespace diskret::smsc_sim {
+
+Outbound make_outbound(DeliverKind kind, std::string system_id, std::uint64_t origin_session,
+                       const smpp::DeliverSm& pdu) {
+  Outbound item{kind, std::move(system_id), origin_session, 0, {}};
+  smpp::encode_to({0, 0, pdu}, item.pdu);
+  return item;
+}
+
+void append_with_sequence(const Outbound& item, std::uint32_t sequence_number,
+                          std::vector<std::uint8_t>& out) {
+  const std::size_t at = out.size();
+  out.insert(out.end(), item.pdu.begin(), item.pdu.end());
+  if (item.pdu.size() < smpp::kHeaderLength) return;
+  // The header's last field (octets 12..15) is the sequence number, big-endian.
+  out[at + 12] = static_cast<std::uint8_t>(sequence_number >> 24);
+  out[at + 13] = static_cast<std::uint8_t>(sequence_number >> 16);
+  out[at + 14] = static_cast<std::uint8_t>(sequence_number >> 8);
+  out[at + 15] = static_cast<std::uint8_t>(sequence_number);
+}
 
 void DeliverRouter::add_receiver(DeliverSink& sink) {
   receivers_.push_back(&sink);

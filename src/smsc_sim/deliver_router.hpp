@@ -15,14 +15,22 @@ namespace diskret::smsc_sim {
 
 enum class DeliverKind : std::uint8_t { receipt, mo };
 
-/// One deliver_sm with its routing data.
+/// One deliver_sm with its routing data. The PDU is encoded once, when it is made:
+/// waiting, routing and re-sending then move one buffer, and sending only writes the
+/// sequence number into it.
 struct Outbound {
   DeliverKind kind = DeliverKind::receipt;
   std::string system_id;            ///< empty: any receiver
   std::uint64_t origin_session = 0; ///< preferred session (0: none)
   std::uint32_t attempts = 0;       ///< deliver_sm sent so far for this item
-  smpp::DeliverSm pdu;
+  std::vector<std::uint8_t> pdu;    ///< the encoded deliver_sm (sequence number 0)
 };
+
+Outbound make_outbound(DeliverKind kind, std::string system_id, std::uint64_t origin_session,
+                       const smpp::DeliverSm& pdu);
+/// Appends the PDU to `out` with `sequence_number` written into its header.
+void append_with_sequence(const Outbound& item, std::uint32_t sequence_number,
+                          std::vector<std::uint8_t>& out);
 
 /// A bound receiver or transceiver session.
 class DeliverSink {

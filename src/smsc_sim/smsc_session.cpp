@@ -294,9 +294,10 @@ void SmscSession::schedule_receipt(const smpp::SubmitSm& submit, std::string_vie
       core_.faults.receipt_fails() ? ReceiptOutcome::undeliverable : ReceiptOutcome::delivered;
   if (!wants_receipt(submit.registered_delivery, outcome)) return;
   const std::chrono::milliseconds delay{core_.faults.settings().dlr_delay_ms};
-  Outbound item{DeliverKind::receipt, system_id_, id_, 0,
-                build_receipt(submit, message_id, outcome, now_ms, now_ms + delay.count())};
-  core_.schedule.push(std::chrono::steady_clock::now() + delay, std::move(item));
+  core_.schedule.push(
+      std::chrono::steady_clock::now() + delay,
+      make_outbound(DeliverKind::receipt, system_id_, id_,
+                    build_receipt(submit, message_id, outcome, now_ms, now_ms + delay.count())));
 }
 
 void SmscSession::on_deliver_resp(const smpp::Pdu& pdu) {
@@ -315,9 +316,7 @@ void SmscSession::on_deliver_resp(const smpp::Pdu& pdu) {
 
 void SmscSession::send_deliver(Outbound&& item) {
   sequence_ = sequence_ >= 0x7fffffffu ? 1 : sequence_ + 1;
-  smpp::Pdu pdu{0, sequence_, std::move(item.pdu)};
-  queue(pdu);
-  item.pdu = std::move(std::get<smpp::DeliverSm>(pdu.body));
+  append_with_sequence(item, sequence_, out_);
   outstanding_.insert_or_assign(sequence_, std::move(item));
   wake_writer();
 }

@@ -427,6 +427,32 @@ TEST_F(SimulatorTest, ReceiptAnsweredWithErrorIsSentAgain) {
   EXPECT_GE(stats().at("deliver_resp_error").as_int64(), 1);
 }
 
+TEST_F(SimulatorTest, UnansweredReceiptGoesToTheNextReceiverAfterDisconnect) {
+  start();
+  std::string id;
+  {
+    auto c = bound();
+    id = message_id(submit(*c, make_submit("491", "x", 1)));
+    ASSERT_TRUE(c->next_deliver(3s, std::nullopt));  // received, never answered
+  }  // disconnects
+  auto rx = bound(CommandId::bind_receiver);
+  auto again = rx->next_deliver();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(std::get<smpp::DeliverSm>(again->body).tlvs.receipted_message_id, id);
+}
+
+TEST_F(SimulatorTest, MessageIdsAreUniqueAcrossSessions) {
+  start();
+  auto a = bound();
+  auto b = bound(CommandId::bind_transmitter);
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    ids.insert(message_id(submit(*a, make_submit("491", "x"))));
+    ids.insert(message_id(submit(*b, make_submit("491", "x"))));
+  }
+  EXPECT_EQ(ids.size(), 100u);
+}
+
 TEST_F(SimulatorTest, StatsCountSubmitsAndTimes) {
   start();
   auto c = bound();

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
+#include "smpp/pdu_codec.hpp"
 
 namespace diskret::smsc_sim {
 namespace {
@@ -57,7 +58,9 @@ TEST_F(ControlApiTest, MoIsQueuedWithoutReceiverAndSentWithOne) {
   core_.router.add_receiver(rx);  // drains the queue
   ASSERT_EQ(rx.received.size(), 1u);
   EXPECT_EQ(rx.received[0].kind, DeliverKind::mo);
-  EXPECT_EQ(rx.received[0].pdu.short_message, "STOP");
+  auto pdu = smpp::decode(rx.received[0].pdu);
+  ASSERT_TRUE(pdu);
+  EXPECT_EQ(std::get<smpp::DeliverSm>(pdu->body).short_message, "STOP");
 
   auto sent = call("/mo", {}, "from=491&to=12345&text=hi");
   EXPECT_EQ(sent.status, 200u);

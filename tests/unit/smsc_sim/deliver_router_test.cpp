@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "smpp/pdu_codec.hpp"
+
 #include <string>
 #include <vector>
 
@@ -23,11 +25,14 @@ class RecordingSink final : public DeliverSink {
 };
 
 Outbound receipt(std::string system_id, std::uint64_t origin, std::string marker) {
-  Outbound o;
-  o.system_id = std::move(system_id);
-  o.origin_session = origin;
-  o.pdu.short_message = std::move(marker);
-  return o;
+  smpp::DeliverSm pdu;
+  pdu.short_message = std::move(marker);
+  return make_outbound(DeliverKind::receipt, std::move(system_id), origin, pdu);
+}
+
+std::string marker_of(const Outbound& o) {
+  auto pdu = smpp::decode(o.pdu);
+  return pdu ? std::get<smpp::DeliverSm>(pdu->body).short_message : "<undecodable>";
 }
 
 TEST(DeliverRouter, PrefersTheOriginSession) {
@@ -65,8 +70,8 @@ TEST(DeliverRouter, QueuesUntilAReceiverOfThatSystemIdBinds) {
   RecordingSink late(6, "acme");
   router.add_receiver(late);
   ASSERT_EQ(late.received.size(), 2u);
-  EXPECT_EQ(late.received[0].pdu.short_message, "first");
-  EXPECT_EQ(late.received[1].pdu.short_message, "second");
+  EXPECT_EQ(marker_of(late.received[0]), "first");
+  EXPECT_EQ(marker_of(late.received[1]), "second");
   EXPECT_EQ(router.pending(), 0u);
 }
 
@@ -92,6 +97,17 @@ TEST(DeliverRouter, DiscardsBeyondMaxPending) {
   EXPECT_EQ(router.route(receipt("acme", 1, "x")), Routed::queued);
   EXPECT_EQ(router.route(receipt("acme", 1, "y")), Routed::discarded);
   EXPECT_EQ(router.discarded(), 1u);
+}
+
+TEST(Outbound, SendingWritesTheSequenceNumber) {
+  const Outbound o = receipt("acme", 1, "x");
+  std::vector<std::uint8_t> out{0xaa};
+  append_with_sequence(o, 0x01020304, out);
+  ASSERT_EQ(out.size(), o.pdu.size() + 1);
+  auto pdu = smpp::decode(std::span(out).subspan(1));
+  ASSERT_TRUE(pdu);
+  EXPECT_EQ(pdu->sequence_number, 0x01020304u);
+  EXPECT_EQ(std::get<smpp::DeliverSm>(pdu->body).short_message, "x");
 }
 
 }  // namespace

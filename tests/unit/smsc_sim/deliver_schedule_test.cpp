@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "smpp/pdu_codec.hpp"
+
 #include <string>
 #include <vector>
 
@@ -12,14 +14,17 @@ using Time = DeliverSchedule::Time;
 using std::chrono::milliseconds;
 
 Outbound item(std::string marker) {
-  Outbound o;
-  o.pdu.short_message = std::move(marker);
-  return o;
+  smpp::DeliverSm pdu;
+  pdu.short_message = std::move(marker);
+  return make_outbound(DeliverKind::receipt, "acme", 0, pdu);
 }
 
 std::vector<std::string> pop(DeliverSchedule& s, Time now) {
   std::vector<std::string> out;
-  s.pop_due(now, [&](Outbound&& o) { out.push_back(o.pdu.short_message); });
+  s.pop_due(now, [&](Outbound&& o) {
+    auto pdu = smpp::decode(o.pdu);
+    out.push_back(pdu ? std::get<smpp::DeliverSm>(pdu->body).short_message : "<undecodable>");
+  });
   return out;
 }
 
