@@ -31,7 +31,10 @@ class ControlApiTest : public ::testing::Test {
     return c;
   }
   ControlApi::Hooks hooks() {
-    return {[this] { return ++kicks_, std::size_t{3}; },
+    return {[this] {
+              ++kicks_;
+              return std::size_t{3};
+            },
             [] { return std::vector<SessionInfo>{{1, "acme", "transceiver", 5, 0}}; }};
   }
   ControlResponse call(std::string path, std::string body = {}, std::string query = {}) {
