@@ -16,7 +16,7 @@ namespace diskret::store::sqlite::rows {
   "id, public_id, name, display_name, default_region, allowed_countries, max_segments, created_at"
 #define DISKRET_API_KEY_COLUMNS \
   "k.id, k.tenant_id, k.prefix, k.hash, k.name, k.role, k.created_at, k.revoked_at, t.public_id"
-#define DISKRET_SUBJECT_COLUMNS "tenant_id, blind, subject_id, wrapped, created_at"
+#define DISKRET_SUBJECT_COLUMNS "s.tenant_id, s.blind, s.subject_id, s.wrapped, s.created_at"
 #define DISKRET_PART_COLUMNS "carrier_id, carrier, message_id, part, state"
 
 MessageRecord message(const SqliteStatement& s);

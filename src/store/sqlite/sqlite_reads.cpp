@@ -11,7 +11,7 @@ constexpr std::string_view kTenantKey =
     "SELECT tenant_id, version, master_key_id, wrapped, created_at FROM keys.tenant_keys "
     "WHERE tenant_id = ? ORDER BY version DESC LIMIT 1";
 constexpr std::string_view kSubject =
-    "SELECT " DISKRET_SUBJECT_COLUMNS " FROM keys.subjects WHERE subject_id = ?";
+    "SELECT " DISKRET_SUBJECT_COLUMNS " FROM keys.subjects s WHERE s.subject_id = ?";
 constexpr std::string_view kMaxSubject = "SELECT ifnull(max(subject_id), 0) FROM keys.subjects";
 constexpr std::string_view kTenant = "SELECT " DISKRET_TENANT_COLUMNS " FROM tenants WHERE id = ?";
 constexpr std::string_view kTenantByPublicId =

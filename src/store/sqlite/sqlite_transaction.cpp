@@ -12,9 +12,12 @@ constexpr std::string_view kInsertTenantKey =
     "INSERT INTO tenant_keys(tenant_id, version, master_key_id, wrapped, created_at) "
     "VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kFindSubject =
-    "SELECT " DISKRET_SUBJECT_COLUMNS " FROM subjects WHERE tenant_id = ? AND blind = ?";
+    "SELECT " DISKRET_SUBJECT_COLUMNS " FROM subject_index i JOIN subjects s "
+    "ON s.subject_id = i.subject_id WHERE i.tenant_id = ? AND i.blind = ?";
 constexpr std::string_view kInsertSubject =
-    "INSERT INTO subjects(" DISKRET_SUBJECT_COLUMNS ") VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO subjects(subject_id, tenant_id, blind, wrapped, created_at) VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kInsertSubjectIndex =
+    "INSERT INTO subject_index(tenant_id, blind, subject_id) VALUES (?, ?, ?)";
 constexpr std::string_view kInsertTenant =
     "INSERT INTO tenants(public_id, name, display_name, default_region, allowed_countries, "
     "max_segments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -84,10 +87,16 @@ class SqliteStore::Transaction final : public WriteTransaction {
     return {};
   }
 
-  Expected<void> savepoint() override { return store_.main_.exec("SAVEPOINT request"); }
-  Expected<void> release_savepoint() override { return store_.main_.exec("RELEASE request"); }
+  // One savepoint per request of a group commit: prepared once, not parsed every time.
+  Expected<void> savepoint() override {
+    return run(store_.main_, "SAVEPOINT request", [](SqliteStatement&) {});
+  }
+  Expected<void> release_savepoint() override {
+    return run(store_.main_, "RELEASE request", [](SqliteStatement&) {});
+  }
   Expected<void> rollback_to_savepoint() override {
-    return store_.main_.exec("ROLLBACK TO request; RELEASE request");
+    if (auto ok = run(store_.main_, "ROLLBACK TO request", [](SqliteStatement&) {}); !ok) return ok;
+    return release_savepoint();
   }
 
   Expected<void> insert_tenant_key(const TenantKeyRecord& k) override {
@@ -112,12 +121,18 @@ class SqliteStore::Transaction final : public WriteTransaction {
 
   Expected<void> insert_subject(const SubjectRecord& r) override {
     if (auto ok = open_keys(); !ok) return ok;
-    return run(store_.keys_, kInsertSubject, [&](SqliteStatement& s) {
+    auto ok = run(store_.keys_, kInsertSubject, [&](SqliteStatement& s) {
+      s.bind(1, r.subject_id);
+      s.bind(2, r.tenant_id);
+      s.bind_blob(3, r.blind.data(), r.blind.size());
+      s.bind_blob(4, r.wrapped);
+      s.bind(5, r.created_at_ms);
+    });
+    if (!ok) return ok;
+    return run(store_.keys_, kInsertSubjectIndex, [&](SqliteStatement& s) {
       s.bind(1, r.tenant_id);
       s.bind_blob(2, r.blind.data(), r.blind.size());
       s.bind(3, r.subject_id);
-      s.bind_blob(4, r.wrapped);
-      s.bind(5, r.created_at_ms);
     });
   }
 

@@ -46,6 +46,8 @@ TEST(SqliteStore, MigrationsAreIdempotent) {
                   "SELECT count(*) FROM sqlite_master WHERE name = 'messages'"), 1);
   EXPECT_EQ(count(dir.path() / "keys.db",
                   "SELECT count(*) FROM sqlite_master WHERE name = 'subjects'"), 1);
+  EXPECT_EQ(count(dir.path() / "keys.db",
+                  "SELECT count(*) FROM sqlite_master WHERE name = 'subject_index'"), 1);
   // The key store holds no data tables and the data no keys.
   EXPECT_EQ(count(dir.path() / "keys.db",
                   "SELECT count(*) FROM sqlite_master WHERE name = 'messages'"), 0);
