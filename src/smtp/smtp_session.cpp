@@ -24,11 +24,9 @@ bool starts_with_icase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
-/// A backend detail as one line of a reply (no CR/LF can split the reply).
-std::string one_line(std::string_view text, std::string_view fallback) {
-  std::string out(text.empty() ? fallback : text);
-  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-  return out;
+/// A backend detail, or the fallback when there is none (reply() neutralises line breaks).
+std::string detail_or(std::string_view text, std::string_view fallback) {
+  return std::string(text.empty() ? fallback : text);
 }
 
 }  // namespace
@@ -246,9 +244,9 @@ void SmtpSession::cmd_rcpt(std::string_view arg) {
     const auto& e = checked.error();
     if (is_temporary(e)) return reply(451, "4.3.0", "Temporary failure checking the recipient; please try again later");
     if (is(e, diskret::Errc::permission_denied)) {
-      return reply(550, "5.7.1", "Recipient refused: " + one_line(e.detail, "not allowed"));
+      return reply(550, "5.7.1", "Recipient refused: " + detail_or(e.detail, "not allowed"));
     }
-    return reply(550, "5.1.1", "Invalid recipient: " + one_line(e.detail, e.code.message()));
+    return reply(550, "5.1.1", "Invalid recipient: " + detail_or(e.detail, e.code.message()));
   }
   recipients.push_back(std::move(*number));
   reply(250, "2.1.5", "Recipient OK");
@@ -315,13 +313,13 @@ Output SmtpSession::on_delivered(const Expected<void>& result) {
   } else {
     const auto& e = result.error();
     if (e.code == Errc::empty_text || e.code == Errc::malformed_message) {
-      reply(554, "5.6.0", "Message refused: " + one_line(e.detail, e.code.message()));
+      reply(554, "5.6.0", "Message refused: " + detail_or(e.detail, e.code.message()));
     } else if (is(e, diskret::Errc::permission_denied)) {
-      reply(554, "5.7.1", "Message refused: " + one_line(e.detail, "not allowed"));
+      reply(554, "5.7.1", "Message refused: " + detail_or(e.detail, "not allowed"));
     } else if (is_temporary(e) || e.code.category() != smtp_category()) {
       reply(451, "4.3.0", "Temporary failure storing the message; please try again later");
     } else {
-      reply(554, "5.6.0", "Message refused: " + one_line(e.detail, e.code.message()));
+      reply(554, "5.6.0", "Message refused: " + detail_or(e.detail, e.code.message()));
     }
   }
   reset_transaction();
@@ -340,10 +338,17 @@ Output SmtpSession::on_shutdown() {
 
 void SmtpSession::reply(int code, std::string_view enhanced, std::string_view text) {
   if (enhanced.empty()) {
-    out_.replies += fmt::format("{} {}\r\n", code, text);
+    out_.replies += fmt::format("{} ", code);
   } else {
-    out_.replies += fmt::format("{} {} {}\r\n", code, enhanced, text);
+    out_.replies += fmt::format("{} {} ", code, enhanced);
   }
+  // Texts may quote the client (a parameter name) or the backend: a CR, LF or other control
+  // character there would end the reply early and desynchronise the client.
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out_.replies += u < 0x20 || u == 0x7f ? '?' : c;
+  }
+  out_.replies += "\r\n";
 }
 
 void SmtpSession::refuse(int code, std::string_view enhanced, std::string_view text) {

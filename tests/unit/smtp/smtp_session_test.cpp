@@ -265,6 +265,18 @@ TEST(SmtpSession, RefusesEachBadRecipientWithItsReasonAndKeepsTheOthers) {
   EXPECT_EQ(f.driver.delivered[0].recipients, (std::vector<std::string>{"+4915112345678", "+4915112345679"}));
 }
 
+TEST(SmtpSession, KeepsRepliesOnOneLineWhateverTheyQuote) {
+  Fixture f;
+  f.backend.refuse_number("+4915100000000", diskret::Errc::invalid_argument, "two\r\nlines");
+  f.driver.drive(f.session.greet());
+  f.driver.send("EHLO c\r\nAUTH PLAIN AHRuX2FscGhhAGtleS1hbHBoYQ==\r\n");
+  EXPECT_EQ(f.driver.send("MAIL FROM:<a@b.example> X\rY=1\r\n"),
+            "555 5.5.4 Unsupported MAIL parameter X?Y\r\n");
+  f.driver.send("MAIL FROM:<a@b.example>\r\n");
+  EXPECT_EQ(f.driver.send("RCPT TO:<+4915100000000@sms.example.com>\r\n"),
+            "550 5.1.1 Invalid recipient: two??lines\r\n");
+}
+
 TEST(SmtpSession, LimitsRecipientsPerMessage) {
   Fixture f;
   f.driver.run(authenticated(R"(
