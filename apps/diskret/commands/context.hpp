@@ -1,0 +1,50 @@
+#pragma once
+// Shared by the subcommands: config loading, logging, opening the store and keys.
+// Startup code: failures throw Failure, which main() prints as one line (exit 1).
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "store/key_ring.hpp"
+#include "store/store.hpp"
+
+namespace diskret::app {
+
+/// Any failure that is not a usage error; main() prints "diskret: <what>" and exits 1.
+struct Failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Options every subcommand has.
+struct CommonOptions {
+  std::string config_file;  ///< empty: built-in defaults (and DISKRET_* variables)
+};
+void add_common_options(CLI::App& command, CommonOptions& options);
+
+/// Reads the config file (if any) and the environment; throws Failure on errors.
+config::Config load_config(const CommonOptions& options);
+
+/// spdlog to stderr at the configured level, one line per event.
+void setup_logging(const config::Config& config);
+
+/// The store of `config` opened and migrated, with the key ring on the master key
+/// (created with mode 0600 on first use).
+struct StoreHandle {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::KeyRing> keys;
+};
+StoreHandle open_store(const config::Config& config, const Clock& clock);
+
+/// Unwraps an Expected, turning the error into a Failure with `what` as context.
+template <class T>
+T must(Expected<T>&& value, const std::string& what) {
+  if (!value) throw Failure(what + ": " + value.error().message());
+  if constexpr (!std::is_void_v<T>) return std::move(*value);
+}
+
+}  // namespace diskret::app

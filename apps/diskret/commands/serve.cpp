@@ -1,0 +1,109 @@
+// `diskret serve`: config -> master key -> store (migrated) -> tenancy -> carriers and
+// pipeline -> API -> HTTP server; SIGINT/SIGTERM stop it gracefully in reverse order.
+#include <csignal>
+#include <pthread.h>
+
+#include <spdlog/spdlog.h>
+
+#include "api/api.hpp"
+#include "carrier/carrier_pool.hpp"
+#include "commands/commands.hpp"
+#include "commands/context.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "pipeline/carrier_pool_link.hpp"
+#include "pipeline/durable_pipeline.hpp"
+#include "tenancy/sql_tenant_service.hpp"
+
+namespace diskret::app {
+namespace {
+
+/// Blocks SIGINT/SIGTERM in this thread and every thread started after it, so that only
+/// wait_for_stop_signal() receives them.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int wait_for_stop_signal(const sigset_t& set) {
+  int signal = 0;
+  sigwait(&set, &signal);
+  return signal;
+}
+
+http::ServerConfig http_config(const config::Config& config) {
+  http::ServerConfig c;
+  c.listen = config.server.http_listen;
+  c.max_body_bytes = config.api.max_body_bytes;
+  c.max_header_bytes = config.api.max_header_bytes;
+  c.read_timeout = config.api.read_timeout;
+  c.idle_timeout = config.api.idle_timeout;
+  c.max_connections = config.api.max_connections;
+  return c;
+}
+
+std::string host_of(const std::string& listen) { return listen.substr(0, listen.rfind(':')); }
+
+int serve(const CommonOptions& options) {
+  const sigset_t signals = block_stop_signals();
+  auto config = load_config(options);
+  setup_logging(config);
+  const Clock& clock = SystemClock::instance();
+
+  auto storage = open_store(config, clock);
+  spdlog::info("diskret: database {} ready", config.store.url);
+  tenancy::SqlTenantService tenants(*storage.store, *storage.keys, clock);
+
+  pipeline::PipelineConfig pipeline_config;
+  pipeline_config.max_in_flight = pipeline::in_flight_limit(config.smsc);
+  pipeline::DurablePipeline pipeline(*storage.store, *storage.keys, clock, pipeline_config);
+  carrier::CarrierPool carriers(config.smsc, pipeline.carrier_handlers(), clock);
+  pipeline::CarrierPoolLink link(carriers);
+  carriers.start();
+  must(pipeline.start(link), "cannot start the pipeline");
+  for (const auto& c : config.smsc) {
+    spdlog::info("diskret: carrier {} at {}:{} ({} bind(s))", c.name, c.host, c.port, c.binds);
+  }
+
+  api::ApiOptions api_options;
+  api_options.max_recipients = config.api.max_recipients;
+  api::Api api(pipeline, tenants, clock, api_options, [&carriers] {
+    std::vector<api::LinkGauge> out;
+    for (auto& l : carriers.links()) out.push_back({l.carrier, l.bind, l.bound, l.in_flight});
+    return out;
+  });
+  http::Router router;
+  api.add_routes(router);
+  http::Server server(http_config(config), router.handler(&api.http_metrics()));
+  if (auto started = server.start(); !started) {
+    carriers.stop();
+    pipeline.stop();
+    throw Failure(started.error().message());
+  }
+  spdlog::info("diskret: listening on http://{}:{}", host_of(config.server.http_listen), server.port());
+
+  int signal = wait_for_stop_signal(signals);
+  spdlog::info("diskret: {} received, stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  // Front door first (requests in flight still get their commit and answer), then the
+  // carriers (unbind), then the pipeline (commits what is queued).
+  server.stop();
+  carriers.stop();
+  pipeline.stop();
+  spdlog::info("diskret: stopped");
+  return 0;
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app, Action& action) {
+  auto options = std::make_shared<CommonOptions>();
+  auto* cmd = app.add_subcommand("serve", "Run the HTTP API and the delivery workers");
+  add_common_options(*cmd, *options);
+  cmd->callback([&action, options] { action = [options] { return serve(*options); }; });
+}
+
+}  // namespace diskret::app

@@ -1,0 +1,42 @@
+// diskret: `serve` runs the platform; the other subcommands administer it.
+// Exit codes (SPEC §1): 0 success, 2 usage error, 1 any other failure with one line on
+// stderr.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/commands.hpp"
+#include "commands/context.hpp"
+
+int main(int argc, char** argv) {
+  using namespace diskret::app;
+  // Databases, keys and secrets are for this user only.
+  ::umask(0077);
+  CLI::App app{"diskret: privacy-first business SMS platform", "diskret"};
+  app.require_subcommand(1);
+  Action action;
+  add_serve(app, action);
+  add_migrate(app, action);
+  add_tenant(app, action);
+  add_apikey(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << "diskret: " << e.what() << " (see diskret --help)\n";
+    return 2;
+  }
+  try {
+    return action ? action() : 2;
+  } catch (const Failure& e) {
+    std::cerr << "diskret: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "diskret: unexpected error: " << e.what() << "\n";
+  }
+  return 1;
+}

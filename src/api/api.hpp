@@ -1,0 +1,66 @@
+#pragma once
+/// The /v1 REST API and the operational endpoints (/healthz, /readyz, /metrics): handlers
+/// that adapt HTTP+JSON to the pipeline and tenancy services. Business rules live in the
+/// pure functions of send_request.hpp and message_json.hpp.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/authenticator.hpp"
+#include "core/clock.hpp"
+#include "http/message.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "pipeline/pipeline.hpp"
+#include "tenancy/tenancy.hpp"
+
+namespace diskret::api {
+
+struct ApiOptions {
+  std::size_t max_recipients = 10'000;
+  std::chrono::seconds settings_ttl{30};  ///< how long tenant settings are cached
+  std::chrono::seconds retry_after{1};    ///< Retry-After of 503 answers
+};
+
+/// One carrier bind as /metrics shows it (diskret_carrier_bound{carrier,bind}).
+struct LinkGauge {
+  std::string carrier;
+  unsigned bind = 0;
+  bool bound = false;
+  std::size_t in_flight = 0;
+};
+using LinkSource = std::function<std::vector<LinkGauge>()>;
+
+class Api {
+ public:
+  /// The services must outlive the Api; `links` may be empty (no carrier gauges).
+  Api(pipeline::Pipeline& pipeline, tenancy::TenantService& tenants, const Clock& clock,
+      ApiOptions options = {}, LinkSource links = {});
+
+  /// POST/GET /v1/messages, GET /v1/messages/{id}, /healthz, /readyz, /metrics.
+  void add_routes(http::Router& router);
+
+  /// Pass to Router::handler() so /metrics shows request counts and latencies.
+  http::HttpMetrics& http_metrics() { return http_metrics_; }
+
+ private:
+  void send_messages(http::Request&& request, http::Respond respond);
+  void get_message(http::Request&& request, http::Respond respond);
+  void list_messages(http::Request&& request, http::Respond respond);
+  void ready(http::Request&& request, http::Respond respond);
+  void metrics(http::Request&& request, http::Respond respond);
+
+  pipeline::Pipeline& pipeline_;
+  const Clock& clock_;
+  ApiOptions options_;
+  LinkSource links_;
+  Authenticator auth_;
+  http::HttpMetrics http_metrics_;
+};
+
+/// Prometheus text of the pipeline counters and carrier gauges (pure; used by /metrics).
+std::string render_pipeline_metrics(const pipeline::Stats& stats, const std::vector<LinkGauge>& links);
+
+}  // namespace diskret::api

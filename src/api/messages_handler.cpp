@@ -1,0 +1,119 @@
+// POST /v1/messages, GET /v1/messages and GET /v1/messages/{id}: adapt HTTP to the
+// pipeline; every rule is in send_request.cpp / message_json.cpp.
+#include <boost/json.hpp>
+
+#include "api/api.hpp"
+#include "api/message_json.hpp"
+#include "api/send_request.hpp"
+#include "http/problem.hpp"
+
+namespace diskret::api {
+namespace {
+
+http::Response accepted(std::string body, bool replayed) {
+  http::Response r{202, "application/json", {}, std::move(body)};
+  if (replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
+  return r;
+}
+
+http::Response key_reused() {
+  return http::problem(422, "idempotency-key-reused", "Idempotency key reused",
+                       "This Idempotency-Key was used with a different request body; use a new "
+                       "key for a new request.");
+}
+
+http::Response not_found() {
+  return http::problem(404, "not-found", "Not found", "There is no message with this id.");
+}
+
+}  // namespace
+
+void Api::send_messages(http::Request&& request, http::Respond respond) {
+  auto caller = auth_.authenticate(request);
+  if (!caller) return respond(caller.error().to_response());
+  if (!can_send(caller->principal.role)) {
+    return respond(http::problem(403, "forbidden", "Forbidden", "This API key may only read."));
+  }
+  const auto tenant = caller->principal.tenant;
+
+  std::optional<std::string> key;
+  if (auto header = request.header("Idempotency-Key"); !header.empty()) {
+    if (!valid_idempotency_key(header)) {
+      return respond(http::problem(400, "invalid-idempotency-key", "Invalid Idempotency-Key",
+                                   "Idempotency-Key must be 1..255 visible ASCII characters.",
+                                   {{"Idempotency-Key", "must be 1..255 visible ASCII characters", {}}}));
+    }
+    key = std::string(header);
+  }
+  std::string print = key ? fingerprint(request.body) : std::string{};
+  if (key) {
+    // A stored answer is returned before any validation: a retry must get the same answer
+    // even if the rules changed in between.
+    auto stored = pipeline_.find_idempotent(tenant, *key);
+    if (!stored) {
+      return respond(unavailable_problem("Messages cannot be stored right now.", options_.retry_after)
+                         .to_response());
+    }
+    if (*stored) {
+      if ((*stored)->first != print) return respond(key_reused());
+      return respond(accepted((*stored)->second, true));
+    }
+  }
+
+  auto parsed = parse_send_request(request.body, caller->settings,
+                                   SendLimits{options_.max_recipients}, clock_.now());
+  if (!parsed) return respond(parsed.error().to_response());
+
+  pipeline::AcceptRequest accept;
+  accept.tenant = tenant;
+  accept.messages = plan_messages(*parsed, caller->settings);
+  auto ids = pipeline_.preassign(accept.messages.size());
+  accept.response = render_send_response(accept.messages, ids);
+  accept.idempotency_key = std::move(key);
+  accept.fingerprint = std::move(print);
+  std::string body = accept.response;
+  // The 202 goes out only from the done callback, i.e. after the commit is durable.
+  pipeline_.accept(std::move(accept), ids,
+                   [respond, body = std::move(body), retry = options_.retry_after](
+                       Expected<pipeline::AcceptResult> result) mutable {
+                     if (!result) {
+                       if (result.error().code == Errc::already_exists) return respond(key_reused());
+                       return respond(unavailable_problem("Messages cannot be stored right now; "
+                                                          "nothing was accepted.",
+                                                          retry)
+                                          .to_response());
+                     }
+                     if (result->replayed) return respond(accepted(std::move(*result->replayed), true));
+                     respond(accepted(std::move(body), false));
+                   });
+}
+
+void Api::get_message(http::Request&& request, http::Respond respond) {
+  auto caller = auth_.authenticate(request);
+  if (!caller) return respond(caller.error().to_response());
+  auto id = pipeline::parse_message_id(request.param("id"));
+  if (!id) return respond(not_found());
+  // Another tenant's id reads as not found: its existence is not revealed.
+  auto message = pipeline_.get(caller->principal.tenant, *id);
+  if (!message) {
+    if (message.error().code == Errc::not_found) return respond(not_found());
+    return respond(unavailable_problem("Messages cannot be read right now.", options_.retry_after)
+                       .to_response());
+  }
+  respond(http::Response{200, "application/json", {}, boost::json::serialize(message_to_json(*message))});
+}
+
+void Api::list_messages(http::Request&& request, http::Respond respond) {
+  auto caller = auth_.authenticate(request);
+  if (!caller) return respond(caller.error().to_response());
+  auto filter = parse_list_query(request);
+  if (!filter) return respond(filter.error().to_response());
+  auto page = pipeline_.list(caller->principal.tenant, *filter);
+  if (!page) {
+    return respond(unavailable_problem("Messages cannot be read right now.", options_.retry_after)
+                       .to_response());
+  }
+  respond(http::Response{200, "application/json", {}, render_list(*page, *filter)});
+}
+
+}  // namespace diskret::api
