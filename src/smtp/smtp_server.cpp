@@ -233,6 +233,11 @@ asio::awaitable<void> Connection::run() {
     Output out = session_.feed(std::string_view(buffer.data(), n));
     open = co_await perform(std::move(out));
   }
+  if (tls_ && !timed_out_) {
+    // close_notify, so that strict TLS clients do not report a truncation attack.
+    deadline_.expires_after(kFarewellTimeout);
+    co_await stream_.async_shutdown(kTuple);
+  }
   close();
 }
 

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -236,6 +238,78 @@ TEST_F(SmtpServerTest, SaysGoodbyeToIdleClientsOnStop) {
   server_->stop();
   EXPECT_EQ(client.lines(1), "421 4.3.2 mx.test Service shutting down, please try again later\r\n");
   server_.reset();
+}
+
+/// A self-signed certificate for mx.test, made by `openssl req` in a temporary directory.
+class SelfSignedCertificate {
+ public:
+  SelfSignedCertificate() {
+    char pattern[] = "/tmp/diskret-smtp-tls-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    const std::string command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                                "-keyout " + key() + " -out " + cert() + " -days 1 -subj /CN=mx.test 2>/dev/null";
+    ok_ = std::system(command.c_str()) == 0;
+  }
+  ~SelfSignedCertificate() { std::filesystem::remove_all(dir_); }
+  bool ok() const { return ok_; }
+  std::string cert() const { return dir_ + "/cert.pem"; }
+  std::string key() const { return dir_ + "/key.pem"; }
+
+ private:
+  std::string dir_;
+  bool ok_ = false;
+};
+
+class SmtpServerTlsTest : public SmtpServerTest {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(certificate_.ok()) << "openssl req failed";
+    auto config = test_config();
+    config.tls_cert_file = certificate_.cert();
+    config.tls_key_file = certificate_.key();
+    start(config);
+  }
+  SelfSignedCertificate certificate_;
+};
+
+TEST_F(SmtpServerTlsTest, DeliversOverStartTls) {
+  auto run = send(with({"--to=+4915112345678@sms.localhost", "--from", "a@b.de", "--tls", "--body",
+                        "Sent through TLS."},
+                       kAuth));
+  ASSERT_EQ(run.exit_code, 0) << run.transcript;
+  EXPECT_TRUE(run.replied("250-STARTTLS"));
+  EXPECT_TRUE(run.replied("220 2.0.0 Ready to start TLS"));
+  EXPECT_NE(run.transcript.find("TLS started"), std::string::npos) << run.transcript;
+  auto got = backend_.submissions();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].text, "Sent through TLS.");
+  EXPECT_EQ(got[0].tenant.id, "tn_alpha");
+}
+
+TEST_F(SmtpServerTlsTest, RefusesAuthInTheClearWhenTlsIsAvailable) {
+  RawClient client(port_);
+  EXPECT_EQ(client.lines(1).substr(0, 4), "220 ");
+  client.send("EHLO raw\r\n");
+  auto ehlo = client.lines(7);
+  EXPECT_NE(ehlo.find("250-STARTTLS"), std::string::npos) << ehlo;
+  EXPECT_EQ(ehlo.find("AUTH"), std::string::npos) << ehlo;
+  client.send("AUTH PLAIN AHRuX2FscGhhAGtleS1hbHBoYQ==\r\n");
+  EXPECT_EQ(client.lines(1), "538 5.7.11 Encryption required: use STARTTLS before AUTH\r\n");
+  EXPECT_EQ(backend_.authentications(), 0u);
+}
+
+TEST(SmtpServerConfig, RefusesAMissingCertificate) {
+  FakeBackend backend;
+  auto config = test_config();
+  config.tls_cert_file = "/nonexistent/cert.pem";
+  config.tls_key_file = "/nonexistent/key.pem";
+  SmtpServer server(config, backend);
+  auto started = server.start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message().find("cannot load the SMTP certificate"), std::string::npos);
+  config.tls_key_file.clear();
+  SmtpServer half(config, backend);
+  EXPECT_FALSE(half.start());
 }
 
 }  // namespace
