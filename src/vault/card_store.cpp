@@ -70,7 +70,7 @@ Expected<std::optional<CardRecord>> CardStore::find(std::string_view token) cons
 
 Expected<std::vector<CardRecord>> CardStore::list(std::string_view owner) const {
   auto stmt = db_.prepare(fmt::format(
-      "SELECT {} FROM cards WHERE owner = ? AND deleted_at IS NULL ORDER BY created_at, token",
+      "SELECT {} FROM cards WHERE owner = ? AND deleted_at IS NULL ORDER BY created_at, rowid",
       kColumns));
   if (!stmt) return unexpected(stmt.error());
   stmt->bind_text(1, owner);
