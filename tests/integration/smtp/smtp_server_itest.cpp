@@ -9,10 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "integration/smtp/swaks.hpp"
 #include "unit/smtp/fake_backend.hpp"
@@ -79,6 +81,10 @@ class RawClient {
       out.append(buffer, static_cast<std::size_t>(n));
     }
     return out;
+  }
+  bool nothing_pending() {
+    char c;
+    return recv(fd_, &c, 1, MSG_DONTWAIT | MSG_PEEK) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
   bool closed_by_peer() {
     char c;
@@ -203,6 +209,54 @@ TEST_F(SmtpServerTest, AnswersATemporaryBackendFailureWith451) {
   auto run = send(with({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body", "x"}, kAuth));
   EXPECT_EQ(run.exit_code, 26) << run.transcript;
   EXPECT_TRUE(run.replied("451 4.3.0")) << run.transcript;
+}
+
+constexpr const char* kRawMail =
+    "EHLO raw\r\nAUTH PLAIN AHRuX2FscGhhAGtleS1hbHBoYQ==\r\nMAIL FROM:<a@b.de>\r\n"
+    "RCPT TO:<015112345678@sms.localhost>\r\nDATA\r\nSubject: s\r\n\r\nHeld text\r\n.\r\n";
+
+TEST_F(SmtpServerTest, SaysOkOnlyAfterTheBackendConfirmedDurability) {
+  backend_.hold_submits(true);
+  RawClient client(port_);
+  EXPECT_EQ(client.lines(1).substr(0, 4), "220 ");
+  client.send(kRawMail);
+  auto replies = client.lines(11);  // EHLO (7), AUTH, MAIL, RCPT, DATA
+  EXPECT_NE(replies.find("354 "), std::string::npos) << replies;
+  ASSERT_EQ(backend_.wait_held(1), 1u);
+  EXPECT_TRUE(client.nothing_pending()) << "replied before the message was durable";
+  std::thread([this] { backend_.release_held(); }).join();  // Done from a foreign thread
+  EXPECT_EQ(client.lines(1), "250 2.0.0 Message accepted: 1 SMS queued\r\n");
+  ASSERT_EQ(backend_.submissions().size(), 1u);
+  EXPECT_EQ(backend_.submissions()[0].text, "Held text");
+}
+
+TEST_F(SmtpServerTest, Answers451WhenTheBackendNeverConfirms) {
+  server_->stop();
+  auto config = test_config();
+  config.delivery_timeout = std::chrono::milliseconds(200);
+  start(config);
+  backend_.hold_submits(true);
+  RawClient client(port_);
+  client.lines(1);
+  client.send(kRawMail);
+  auto replies = client.lines(12);
+  EXPECT_NE(replies.find("451 4.3.0 Temporary failure storing the message"), std::string::npos) << replies;
+  backend_.release_held();  // too late: ignored by the session, which moved on
+  client.send("NOOP\r\n");
+  EXPECT_EQ(client.lines(1), "250 2.0.0 OK\r\n");
+}
+
+TEST_F(SmtpServerTest, CapsTheWholeSession) {
+  server_->stop();
+  auto config = test_config();
+  config.command_timeout = std::chrono::seconds(30);
+  config.session_timeout = std::chrono::milliseconds(300);
+  start(config);
+  RawClient client(port_);
+  EXPECT_EQ(client.lines(1).substr(0, 4), "220 ");
+  client.send("NOOP\r\n");
+  EXPECT_EQ(client.lines(1), "250 2.0.0 OK\r\n");
+  EXPECT_EQ(client.lines(1), "421 4.4.2 mx.test Timeout: closing connection\r\n");
 }
 
 TEST_F(SmtpServerTest, ClosesAnIdleConnectionWith421) {

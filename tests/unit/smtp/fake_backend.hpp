@@ -3,10 +3,13 @@
 // with API keys, senders registered by address, numbers refused with a reason, and a
 // switchable outage; submissions are recorded (thread-safe: the server calls from its
 // I/O thread while the test reads).
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -43,6 +46,35 @@ class FakeBackend : public Backend {
   void fail_submits(std::optional<Error> error) {
     std::lock_guard lock(mutex_);
     submit_error_ = std::move(error);
+  }
+
+  /// submit() keeps the submission and its Done until release_held() (from any thread).
+  void hold_submits(bool hold) {
+    std::lock_guard lock(mutex_);
+    hold_ = hold;
+  }
+  std::size_t held() const {
+    std::lock_guard lock(mutex_);
+    return held_.size();
+  }
+  /// Blocks until `count` submissions are held (or 10 s passed).
+  std::size_t wait_held(std::size_t count) const {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return held_.size() >= count; });
+    return held_.size();
+  }
+  /// Answers the oldest held submission: stored (then Done with success) or failed.
+  void release_held(Expected<void> result = {}) {
+    std::pair<Submission, Done> entry;
+    {
+      std::lock_guard lock(mutex_);
+      if (held_.empty()) return;
+      entry = std::move(held_.front());
+      held_.erase(held_.begin());
+      if (result) submitted_.push_back(std::move(entry.first));
+    }
+    changed_.notify_all();
+    entry.second(std::move(result));
   }
 
   std::vector<Submission> submissions() const {
@@ -87,6 +119,11 @@ class FakeBackend : public Backend {
     Expected<void> result;
     {
       std::lock_guard lock(mutex_);
+      if (hold_) {
+        held_.emplace_back(std::move(submission), std::move(done));
+        changed_.notify_all();
+        return;
+      }
       if (unavailable_) {
         result = fail(diskret::Errc::unavailable, "database down");
       } else if (submit_error_) {
@@ -108,6 +145,8 @@ class FakeBackend : public Backend {
   std::map<std::string, Error> refused_;
   bool unavailable_ = false;
   std::optional<Error> submit_error_;
+  bool hold_ = false;
+  std::vector<std::pair<Submission, Done>> held_;
   std::vector<Submission> submitted_;
   std::size_t authentications_ = 0;
 };
