@@ -10,14 +10,22 @@ class InboundCategory final : public std::error_category {
   const char* name() const noexcept override { return "inbound"; }
   std::string message(int ev) const override {
     switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "success";
-      case Errc::invalid_keyword: return "invalid keyword";
-      case Errc::duplicate_keyword: return "a keyword appears in two lists";
-      case Errc::no_stop_keyword: return "at least one STOP keyword is required";
-      case Errc::invalid_number: return "not a valid long number or short code";
-      case Errc::invalid_url: return "invalid webhook URL";
-      case Errc::invalid_secret: return "invalid webhook secret";
-      case Errc::invalid_text: return "invalid reply text";
+      case Errc::ok:
+        return "success";
+      case Errc::invalid_keyword:
+        return "invalid keyword";
+      case Errc::duplicate_keyword:
+        return "a keyword appears in two lists";
+      case Errc::no_stop_keyword:
+        return "at least one STOP keyword is required";
+      case Errc::invalid_number:
+        return "not a valid long number or short code";
+      case Errc::invalid_url:
+        return "invalid webhook URL";
+      case Errc::invalid_secret:
+        return "invalid webhook secret";
+      case Errc::invalid_text:
+        return "invalid reply text";
     }
     return "unknown inbound error";
   }

@@ -1,9 +1,9 @@
 #include "inbound/event_json.hpp"
 
-#include <ctime>
+#include <fmt/format.h>
 
 #include <boost/json.hpp>
-#include <fmt/format.h>
+#include <ctime>
 
 namespace diskret::inbound {
 

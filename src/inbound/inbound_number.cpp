@@ -28,8 +28,10 @@ std::optional<Digits> digits_of(std::string_view text) {
   }
   for (; i < text.size(); ++i) {
     const char c = text[i];
-    if (c >= '0' && c <= '9') d.digits.push_back(c);
-    else if (!is_separator(c)) return std::nullopt;
+    if (c >= '0' && c <= '9')
+      d.digits.push_back(c);
+    else if (!is_separator(c))
+      return std::nullopt;
   }
   if (d.digits.empty()) return std::nullopt;
   if (!d.plus && d.digits.size() > 2 && d.digits.starts_with("00")) {

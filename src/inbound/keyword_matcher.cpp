@@ -1,8 +1,8 @@
 #include "inbound/keyword_matcher.hpp"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 namespace diskret::inbound {
 namespace {
@@ -21,9 +21,12 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
   }
   std::size_t len = 0;
   char32_t cp = 0;
-  if ((b0 & 0xE0) == 0xC0) len = 2, cp = b0 & 0x1F;
-  else if ((b0 & 0xF0) == 0xE0) len = 3, cp = b0 & 0x0F;
-  else if ((b0 & 0xF8) == 0xF0) len = 4, cp = b0 & 0x07;
+  if ((b0 & 0xE0) == 0xC0)
+    len = 2, cp = b0 & 0x1F;
+  else if ((b0 & 0xF0) == 0xE0)
+    len = 3, cp = b0 & 0x0F;
+  else if ((b0 & 0xF8) == 0xF0)
+    len = 4, cp = b0 & 0x07;
   if (len == 0 || i + len > s.size()) {
     ++i;
     return kReplacement;
@@ -67,18 +70,43 @@ void append_utf8(std::string& out, char32_t cp) {
 // as white space so they never make a keyword unrecognisable.
 bool is_space(char32_t c) {
   return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200D) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x2060 || c == 0x3000 || c == 0xFEFF;
+         (c >= 0x2000 && c <= 0x200D) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x2060 || c == 0x3000 || c == 0xFEFF;
 }
 
 bool is_trailing_punctuation(char32_t c) {
   switch (c) {
-    case '.': case ',': case '!': case '?': case ';': case ':': case '-': case '\'':
-    case '"': case ')': case ']': case '}': case '*': case '~':
-    case 0xA1: case 0xBF: case 0xAB: case 0xBB:              // ¡ ¿ « »
-    case 0x2018: case 0x2019: case 0x201A: case 0x201C: case 0x201D: case 0x201E:  // quotes
-    case 0x2026: case 0x2013: case 0x2014:                   // … – —
-    case 0x3002: case 0xFF01: case 0xFF0E: case 0xFF1F:      // 。！．？
+    case '.':
+    case ',':
+    case '!':
+    case '?':
+    case ';':
+    case ':':
+    case '-':
+    case '\'':
+    case '"':
+    case ')':
+    case ']':
+    case '}':
+    case '*':
+    case '~':
+    case 0xA1:
+    case 0xBF:
+    case 0xAB:
+    case 0xBB:  // ¡ ¿ « »
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:  // quotes
+    case 0x2026:
+    case 0x2013:
+    case 0x2014:  // … – —
+    case 0x3002:
+    case 0xFF01:
+    case 0xFF0E:
+    case 0xFF1F:  // 。！．？
       return true;
     default:
       return false;
@@ -88,8 +116,19 @@ bool is_trailing_punctuation(char32_t c) {
 // Quotes and brackets people put around a keyword they were told to send ("STOP").
 bool is_leading_decoration(char32_t c) {
   switch (c) {
-    case '\'': case '"': case '(': case '[': case '{': case 0xA1: case 0xBF: case 0xAB:
-    case 0xBB: case 0x2018: case 0x201A: case 0x201C: case 0x201E:
+    case '\'':
+    case '"':
+    case '(':
+    case '[':
+    case '{':
+    case 0xA1:
+    case 0xBF:
+    case 0xAB:
+    case 0xBB:
+    case 0x2018:
+    case 0x201A:
+    case 0x201C:
+    case 0x201E:
       return true;
     default:
       return false;
@@ -121,10 +160,14 @@ bool has_control(std::string_view s) {
 
 const char* list_name(KeywordKind kind) {
   switch (kind) {
-    case KeywordKind::stop: return "stop";
-    case KeywordKind::start: return "start";
-    case KeywordKind::help: return "help";
-    case KeywordKind::confirm: return "confirm";
+    case KeywordKind::stop:
+      return "stop";
+    case KeywordKind::start:
+      return "start";
+    case KeywordKind::help:
+      return "help";
+    case KeywordKind::confirm:
+      return "confirm";
   }
   return "?";
 }
@@ -183,9 +226,8 @@ Expected<KeywordMatcher> KeywordMatcher::create(const KeywordLists& lists) {
   };
   for (const auto& [kind, words] : all) {
     if (words->size() > kMaxKeywordsPerList) {
-      return fail(Errc::invalid_keyword,
-                  fmt::format("The {} list has more than {} keywords.", list_name(kind),
-                              kMaxKeywordsPerList));
+      return fail(Errc::invalid_keyword, fmt::format("The {} list has more than {} keywords.",
+                                                     list_name(kind), kMaxKeywordsPerList));
     }
     for (const std::string& word : *words) {
       const std::string key = normalize_keyword_text(word);

@@ -43,7 +43,7 @@ struct KeywordMatch {
   std::string keyword;  ///< as configured ("STOPP"), not as the sender typed it
 };
 
-inline constexpr std::size_t kMaxKeywordLength = 32;   ///< bytes, normalised
+inline constexpr std::size_t kMaxKeywordLength = 32;  ///< bytes, normalised
 inline constexpr std::size_t kMaxKeywordsPerList = 50;
 
 class KeywordMatcher {

@@ -8,28 +8,34 @@ ReplyTexts ReplyTexts::defaults(std::string_view tenant_display_name) {
   ReplyTexts t;
   t.stop = "Sie wurden abgemeldet. / You have been unsubscribed.";
   t.start = "Sie sind wieder angemeldet. Abmelden: STOP / You are subscribed again. Opt out: STOP";
-  const std::string name = tenant_display_name.empty() ? std::string()
-                                                       : fmt::format("{}: ", tenant_display_name);
-  t.help = fmt::format("{}Abmelden: STOP, wieder anmelden: START. / {}Opt out: STOP, opt in: START.",
-                       name, name);
-  t.confirm = "Danke, Ihre Anmeldung ist bestätigt. Abmelden: STOP / Thank you, confirmed. "
-              "Opt out: STOP";
+  const std::string name =
+      tenant_display_name.empty() ? std::string() : fmt::format("{}: ", tenant_display_name);
+  t.help = fmt::format(
+      "{}Abmelden: STOP, wieder anmelden: START. / {}Opt out: STOP, opt in: START.", name, name);
+  t.confirm =
+      "Danke, Ihre Anmeldung ist bestätigt. Abmelden: STOP / Thank you, confirmed. "
+      "Opt out: STOP";
   return t;
 }
 
 const std::string& ReplyTexts::for_kind(KeywordKind kind) const {
   switch (kind) {
-    case KeywordKind::stop: return stop;
-    case KeywordKind::start: return start;
-    case KeywordKind::help: return help;
-    case KeywordKind::confirm: return confirm;
+    case KeywordKind::stop:
+      return stop;
+    case KeywordKind::start:
+      return start;
+    case KeywordKind::help:
+      return help;
+    case KeywordKind::confirm:
+      return confirm;
   }
   return stop;
 }
 
 Expected<void> validate(const ReplyTexts& texts) {
   if (texts.stop.empty()) return fail(Errc::invalid_text, "The STOP reply text may not be empty.");
-  for (auto kind : {KeywordKind::stop, KeywordKind::start, KeywordKind::help, KeywordKind::confirm}) {
+  for (auto kind :
+       {KeywordKind::stop, KeywordKind::start, KeywordKind::help, KeywordKind::confirm}) {
     const std::string& text = texts.for_kind(kind);
     if (text.size() > kMaxReplyTextBytes) {
       return fail(Errc::invalid_text, fmt::format("The {} reply text is longer than {} bytes.",
@@ -47,17 +53,24 @@ Expected<void> validate(const ReplyTexts& texts) {
 
 const char* reply_verdict_name(ReplyVerdict v) noexcept {
   switch (v) {
-    case ReplyVerdict::send: return "send";
-    case ReplyVerdict::not_a_phone: return "not_a_phone";
-    case ReplyVerdict::own_number: return "own_number";
-    case ReplyVerdict::no_text: return "no_text";
-    case ReplyVerdict::keyword_limit: return "keyword_limit";
-    case ReplyVerdict::number_limit: return "number_limit";
+    case ReplyVerdict::send:
+      return "send";
+    case ReplyVerdict::not_a_phone:
+      return "not_a_phone";
+    case ReplyVerdict::own_number:
+      return "own_number";
+    case ReplyVerdict::no_text:
+      return "no_text";
+    case ReplyVerdict::keyword_limit:
+      return "keyword_limit";
+    case ReplyVerdict::number_limit:
+      return "number_limit";
   }
   return "?";
 }
 
-ReplyVerdict ReplyPolicy::decide(const ReplyQuery& query, std::span<const PastReply> history) const {
+ReplyVerdict ReplyPolicy::decide(const ReplyQuery& query,
+                                 std::span<const PastReply> history) const {
   // Loop guards first: they hold whatever the tenant configured.
   if (!query.sender_is_phone) return ReplyVerdict::not_a_phone;
   if (query.sender_is_own_number) return ReplyVerdict::own_number;

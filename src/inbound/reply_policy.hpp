@@ -57,11 +57,11 @@ struct ReplyQuery {
 
 enum class ReplyVerdict : std::uint8_t {
   send,
-  not_a_phone,   ///< alphanumeric or short-code sender: cannot (and must not) be answered
-  own_number,    ///< would loop between two of our numbers
-  no_text,       ///< tenant switched this reply off
-  keyword_limit, ///< already answered this kind within the window
-  number_limit,  ///< already answered this number max_per_number times within the window
+  not_a_phone,    ///< alphanumeric or short-code sender: cannot (and must not) be answered
+  own_number,     ///< would loop between two of our numbers
+  no_text,        ///< tenant switched this reply off
+  keyword_limit,  ///< already answered this kind within the window
+  number_limit,   ///< already answered this number max_per_number times within the window
 };
 
 const char* reply_verdict_name(ReplyVerdict v) noexcept;

@@ -9,9 +9,9 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 RetrySchedule::RetrySchedule()
-    : RetrySchedule({seconds{10}, seconds{30}, minutes{2}, minutes{10}, hours{1}, hours{3},
-                     hours{6}},
-                    hours{24}) {}
+    : RetrySchedule(
+          {seconds{10}, seconds{30}, minutes{2}, minutes{10}, hours{1}, hours{3}, hours{6}},
+          hours{24}) {}
 
 RetrySchedule::RetrySchedule(std::vector<seconds> steps, seconds give_up_after)
     : steps_(std::move(steps)), give_up_after_(give_up_after) {

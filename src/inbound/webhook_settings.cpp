@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
@@ -12,15 +11,15 @@ namespace {
 namespace urls = boost::urls;
 
 bool is_public_v4(std::uint8_t a, std::uint8_t b, std::uint8_t c) {
-  if (a == 0 || a == 10 || a == 127 || a >= 224) return false;      // this, private, loop, mc
-  if (a == 100 && (b & 0xC0) == 64) return false;                    // 100.64/10 CGNAT
-  if (a == 169 && b == 254) return false;                            // link-local
-  if (a == 172 && (b & 0xF0) == 16) return false;                    // 172.16/12
-  if (a == 192 && b == 168) return false;                            // 192.168/16
-  if (a == 192 && b == 0 && (c == 0 || c == 2)) return false;        // IETF, TEST-NET-1
-  if (a == 198 && (b & 0xFE) == 18) return false;                    // 198.18/15 benchmarks
-  if (a == 198 && b == 51 && c == 100) return false;                 // TEST-NET-2
-  if (a == 203 && b == 0 && c == 113) return false;                  // TEST-NET-3
+  if (a == 0 || a == 10 || a == 127 || a >= 224) return false;  // this, private, loop, mc
+  if (a == 100 && (b & 0xC0) == 64) return false;               // 100.64/10 CGNAT
+  if (a == 169 && b == 254) return false;                       // link-local
+  if (a == 172 && (b & 0xF0) == 16) return false;               // 172.16/12
+  if (a == 192 && b == 168) return false;                       // 192.168/16
+  if (a == 192 && b == 0 && (c == 0 || c == 2)) return false;   // IETF, TEST-NET-1
+  if (a == 198 && (b & 0xFE) == 18) return false;               // 198.18/15 benchmarks
+  if (a == 198 && b == 51 && c == 100) return false;            // TEST-NET-2
+  if (a == 203 && b == 0 && c == 113) return false;             // TEST-NET-3
   return true;
 }
 
@@ -49,8 +48,7 @@ std::string lower(std::string_view s) {
 
 bool is_localhost_name(std::string_view host) {
   if (!host.empty() && host.back() == '.') host.remove_suffix(1);
-  return host == "localhost" ||
-         (host.size() > 10 && host.substr(host.size() - 10) == ".localhost");
+  return host == "localhost" || (host.size() > 10 && host.substr(host.size() - 10) == ".localhost");
 }
 
 }  // namespace
@@ -68,14 +66,14 @@ bool is_public_address(std::span<const std::uint8_t> b) noexcept {
   if (zero_prefix(10) && b[10] == 0xFF && b[11] == 0xFF) return is_public_v4(b[12], b[13], b[14]);
   static constexpr std::array<std::uint8_t, 12> kNat64{0x00, 0x64, 0xFF, 0x9B};
   if (std::equal(kNat64.begin(), kNat64.end(), b.begin())) return is_public_v4(b[12], b[13], b[14]);
-  if (zero_prefix(15)) return false;                    // :: and ::1
-  if (zero_prefix(12)) return false;                    // deprecated IPv4-compatible
-  if ((b[0] & 0xFE) == 0xFC) return false;              // fc00::/7 unique local
+  if (zero_prefix(15)) return false;                        // :: and ::1
+  if (zero_prefix(12)) return false;                        // deprecated IPv4-compatible
+  if ((b[0] & 0xFE) == 0xFC) return false;                  // fc00::/7 unique local
   if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return false;  // fe80::/10 link-local
   if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return false;  // fec0::/10 site-local
-  if (b[0] == 0xFF) return false;                        // multicast
+  if (b[0] == 0xFF) return false;                           // multicast
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) return false;  // doc
-  if (b[0] == 0x01 && b[1] == 0x00 && zeros(2, 8)) return false;  // discard
+  if (b[0] == 0x01 && b[1] == 0x00 && zeros(2, 8)) return false;                   // discard
   return true;
 }
 
@@ -159,8 +157,8 @@ Expected<WebhookTarget> parse_webhook_url(std::string_view text, PrivateHosts pr
     }
     t.port = u.port_number();
   }
-  t.host_header = t.port == default_port ? host_literal
-                                         : host_literal + ":" + std::to_string(t.port);
+  t.host_header =
+      t.port == default_port ? host_literal : host_literal + ":" + std::to_string(t.port);
   t.target = u.encoded_path().empty() ? std::string("/") : std::string(u.encoded_path());
   if (t.target.front() != '/') return fail(Errc::invalid_url, "The URL's path is invalid.");
   if (u.has_query()) {

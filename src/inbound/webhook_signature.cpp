@@ -1,10 +1,10 @@
 #include "inbound/webhook_signature.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <optional>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "crypto/hmac.hpp"
 #include "crypto/secret.hpp"
@@ -27,7 +27,8 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-std::string sign_webhook(std::string_view secret, std::int64_t unix_seconds, std::string_view body) {
+std::string sign_webhook(std::string_view secret, std::int64_t unix_seconds,
+                         std::string_view body) {
   return fmt::format("t={},v1={}", unix_seconds,
                      crypto::hmac_sha256_hex(secret, signed_payload(unix_seconds, body)));
 }

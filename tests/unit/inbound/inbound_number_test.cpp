@@ -6,8 +6,8 @@ namespace diskret::inbound {
 namespace {
 
 TEST(InboundNumber, ParsesLongNumbersInCommonNotations) {
-  for (const char* text : {"+49 151 12345678", "0049 151 12345678", "0151/12345678",
-                           "+49-151-1234-5678"}) {
+  for (const char* text :
+       {"+49 151 12345678", "0049 151 12345678", "0151/12345678", "+49-151-1234-5678"}) {
     auto n = parse_inbound_number(text, "DE");
     ASSERT_TRUE(n) << text << ": " << n.error().message();
     EXPECT_EQ(n->value, "+4915112345678");
@@ -25,8 +25,8 @@ TEST(InboundNumber, ParsesShortCodes) {
 }
 
 TEST(InboundNumber, RefusesWhatIsNeither) {
-  for (const char* text : {"", "12", "ACME", "+49 151 x", "491511234567", "+49 1", "0123",
-                           "+", "1234567890123456789012345678901234"}) {
+  for (const char* text : {"", "12", "ACME", "+49 151 x", "491511234567", "+49 1", "0123", "+",
+                           "1234567890123456789012345678901234"}) {
     auto n = parse_inbound_number(text, "DE");
     EXPECT_FALSE(n) << text;
     if (!n) {
@@ -36,10 +36,10 @@ TEST(InboundNumber, RefusesWhatIsNeither) {
 }
 
 TEST(MoAddress, KeysMatchWhatWasAssigned) {
-  EXPECT_EQ(mo_address_key("4915112345678", "DE"), "+4915112345678");   // TON 1, no '+'
+  EXPECT_EQ(mo_address_key("4915112345678", "DE"), "+4915112345678");  // TON 1, no '+'
   EXPECT_EQ(mo_address_key("+4915112345678", "DE"), "+4915112345678");
   EXPECT_EQ(mo_address_key("004915112345678", "DE"), "+4915112345678");
-  EXPECT_EQ(mo_address_key("015112345678", "DE"), "+4915112345678");    // national
+  EXPECT_EQ(mo_address_key("015112345678", "DE"), "+4915112345678");  // national
   EXPECT_EQ(mo_address_key("12345", "DE"), "12345");
   EXPECT_FALSE(mo_address_key("ACME", "DE"));
   EXPECT_FALSE(mo_address_key("", "DE"));

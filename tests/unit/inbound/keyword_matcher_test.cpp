@@ -14,10 +14,16 @@ std::optional<KeywordKind> kind_of(std::string_view text) {
 TEST(KeywordNormalizer, TrimsCollapsesAndFolds) {
   EXPECT_EQ(normalize_keyword_text("  Stopp  "), "stopp");
   EXPECT_EQ(normalize_keyword_text("STOP\t\r\n ALL"), "stop all");
-  EXPECT_EQ(normalize_keyword_text("\xC3\x9C" "BER \xC3\x84RGER \xC3\x96L"),  // ÜBER ÄRGER ÖL
-            "\xC3\xBC" "ber \xC3\xA4rger \xC3\xB6l");
-  EXPECT_EQ(normalize_keyword_text("STRA\xE1\xBA\x9E" "E"), "strasse");  // STRAẞE
-  EXPECT_EQ(normalize_keyword_text("Stra\xC3\x9F" "e"), "strasse");       // Straße
+  EXPECT_EQ(normalize_keyword_text("\xC3\x9C"
+                                   "BER \xC3\x84RGER \xC3\x96L"),  // ÜBER ÄRGER ÖL
+            "\xC3\xBC"
+            "ber \xC3\xA4rger \xC3\xB6l");
+  EXPECT_EQ(normalize_keyword_text("STRA\xE1\xBA\x9E"
+                                   "E"),
+            "strasse");  // STRAẞE
+  EXPECT_EQ(normalize_keyword_text("Stra\xC3\x9F"
+                                   "e"),
+            "strasse");  // Straße
 }
 
 TEST(KeywordNormalizer, StripsTrailingPunctuationAndSpacesBetween) {
@@ -25,7 +31,9 @@ TEST(KeywordNormalizer, StripsTrailingPunctuationAndSpacesBetween) {
   EXPECT_EQ(normalize_keyword_text("stop . ! "), "stop");
   EXPECT_EQ(normalize_keyword_text("STOP\xE2\x80\xA6"), "stop");  // STOP…
   EXPECT_EQ(normalize_keyword_text("\"stop\""), "stop");
-  EXPECT_EQ(normalize_keyword_text("\xE2\x80\x9E" "Stopp\xE2\x80\x9C"), "stopp");  // „Stopp“
+  EXPECT_EQ(normalize_keyword_text("\xE2\x80\x9E"
+                                   "Stopp\xE2\x80\x9C"),
+            "stopp");                                            // „Stopp“
   EXPECT_EQ(normalize_keyword_text("stop (now)"), "stop (now");  // inner text stays
   EXPECT_EQ(normalize_keyword_text("..."), "");
 }

@@ -49,20 +49,20 @@ TEST(WebhookUrl, RefusesOtherSchemesUserinfoAndFragments) {
 }
 
 TEST(WebhookUrl, NoCrLfOrControlCharactersCanReachAHeader) {
-  for (const char* url : {"https://example.com/\r\nX-Evil: 1", "https://example.com/a b",
-                          "https://example.com/\x7f", "https://example.com/\t",
-                          "https://example.com\n/", "https://ex\xC3\xA4mple.com/"}) {
+  for (const char* url :
+       {"https://example.com/\r\nX-Evil: 1", "https://example.com/a b", "https://example.com/\x7f",
+        "https://example.com/\t", "https://example.com\n/", "https://ex\xC3\xA4mple.com/"}) {
     EXPECT_FALSE(parse_public(url)) << url;
   }
   EXPECT_FALSE(parse_public(std::string("https://example.com/") + std::string(2100, 'a')));
 }
 
 TEST(WebhookUrl, RefusesNonPublicHostsUnlessAllowed) {
-  for (const char* url : {"http://127.0.0.1:8080/", "http://localhost/", "http://api.localhost/",
-                          "http://10.1.2.3/", "http://192.168.0.10/", "http://172.20.0.1/",
-                          "http://169.254.169.254/latest/meta-data", "http://[::1]:9000/",
-                          "http://[fd00::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/",
-                          "http://100.64.0.1/"}) {
+  for (const char* url :
+       {"http://127.0.0.1:8080/", "http://localhost/", "http://api.localhost/", "http://10.1.2.3/",
+        "http://192.168.0.10/", "http://172.20.0.1/", "http://169.254.169.254/latest/meta-data",
+        "http://[::1]:9000/", "http://[fd00::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/",
+        "http://100.64.0.1/"}) {
     EXPECT_FALSE(parse_public(url)) << url;
     EXPECT_TRUE(parse_webhook_url(url, PrivateHosts::allow)) << url;
   }
@@ -86,7 +86,7 @@ TEST(PublicAddress, ClassifiesRanges) {
   EXPECT_FALSE(v4(255, 255, 255, 255));
   EXPECT_FALSE(v4(198, 19, 0, 1));
   std::array<std::uint8_t, 16> v6{};
-  EXPECT_FALSE(is_public_address(v6));  // ::
+  EXPECT_FALSE(is_public_address(v6));                                 // ::
   v6 = {0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 1};  // NAT64 of 10.0.0.1
   EXPECT_FALSE(is_public_address(v6));
   v6[12] = 8;

@@ -20,8 +20,7 @@ TEST(WebhookSignature, HeaderIsTimestampAndHmacOfTimestampDotBody) {
 
 TEST(WebhookSignature, KnownAnswer) {
   // Recomputed independently: printf '%s' '1.{}' | openssl dgst -sha256 -hmac 'secret'
-  EXPECT_EQ(sign_webhook("secret", 1, "{}"),
-            "t=1,v1=" + crypto::hmac_sha256_hex("secret", "1.{}"));
+  EXPECT_EQ(sign_webhook("secret", 1, "{}"), "t=1,v1=" + crypto::hmac_sha256_hex("secret", "1.{}"));
   EXPECT_EQ(crypto::hmac_sha256_hex("secret", "1.{}"),
             "1122767b193110cfec322b6f199b599edbf608ed087f2d27afb0b97d99523908");
 }
