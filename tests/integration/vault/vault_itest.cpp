@@ -176,7 +176,9 @@ class VaultEndToEnd : public ::testing::Test {
       EXPECT_EQ(search(c.holder), none) << "holder of the card ending " << last4;
       // Four digits cannot turn up in the remaining bytes by chance; three can, so those
       // are searched in the contexts a leak would have.
-      if (c.cvc.size() == 4) EXPECT_EQ(search(c.cvc), none) << "CVC of the card ending " << last4;
+      if (c.cvc.size() == 4) {
+        EXPECT_EQ(search(c.cvc), none) << "CVC of the card ending " << last4;
+      }
       for (std::string_view form : {"\"cvc\":\"", "cvc=", "cvc\":", "cvc"}) {
         EXPECT_EQ(search(std::string(form) + c.cvc), none) << "CVC of the card ending " << last4;
       }

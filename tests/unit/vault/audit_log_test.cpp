@@ -1,7 +1,5 @@
 #include "vault/audit_log.hpp"
 
-#include <sqlite3.h>
-
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
