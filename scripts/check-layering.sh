@@ -21,7 +21,7 @@ if grep -rnE '#include\s*"vault/' src apps --include='*.[ch]pp' | grep -vE '^(sr
   echo "layering: only apps/diskret-vault may include vault/" >&2
   status=1
 fi
-if grep -rn 'diskret_vault' apps/diskret/CMakeLists.txt 2>/dev/null; then
+if grep -rnw 'diskret_vault' apps/diskret/CMakeLists.txt 2>/dev/null; then
   echo "layering: diskret must not link diskret_vault" >&2
   status=1
 fi
