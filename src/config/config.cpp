@@ -199,8 +199,8 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
                                             std::to_string(at.column) + ": " +
                                             std::string(e.description()));
   }
-  static const std::set<std::string, std::less<>> kSections{"server", "store",   "keys", "billing",
-                                                            "api",    "log",     "smsc"};
+  static const std::set<std::string, std::less<>> kSections{
+      "server", "store", "keys", "billing", "api", "pipeline", "log", "smsc"};
   Problems problems;
   for (const auto& [k, v] : root) {
     if (!kSections.contains(k.str())) problems.add(where + ": [" + std::string(k.str()) + "]: unknown section");
@@ -252,6 +252,14 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.reject_unknown_keys();
   }
   {
+    auto r = section("pipeline");
+    r.number("max_in_flight", config.pipeline.max_in_flight, 0, 1'000'000);
+    r.number("memory_queue", config.pipeline.memory_queue, 1'000, 10'000'000);
+    r.number("max_queued_messages", config.pipeline.max_queued_messages, 10'000, 100'000'000);
+    r.number("max_commit_messages", config.pipeline.max_commit_messages, 10'000, 1'000'000);
+    r.reject_unknown_keys();
+  }
+  {
     auto r = section("log");
     r.string("level", config.log.level, one_of({"trace", "debug", "info", "warn", "error", "off"}));
     r.reject_unknown_keys();
@@ -263,7 +271,8 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   for (const auto& [name, value] : env) {
     if (problems.env_used.contains(name)) continue;
     for (const char* prefix : {"DISKRET_SERVER_", "DISKRET_STORE_", "DISKRET_KEYS_",
-                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_LOG_", "DISKRET_SMSC_"}) {
+                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_PIPELINE_", "DISKRET_LOG_",
+                               "DISKRET_SMSC_"}) {
       if (name.rfind(prefix, 0) == 0) problems.add(name + ": unknown setting");
     }
   }

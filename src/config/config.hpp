@@ -49,6 +49,14 @@ struct ApiSection {
   std::size_t max_connections = 10'000;
 };
 
+/// Pipeline tuning ([pipeline]); the defaults suit one node.
+struct PipelineSection {
+  std::size_t max_in_flight = 0;  ///< to carriers without an outcome; 0 = 4 x sum(window x binds), >= 64
+  std::size_t memory_queue = 20'000;         ///< committed messages kept in memory for dispatch
+  std::size_t max_queued_messages = 200'000; ///< accepted, not yet committed; beyond: 503
+  std::size_t max_commit_messages = 20'000;  ///< messages per group commit
+};
+
 struct LogSection {
   std::string level = "info";  ///< trace|debug|info|warn|error|off
 };
@@ -59,6 +67,7 @@ struct Config {
   KeysSection keys;
   BillingSection billing;
   ApiSection api;
+  PipelineSection pipeline;
   LogSection log;
   std::vector<carrier::CarrierConfig> smsc;  ///< default: one carrier-a at 127.0.0.1:2775
 };

@@ -59,7 +59,12 @@ int serve(const CommonOptions& options) {
   tenancy::SqlTenantService tenants(*storage.store, *storage.keys, clock);
 
   pipeline::PipelineConfig pipeline_config;
-  pipeline_config.max_in_flight = pipeline::in_flight_limit(config.smsc);
+  pipeline_config.max_in_flight = config.pipeline.max_in_flight != 0
+                                      ? config.pipeline.max_in_flight
+                                      : pipeline::in_flight_limit(config.smsc);
+  pipeline_config.memory_queue = config.pipeline.memory_queue;
+  pipeline_config.max_queued_messages = config.pipeline.max_queued_messages;
+  pipeline_config.max_commit_messages = config.pipeline.max_commit_messages;
   pipeline::DurablePipeline pipeline(*storage.store, *storage.keys, clock, pipeline_config);
   carrier::CarrierPool carriers(config.smsc, pipeline.carrier_handlers(), clock);
   pipeline::CarrierPoolLink link(carriers);

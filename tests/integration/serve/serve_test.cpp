@@ -24,8 +24,8 @@ const std::string kBin = DISKRET_BIN_DIR;
 class ServeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kBin + "/diskret-smsc")) GTEST_SKIP() << "diskret-smsc is not built";
-    ASSERT_TRUE(fs::exists(kBin + "/diskret"));
+    ASSERT_TRUE(fs::exists(kBin + "/diskret-smsc")) << "build the diskret-smsc target";
+    ASSERT_TRUE(fs::exists(kBin + "/diskret")) << "build the diskret target";
     char pattern[] = "/tmp/diskret-serve-XXXXXX";
     ASSERT_NE(::mkdtemp(pattern), nullptr);
     dir_ = pattern;
@@ -215,7 +215,7 @@ TEST_F(ServeTest, ApiKeysCanBeListedAndRevoked) {
 }
 
 TEST(DiskretCli, ExitCodesAndOneLineErrors) {
-  if (!fs::exists(kBin + "/diskret")) GTEST_SKIP() << "diskret is not built";
+  ASSERT_TRUE(fs::exists(kBin + "/diskret")) << "build the diskret target";
   char pattern[] = "/tmp/diskret-cli-XXXXXX";
   ASSERT_NE(::mkdtemp(pattern), nullptr);
   std::string dir = pattern;

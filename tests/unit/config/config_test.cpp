@@ -177,6 +177,15 @@ TEST(Config, BadEnvironmentValuesNameTheVariable) {
   EXPECT_EQ(parse_error("", {{"DISKRET_SMSC_5_PORT", "1"}}), "DISKRET_SMSC_5_PORT: unknown setting");
 }
 
+TEST(Config, PipelineTuningHasDefaultsAndLimits) {
+  auto c = parse_ok("[pipeline]\nmax_in_flight = 512\n", {{"DISKRET_PIPELINE_MAX_COMMIT_MESSAGES", "50000"}});
+  EXPECT_EQ(c.pipeline.max_in_flight, 512u);
+  EXPECT_EQ(c.pipeline.max_commit_messages, 50'000u);
+  EXPECT_EQ(c.pipeline.max_queued_messages, 200'000u);
+  EXPECT_EQ(parse_error("[pipeline]\nmax_commit_messages = 5\n"),
+            "diskret.toml: [pipeline].max_commit_messages: must be 10000..1000000");
+}
+
 TEST(Config, UnrelatedEnvironmentIsIgnored) {
   parse_ok("", {{"DISKRET_CONFIG", "x"}, {"DISKRET_BIN_DIR", "/x"}});
 }
