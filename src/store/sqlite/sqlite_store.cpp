@@ -62,12 +62,12 @@ Expected<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& op
   }
   auto keys = open_writer(options.keys_path, options);
   if (!keys) return unexpected(keys.error());
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(options, clock, std::move(*main), std::move(*keys)));
+  return std::make_unique<SqliteStore>(OpenToken{}, options, clock, std::move(*main),
+                                       std::move(*keys));
 }
 
-SqliteStore::SqliteStore(const SqliteOptions& options, const Clock& clock, SqliteDb main,
-                         SqliteDb keys)
+SqliteStore::SqliteStore(OpenToken, const SqliteOptions& options, const Clock& clock,
+                         SqliteDb main, SqliteDb keys)
     : options_(options), clock_(clock), main_(std::move(main)), keys_(std::move(keys)) {}
 
 SqliteStore::~SqliteStore() = default;

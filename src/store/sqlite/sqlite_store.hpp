@@ -36,10 +36,14 @@ struct SqliteOptions {
 };
 
 class SqliteStore final : public Store {
+  struct OpenToken {};  // only open() constructs
+
  public:
   /// Opens (creating when missing) both files and sets the pragmas; call migrate() next.
   static Expected<std::unique_ptr<SqliteStore>> open(const SqliteOptions& options,
                                                      const Clock& clock);
+  SqliteStore(OpenToken, const SqliteOptions& options, const Clock& clock, SqliteDb main,
+              SqliteDb keys);
   ~SqliteStore() override;
 
   // Store
@@ -86,7 +90,6 @@ class SqliteStore final : public Store {
     SqliteStore* store_;
     std::unique_ptr<SqliteDb> db_;
   };
-  SqliteStore(const SqliteOptions& options, const Clock& clock, SqliteDb main, SqliteDb keys);
   Expected<ReadLease> reader();
   /// Runs `sql` on a read connection: bind(stmt) sets its parameters, read(stmt) the result.
   template <class Bind, class Read>

@@ -74,6 +74,7 @@ class SqliteStore::Transaction final : public WriteTransaction {
     if (store_.main_.in_transaction()) (void)store_.main_.exec("ROLLBACK");
   }
 
+  // WriteTransaction
   Expected<void> commit() override {
     if (keys_open_) {
       if (auto ok = store_.keys_.exec("COMMIT"); !ok) return unexpected(ok.error());
@@ -285,7 +286,7 @@ class SqliteStore::Transaction final : public WriteTransaction {
 Expected<std::unique_ptr<WriteTransaction>> SqliteStore::begin() {
   std::unique_lock lock(write_mutex_);
   if (auto ok = main_.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
-  return std::unique_ptr<WriteTransaction>(new Transaction(*this, std::move(lock)));
+  return std::make_unique<Transaction>(*this, std::move(lock));
 }
 
 }  // namespace diskret::store::sqlite
