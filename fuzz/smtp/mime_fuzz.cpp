@@ -3,12 +3,12 @@
 //   * never crashes, never reads out of bounds (ASan), whatever the MIME structure;
 //   * a converted text is non-empty, valid UTF-8, and has no control characters but '\n';
 //   * conversion is a pure function: the same bytes give the same text twice.
+#include <glib.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <glib.h>
 
 #include "smtp/html_to_text.hpp"
 #include "smtp/mime_to_text.hpp"
@@ -38,12 +38,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   // The converters on their own, with the raw bytes as body text.
   std::string html = html_to_text(input);
-  std::string cleaned = normalise_whitespace(strip_signature(strip_quoted_reply(unflow(input, size % 2))));
+  std::string cleaned =
+      normalise_whitespace(strip_signature(strip_quoted_reply(unflow(input, size % 2))));
   (void)html;
   (void)cleaned;
   if (g_utf8_validate(input.data(), static_cast<gssize>(input.size()), nullptr)) {
     std::string converted = html_to_text(input);
-    if (!g_utf8_validate(converted.data(), static_cast<gssize>(converted.size()), nullptr)) __builtin_trap();
+    if (!g_utf8_validate(converted.data(), static_cast<gssize>(converted.size()), nullptr))
+      __builtin_trap();
   }
   return 0;
 }

@@ -26,7 +26,7 @@ class PermissiveBackend : public Backend {
     if (user == "down") return fail(Errc::unavailable);
     return fail(Errc::permission_denied);
   }
-  Expected<TenantRef> tenant_for_sender(std::string_view address) override {
+  Expected<TenantRef> tenant_for_sender(std::string_view address, std::string_view) override {
     if (address == "a@b.c") return TenantRef{"tn_x", true};
     return fail(Errc::not_found);
   }
@@ -43,7 +43,8 @@ void check_replies(std::string_view replies) {
     auto end = replies.find("\r\n");
     if (end == std::string_view::npos) __builtin_trap();
     std::string_view line = replies.substr(0, end);
-    if (line.size() < 4 || line[0] < '2' || line[0] > '5' || (line[3] != ' ' && line[3] != '-')) __builtin_trap();
+    if (line.size() < 4 || line[0] < '2' || line[0] > '5' || (line[3] != ' ' && line[3] != '-'))
+      __builtin_trap();
     if (line.find_first_of("\r\n") != std::string_view::npos) __builtin_trap();
     replies.remove_prefix(end + 2);
   }
@@ -67,7 +68,9 @@ Run drive(const SessionConfig& config, std::string_view input, std::size_t chunk
       run.replies += out.replies;
       if (out.close) closed = true;
       if (out.deliver) {
-        if (out.deliver->recipients.empty() || out.deliver->recipients.size() > config.max_recipients) __builtin_trap();
+        if (out.deliver->recipients.empty() ||
+            out.deliver->recipients.size() > config.max_recipients)
+          __builtin_trap();
         if (out.deliver->message.size() > config.max_message_bytes) __builtin_trap();
         Expected<void> result;
         if (++deliveries % 3 == 0) result = fail(Errc::unavailable);

@@ -40,8 +40,11 @@ class Backend {
   virtual Expected<TenantRef> authenticate(std::string_view user, std::string_view password) = 0;
 
   /// An unauthenticated MAIL FROM: the tenant that registered this sender address and
-  /// allows sending by address alone. Not found or not allowed: 530 5.7.0.
-  virtual Expected<TenantRef> tenant_for_sender(std::string_view sender_address) = 0;
+  /// allows sending by address alone. Not found or not allowed: 530 5.7.0. A sender address
+  /// is easy to forge: the adapter should also check `client_ip` against the networks the
+  /// tenant registered (its own mail servers).
+  virtual Expected<TenantRef> tenant_for_sender(std::string_view sender_address,
+                                                std::string_view client_ip) = 0;
 
   /// RCPT TO: may this tenant send to this number? The detail is the reason (e.g. "not a
   /// valid number for region DE"); the other recipients of the mail are unaffected.
@@ -53,5 +56,12 @@ class Backend {
   /// Enters the messages into the durable pipeline. Must not block.
   virtual void submit(Submission&& submission, Done done) = 0;
 };
+
+/// Temporary failures (the client is told to retry): Errc::unavailable, io_error, internal.
+inline bool is_temporary(const Error& e) {
+  return e.code == make_error_code(diskret::Errc::unavailable) ||
+         e.code == make_error_code(diskret::Errc::io_error) ||
+         e.code == make_error_code(diskret::Errc::internal);
+}
 
 }  // namespace diskret::smtp

@@ -27,13 +27,14 @@ bool one_of(std::string_view name, const std::array<std::string_view, N>& names)
 }
 
 // Elements whose content is never shown as text.
-constexpr std::array<std::string_view, 5> kRawDropped = {"script", "style", "title", "template", "xml"};
+constexpr std::array<std::string_view, 5> kRawDropped = {"script", "style", "title", "template",
+                                                         "xml"};
 // Block elements that end a paragraph (blank line) or a line.
-constexpr std::array<std::string_view, 12> kParagraph = {"p", "h1", "h2", "h3", "h4", "h5",
+constexpr std::array<std::string_view, 12> kParagraph = {"p",  "h1", "h2", "h3", "h4",    "h5",
                                                          "h6", "ul", "ol", "dl", "table", "hr"};
 constexpr std::array<std::string_view, 18> kLine = {
-    "div",    "tr",     "dt",   "dd",   "section", "article",    "header",  "footer", "nav",
-    "main",   "aside",  "address", "figure", "figcaption", "form", "fieldset", "center", "caption"};
+    "div",  "tr",    "dt",      "dd",     "section",    "article", "header",   "footer", "nav",
+    "main", "aside", "address", "figure", "figcaption", "form",    "fieldset", "center", "caption"};
 // Class names of the reply-quote and signature blocks of common mail clients.
 constexpr std::array<std::string_view, 5> kDroppedClasses = {
     "gmail_quote", "gmail_signature", "moz-signature", "moz-cite-prefix", "gmail_attr"};
@@ -98,7 +99,8 @@ class Renderer {
     Tag tag;
     tag.closing = closing;
     std::size_t i = at;
-    while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>' && in_[i] != '/') tag.name += lower(in_[i++]);
+    while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>' && in_[i] != '/')
+      tag.name += lower(in_[i++]);
     while (i < in_.size() && in_[i] != '>') {
       if (is_space(in_[i])) {
         ++i;
@@ -110,7 +112,8 @@ class Renderer {
         continue;
       }
       std::string key;
-      while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>' && in_[i] != '=' && in_[i] != '/') key += lower(in_[i++]);
+      while (i < in_.size() && !is_space(in_[i]) && in_[i] != '>' && in_[i] != '=' && in_[i] != '/')
+        key += lower(in_[i++]);
       if (key.empty()) key += in_[i++];  // a stray '=': skip it
       std::string value;
       while (i < in_.size() && is_space(in_[i])) ++i;
@@ -145,7 +148,8 @@ class Renderer {
       if (!tag.self_closing) skip_element(n);
       return;
     }
-    if (!tag.closing && (tag.attribute("id") == "divRplyFwdMsg" || tag.attribute("id") == "appendonsend")) {
+    if (!tag.closing &&
+        (tag.attribute("id") == "divRplyFwdMsg" || tag.attribute("id") == "appendonsend")) {
       stopped_ = true;  // Outlook: everything below is the message being replied to
       return;
     }
@@ -187,7 +191,9 @@ class Renderer {
       auto at = classes.find(dropped);
       if (at == std::string_view::npos) continue;
       auto end = at + dropped.size();
-      if ((at == 0 || is_space(classes[at - 1])) && (end == classes.size() || is_space(classes[end]))) return true;
+      if ((at == 0 || is_space(classes[at - 1])) &&
+          (end == classes.size() || is_space(classes[end])))
+        return true;
     }
     return false;
   }
@@ -308,7 +314,8 @@ class Renderer {
 
   void block(int breaks) {
     pending_space_ = false;
-    if (!out_.empty()) pending_breaks_ = std::max(pending_breaks_, at_line_start_ ? breaks - 1 : breaks);
+    if (!out_.empty())
+      pending_breaks_ = std::max(pending_breaks_, at_line_start_ ? breaks - 1 : breaks);
   }
 
   void hard_break() {

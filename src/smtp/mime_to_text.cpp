@@ -1,10 +1,10 @@
 #include "smtp/mime_to_text.hpp"
 
+#include <gmime/gmime.h>
+
 #include <algorithm>
 #include <memory>
 #include <mutex>
-
-#include <gmime/gmime.h>
 
 #include "smtp/command.hpp"
 #include "smtp/errc.hpp"
@@ -41,7 +41,8 @@ void find_text_parts(GMimeObject* object, Candidates& found, int depth) {
   if (GMIME_IS_MULTIPART(object)) {
     auto* multipart = GMIME_MULTIPART(object);
     const int count = g_mime_multipart_get_count(multipart);
-    for (int i = 0; i < count; ++i) find_text_parts(g_mime_multipart_get_part(multipart, i), found, depth + 1);
+    for (int i = 0; i < count; ++i)
+      find_text_parts(g_mime_multipart_get_part(multipart, i), found, depth + 1);
     return;
   }
   if (!GMIME_IS_PART(object)) return;
@@ -68,8 +69,9 @@ std::string decoded_text(GMimeObject* object) {
   GPtr<GMimeStream> memory(g_mime_stream_mem_new());
   if (g_mime_data_wrapper_write_to_stream(content, memory.get()) < 0) return {};
   GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory.get()));
-  std::string text = to_utf8(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len),
-                             parameter(object, "charset"));
+  std::string text =
+      to_utf8(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len),
+              parameter(object, "charset"));
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -107,8 +109,8 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
     const char* iconv_name = g_mime_charset_iconv_name(name.c_str());
     gsize written = 0;
     GError* error = nullptr;
-    gchar* converted = g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8", iconv_name,
-                                 nullptr, &written, &error);
+    gchar* converted = g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8",
+                                 iconv_name, nullptr, &written, &error);
     if (converted != nullptr) {
       std::string out(converted, written);
       g_free(converted);
@@ -126,7 +128,8 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
 
 Expected<std::string> mime_to_text(std::string_view raw_message, const TextOptions& options) {
   ensure_gmime();
-  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw_message.data(), raw_message.size()));
+  GPtr<GMimeStream> stream(
+      g_mime_stream_mem_new_with_buffer(raw_message.data(), raw_message.size()));
   GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
   GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
   if (!message) return fail(Errc::malformed_message, "the message is not a valid RFC 5322 message");

@@ -96,8 +96,8 @@ Expected<std::string> sms_recipient(std::string_view address, std::string_view s
   auto box = parse_mailbox(address);
   if (!box) return unexpected(box.error());
   if (!domain_matches(box->domain, sms_domain)) {
-    return fail(Errc::foreign_domain, "only mail to <number>@" + std::string(sms_domain) +
-                                          " is accepted here");
+    return fail(Errc::foreign_domain,
+                "only mail to <number>@" + std::string(sms_domain) + " is accepted here");
   }
   return number_text(box->local_part);
 }

@@ -1,11 +1,7 @@
 #include "smtp/smtp_server.hpp"
 
-#include <future>
-#include <optional>
-#include <tuple>
-#include <thread>
-#include <unordered_set>
-#include <vector>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,8 +13,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include <future>
+#include <optional>
+#include <thread>
+#include <tuple>
+#include <unordered_set>
+#include <vector>
 
 #include "smtp/delivery.hpp"
 
@@ -39,7 +39,8 @@ Expected<tcp::endpoint> parse_listen(const std::string& listen) {
     return fail(Errc::invalid_argument, "listen address '" + listen + "' is not host:port");
   }
   std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   unsigned port = 0;
   for (char c : listen.substr(colon + 1)) {
     if (c < '0' || c > '9' || (port = port * 10 + unsigned(c - '0')) > 65535) {
@@ -71,12 +72,12 @@ struct Core : std::enable_shared_from_this<Core> {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(Core& core, tcp::socket socket)
+  Connection(Core& core, tcp::socket socket, std::string client_ip)
       : core_(core),
         stream_(std::move(socket), core.tls),
         deadline_(core.io),
         wake_(core.io),
-        session_(core.config.session, core.backend) {}
+        session_(core.config.session, core.backend, std::move(client_ip)) {}
 
   /// stop(): a connection waiting for the client is interrupted (and says 421 4.3.2).
   void interrupt() {
@@ -225,7 +226,8 @@ asio::awaitable<void> Connection::run() {
     if (ec) {
       if (timed_out_ || core_.stopping) {
         deadline_.expires_after(kFarewellTimeout);
-        std::string farewell = (timed_out_ ? session_.on_timeout() : session_.on_shutdown()).replies;
+        std::string farewell =
+            (timed_out_ ? session_.on_timeout() : session_.on_shutdown()).replies;
         co_await write(farewell);
       }
       break;
@@ -280,13 +282,16 @@ asio::awaitable<void> accept_loop(Core& core) {
       continue;
     }
     if (core.connections.size() >= core.config.max_connections) {
-      std::string busy = fmt::format("421 4.7.0 {} Too many connections, please try again later\r\n",
-                                   core.config.session.hostname);
-    asio::co_spawn(core.io, refuse(std::move(socket), std::move(busy)), log_failure);
+      std::string busy =
+          fmt::format("421 4.7.0 {} Too many connections, please try again later\r\n",
+                      core.config.session.hostname);
+      asio::co_spawn(core.io, refuse(std::move(socket), std::move(busy)), log_failure);
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto connection = std::make_shared<Connection>(core, std::move(socket));
+    auto remote = socket.remote_endpoint(ec);
+    std::string client_ip = ec ? std::string() : remote.address().to_string();
+    auto connection = std::make_shared<Connection>(core, std::move(socket), std::move(client_ip));
     asio::co_spawn(core.io, run_connection(std::move(connection), core), log_failure);
   }
 }
@@ -298,13 +303,18 @@ Expected<void> configure_tls(Core& core) {
   }
   if (c.tls_cert_file.empty()) return {};
   error_code ec;
-  core.tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                           ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+  core.tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                           ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
                        ec);
   if (!ec) core.tls.use_certificate_chain_file(c.tls_cert_file, ec);
-  if (ec) return fail(Errc::invalid_argument, "cannot load the SMTP certificate " + c.tls_cert_file + ": " + ec.message());
+  if (ec)
+    return fail(Errc::invalid_argument,
+                "cannot load the SMTP certificate " + c.tls_cert_file + ": " + ec.message());
   core.tls.use_private_key_file(c.tls_key_file, ssl::context::pem, ec);
-  if (ec) return fail(Errc::invalid_argument, "cannot load the SMTP key " + c.tls_key_file + ": " + ec.message());
+  if (ec)
+    return fail(Errc::invalid_argument,
+                "cannot load the SMTP key " + c.tls_key_file + ": " + ec.message());
   core.config.session.tls_available = true;
   if (!c.allow_plaintext_auth) core.config.session.auth_requires_tls = true;
   return {};
@@ -343,7 +353,8 @@ Expected<void> SmtpServer::start() {
   if (!ec) acceptor.bind(*endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (!ec) impl_->port = acceptor.local_endpoint(ec).port();
-  if (ec) return fail(Errc::unavailable, "cannot listen on " + core.config.listen + ": " + ec.message());
+  if (ec)
+    return fail(Errc::unavailable, "cannot listen on " + core.config.listen + ": " + ec.message());
   core.acceptor.emplace(std::move(acceptor));
   asio::co_spawn(core.io, accept_loop(core), log_failure);
   impl_->started = true;
@@ -372,7 +383,8 @@ void SmtpServer::stop() {
     if (core.acceptor) core.acceptor->close(ec);
     for (auto* connection : core.connections) connection->interrupt();
   });
-  if (impl_->finished.get_future().wait_for(core.config.shutdown_grace) != std::future_status::ready) {
+  if (impl_->finished.get_future().wait_for(core.config.shutdown_grace) !=
+      std::future_status::ready) {
     spdlog::warn("smtp: connections still busy after the shutdown grace period; closing");
     core.io.stop();
   }

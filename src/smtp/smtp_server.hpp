@@ -17,13 +17,13 @@ namespace diskret::smtp {
 
 struct SmtpServerConfig {
   std::string listen = "127.0.0.1:2525";  ///< "host:port" or "[v6]:port"; port 0 = any free
-  SessionConfig session;  ///< hostname, sms_domain, limits (tls_available is set by start())
+  SessionConfig session;      ///< hostname, sms_domain, limits (tls_available is set by start())
   std::string tls_cert_file;  ///< PEM chain; with tls_key_file: STARTTLS is offered
   std::string tls_key_file;   ///< PEM private key
   /// With TLS configured, AUTH is refused until STARTTLS (538 5.7.11) unless this is set.
   bool allow_plaintext_auth = false;
   std::size_t max_connections = 100;  ///< more get "421 4.7.0" and are closed
-  std::chrono::milliseconds command_timeout{std::chrono::minutes(5)};  ///< RFC 5321 4.5.3.2
+  std::chrono::milliseconds command_timeout{std::chrono::minutes(5)};   ///< RFC 5321 4.5.3.2
   std::chrono::milliseconds session_timeout{std::chrono::minutes(30)};  ///< whole connection
   /// Longest wait for Backend::submit; then 451 4.3.0 (the client retries).
   std::chrono::milliseconds delivery_timeout{std::chrono::seconds(60)};

@@ -1,8 +1,8 @@
 #include "smtp/smtp_session.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "smtp/command.hpp"
 #include "smtp/errc.hpp"
@@ -13,12 +13,6 @@ namespace diskret::smtp {
 namespace {
 
 bool is(const Error& e, diskret::Errc code) { return e.code == make_error_code(code); }
-
-/// Failures the client should retry rather than give up on.
-bool is_temporary(const Error& e) {
-  return is(e, diskret::Errc::unavailable) || is(e, diskret::Errc::io_error) ||
-         is(e, diskret::Errc::internal);
-}
 
 bool starts_with_icase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
@@ -31,8 +25,8 @@ std::string detail_or(std::string_view text, std::string_view fallback) {
 
 }  // namespace
 
-SmtpSession::SmtpSession(SessionConfig config, Backend& backend)
-    : config_(std::move(config)), backend_(backend) {}
+SmtpSession::SmtpSession(SessionConfig config, Backend& backend, std::string client_ip)
+    : config_(std::move(config)), backend_(backend), client_ip_(std::move(client_ip)) {}
 
 Output SmtpSession::greet() {
   reply(220, "", config_.hostname + " ESMTP diskret email-to-SMS gateway ready");
@@ -50,9 +44,15 @@ Output SmtpSession::pump() {
     auto line = next_line();
     if (!line) break;
     switch (phase_) {
-      case Phase::command: on_command(*line); break;
-      case Phase::data: on_data_line(*line); break;
-      default: on_auth_line(*line); break;
+      case Phase::command:
+        on_command(*line);
+        break;
+      case Phase::data:
+        on_data_line(*line);
+        break;
+      default:
+        on_auth_line(*line);
+        break;
     }
   }
   if (closed_) {
@@ -67,12 +67,14 @@ Output SmtpSession::pump() {
 
 std::size_t SmtpSession::line_limit() const {
   switch (phase_) {
-    case Phase::data: return config_.max_text_line;
+    case Phase::data:
+      return config_.max_text_line;
     case Phase::command:
       return starts_with_icase(std::string_view(in_).substr(pos_), "AUTH ")
                  ? config_.max_auth_line
                  : config_.max_command_line;
-    default: return config_.max_auth_line;
+    default:
+      return config_.max_auth_line;
   }
 }
 
@@ -105,8 +107,9 @@ std::optional<SmtpSession::Line> SmtpSession::next_line() {
 
 void SmtpSession::on_command(const Line& line) {
   if (line.too_long) {
-    return refuse(500, "5.5.2", fmt::format("Line too long: commands are limited to {} octets",
-                                            config_.max_command_line));
+    return refuse(
+        500, "5.5.2",
+        fmt::format("Line too long: commands are limited to {} octets", config_.max_command_line));
   }
   auto [verb, arg] = split_command(line.text);
   if (verb == "EHLO") return cmd_helo(arg, true);
@@ -125,20 +128,25 @@ void SmtpSession::on_command(const Line& line) {
   if (verb == "QUIT") return close_with(221, "2.0.0", config_.hostname + " closing connection");
   if (verb == "VRFY") {
     if (arg.empty()) return refuse(501, "5.5.4", "VRFY needs an address");
-    return reply(252, "2.5.0", "Cannot verify the user, but will accept the message and attempt delivery");
+    return reply(252, "2.5.0",
+                 "Cannot verify the user, but will accept the message and attempt delivery");
   }
-  if (verb == "EXPN") return refuse(502, "5.5.1", "EXPN is not supported: there are no mailing lists here");
+  if (verb == "EXPN")
+    return refuse(502, "5.5.1", "EXPN is not supported: there are no mailing lists here");
   if (verb == "HELP") {
     return reply(214, "2.0.0",
                  "Commands: EHLO HELO STARTTLS AUTH MAIL RCPT DATA RSET NOOP QUIT VRFY HELP. "
-                 "Send mail to <number>@" + config_.sms_domain + " to send an SMS.");
+                 "Send mail to <number>@" +
+                     config_.sms_domain + " to send an SMS.");
   }
   if (verb.empty()) return refuse(500, "5.5.2", "Empty command");
   refuse(500, "5.5.1", "Command not recognized");
 }
 
 void SmtpSession::cmd_helo(std::string_view arg, bool extended) {
-  if (arg.empty()) return refuse(501, "5.5.4", extended ? "EHLO needs a domain or address" : "HELO needs a domain or address");
+  if (arg.empty())
+    return refuse(501, "5.5.4",
+                  extended ? "EHLO needs a domain or address" : "HELO needs a domain or address");
   reset_transaction();
   greeted_ = true;
   if (!extended) return reply(250, "", config_.hostname + " Hello");
@@ -146,7 +154,8 @@ void SmtpSession::cmd_helo(std::string_view arg, bool extended) {
                                  fmt::format("SIZE {}", config_.max_message_bytes), "8BITMIME",
                                  "ENHANCEDSTATUSCODES"};
   if (config_.tls_available && !tls_active_) lines.emplace_back("STARTTLS");
-  if (!authenticated() && (tls_active_ || !config_.auth_requires_tls)) lines.emplace_back("AUTH PLAIN LOGIN");
+  if (!authenticated() && (tls_active_ || !config_.auth_requires_tls))
+    lines.emplace_back("AUTH PLAIN LOGIN");
   lines.emplace_back("HELP");
   for (std::size_t i = 0; i < lines.size(); ++i) {
     out_.replies += fmt::format("250{}{}\r\n", i + 1 == lines.size() ? ' ' : '-', lines[i]);
@@ -156,7 +165,8 @@ void SmtpSession::cmd_helo(std::string_view arg, bool extended) {
 void SmtpSession::cmd_starttls(std::string_view arg) {
   if (!arg.empty()) return refuse(501, "5.5.4", "STARTTLS takes no argument");
   if (tls_active_) return refuse(503, "5.5.1", "TLS is already active");
-  if (!config_.tls_available) return refuse(454, "4.7.0", "TLS is not available: no certificate is configured");
+  if (!config_.tls_available)
+    return refuse(454, "4.7.0", "TLS is not available: no certificate is configured");
   if (!greeted_) return refuse(503, "5.5.1", "Send EHLO first");
   reply(220, "2.0.0", "Ready to start TLS");
   // Anything the client pipelined after STARTTLS was sent in the clear and must not be
@@ -179,7 +189,8 @@ Output SmtpSession::on_tls_started() {
 
 void SmtpSession::cmd_mail(std::string_view arg) {
   if (!greeted_) return refuse(503, "5.5.1", "Send EHLO or HELO first");
-  if (transaction_) return refuse(503, "5.5.1", "Nested MAIL command: a transaction is already open");
+  if (transaction_)
+    return refuse(503, "5.5.1", "Nested MAIL command: a transaction is already open");
   auto path = parse_path_argument(arg, "FROM");
   if (!path) return refuse(501, "5.5.4", "Syntax: MAIL FROM:<address>");
   if (!path->address.empty() && !parse_mailbox(path->address)) {
@@ -187,11 +198,14 @@ void SmtpSession::cmd_mail(std::string_view arg) {
   }
   for (const auto& [key, value] : path->params) {
     if (key == "SIZE") {
-      if (value.empty() || value.size() > 12 || value.find_first_not_of("0123456789") != std::string::npos) {
+      if (value.empty() || value.size() > 12 ||
+          value.find_first_not_of("0123456789") != std::string::npos) {
         return refuse(501, "5.5.4", "SIZE needs a number");
       }
       if (std::stoull(value) > config_.max_message_bytes) {
-        return reply(552, "5.3.4", fmt::format("Message too large: the limit is {} bytes", config_.max_message_bytes));
+        return reply(
+            552, "5.3.4",
+            fmt::format("Message too large: the limit is {} bytes", config_.max_message_bytes));
       }
     } else if (key == "BODY") {
       if (!iequals(value, "7BIT") && !iequals(value, "8BITMIME")) {
@@ -206,7 +220,7 @@ void SmtpSession::cmd_mail(std::string_view arg) {
     t.tenant = *auth_tenant_;
   } else {
     auto tenant = path->address.empty() ? Expected<TenantRef>(fail(diskret::Errc::not_found))
-                                        : backend_.tenant_for_sender(path->address);
+                                        : backend_.tenant_for_sender(path->address, client_ip_);
     if (!tenant) {
       if (is_temporary(tenant.error())) {
         return reply(451, "4.3.0", "Temporary failure checking the sender; please try again later");
@@ -223,12 +237,15 @@ void SmtpSession::cmd_mail(std::string_view arg) {
 void SmtpSession::cmd_rcpt(std::string_view arg) {
   if (!transaction_) return refuse(503, "5.5.1", "Send MAIL first");
   auto path = parse_path_argument(arg, "TO");
-  if (!path || path->address.empty()) return refuse(501, "5.5.4", "Syntax: RCPT TO:<number@" + config_.sms_domain + ">");
-  if (!path->params.empty()) return refuse(555, "5.5.4", "Unsupported RCPT parameter " + path->params.front().first);
+  if (!path || path->address.empty())
+    return refuse(501, "5.5.4", "Syntax: RCPT TO:<number@" + config_.sms_domain + ">");
+  if (!path->params.empty())
+    return refuse(555, "5.5.4", "Unsupported RCPT parameter " + path->params.front().first);
   auto number = sms_recipient(path->address, config_.sms_domain);
   if (!number) {
     const auto& e = number.error();
-    if (e.code == Errc::malformed_address) return refuse(501, "5.1.3", "Bad recipient address: " + e.detail);
+    if (e.code == Errc::malformed_address)
+      return refuse(501, "5.1.3", "Bad recipient address: " + e.detail);
     if (e.code == Errc::foreign_domain) return reply(550, "5.1.2", "Relaying refused: " + e.detail);
     return reply(550, "5.1.1", "Invalid recipient: " + e.detail);
   }
@@ -237,12 +254,16 @@ void SmtpSession::cmd_rcpt(std::string_view arg) {
     return reply(250, "2.1.5", "Recipient OK (duplicate, one SMS is sent)");
   }
   if (recipients.size() >= config_.max_recipients) {
-    return reply(452, "4.5.3", fmt::format("Too many recipients: at most {} per message", config_.max_recipients));
+    return reply(
+        452, "4.5.3",
+        fmt::format("Too many recipients: at most {} per message", config_.max_recipients));
   }
   auto checked = backend_.check_recipient(transaction_->tenant, *number);
   if (!checked) {
     const auto& e = checked.error();
-    if (is_temporary(e)) return reply(451, "4.3.0", "Temporary failure checking the recipient; please try again later");
+    if (is_temporary(e))
+      return reply(451, "4.3.0",
+                   "Temporary failure checking the recipient; please try again later");
     if (is(e, diskret::Errc::permission_denied)) {
       return reply(550, "5.7.1", "Recipient refused: " + detail_or(e.detail, "not allowed"));
     }
@@ -292,12 +313,15 @@ void SmtpSession::end_of_data() {
   phase_ = Phase::command;
   if (message_too_big_) {
     reset_transaction();
-    return reply(552, "5.3.4", fmt::format("Message too large: the limit is {} bytes", config_.max_message_bytes));
+    return reply(
+        552, "5.3.4",
+        fmt::format("Message too large: the limit is {} bytes", config_.max_message_bytes));
   }
   if (message_line_too_long_) {
     reset_transaction();
-    return reply(500, "5.5.2", fmt::format("Line too long: message lines are limited to {} octets",
-                                           config_.max_text_line));
+    return reply(500, "5.5.2",
+                 fmt::format("Line too long: message lines are limited to {} octets",
+                             config_.max_text_line));
   }
   out_.deliver = Envelope{transaction_->tenant, transaction_->sender, transaction_->recipients,
                           std::move(message_)};
@@ -332,7 +356,8 @@ Output SmtpSession::on_timeout() {
 }
 
 Output SmtpSession::on_shutdown() {
-  if (!closed_) close_with(421, "4.3.2", config_.hostname + " Service shutting down, please try again later");
+  if (!closed_)
+    close_with(421, "4.3.2", config_.hostname + " Service shutting down, please try again later");
   return std::exchange(out_, {});
 }
 
@@ -353,7 +378,8 @@ void SmtpSession::reply(int code, std::string_view enhanced, std::string_view te
 
 void SmtpSession::refuse(int code, std::string_view enhanced, std::string_view text) {
   reply(code, enhanced, text);
-  if (++errors_ >= config_.max_errors) close_with(421, "4.7.0", "Too many errors, closing connection");
+  if (++errors_ >= config_.max_errors)
+    close_with(421, "4.7.0", "Too many errors, closing connection");
 }
 
 void SmtpSession::close_with(int code, std::string_view enhanced, std::string_view text) {

@@ -14,16 +14,16 @@
 namespace diskret::smtp {
 
 struct SessionConfig {
-  std::string hostname = "localhost";     ///< shown in the greeting and EHLO reply
+  std::string hostname = "localhost";  ///< shown in the greeting and EHLO reply
   std::string sms_domain = "sms.localhost";
   std::size_t max_message_bytes = 256 * 1024;  ///< advertised as SIZE; larger: 552 5.3.4
   std::size_t max_recipients = 100;            ///< more: 452 4.5.3
-  std::size_t max_command_line = 512;  ///< octets with CRLF (RFC 5321 4.5.3.1.4)
-  std::size_t max_text_line = 1000;    ///< octets with CRLF (RFC 5321 4.5.3.1.6)
-  std::size_t max_auth_line = 12288;   ///< AUTH lines (RFC 4954 section 4)
-  std::size_t max_errors = 10;         ///< refused commands before the session is closed
+  std::size_t max_command_line = 512;          ///< octets with CRLF (RFC 5321 4.5.3.1.4)
+  std::size_t max_text_line = 1000;            ///< octets with CRLF (RFC 5321 4.5.3.1.6)
+  std::size_t max_auth_line = 12288;           ///< AUTH lines (RFC 4954 section 4)
+  std::size_t max_errors = 10;                 ///< refused commands before the session is closed
   std::size_t max_auth_failures = 3;
-  bool tls_available = false;          ///< a certificate is configured: offer STARTTLS
+  bool tls_available = false;  ///< a certificate is configured: offer STARTTLS
   /// Offer AUTH only inside TLS. Sensible whenever TLS is available; without a
   /// certificate (a loopback-only listener) AUTH is offered in the clear.
   bool auth_requires_tls = false;
@@ -49,9 +49,10 @@ struct Output {
 class SmtpSession {
  public:
   /// The backend is used synchronously for AUTH, MAIL and RCPT; it must outlive the session.
-  SmtpSession(SessionConfig config, Backend& backend);
+  /// `client_ip` is passed to Backend::tenant_for_sender.
+  SmtpSession(SessionConfig config, Backend& backend, std::string client_ip = {});
 
-  Output greet();                      ///< the 220 banner
+  Output greet();                       ///< the 220 banner
   Output feed(std::string_view bytes);  ///< any number of bytes, any split
   /// The result of submitting the pending envelope: 250 when durable, else the refusal.
   Output on_delivered(const Expected<void>& result);
@@ -102,6 +103,7 @@ class SmtpSession {
 
   SessionConfig config_;
   Backend& backend_;
+  std::string client_ip_;
   Output out_;
   std::string in_;
   std::size_t pos_ = 0;

@@ -30,7 +30,8 @@ void SmtpSession::cmd_auth(std::string_view arg) {
   if (mechanism != "PLAIN" && mechanism != "LOGIN") {
     return refuse(504, "5.5.4", "Unrecognized authentication mechanism: use PLAIN or LOGIN");
   }
-  if (initial.find(' ') != std::string_view::npos) return refuse(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+  if (initial.find(' ') != std::string_view::npos)
+    return refuse(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
   if (mechanism == "PLAIN") {
     if (initial.empty()) {
       phase_ = Phase::auth_plain;
@@ -81,7 +82,8 @@ void SmtpSession::on_auth_line(const Line& line) {
       wipe(login_user_);
       wipe(*decoded);
       return;
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -92,9 +94,7 @@ void SmtpSession::finish_auth(std::string_view user, std::string_view password) 
     return reply(235, "2.7.0", "Authentication successful");
   }
   const auto& e = tenant.error();
-  if (e.code == make_error_code(diskret::Errc::unavailable) ||
-      e.code == make_error_code(diskret::Errc::io_error) ||
-      e.code == make_error_code(diskret::Errc::internal)) {
+  if (is_temporary(e)) {
     return reply(454, "4.7.0", "Temporary authentication failure; please try again later");
   }
   auth_failed(535, "5.7.8", "Authentication credentials invalid");

@@ -21,8 +21,10 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -37,7 +39,9 @@ bool is_quoted(std::string_view line) { return starts_with(trim(line), ">"); }
 bool is_attribution(std::string_view line) {
   line = trim(line);
   if (ends_with(line, "wrote:")) return true;
-  if (starts_with(line, "Am ") && ends_with(line, ":") && line.find("schrieb") != std::string_view::npos) return true;
+  if (starts_with(line, "Am ") && ends_with(line, ":") &&
+      line.find("schrieb") != std::string_view::npos)
+    return true;
   return ends_with(line, "schrieb:");
 }
 
@@ -75,18 +79,20 @@ std::string join(const std::vector<std::string_view>& lines) {
 /// Byte length of a UTF-8 space-like character at `at` that becomes ' ' (0 if none), or of an
 /// invisible one that is dropped (reported through `drop`).
 std::size_t special_space(std::string_view s, std::size_t at, bool& drop) {
-  auto b = [&](std::size_t k) { return at + k < s.size() ? static_cast<unsigned char>(s[at + k]) : 0u; };
+  auto b = [&](std::size_t k) {
+    return at + k < s.size() ? static_cast<unsigned char>(s[at + k]) : 0u;
+  };
   drop = false;
-  if (b(0) == 0xC2 && b(1) == 0xA0) return 2;                  // NBSP
-  if (b(0) == 0xC2 && b(1) == 0xAD) return drop = true, 2;     // soft hyphen
+  if (b(0) == 0xC2 && b(1) == 0xA0) return 2;               // NBSP
+  if (b(0) == 0xC2 && b(1) == 0xAD) return drop = true, 2;  // soft hyphen
   if (b(0) == 0xE2 && b(1) == 0x80) {
-    if (b(2) >= 0x80 && b(2) <= 0x8A) return 3;                // U+2000..U+200A
-    if (b(2) == 0xAF) return 3;                                // U+202F narrow NBSP
+    if (b(2) >= 0x80 && b(2) <= 0x8A) return 3;                               // U+2000..U+200A
+    if (b(2) == 0xAF) return 3;                                               // U+202F narrow NBSP
     if (b(2) == 0x8B || b(2) == 0x8E || b(2) == 0x8F) return drop = true, 3;  // ZWSP, LRM, RLM
-    if (b(2) == 0xA8 || b(2) == 0xA9) return 3;                // line/paragraph separator
+    if (b(2) == 0xA8 || b(2) == 0xA9) return 3;  // line/paragraph separator
   }
-  if (b(0) == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;  // U+205F
-  if (b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;  // U+3000
+  if (b(0) == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;               // U+205F
+  if (b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;               // U+3000
   if (b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return drop = true, 3;  // BOM
   return 0;
 }
@@ -126,7 +132,8 @@ std::string strip_quoted_reply(std::string_view text) {
     while (j > 0 && trim(lines[j - 1]).empty()) --j;
     if (j == 0 || !is_attribution(lines[j - 1])) continue;
     drop[j - 1] = true;
-    if (j >= 2 && !starts_attribution(lines[j - 1]) && starts_attribution(lines[j - 2])) drop[j - 2] = true;
+    if (j >= 2 && !starts_attribution(lines[j - 1]) && starts_attribution(lines[j - 2]))
+      drop[j - 2] = true;
   }
   std::vector<std::string_view> kept;
   for (std::size_t i = 0; i < lines.size(); ++i) {

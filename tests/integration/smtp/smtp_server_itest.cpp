@@ -1,13 +1,10 @@
 // SmtpServer on a free loopback port with a fake backend, driven by the real `swaks`.
 // Each test checks both sides: the reply codes swaks saw and what the backend received.
-#include "smtp/smtp_server.hpp"
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -17,6 +14,7 @@
 #include <thread>
 
 #include "integration/smtp/swaks.hpp"
+#include "smtp/smtp_server.hpp"
 #include "unit/smtp/fake_backend.hpp"
 
 namespace diskret::smtp {
@@ -47,8 +45,8 @@ SmtpServerConfig test_config() {
   return c;
 }
 
-const std::vector<std::string> kAuth = {"--auth", "PLAIN", "--auth-user", "tn_alpha", "--auth-password",
-                                        "key-alpha"};
+const std::vector<std::string> kAuth = {"--auth",   "PLAIN",           "--auth-user",
+                                        "tn_alpha", "--auth-password", "key-alpha"};
 
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -70,7 +68,9 @@ class RawClient {
   }
   ~RawClient() { close(fd_); }
   bool connected() const { return connected_; }
-  void send(const std::string& s) { ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size())); }
+  void send(const std::string& s) {
+    ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size()));
+  }
   /// Reads until `count` complete lines arrived or the peer closed / 10 s passed.
   std::string lines(int count) {
     std::string out;
@@ -84,7 +84,8 @@ class RawClient {
   }
   bool nothing_pending() {
     char c;
-    return recv(fd_, &c, 1, MSG_DONTWAIT | MSG_PEEK) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    return recv(fd_, &c, 1, MSG_DONTWAIT | MSG_PEEK) < 0 &&
+           (errno == EAGAIN || errno == EWOULDBLOCK);
   }
   bool closed_by_peer() {
     char c;
@@ -117,9 +118,9 @@ class SmtpServerTest : public ::testing::Test {
 };
 
 TEST_F(SmtpServerTest, DeliversAPlainMailFromAnAuthenticatedTenant) {
-  auto run = send(with({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body",
-                        "Your table is ready."},
-                       kAuth));
+  auto run = send(with(
+      {"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body", "Your table is ready."},
+      kAuth));
   EXPECT_EQ(run.exit_code, 0) << run.transcript;
   EXPECT_TRUE(run.replied("250-PIPELINING"));
   EXPECT_TRUE(run.replied("235 2.7.0"));
@@ -150,7 +151,9 @@ TEST_F(SmtpServerTest, DecodesBase64Utf8WithUmlautsAndEmoji) {
   EXPECT_TRUE(run.replied("334 VXNlcm5hbWU6"));
   auto got = backend_.submissions();
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].text, "Grüße aus Köln! Öffnungszeiten: Mo–Fr. Straße ß ÄÖÜ 🎉👍🏽\nZweite Zeile.");
+  EXPECT_EQ(
+      got[0].text,
+      "Grüße aus Köln! Öffnungszeiten: Mo–Fr. Straße ß ÄÖÜ 🎉👍🏽\nZweite Zeile.");
 }
 
 TEST_F(SmtpServerTest, RefusesOnlyTheInvalidRecipientOfSeveral) {
@@ -187,26 +190,31 @@ TEST_F(SmtpServerTest, RequiresAuthentication) {
 
 TEST_F(SmtpServerTest, AcceptsARegisteredSenderAddressWithoutAuth) {
   backend_.register_sender("alerts@firm.example", "tn_alpha");
-  auto run = send({"--to=015112345678@sms.localhost", "--from", "alerts@firm.example", "--body", "Disk full"});
+  auto run = send(
+      {"--to=015112345678@sms.localhost", "--from", "alerts@firm.example", "--body", "Disk full"});
   EXPECT_EQ(run.exit_code, 0) << run.transcript;
   auto got = backend_.submissions();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].tenant.id, "tn_alpha");
+  EXPECT_EQ(backend_.last_client_ip(), "127.0.0.1");
 }
 
 TEST_F(SmtpServerTest, RefusesAnOversizeMessage) {
   std::string body(70 * 1024, 'x');
   for (std::size_t i = 70; i < body.size(); i += 71) body[i] = '\n';
-  auto run = send(with({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body", body}, kAuth));
+  auto run =
+      send(with({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body", body}, kAuth));
   EXPECT_EQ(run.exit_code, 26) << run.transcript.substr(0, 2000);
   EXPECT_TRUE(run.replied("250-SIZE 65536"));
-  EXPECT_TRUE(run.replied("552 5.3.4 Message too large: the limit is 65536 bytes")) << run.transcript.substr(0, 2000);
+  EXPECT_TRUE(run.replied("552 5.3.4 Message too large: the limit is 65536 bytes"))
+      << run.transcript.substr(0, 2000);
   EXPECT_TRUE(backend_.submissions().empty());
 }
 
 TEST_F(SmtpServerTest, AnswersATemporaryBackendFailureWith451) {
   backend_.fail_submits(Error(make_error_code(diskret::Errc::unavailable), "database down"));
-  auto run = send(with({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body", "x"}, kAuth));
+  auto run =
+      send(with({"--to=015112345678@sms.localhost", "--from", "a@b.de", "--body", "x"}, kAuth));
   EXPECT_EQ(run.exit_code, 26) << run.transcript;
   EXPECT_TRUE(run.replied("451 4.3.0")) << run.transcript;
 }
@@ -240,7 +248,8 @@ TEST_F(SmtpServerTest, Answers451WhenTheBackendNeverConfirms) {
   client.lines(1);
   client.send(kRawMail);
   auto replies = client.lines(12);
-  EXPECT_NE(replies.find("451 4.3.0 Temporary failure storing the message"), std::string::npos) << replies;
+  EXPECT_NE(replies.find("451 4.3.0 Temporary failure storing the message"), std::string::npos)
+      << replies;
   backend_.release_held();  // too late: ignored by the session, which moved on
   client.send("NOOP\r\n");
   EXPECT_EQ(client.lines(1), "250 2.0.0 OK\r\n");
@@ -300,8 +309,10 @@ class SelfSignedCertificate {
   SelfSignedCertificate() {
     char pattern[] = "/tmp/diskret-smtp-tls-XXXXXX";
     dir_ = mkdtemp(pattern);
-    const std::string command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                                "-keyout " + key() + " -out " + cert() + " -days 1 -subj /CN=mx.test 2>/dev/null";
+    const std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+        "-keyout " +
+        key() + " -out " + cert() + " -days 1 -subj /CN=mx.test 2>/dev/null";
     ok_ = std::system(command.c_str()) == 0;
   }
   ~SelfSignedCertificate() { std::filesystem::remove_all(dir_); }

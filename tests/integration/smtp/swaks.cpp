@@ -16,8 +16,9 @@ std::size_t SwaksRun::count(const std::string& prefix) const {
 }
 
 SwaksRun swaks(unsigned port, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"swaks", "--server", "127.0.0.1:" + std::to_string(port), "--timeout", "10",
-                                "--helo", "client.test"};
+  std::vector<std::string> argv{"swaks",      "--server", "127.0.0.1:" + std::to_string(port),
+                                "--timeout",  "10",       "--helo",
+                                "client.test"};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> c_argv;
   for (auto& a : argv) c_argv.push_back(a.data());
@@ -39,7 +40,8 @@ SwaksRun swaks(unsigned port, const std::vector<std::string>& args) {
   close(fds[1]);
   char buffer[4096];
   ssize_t n;
-  while ((n = read(fds[0], buffer, sizeof buffer)) > 0) run.transcript.append(buffer, static_cast<std::size_t>(n));
+  while ((n = read(fds[0], buffer, sizeof buffer)) > 0)
+    run.transcript.append(buffer, static_cast<std::size_t>(n));
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);

@@ -87,6 +87,10 @@ class FakeBackend : public Backend {
     changed_.wait_for(lock, std::chrono::seconds(10), [&] { return submitted_.size() >= count; });
     return submitted_;
   }
+  std::string last_client_ip() const {
+    std::lock_guard lock(mutex_);
+    return last_client_ip_;
+  }
   std::size_t authentications() const {
     std::lock_guard lock(mutex_);
     return authentications_;
@@ -101,8 +105,10 @@ class FakeBackend : public Backend {
     if (it == keys_.end() || it->second != password) return fail(diskret::Errc::permission_denied);
     return TenantRef{it->first, settings_[it->first]};
   }
-  Expected<TenantRef> tenant_for_sender(std::string_view address) override {
+  Expected<TenantRef> tenant_for_sender(std::string_view address,
+                                        std::string_view client_ip) override {
     std::lock_guard lock(mutex_);
+    last_client_ip_ = std::string(client_ip);
     if (unavailable_) return fail(diskret::Errc::unavailable, "tenant store down");
     auto it = senders_.find(std::string(address));
     if (it == senders_.end()) return fail(diskret::Errc::not_found);
@@ -149,6 +155,7 @@ class FakeBackend : public Backend {
   std::vector<std::pair<Submission, Done>> held_;
   std::vector<Submission> submitted_;
   std::size_t authentications_ = 0;
+  std::string last_client_ip_;
 };
 
 }  // namespace diskret::smtp::test

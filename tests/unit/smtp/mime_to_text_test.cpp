@@ -16,7 +16,8 @@ namespace diskret::smtp {
 namespace {
 
 std::string golden(const std::string& file) {
-  std::ifstream in(std::string(DISKRET_SOURCE_DIR) + "/tests/golden/smtp/" + file, std::ios::binary);
+  std::ifstream in(std::string(DISKRET_SOURCE_DIR) + "/tests/golden/smtp/" + file,
+                   std::ios::binary);
   EXPECT_TRUE(in) << file;
   std::ostringstream s;
   s << in.rdbuf();
@@ -40,7 +41,8 @@ TEST_P(GoldenMail, ConvertsToTheExpectedText) {
 
 std::vector<std::string> golden_names() {
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(DISKRET_SOURCE_DIR) + "/tests/golden/smtp")) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(DISKRET_SOURCE_DIR) +
+                                                               "/tests/golden/smtp")) {
     if (entry.path().extension() == ".eml") names.push_back(entry.path().stem().string());
   }
   std::sort(names.begin(), names.end());
@@ -64,14 +66,17 @@ TEST(MimeToText, PrefixesTheSubjectWhenTheTenantAsks) {
             "Lieferung für Sie: Heute zwischen 9 und 12 Uhr.");
   EXPECT_EQ(mime_to_text(eml).value(), "Heute zwischen 9 und 12 Uhr.");
   // A subject alone is a message too.
-  EXPECT_EQ(mime_to_text("Subject: Call me\r\n\r\n-- \r\nsig\r\n", {.subject_as_prefix = true}).value(),
-            "Call me");
+  EXPECT_EQ(
+      mime_to_text("Subject: Call me\r\n\r\n-- \r\nsig\r\n", {.subject_as_prefix = true}).value(),
+      "Call me");
   EXPECT_FALSE(mime_to_text("Subject: Call me\r\n\r\n-- \r\nsig\r\n"));
 }
 
 TEST(MimeToText, NeverFailsOnGarbage) {
-  for (std::string junk : {std::string(), std::string("\0\0\0", 3), std::string("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x--"),
-                           std::string(5000, '<')}) {
+  for (std::string junk :
+       {std::string(), std::string("\0\0\0", 3),
+        std::string("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x--"),
+        std::string(5000, '<')}) {
     auto text = mime_to_text(junk);
     if (text) {
       EXPECT_FALSE(text->empty());
@@ -80,14 +85,23 @@ TEST(MimeToText, NeverFailsOnGarbage) {
 }
 
 TEST(ToUtf8, ConvertsDeclaredCharsetsAndRepairsBrokenOnes) {
-  EXPECT_EQ(to_utf8("Gr\xfc\xdf" "e", "iso-8859-1"), "Grüße");
+  EXPECT_EQ(to_utf8("Gr\xfc\xdf"
+                    "e",
+                    "iso-8859-1"),
+            "Grüße");
   EXPECT_EQ(to_utf8("\x80", "windows-1252"), "€");
   EXPECT_EQ(to_utf8("\xa4", "iso-8859-15"), "€");
   EXPECT_EQ(to_utf8("\x1b$B$3$s$K$A$O\x1b(B", "iso-2022-jp"), "こんにちは");
   EXPECT_EQ(to_utf8("Grüße", "utf-8"), "Grüße");
-  EXPECT_EQ(to_utf8("Gr\xfc\xdf" "e", "utf-8"), "Grüße");        // mislabelled Latin-1
-  EXPECT_EQ(to_utf8("Gr\xfc\xdf" "e", "x-unknown-42"), "Grüße");  // unknown charset
-  EXPECT_EQ(to_utf8("a\x81z", ""), "a\xef\xbf\xbdz");              // undefined in 1252
+  EXPECT_EQ(to_utf8("Gr\xfc\xdf"
+                    "e",
+                    "utf-8"),
+            "Grüße");  // mislabelled Latin-1
+  EXPECT_EQ(to_utf8("Gr\xfc\xdf"
+                    "e",
+                    "x-unknown-42"),
+            "Grüße");                                  // unknown charset
+  EXPECT_EQ(to_utf8("a\x81z", ""), "a\xef\xbf\xbdz");  // undefined in 1252
 }
 
 TEST(HtmlToText, DropsInvisibleContentAndKeepsStructure) {
@@ -98,14 +112,18 @@ TEST(HtmlToText, DropsInvisibleContentAndKeepsStructure) {
   EXPECT_EQ(html_to_text("<ol><li>one<li>two</ol>"), "1. one\n2. two");
   EXPECT_EQ(html_to_text("<pre>a\n  b</pre>"), "a\n  b");
   EXPECT_EQ(html_to_text("  lots \n of\t space  "), "lots of space");
-  EXPECT_EQ(html_to_text("1 < 2 and 3 > 2 &amp &copy; &#0; &#xD800;"), "1 < 2 and 3 > 2 &amp © \xef\xbf\xbd \xef\xbf\xbd");
+  EXPECT_EQ(html_to_text("1 < 2 and 3 > 2 &amp &copy; &#0; &#xD800;"),
+            "1 < 2 and 3 > 2 &amp © \xef\xbf\xbd \xef\xbf\xbd");
   EXPECT_EQ(html_to_text("<blockquote>quoted<blockquote>deeper</blockquote></blockquote>mine"),
             "> quoted\n\n> > deeper\n\nmine");
   EXPECT_EQ(html_to_text("<a href='https://x.example/y'>link</a> <a href=\"mailto:a@b\">mail</a>"),
             "link (https://x.example/y) mail");
-  EXPECT_EQ(html_to_text("<p>reply</p><div id=\"divRplyFwdMsg\">From: x</div><p>original</p>"), "reply");
-  EXPECT_EQ(html_to_text("<img alt=logo src=x><img data-emoji=\"\xf0\x9f\x98\x80\" alt=x>"), "\xf0\x9f\x98\x80");
-  EXPECT_EQ(html_to_text("<div class=\"gmail_quote x\"><div class=gmail_quote>a</div>b</div>c"), "c");
+  EXPECT_EQ(html_to_text("<p>reply</p><div id=\"divRplyFwdMsg\">From: x</div><p>original</p>"),
+            "reply");
+  EXPECT_EQ(html_to_text("<img alt=logo src=x><img data-emoji=\"\xf0\x9f\x98\x80\" alt=x>"),
+            "\xf0\x9f\x98\x80");
+  EXPECT_EQ(html_to_text("<div class=\"gmail_quote x\"><div class=gmail_quote>a</div>b</div>c"),
+            "c");
   EXPECT_EQ(html_to_text("unterminated <b"), "unterminated");
   EXPECT_EQ(html_to_text("<!-- never closed"), "");
 }

@@ -9,11 +9,16 @@ namespace diskret::smtp {
 namespace {
 
 TEST(Recipient, TakesTheNumberOfAnSmsDomainAddress) {
-  EXPECT_EQ(sms_recipient("+4915112345678@sms.example.com", "sms.example.com").value(), "+4915112345678");
-  EXPECT_EQ(sms_recipient("015112345678@sms.example.com", "sms.example.com").value(), "015112345678");
-  EXPECT_EQ(sms_recipient("0049-151-1234.5678@sms.example.com", "sms.example.com").value(), "004915112345678");
-  EXPECT_EQ(sms_recipient("\"+49 (151) 12345678\"@sms.example.com", "sms.example.com").value(), "+4915112345678");
-  EXPECT_EQ(sms_recipient("+4915112345678@SMS.Example.COM.", "sms.example.com").value(), "+4915112345678");
+  EXPECT_EQ(sms_recipient("+4915112345678@sms.example.com", "sms.example.com").value(),
+            "+4915112345678");
+  EXPECT_EQ(sms_recipient("015112345678@sms.example.com", "sms.example.com").value(),
+            "015112345678");
+  EXPECT_EQ(sms_recipient("0049-151-1234.5678@sms.example.com", "sms.example.com").value(),
+            "004915112345678");
+  EXPECT_EQ(sms_recipient("\"+49 (151) 12345678\"@sms.example.com", "sms.example.com").value(),
+            "+4915112345678");
+  EXPECT_EQ(sms_recipient("+4915112345678@SMS.Example.COM.", "sms.example.com").value(),
+            "+4915112345678");
   EXPECT_EQ(sms_recipient("12345@sms.example.com", "sms.example.com").value(), "12345");
 }
 
@@ -42,7 +47,8 @@ TEST(Recipient, RefusesLocalPartsThatAreNoNumbers) {
        }) {
     auto r = sms_recipient(std::string(local) + "@sms.example.com", "sms.example.com");
     ASSERT_FALSE(r) << local;
-    EXPECT_NE(r.error().detail.find(reason), std::string::npos) << local << ": " << r.error().detail;
+    EXPECT_NE(r.error().detail.find(reason), std::string::npos)
+        << local << ": " << r.error().detail;
   }
 }
 

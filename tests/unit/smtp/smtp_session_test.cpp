@@ -133,7 +133,8 @@ TEST(SmtpSession, AuthenticatesWithLogin) {
   f.driver.run(R"(
     S: 220 mx.test ESMTP diskret email-to-SMS gateway ready
     C: EHLO client.example
-  )" + std::string(kEhloReply) + R"(
+  )" + std::string(kEhloReply) +
+               R"(
     C: AUTH LOGIN
     S: 334 VXNlcm5hbWU6
     C: dG5fYWxwaGE=
@@ -151,7 +152,8 @@ TEST(SmtpSession, AuthPlainWithoutInitialResponseAndCancel) {
   f.driver.run(R"(
     S: 220 mx.test ESMTP diskret email-to-SMS gateway ready
     C: EHLO client.example
-  )" + std::string(kEhloReply) + R"(
+  )" + std::string(kEhloReply) +
+               R"(
     C: AUTH PLAIN
     S: 334 
     C: *
@@ -172,7 +174,8 @@ TEST(SmtpSession, RefusesBadCredentialsAndClosesAfterTooManyAttempts) {
   f.driver.run(R"(
     S: 220 mx.test ESMTP diskret email-to-SMS gateway ready
     C: EHLO client.example
-  )" + std::string(kEhloReply) + R"(
+  )" + std::string(kEhloReply) +
+               R"(
     C: AUTH PLAIN AHRuX2FscGhhAHdyb25n
     S: 535 5.7.8 Authentication credentials invalid
     C: AUTH PLAIN dG5fYmV0YQB0bl9hbHBoYQBrZXktYWxwaGE=
@@ -229,7 +232,8 @@ TEST(SmtpSession, AcceptsARegisteredSenderWithoutAuth) {
 
 TEST(SmtpSession, RefusesEachBadRecipientWithItsReasonAndKeepsTheOthers) {
   Fixture f;
-  f.backend.refuse_number("+4915100000000", diskret::Errc::permission_denied, "the number is on the suppression list");
+  f.backend.refuse_number("+4915100000000", diskret::Errc::permission_denied,
+                          "the number is on the suppression list");
   f.driver.run(authenticated(R"(
     C: MAIL FROM:<a@b.example>
     S: 250 2.1.0 Sender OK
@@ -262,7 +266,8 @@ TEST(SmtpSession, RefusesEachBadRecipientWithItsReasonAndKeepsTheOthers) {
     S: 250 2.0.0 Message accepted: 2 SMS queued
   )"));
   ASSERT_EQ(f.driver.delivered.size(), 1u);
-  EXPECT_EQ(f.driver.delivered[0].recipients, (std::vector<std::string>{"+4915112345678", "+4915112345679"}));
+  EXPECT_EQ(f.driver.delivered[0].recipients,
+            (std::vector<std::string>{"+4915112345678", "+4915112345679"}));
 }
 
 TEST(SmtpSession, KeepsRepliesOnOneLineWhateverTheyQuote) {
@@ -321,8 +326,7 @@ TEST(SmtpSession, RefusesOverlongLinesAndCarriesOn) {
   Fixture f;
   std::string long_command = "NOOP " + std::string(600, 'a');
   std::string long_text(1200, 'b');
-  f.driver.run(authenticated(
-      "C: " + long_command + R"(
+  f.driver.run(authenticated("C: " + long_command + R"(
     S: 500 5.5.2 Line too long: commands are limited to 512 octets
     C: NOOP
     S: 250 2.0.0 OK
@@ -360,7 +364,8 @@ TEST(SmtpSession, RefusesCommandsOutOfSequence) {
     C: AUTH PLAIN AHRuX2FscGhhAGtleS1hbHBoYQ==
     S: 503 5.5.1 Send EHLO first
     C: EHLO c
-  )" + std::string(kEhloReply) + R"(
+  )" + std::string(kEhloReply) +
+               R"(
     C: RCPT TO:<+4915112345678@sms.example.com>
     S: 503 5.5.1 Send MAIL first
     C: DATA
