@@ -202,7 +202,9 @@ void Session::fail(std::error_code why) {
     on_close_ = nullptr;
     handler(why);
   }
-  on_request_ = nullptr;
+  // Release what the handlers captured (they may hold the owner), unless fail() runs inside
+  // the request handler itself: on_pdu() releases it once that returns.
+  if (!in_request_handler_) on_request_ = nullptr;
 }
 
 asio::awaitable<void> Session::read_loop() {
@@ -259,8 +261,12 @@ void Session::on_pdu(Pdu&& pdu) {
       close_after_flush(SessionErrc::peer_unbound);
       return;
     default:
+      if (!open_) return;
       if (on_request_) {
+        in_request_handler_ = true;
         on_request_(std::move(pdu));
+        in_request_handler_ = false;
+        if (!open_) on_request_ = nullptr;
       } else {
         respond(pdu.sequence_number, Status::invalid_command_id, GenericNack{});
       }

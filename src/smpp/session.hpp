@@ -134,6 +134,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool open_ = true;
   bool started_ = false;
   bool writer_idle_ = false;
+  bool in_request_handler_ = false;
   bool close_when_flushed_ = false;
   std::error_code close_reason_;
 };
