@@ -24,14 +24,6 @@ struct ServerConfig {
   std::size_t max_connections = 10'000;  ///< more are answered 503 and closed
 };
 
-/// Security headers added to every response unless the handler set the same header.
-inline constexpr std::pair<const char*, const char*> kSecurityHeaders[] = {
-    {"X-Content-Type-Options", "nosniff"},
-    {"Referrer-Policy", "no-referrer"},
-    {"Cache-Control", "no-store"},
-    {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
-};
-
 class Server {
  public:
   /// The handler runs on the I/O thread and must not block; Respond may be called from
