@@ -2,7 +2,8 @@
 // Properties checked (a violation traps):
 //   * never crashes, never reads out of bounds (ASan), whatever the MIME structure;
 //   * a converted text is non-empty, valid UTF-8, and has no control characters but '\n';
-//   * conversion is a pure function: the same bytes give the same text twice.
+//   * conversion is a pure function: the same bytes give the same text twice;
+//   * no GLib/GMime API is misused (criticals abort).
 #include <glib.h>
 
 #include <cstddef>
@@ -25,6 +26,11 @@ void check_text(const std::string& text) {
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  g_log_set_always_fatal(static_cast<GLogLevelFlags>(G_LOG_LEVEL_CRITICAL | G_LOG_FLAG_FATAL));
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace diskret::smtp;

@@ -103,6 +103,7 @@ bool is_utf8_name(std::string_view charset) {
 }  // namespace
 
 std::string to_utf8(std::string_view bytes, std::string_view charset) {
+  if (bytes.empty()) return {};  // (GMime hands out a null data pointer for empty parts)
   ensure_gmime();
   if (!is_utf8_name(charset)) {
     const std::string name(charset);

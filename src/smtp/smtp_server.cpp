@@ -90,8 +90,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   tcp::socket& socket() { return stream_.next_layer(); }
-  void arm(std::chrono::milliseconds timeout) {
-    deadline_.expires_at(std::min(Clock::now() + timeout, session_end_));
+  /// Starts the watchdog for the next operation. Reads are also capped by the session's end;
+  /// writes are not, so that the answer to a mail already stored is not cut off.
+  void arm(std::chrono::milliseconds timeout, bool capped) {
+    timed_out_ = false;
+    const auto at = Clock::now() + timeout;
+    deadline_.expires_at(capped ? std::min(at, session_end_) : at);
   }
   asio::awaitable<void> watchdog();
   asio::awaitable<bool> perform(Output out);
@@ -167,7 +171,7 @@ asio::awaitable<Expected<void>> Connection::deliver(Envelope&& envelope) {
 /// Writes the replies and carries out the session's action; false when the connection ends.
 asio::awaitable<bool> Connection::perform(Output out) {
   for (;;) {
-    arm(core_.config.command_timeout);
+    arm(core_.config.command_timeout, false);
     if (!co_await write(out.replies)) co_return false;
     if (out.close) co_return false;
     if (out.deliver) {
@@ -178,7 +182,7 @@ asio::awaitable<bool> Connection::perform(Output out) {
       continue;
     }
     if (out.start_tls) {
-      arm(core_.config.command_timeout);
+      arm(core_.config.command_timeout, false);
       auto [ec] = co_await stream_.async_handshake(ssl::stream_base::server, kTuple);
       if (ec) {
         spdlog::debug("smtp: TLS handshake failed: {}", ec.message());
@@ -213,7 +217,7 @@ asio::awaitable<void> Connection::run() {
       co_await write(farewell);
       break;
     }
-    arm(core_.config.command_timeout);
+    arm(core_.config.command_timeout, true);
     reading_ = true;
     error_code ec;
     std::size_t n = 0;

@@ -72,6 +72,17 @@ TEST(MimeToText, PrefixesTheSubjectWhenTheTenantAsks) {
   EXPECT_FALSE(mime_to_text("Subject: Call me\r\n\r\n-- \r\nsig\r\n"));
 }
 
+TEST(MimeToText, RefusesEmptyParts) {
+  for (const char* eml : {"Content-Type: text/plain; charset=iso-8859-1\r\n\r\n",
+                          "Content-Type: text/html; charset=koi8-r\r\n"
+                          "Content-Transfer-Encoding: base64\r\n\r\n====\r\n"}) {
+    auto text = mime_to_text(eml);
+    ASSERT_FALSE(text) << eml;
+    EXPECT_EQ(text.error().code, Errc::empty_text);
+  }
+  EXPECT_EQ(to_utf8("", "iso-8859-1"), "");
+}
+
 TEST(MimeToText, NeverFailsOnGarbage) {
   for (std::string junk :
        {std::string(), std::string("\0\0\0", 3),
