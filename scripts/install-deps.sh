@@ -18,7 +18,7 @@ packages=(
   libphonenumber8 libgeocoding8 libprotobuf-dev libabsl-dev libicu-dev
   libgmime-3.0-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk swaks kannel curl openssl postgresql
+  wrk swaks libnet-ssleay-perl kannel curl openssl postgresql
 )
 # Node.js may come from Debian or from the machine image (with its own npm, which
 # conflicts with Debian's npm package): only install it when there is none.
