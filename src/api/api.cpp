@@ -12,7 +12,9 @@ Api::Api(pipeline::Pipeline& pipeline, tenancy::TenantService& tenants, const Cl
       clock_(clock),
       options_(options),
       links_(std::move(links)),
-      auth_(tenants, clock, options.settings_ttl) {}
+      auth_(tenants, clock, options.settings_ttl) {
+  if (options_.offload_body_bytes != 0) worker_ = std::make_unique<Worker>();
+}
 
 void Api::add_routes(http::Router& router) {
   router.add("POST", "/v1/messages", [this](http::Request&& r, http::Respond respond) {

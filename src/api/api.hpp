@@ -5,10 +5,13 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/authenticator.hpp"
+#include "api/worker.hpp"
 #include "core/clock.hpp"
 #include "http/message.hpp"
 #include "http/metrics.hpp"
@@ -22,6 +25,9 @@ struct ApiOptions {
   std::size_t max_recipients = 10'000;
   std::chrono::seconds settings_ttl{30};  ///< how long tenant settings are cached
   std::chrono::seconds retry_after{1};    ///< Retry-After of 503 answers
+  /// Send requests with a larger body are validated on a background thread instead of the
+  /// HTTP I/O thread; 0 keeps everything on the I/O thread.
+  std::size_t offload_body_bytes = 16 * 1024;
 };
 
 /// One carrier bind as /metrics shows it (diskret_carrier_bound{carrier,bind}).
@@ -47,6 +53,9 @@ class Api {
 
  private:
   void send_messages(http::Request&& request, http::Respond respond);
+  /// After authentication: idempotency, validation, planning, accept.
+  void send_authorised(const http::Request& request, const http::Respond& respond,
+                       const Caller& caller, std::optional<std::string> key);
   void get_message(http::Request&& request, http::Respond respond);
   void list_messages(http::Request&& request, http::Respond respond);
   void ready(http::Request&& request, http::Respond respond);
@@ -58,6 +67,7 @@ class Api {
   LinkSource links_;
   Authenticator auth_;
   http::HttpMetrics http_metrics_;
+  std::unique_ptr<Worker> worker_;  // last: joined first, while the rest still exists
 };
 
 /// Prometheus text of the pipeline counters and carrier gauges (pure; used by /metrics).

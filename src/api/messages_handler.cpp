@@ -34,8 +34,6 @@ void Api::send_messages(http::Request&& request, http::Respond respond) {
   if (!can_send(caller->principal.role)) {
     return respond(http::problem(403, "forbidden", "Forbidden", "This API key may only read."));
   }
-  const auto tenant = caller->principal.tenant;
-
   std::optional<std::string> key;
   if (auto header = request.header("Idempotency-Key"); !header.empty()) {
     if (!valid_idempotency_key(header)) {
@@ -45,6 +43,19 @@ void Api::send_messages(http::Request&& request, http::Respond respond) {
     }
     key = std::string(header);
   }
+  if (worker_ && request.body.size() > options_.offload_body_bytes) {
+    worker_->post([this, request = std::move(request), respond = std::move(respond),
+                   caller = std::move(*caller), key = std::move(key)]() mutable {
+      send_authorised(request, respond, caller, std::move(key));
+    });
+    return;
+  }
+  send_authorised(request, respond, *caller, std::move(key));
+}
+
+void Api::send_authorised(const http::Request& request, const http::Respond& respond,
+                          const Caller& caller, std::optional<std::string> key) {
+  const auto tenant = caller.principal.tenant;
   std::string print = key ? fingerprint(request.body) : std::string{};
   if (key) {
     // A stored answer is returned before any validation: a retry must get the same answer
@@ -60,13 +71,13 @@ void Api::send_messages(http::Request&& request, http::Respond respond) {
     }
   }
 
-  auto parsed = parse_send_request(request.body, caller->settings,
+  auto parsed = parse_send_request(request.body, caller.settings,
                                    SendLimits{options_.max_recipients}, clock_.now());
   if (!parsed) return respond(parsed.error().to_response());
 
   pipeline::AcceptRequest accept;
   accept.tenant = tenant;
-  accept.messages = plan_messages(*parsed, caller->settings);
+  accept.messages = plan_messages(*parsed, caller.settings);
   auto ids = pipeline_.preassign(accept.messages.size());
   accept.response = render_send_response(accept.messages, ids);
   accept.idempotency_key = std::move(key);

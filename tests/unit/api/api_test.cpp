@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <future>
+#include <thread>
 
 #include "unit/api/in_memory_services.hpp"
 #include "http/router.hpp"
@@ -38,10 +40,18 @@ class ApiTest : public ::testing::Test {
     if (q != std::string::npos) r.query = target.substr(q + 1);
     r.headers = std::move(headers);
     r.body = std::move(body);
-    std::optional<http::Response> out;
-    router_.handler(&api_.http_metrics())(std::move(r), [&](http::Response&& res) { out = std::move(res); });
-    EXPECT_TRUE(out.has_value()) << "no response";
-    return out.value_or(http::Response{});
+    // Large bodies are answered from the API's worker thread: wait for the answer.
+    auto promise = std::make_shared<std::promise<http::Response>>();
+    auto answered = promise->get_future();
+    router_.handler(&api_.http_metrics())(std::move(r), [promise, this](http::Response&& res) {
+      last_answer_thread_ = std::this_thread::get_id();
+      promise->set_value(std::move(res));
+    });
+    if (answered.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      ADD_FAILURE() << "no response";
+      return {};
+    }
+    return answered.get();
   }
   http::Response send(std::string body, http::Headers headers = {{"Authorization", "Bearer key-acme"}}) {
     return call("POST", "/v1/messages", std::move(body), std::move(headers));
@@ -73,6 +83,7 @@ class ApiTest : public ::testing::Test {
              return std::vector<LinkGauge>{{"carrier-a", 0, true, 3}, {"carrier-a", 1, false, 0}};
            }};
   http::Router router_;
+  std::thread::id last_answer_thread_;
 };
 
 constexpr const char* kHello = R"({"to":"0151 23456789","text":"Hallo","from":"Diskret"})";
@@ -172,6 +183,18 @@ TEST_F(ApiTest, MoreThan10000RecipientsIs422) {
   expect_problem(r, 422);
   EXPECT_EQ(error_fields(r), std::vector<std::string>{"to"});
   EXPECT_TRUE(pipeline_.stored.empty());
+}
+
+TEST_F(ApiTest, LargeBatchesAreHandledOffTheCallingThread) {
+  std::string to = "[";
+  for (int i = 0; i < 1000; ++i) to += std::string(i ? "," : "") + "\"+49151234" + std::to_string(56789 - i) + "\"";
+  auto r = send(R"({"text":"Hi","from":"Diskret","to":)" + to + "]}");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_NE(last_answer_thread_, std::this_thread::get_id());
+  EXPECT_EQ(pipeline_.stored.size(), 1000u);
+  // Small requests stay on the calling (I/O) thread.
+  ASSERT_EQ(send(kHello).status, 202);
+  EXPECT_EQ(last_answer_thread_, std::this_thread::get_id());
 }
 
 TEST_F(ApiTest, EmptyRecipientListAndNonStringRecipientsAre422) {
