@@ -1,5 +1,7 @@
 #include "http/metrics.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace diskret::http {
@@ -22,6 +24,10 @@ std::string escape_label(std::string_view value) {
 
 void HttpMetrics::record(std::string_view route, std::string_view method, int status,
                          std::chrono::nanoseconds duration) {
+  // The method is the client's choice: only standard ones become label values, so that
+  // nobody can grow the series without bound.
+  static constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) method = "OTHER";
   double seconds = std::chrono::duration<double>(duration).count();
   char status_class = status >= 100 && status <= 599 ? static_cast<char>('0' + status / 100) : '5';
   std::lock_guard lock(mutex_);

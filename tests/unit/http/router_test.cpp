@@ -107,6 +107,16 @@ TEST(Router, MeteredHandlerCountsByRouteAndStatusClass) {
             std::string::npos);
 }
 
+TEST(HttpMetrics, UnusualMethodsShareOneLabel) {
+  HttpMetrics metrics;
+  metrics.record("unmatched", "BREW", 404, std::chrono::microseconds(5));
+  metrics.record("unmatched", "XYZZY", 404, std::chrono::microseconds(5));
+  std::string text;
+  metrics.render(text);
+  EXPECT_NE(text.find("method=\"OTHER\",status=\"4xx\"} 2"), std::string::npos) << text;
+  EXPECT_EQ(text.find("BREW"), std::string::npos);
+}
+
 TEST(Problem, CarriesFieldErrorsAndHeaders) {
   Problem p{422, "validation-failed", "Invalid request", "2 fields are invalid.",
             {{"text", "must not be empty", {}}, {"", "not a phone number", 3}},
