@@ -4,6 +4,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/tenant_service.hpp"
+#include "phone/phone_number.hpp"
 #include "tenancy/sql_tenant_service.hpp"
 
 namespace diskret::app {
@@ -84,9 +85,11 @@ void add_tenant(CLI::App& app, Action& action) {
                      "Default region (ISO 3166 code) for national phone numbers")
       ->capture_default_str()
       ->check([](const std::string& v) {
-        bool ok = v.size() == 2 && std::isalpha(static_cast<unsigned char>(v[0])) &&
-                  std::isalpha(static_cast<unsigned char>(v[1]));
-        return ok ? std::string() : std::string("must be a two-letter ISO 3166 code like DE");
+        // The phone module knows which regions have numbering metadata; it refuses any
+        // other default region before looking at the number.
+        auto probe = phone::PhoneNumber::parse("0", phone::Region{v});
+        bool known = v.size() == 2 && (probe || probe.error().code != phone::Errc::unknown_region);
+        return known ? std::string() : std::string("must be a two-letter ISO 3166 code like DE");
       });
   create->add_flag("--json", options->json, "Print {\"tenant_id\": ..., \"api_key\": ...}");
   create->callback([&action, options] { action = [options] { return create_tenant(*options); }; });

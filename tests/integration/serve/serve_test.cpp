@@ -228,6 +228,7 @@ TEST(DiskretCli, ExitCodesAndOneLineErrors) {
   EXPECT_NE(help.out.find("--config"), std::string::npos);
   for (auto args : std::vector<std::vector<std::string>>{
            {}, {"bogus"}, {"tenant", "create"}, {"tenant", "create", "--name", "x", "--region", "Germany"},
+           {"tenant", "create", "--name", "x", "--region", "XX"},
            {"apikey", "revoke", "--tenant", "tn_x"}}) {
     auto r = run(args);
     EXPECT_EQ(r.exit_code, 2) << r.err;
