@@ -4,7 +4,6 @@
 #include <atomic>
 #include <future>
 #include <optional>
-#include <random>
 #include <thread>
 #include <unordered_set>
 
@@ -24,6 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/problem.hpp"
+#include "http/request_id.hpp"
 #include "http/response_head.hpp"
 
 namespace diskret::http {
@@ -56,28 +56,6 @@ Expected<tcp::endpoint> parse_listen(const std::string& listen) {
   if (ec) return fail(Errc::invalid_argument, "listen address '" + listen + "': bad host");
   return tcp::endpoint(address, static_cast<std::uint16_t>(port));
 }
-
-/// X-Request-Id: a client's own id is kept when it is short and plain, otherwise ours.
-class RequestIds {
- public:
-  RequestIds() : base_(std::random_device{}() * 0x9E3779B97F4A7C15ull ^ std::random_device{}()) {}
-  std::string assign(std::string_view incoming) {
-    if (!incoming.empty() && incoming.size() <= 64 &&
-        incoming.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                   "0123456789-_.:") == std::string_view::npos) {
-      return std::string(incoming);
-    }
-    // splitmix64 of a counter: unique per process, not guessable across restarts.
-    std::uint64_t z = base_ + 0x9E3779B97F4A7C15ull * ++counter_;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return fmt::format("{:016x}", z ^ (z >> 31));
-  }
-
- private:
-  std::uint64_t base_;
-  std::uint64_t counter_ = 0;
-};
 
 class Session;
 

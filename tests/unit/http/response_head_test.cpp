@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace diskret::http {
 namespace {
 
@@ -45,6 +47,32 @@ TEST(ResponseHead, UnknownStatusStillHasAPhrase) {
   EXPECT_EQ(reason_phrase(418), "Unknown");
   EXPECT_EQ(serialize_head(Response{599, "", {}, ""}, "", true).substr(0, 22), "HTTP/1.1 599 Unknown\r\n");
   EXPECT_EQ(serialize_head(Response{42, "", {}, ""}, "", true).substr(0, 12), "HTTP/1.1 500");
+}
+
+}  // namespace
+}  // namespace diskret::http
+
+#include "http/request_id.hpp"
+
+namespace diskret::http {
+namespace {
+
+TEST(RequestIds, KeepsPlainClientIdsOnly) {
+  RequestIds ids;
+  EXPECT_EQ(ids.assign("trace-1.a:b_c"), "trace-1.a:b_c");
+  for (std::string_view bad : {"", "has space", "new\nline", "<script>"}) {
+    auto id = ids.assign(bad);
+    EXPECT_EQ(id.size(), 16u) << bad;
+    EXPECT_NE(id, bad);
+  }
+  EXPECT_EQ(ids.assign(std::string(65, 'a')).size(), 16u);
+}
+
+TEST(RequestIds, GeneratedIdsDiffer) {
+  RequestIds ids;
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(ids.assign({}));
+  EXPECT_EQ(seen.size(), 1000u);
 }
 
 }  // namespace

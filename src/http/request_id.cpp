@@ -1,0 +1,29 @@
+#include "http/request_id.hpp"
+
+#include <random>
+
+#include <fmt/format.h>
+
+namespace diskret::http {
+
+bool acceptable_request_id(std::string_view id) noexcept {
+  return !id.empty() && id.size() <= 64 &&
+         id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") ==
+             std::string_view::npos;
+}
+
+RequestIds::RequestIds() {
+  std::random_device random;
+  base_ = (std::uint64_t{random()} << 32) ^ random();
+}
+
+std::string RequestIds::assign(std::string_view incoming) {
+  if (acceptable_request_id(incoming)) return std::string(incoming);
+  // splitmix64 of a counter from a random start: distinct ids without a syscall each.
+  std::uint64_t z = base_ + 0x9E3779B97F4A7C15ull * ++counter_;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return fmt::format("{:016x}", z ^ (z >> 31));
+}
+
+}  // namespace diskret::http
