@@ -1,0 +1,77 @@
+#pragma once
+/// SmppServer: the SMPP 3.4 server for customers in `diskret serve`. Binds are checked
+/// against the tenant's SMPP credentials (a wrong password gets ESME_RBINDFAIL after a
+/// delay, then the connection closes); submit_sm enters the durable pipeline and is
+/// answered with our message id only once committed; concatenated submits are joined
+/// first. Final statuses come back as receipt deliver_sm to the tenant's receiver and
+/// transceiver binds, queued while none is bound. Each credential has a window and a TPS
+/// limit answered with ESME_RTHROTTLED.
+///
+/// Runs its own I/O thread; every public function is thread-safe. No Asio in this header.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/expected.hpp"
+#include "pipeline/message.hpp"
+#include "pipeline/pipeline.hpp"
+#include "smpp_server/credentials.hpp"
+#include "tenancy/tenancy.hpp"
+
+namespace diskret::smpp_server {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:2776";  ///< host:port; port 0 picks a free one
+  std::uint32_t default_window = 64;      ///< unanswered submits per credential
+  std::uint32_t default_tps = 200;        ///< submits per second per credential; 0 = unlimited
+  std::chrono::milliseconds bind_fail_delay{1'000};
+  std::chrono::seconds concat_timeout{60};   ///< incomplete concatenated submits are refused after
+  std::chrono::hours receipt_keep{48};       ///< receipts kept this long without validity_period
+  std::size_t max_queued_receipts = 100'000; ///< per tenant; the oldest are dropped beyond
+  std::size_t max_connections = 1'000;
+  std::uint32_t receipt_window = 32;         ///< unanswered deliver_sm per bind
+  std::chrono::milliseconds enquire_link_interval{30'000};
+  std::chrono::milliseconds response_timeout{10'000};
+  /// > 0: the server looks up the status of messages awaiting a receipt this often
+  /// (for pipelines that report no status events); 0: only notify_status() is used.
+  std::chrono::milliseconds status_poll{0};
+};
+
+struct ServerStats {
+  std::uint64_t binds = 0, bind_failures = 0, submits = 0, submits_accepted = 0,
+                throttled = 0, receipts_sent = 0, receipts_queued = 0, receipts_dropped = 0;
+  std::uint64_t connections = 0;
+};
+
+class SmppServer {
+ public:
+  SmppServer(ServerConfig config, CredentialService& credentials, tenancy::TenantService& tenants,
+             pipeline::Pipeline& pipeline, const Clock& clock);
+  ~SmppServer();  ///< stop()s
+  SmppServer(const SmppServer&) = delete;
+  SmppServer& operator=(const SmppServer&) = delete;
+
+  /// Listens and starts the I/O thread; a sentence naming the address when it cannot.
+  Expected<void> start();
+  /// Closes the listener and every connection, then joins the I/O thread.
+  void stop();
+  std::uint16_t port() const;
+
+  /// A message reached a final status (after its commit). Sends the receipt when the
+  /// message was submitted here with registered_delivery; ignores other ids.
+  void notify_status(pipeline::MessageId id, pipeline::MessageStatus status);
+  /// A mobile-originated message for `tenant`: a deliver_sm (UTF-8 text re-encoded) to its
+  /// receiver binds, queued like receipts.
+  void notify_inbound(pipeline::TenantId tenant, std::string from, std::string to,
+                      std::string text);
+
+  ServerStats stats() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace diskret::smpp_server
