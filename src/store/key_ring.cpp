@@ -22,8 +22,19 @@ std::size_t KeyRing::PendingHash::operator()(const PendingKey& k) const noexcept
 
 // The master key id is part of the AD: a data key wrapped under one master key can never
 // be taken for one wrapped under another (key rotation keeps both apart).
-std::string KeyRing::tenant_ad(std::uint64_t tenant, std::uint32_t version) const {
-  return crypto::record_ad(tenant, "tenant_keys", version, "dek") + "|" + master_key_id_;
+std::string KeyRing::tenant_key_ad(std::uint64_t tenant, std::uint32_t version,
+                                   std::string_view master_key_id) {
+  return crypto::record_ad(tenant, "tenant_keys", version, "dek") + "|" + std::string(master_key_id);
+}
+
+MasterKey KeyRing::current_master() const {
+  if (holder_) return holder_->current();
+  return MasterKey{master_, master_key_id_};
+}
+
+void KeyRing::forget_tenant(std::uint64_t tenant) {
+  std::lock_guard lock(tenants_mutex_);
+  tenants_.erase(tenant);
 }
 
 std::string KeyRing::subject_ad(std::uint64_t tenant, std::uint64_t subject_id) {
@@ -34,8 +45,10 @@ TenantKeyRecord KeyRing::new_tenant_key(std::uint64_t tenant, std::int64_t now_m
   TenantKeyRecord r;
   r.tenant_id = tenant;
   r.version = 1;
-  r.master_key_id = master_key_id_;
-  r.wrapped = crypto::wrap_key(master_, crypto::SecretKey::generate(), tenant_ad(tenant, r.version));
+  const auto master = current_master();
+  r.master_key_id = master.id;
+  r.wrapped = crypto::wrap_key(master.key, crypto::SecretKey::generate(),
+                               tenant_key_ad(tenant, r.version, master.id));
   r.created_at_ms = now_ms;
   return r;
 }
@@ -48,11 +61,18 @@ Expected<std::shared_ptr<const TenantKeys>> KeyRing::tenant(std::uint64_t tenant
   auto record = store_.tenant_key(tenant);
   if (!record) return unexpected(record.error());
   if (!*record) return fail(Errc::not_found, "the tenant has no data key");
-  if ((*record)->master_key_id != master_key_id_) {
+  crypto::SecretKey kek = master_;
+  if (holder_) {
+    // After a rotation by another process the holder reloads the key file.
+    auto key = holder_->key_for((*record)->master_key_id);
+    if (!key) return unexpected(key.error());
+    kek = *key;
+  } else if ((*record)->master_key_id != master_key_id_) {
     return fail(Errc::permission_denied,
                 "the tenant's data key is wrapped under another master key");
   }
-  auto dek = crypto::unwrap_key(master_, (*record)->wrapped, tenant_ad(tenant, (*record)->version));
+  auto dek = crypto::unwrap_key(kek, (*record)->wrapped,
+                                tenant_key_ad(tenant, (*record)->version, (*record)->master_key_id));
   if (!dek) return fail(Errc::corrupt, "the tenant's data key does not open");
   auto keys = std::make_shared<TenantKeys>();
   keys->data_key = *dek;
@@ -61,7 +81,10 @@ Expected<std::shared_ptr<const TenantKeys>> KeyRing::tenant(std::uint64_t tenant
   return tenants_.emplace(tenant, std::move(keys)).first->second;
 }
 
-crypto::SecretKey KeyRing::api_key_pepper() const { return crypto::derive_key(master_, 2, "apikeypp"); }
+crypto::SecretKey KeyRing::api_key_pepper() const {
+  if (pepper_) return *pepper_;
+  return crypto::derive_key(current_master().key, 2, "apikeypp");
+}
 
 Blind KeyRing::blind(const TenantKeys& keys, std::string_view e164) {
   return crypto::blind_index(keys.index_key, e164);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 
 #include "core/expected.hpp"
 #include "crypto/secret.hpp"
+#include "store/master_key_holder.hpp"
 #include "store/store.hpp"
 #include "store/subject_cache.hpp"
 
@@ -38,8 +40,23 @@ class KeyRing {
   TenantKeyRecord new_tenant_key(std::uint64_t tenant, std::int64_t now_ms) const;
   /// The tenant's keys (loaded once). Errc::not_found when the tenant has none.
   Expected<std::shared_ptr<const TenantKeys>> tenant(std::uint64_t tenant);
-  /// The pepper of API key hashes: derive_key(master, 2, "apikeypp").
+  /// The pepper of API key hashes: the one set by set_api_key_pepper() (stored in the key
+  /// store, so it survives master key rotation), else derive_key(master, 2, "apikeypp").
   crypto::SecretKey api_key_pepper() const;
+
+  // Privacy operations (issue 5). Set these before the KeyRing is shared between threads.
+  /// Takes the master key from `holder`, which reloads it after a rotation by another
+  /// process: tenant keys wrapped under a newer master key stay readable.
+  void use_master_keys(std::shared_ptr<MasterKeyHolder> holder) { holder_ = std::move(holder); }
+  void set_api_key_pepper(const crypto::SecretKey& pepper) { pepper_ = pepper; }
+  /// Drops a destroyed subject key (erasure) from memory.
+  void forget_subject(std::uint64_t subject_id) { cache_.erase(subject_id); }
+  /// Drops a destroyed tenant key (offboarding) from memory (its subject keys go with
+  /// forget_subject()).
+  void forget_tenant(std::uint64_t tenant);
+  /// Associated data of a tenant key's wrapping under master key `master_key_id`.
+  static std::string tenant_key_ad(std::uint64_t tenant, std::uint32_t version,
+                                   std::string_view master_key_id);
 
   /// Blind index of a number within a tenant.
   static Blind blind(const TenantKeys& keys, std::string_view e164);
@@ -69,13 +86,15 @@ class KeyRing {
   struct PendingHash {
     std::size_t operator()(const PendingKey& k) const noexcept;
   };
-  std::string tenant_ad(std::uint64_t tenant, std::uint32_t version) const;
+  MasterKey current_master() const;
   Expected<SubjectKey> unwrap_subject(const SubjectRecord& r, const TenantKeys& keys);
 
   Store& store_;
   const crypto::SecretKey master_;
   const std::string master_key_id_;
   SubjectCache cache_;
+  std::shared_ptr<MasterKeyHolder> holder_;
+  std::optional<crypto::SecretKey> pepper_;
   std::mutex tenants_mutex_;
   std::unordered_map<std::uint64_t, std::shared_ptr<const TenantKeys>> tenants_;
   // Writer thread only.
