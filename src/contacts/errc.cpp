@@ -36,6 +36,10 @@ class ContactsCategory final : public std::error_category {
         return "marketing needs an opt-out text";
       case Errc::permission_denied:
         return "the role does not allow this";
+      case Errc::suppressed:
+        return "the number is on the suppression list";
+      case Errc::last_owner:
+        return "a tenant keeps at least one owner";
     }
     return "unknown contacts error";
   }

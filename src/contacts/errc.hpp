@@ -19,6 +19,8 @@ enum class Errc {
   confirmation_expired,  ///< double opt-in reply after the request's validity
   no_opt_out_text,       ///< marketing text without instruction and no tenant text to append
   permission_denied,     ///< role may not do this
+  suppressed,            ///< the number opted out: nothing may be sent to it
+  last_owner,            ///< a tenant keeps at least one owner
 };
 
 const std::error_category& contacts_category() noexcept;

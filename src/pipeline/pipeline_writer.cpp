@@ -104,6 +104,13 @@ void DurablePipeline::commit_cycle(Work& work) {
     else effects[i] = *effect;
   }
   if (ok) ok = (*tx)->commit();
+  // New subject keys are settled while the write lock is held: once it is free another
+  // writer (contacts, inbound) may have keys of its own pending in the same KeyRing.
+  if (ok) {
+    keys_.publish_new_subjects();
+  } else {
+    keys_.discard_new_subjects();
+  }
   if (tx) tx->reset();  // rolls back unless committed; frees the write lock
   if (!ok) return after_failure(work, ok.error());
   after_commit(work, results, changed, effects, now_ms);
@@ -113,7 +120,6 @@ void DurablePipeline::after_failure(Work& work, const Error& error) {
   // Nothing of this cycle is stored; answer so that every party retries.
   spdlog::warn("pipeline: commit failed, {} request(s) answered unavailable: {}",
                work.accepts.size(), error.message());
-  keys_.discard_new_subjects();
   writable_ = false;
   retry_at_ = std::chrono::steady_clock::now() + config_.idle_wakeup;
   answered(work);
@@ -149,7 +155,6 @@ void DurablePipeline::after_commit(Work& work, std::vector<RequestResult>& resul
                                    const std::vector<ReceiptEffect>& effects,
                                    std::int64_t now_ms) {
   writable_ = true;
-  keys_.publish_new_subjects();
   for (std::size_t i = 0; i < work.accepts.size(); ++i) {
     if (!results[i] || results[i]->replayed) continue;
     AcceptRequest& request = work.accepts[i].request;

@@ -64,6 +64,8 @@ class KeyRing {
   /// The key to write the person's data with: from the cache, from the key store, or
   /// created and inserted in `tx`. Call from one thread at a time (the writer); keys
   /// created in `tx` reach the shared cache with publish_new_subjects() after the commit.
+  /// Several writers may share a KeyRing (transactions are serialised): each must call
+  /// publish_new_subjects() or discard_new_subjects() before its transaction ends.
   Expected<SubjectKey> subject_for_write(WriteTransaction& tx, std::uint64_t tenant,
                                          const TenantKeys& keys, std::string_view e164,
                                          std::int64_t now_ms);

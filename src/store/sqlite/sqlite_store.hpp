@@ -71,8 +71,8 @@ class SqliteStore final : public Store {
   /// Number of write transactions committed since open (for tests and metrics).
   std::uint64_t commits() const;
 
- private:
-  class Transaction;
+  // For stores of further records in the same files (store/sqlite/sqlite_contact_store):
+  // their writes join this store's transactions, their reads use its reader pool.
   /// A read connection (main database with the key store attached as `keys`), returned
   /// to the pool when the lease ends.
   class ReadLease {
@@ -91,6 +91,12 @@ class SqliteStore final : public Store {
     std::unique_ptr<SqliteDb> db_;
   };
   Expected<ReadLease> reader();
+  /// The main-database connection that `tx` writes on; `tx` must come from this store's
+  /// begin() and still be open.
+  SqliteDb& main_db(WriteTransaction& tx);
+
+ private:
+  class Transaction;
   /// Runs `sql` on a read connection: bind(stmt) sets its parameters, read(stmt) the result.
   template <class Bind, class Read>
   auto read(std::string_view sql, Bind bind, Read read_result)

@@ -1,5 +1,7 @@
 // The SQLite WriteTransaction: BEGIN IMMEDIATE on the main database at once, on the key
 // store only when a key is written; commit() commits the key store first.
+#include <cassert>
+
 #include <fmt/format.h>
 
 #include "store/sqlite/rows.hpp"
@@ -282,6 +284,13 @@ class SqliteStore::Transaction final : public WriteTransaction {
   std::unique_lock<std::mutex> lock_;
   bool keys_open_ = false;
 };
+
+// The open transaction holds write_mutex_, so the write connection is its connection.
+SqliteDb& SqliteStore::main_db(WriteTransaction& tx) {
+  assert(dynamic_cast<Transaction*>(&tx) != nullptr);
+  (void)tx;
+  return main_;
+}
 
 Expected<std::unique_ptr<WriteTransaction>> SqliteStore::begin() {
   std::unique_lock lock(write_mutex_);
