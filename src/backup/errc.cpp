@@ -19,6 +19,8 @@ class BackupCategory final : public std::error_category {
       case Errc::invalid_header: return "backup header is invalid";
       case Errc::io_error: return "backup file input/output failed";
       case Errc::snapshot_failed: return "database snapshot failed";
+      case Errc::in_use: return "the database is in use by another process";
+      case Errc::incompatible: return "the backup does not fit this diskret";
     }
     return "unknown backup error";
   }

@@ -14,6 +14,8 @@ enum class Errc {
   invalid_header,       ///< header is not what this version writes
   io_error,
   snapshot_failed,      ///< the SQLite online backup did not complete
+  in_use,               ///< the database is open in another process (stop the server)
+  incompatible,         ///< made by a newer diskret (schema) or holds other contents
 };
 
 const std::error_category& backup_category() noexcept;

@@ -119,6 +119,19 @@ Expected<SnapshotInfo> snapshot_sqlite(const fs::path& source, const fs::path& d
   return info;
 }
 
+Expected<void> ensure_unused(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return {};
+  auto db = open(path, SQLITE_OPEN_READWRITE);
+  if (!db) return unexpected(db.error());
+  sqlite3_busy_timeout(db->get(), 200);
+  // In WAL mode every open connection holds a shared lock on the shared-memory file, even
+  // when idle, so an exclusive lock succeeds only when no other process has it open.
+  if (exec(db->get(), "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")) return {};
+  return fail(Errc::in_use, fmt::format("{} is open in another process; stop `diskret serve` first",
+                                        path.string()));
+}
+
 Expected<void> check_sqlite(const fs::path& path) {
   auto db = open(path, SQLITE_OPEN_READONLY);
   if (!db) return fail(Errc::damaged, fmt::format("{} is not a readable database", path.string()));

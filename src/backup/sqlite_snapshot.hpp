@@ -20,6 +20,10 @@ struct SnapshotInfo {
 Expected<SnapshotInfo> snapshot_sqlite(const std::filesystem::path& source,
                                        const std::filesystem::path& dest);
 
+/// Errc::in_use while any other connection has the database open (a running server):
+/// files must not be swapped under it. Takes and releases an exclusive lock.
+Expected<void> ensure_unused(const std::filesystem::path& path);
+
 /// PRAGMA quick_check on a database file: Errc::damaged unless it answers "ok".
 Expected<void> check_sqlite(const std::filesystem::path& path);
 

@@ -103,6 +103,18 @@ TEST_F(SnapshotTest, RefusesMissingSourceAndExistingDestination) {
   EXPECT_EQ(snapshot_sqlite(src_, dst_).error().code, Errc::io_error);
 }
 
+TEST_F(SnapshotTest, EnsureUnusedSeesAnOpenConnection) {
+  {
+    Conn open_elsewhere(src_);
+    EXPECT_EQ(open_elsewhere.one("SELECT count(*) FROM accounts"), 200);
+    auto r = ensure_unused(src_);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, Errc::in_use);
+  }
+  EXPECT_TRUE(ensure_unused(src_).has_value());
+  EXPECT_TRUE(ensure_unused(dir_ / "absent.db").has_value());
+}
+
 TEST_F(SnapshotTest, CheckRefusesGarbage) {
   write_file(dst_, std::string(8192, 'g'));
   EXPECT_EQ(check_sqlite(dst_).error().code, Errc::damaged);
