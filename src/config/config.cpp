@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "config/reader.hpp"
+#include "sms/sender_id.hpp"
 
 extern char** environ;
 
@@ -63,6 +64,13 @@ Reason check_prefix(const std::string& v) {
   if (v.size() < 2 || v.size() > 16 || v[0] != '+' ||
       v.find_first_not_of("0123456789", 1) != std::string::npos) {
     return "entries must be E.164 prefixes like \"+49\"";
+  }
+  return std::nullopt;
+}
+
+Reason check_sender(const std::string& v) {
+  if (!sms::SenderId::parse(v)) {
+    return "must be a sender id: up to 11 letters/digits, 3-8 digits or +E.164";
   }
   return std::nullopt;
 }
@@ -200,7 +208,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
                                             std::string(e.description()));
   }
   static const std::set<std::string, std::less<>> kSections{
-      "server", "store", "keys", "billing", "api", "pipeline", "log", "smsc"};
+      "server", "store", "keys", "billing", "api", "pipeline", "smtp", "log", "smsc"};
   Problems problems;
   for (const auto& [k, v] : root) {
     if (!kSections.contains(k.str())) problems.add(where + ": [" + std::string(k.str()) + "]: unknown section");
@@ -260,6 +268,16 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.reject_unknown_keys();
   }
   {
+    auto r = section("smtp");
+    r.string("default_sender", config.smtp.default_sender, check_sender);
+    r.string("tls_cert_file", config.smtp.tls_cert_file);
+    r.string("tls_key_file", config.smtp.tls_key_file);
+    if (config.smtp.tls_cert_file.empty() != config.smtp.tls_key_file.empty()) {
+      problems.add(where + ": [smtp].tls_key_file: tls_cert_file and tls_key_file go together");
+    }
+    r.reject_unknown_keys();
+  }
+  {
     auto r = section("log");
     r.string("level", config.log.level, one_of({"trace", "debug", "info", "warn", "error", "off"}));
     r.reject_unknown_keys();
@@ -271,7 +289,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   for (const auto& [name, value] : env) {
     if (problems.env_used.contains(name)) continue;
     for (const char* prefix : {"DISKRET_SERVER_", "DISKRET_STORE_", "DISKRET_KEYS_",
-                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_PIPELINE_", "DISKRET_LOG_",
+                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_LOG_",
                                "DISKRET_SMSC_"}) {
       if (name.rfind(prefix, 0) == 0) problems.add(name + ": unknown setting");
     }

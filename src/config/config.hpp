@@ -57,6 +57,13 @@ struct PipelineSection {
   std::size_t max_commit_messages = 20'000;  ///< messages per group commit
 };
 
+/// Email to SMS ([smtp]); the listen address and SMS domain are in [server].
+struct SmtpSection {
+  std::string default_sender = "Diskret";  ///< sender id of SMS sent by mail
+  std::string tls_cert_file;  ///< PEM chain; with tls_key_file: STARTTLS is offered
+  std::string tls_key_file;   ///< PEM private key
+};
+
 struct LogSection {
   std::string level = "info";  ///< trace|debug|info|warn|error|off
 };
@@ -68,6 +75,7 @@ struct Config {
   BillingSection billing;
   ApiSection api;
   PipelineSection pipeline;
+  SmtpSection smtp;
   LogSection log;
   std::vector<carrier::CarrierConfig> smsc;  ///< default: one carrier-a at 127.0.0.1:2775
 };

@@ -186,6 +186,22 @@ TEST(Config, PipelineTuningHasDefaultsAndLimits) {
             "diskret.toml: [pipeline].max_commit_messages: must be 10000..1000000");
 }
 
+TEST(Config, SmtpSectionHasDefaultsAndChecksItsKeys) {
+  auto c = parse_ok("");
+  EXPECT_EQ(c.smtp.default_sender, "Diskret");
+  EXPECT_TRUE(c.smtp.tls_cert_file.empty());
+  EXPECT_TRUE(c.smtp.tls_key_file.empty());
+  c = parse_ok("[smtp]\ndefault_sender = \"Praxis\"\ntls_cert_file = \"c.pem\"\ntls_key_file = \"k.pem\"\n");
+  EXPECT_EQ(c.smtp.default_sender, "Praxis");
+  EXPECT_EQ(c.smtp.tls_cert_file, "c.pem");
+  EXPECT_EQ(c.smtp.tls_key_file, "k.pem");
+  EXPECT_EQ(parse_ok("", {{"DISKRET_SMTP_DEFAULT_SENDER", "12345"}}).smtp.default_sender, "12345");
+  EXPECT_NE(parse_error("[smtp]\ndefault_sender = \"Much Too Long Sender\"\n").find("[smtp].default_sender"),
+            std::string::npos);
+  EXPECT_NE(parse_error("[smtp]\ntls_cert_file = \"c.pem\"\n").find("tls_key_file"), std::string::npos);
+  EXPECT_NE(parse_error("[smtp]\nport = 25\n").find("[smtp].port"), std::string::npos);
+}
+
 TEST(Config, UnrelatedEnvironmentIsIgnored) {
   parse_ok("", {{"DISKRET_CONFIG", "x"}, {"DISKRET_BIN_DIR", "/x"}});
 }

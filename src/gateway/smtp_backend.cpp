@@ -1,0 +1,108 @@
+#include "gateway/smtp_backend.hpp"
+
+#include <fmt/format.h>
+
+#include "api/send_request.hpp"
+#include "sms/text.hpp"
+
+namespace diskret::gateway {
+namespace {
+
+/// Compares without an early exit, so the time taken says nothing about how much of the
+/// tenant id matched (the id is not secret, but a cheap habit).
+bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+/// Wrong credentials of any kind read the same (535, nothing leaks); a tenancy that cannot
+/// answer stays temporary (454) so the client retries.
+Error refused_or_temporary(const Error& e) {
+  if (smtp::is_temporary(e)) return e;
+  return Error{make_error_code(Errc::permission_denied), {}};
+}
+
+}  // namespace
+
+SmtpBackend::SmtpBackend(tenancy::TenantService& tenants, pipeline::Pipeline& pipeline,
+                         SmtpBackendOptions options)
+    : tenants_(tenants), pipeline_(pipeline), options_(std::move(options)) {}
+
+Expected<smtp::TenantRef> SmtpBackend::authenticate(std::string_view user, std::string_view password) {
+  // The key check is TenantService's (constant-time, revoked keys fail at once); here only
+  // whether that key belongs to the named tenant and may send.
+  auto principal = tenants_.authenticate(password);
+  if (!principal) return unexpected(refused_or_temporary(principal.error()));
+  if (!same_text(principal->tenant_public_id, user)) return fail(Errc::permission_denied);
+  if (principal->role == tenancy::Role::viewer) return fail(Errc::permission_denied);
+  return smtp::TenantRef{principal->tenant_public_id, false};
+}
+
+Expected<smtp::TenantRef> SmtpBackend::tenant_for_sender(std::string_view, std::string_view) {
+  return fail(Errc::permission_denied,
+              "Sending by sender address is not enabled; authenticate with the tenant id and an API key.");
+}
+
+Expected<tenancy::Tenant> SmtpBackend::tenant_of(const smtp::TenantRef& ref) {
+  auto tenant = tenants_.find_tenant(ref.id);
+  if (tenant) return tenant;
+  if (smtp::is_temporary(tenant.error())) return tenant;
+  return fail(Errc::permission_denied, "This account cannot send any more.");
+}
+
+Expected<void> SmtpBackend::check_recipient(const smtp::TenantRef& ref, std::string_view number_text) {
+  auto tenant = tenant_of(ref);
+  if (!tenant) return unexpected(tenant.error());
+  // One-recipient plan: exactly the rules POST /v1/messages applies per recipient, so the
+  // two front doors cannot drift apart.
+  api::SendRequest probe;
+  probe.to.emplace_back(number_text);
+  probe.from = options_.default_sender;
+  auto planned = api::plan_messages(probe, tenant->settings);
+  if (planned.empty() || !planned.front().rejected) return {};
+  const auto& why = *planned.front().rejected;
+  if (why.code == "invalid_number") {
+    return fail(Errc::invalid_argument, fmt::format("Not a valid phone number ({}).", why.detail));
+  }
+  return fail(Errc::permission_denied, why.detail);
+}
+
+void SmtpBackend::submit(smtp::Submission&& submission, Done done) {
+  auto tenant = tenant_of(submission.tenant);
+  if (!tenant) return done(unexpected(tenant.error()));
+  auto info = sms::analyse(submission.text);
+  if (!info) return done(fail(Errc::invalid_argument, "The mail has no text that could be sent as SMS."));
+  if (info->segments > tenant->settings.max_segments) {
+    return done(fail(Errc::invalid_argument,
+                     fmt::format("The text needs {} SMS parts; this account allows at most {}. "
+                                 "Please shorten the mail.",
+                                 info->segments, tenant->settings.max_segments)));
+  }
+
+  api::SendRequest request;
+  request.to = std::move(submission.recipients);
+  request.text = std::move(submission.text);
+  request.from = options_.default_sender;
+  request.category = pipeline::Category::transactional;
+  request.text_info = *info;
+
+  pipeline::AcceptRequest accept;
+  accept.tenant = tenant->id;
+  accept.messages = api::plan_messages(request, tenant->settings);
+  auto ids = pipeline_.preassign(accept.messages.size());
+  // 250 only once the messages are durable: Done is called from the commit callback.
+  pipeline_.accept(std::move(accept), ids,
+                   [done = std::move(done)](Expected<pipeline::AcceptResult> result) {
+                     if (!result) {
+                       return done(fail(Errc::unavailable,
+                                        "Messages cannot be stored right now; nothing was accepted."));
+                     }
+                     done({});
+                   });
+}
+
+}  // namespace diskret::gateway

@@ -1,0 +1,51 @@
+#pragma once
+/// The real smtp::Backend: SMTP credentials checked against tenancy (user = tenant public
+/// id, password = one of its API keys), recipients and mails run through the same rules
+/// as POST /v1/messages (api::plan_messages), accepted mails entered into the durable
+/// pipeline. Done is called only after the commit is durable.
+#include <string>
+#include <string_view>
+
+#include "pipeline/pipeline.hpp"
+#include "smtp/backend.hpp"
+#include "sms/sender_id.hpp"
+#include "tenancy/tenancy.hpp"
+
+namespace diskret::gateway {
+
+struct SmtpBackendOptions {
+  /// Sender id of SMS sent by mail ([smtp] default_sender); tenants have no per-tenant
+  /// default sender setting yet.
+  sms::SenderId default_sender{"Diskret", sms::SenderKind::alphanumeric, 5, 0};
+};
+
+class SmtpBackend final : public smtp::Backend {
+ public:
+  /// Both services must outlive the backend; they are called from the SMTP I/O thread.
+  SmtpBackend(tenancy::TenantService& tenants, pipeline::Pipeline& pipeline,
+              SmtpBackendOptions options = {});
+
+  /// The API key must belong to the tenant named by `user` and may send (not viewer).
+  /// Any mismatch is Errc::permission_denied without detail (answered 535).
+  Expected<smtp::TenantRef> authenticate(std::string_view user, std::string_view password) override;
+  /// Refused: registered sender addresses are not a tenant setting yet (530).
+  Expected<smtp::TenantRef> tenant_for_sender(std::string_view sender_address,
+                                              std::string_view client_ip) override;
+  /// The per-recipient rules of api::plan_messages: an invalid number is
+  /// Errc::invalid_argument with libphonenumber's reason, any other refusal
+  /// (country not allowed, ...) Errc::permission_denied with its sentence.
+  Expected<void> check_recipient(const smtp::TenantRef& tenant, std::string_view number_text) override;
+  /// Transactional SMS from the default sender, one per recipient; a text over the tenant's
+  /// segment limit (or without any text) fails permanently with a sentence; a pipeline
+  /// that cannot commit fails with Errc::unavailable (451, the client retries).
+  void submit(smtp::Submission&& submission, Done done) override;
+
+ private:
+  Expected<tenancy::Tenant> tenant_of(const smtp::TenantRef& ref);
+
+  tenancy::TenantService& tenants_;
+  pipeline::Pipeline& pipeline_;
+  SmtpBackendOptions options_;
+};
+
+}  // namespace diskret::gateway
