@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <utility>
 
 namespace diskret::inbound {
 namespace {
@@ -213,6 +214,24 @@ KeywordLists KeywordLists::defaults() {
       {"HELP", "HILFE"},
       {"YES", "JA"},
   };
+}
+
+std::vector<std::string>& KeywordLists::of(KeywordKind kind) {
+  return const_cast<std::vector<std::string>&>(std::as_const(*this).of(kind));
+}
+
+const std::vector<std::string>& KeywordLists::of(KeywordKind kind) const {
+  switch (kind) {
+    case KeywordKind::stop:
+      return stop;
+    case KeywordKind::start:
+      return start;
+    case KeywordKind::help:
+      return help;
+    case KeywordKind::confirm:
+      return confirm;
+  }
+  return stop;
 }
 
 Expected<KeywordMatcher> KeywordMatcher::create(const KeywordLists& lists) {

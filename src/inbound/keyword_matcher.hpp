@@ -36,6 +36,8 @@ struct KeywordLists {
   /// STOP, STOPP, ABMELDEN, ABBESTELLEN, UNSUBSCRIBE, CANCEL, END, QUIT; START, ANMELDEN;
   /// HELP, HILFE; YES, JA.
   static KeywordLists defaults();
+  std::vector<std::string>& of(KeywordKind kind);
+  const std::vector<std::string>& of(KeywordKind kind) const;
 };
 
 struct KeywordMatch {

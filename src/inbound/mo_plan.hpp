@@ -16,9 +16,9 @@
 
 namespace diskret::inbound {
 
-/// Audit actions written for keyword effects.
-inline constexpr std::string_view kAuditOptOut = "suppression.add.sms_keyword";
-inline constexpr std::string_view kAuditOptIn = "suppression.remove.sms_keyword";
+/// Audit actions written for keyword effects (the names of audit/actions.hpp).
+inline constexpr std::string_view kAuditOptOut = "suppression.added";
+inline constexpr std::string_view kAuditOptIn = "suppression.removed";
 
 struct MoFacts {
   std::string_view text;               ///< UTF-8 as received

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace diskret::inbound {
 
 ReplyTexts ReplyTexts::defaults(std::string_view tenant_display_name) {
@@ -30,6 +32,10 @@ const std::string& ReplyTexts::for_kind(KeywordKind kind) const {
       return confirm;
   }
   return stop;
+}
+
+std::string& ReplyTexts::for_kind(KeywordKind kind) {
+  return const_cast<std::string&>(std::as_const(*this).for_kind(kind));
 }
 
 Expected<void> validate(const ReplyTexts& texts) {

@@ -33,6 +33,7 @@ struct ReplyTexts {
   /// Bilingual German/English texts naming the tenant in HELP.
   static ReplyTexts defaults(std::string_view tenant_display_name);
   const std::string& for_kind(KeywordKind kind) const;
+  std::string& for_kind(KeywordKind kind);
 };
 
 inline constexpr std::size_t kMaxReplyTextBytes = 480;  ///< three GSM segments at most

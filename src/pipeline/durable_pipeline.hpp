@@ -19,6 +19,7 @@
 #include "core/clock.hpp"
 #include "pipeline/carrier.hpp"
 #include "pipeline/dispatcher.hpp"
+#include "pipeline/event_sink.hpp"
 #include "pipeline/message_ids.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/status_changes.hpp"
@@ -52,6 +53,8 @@ class DurablePipeline final : public Pipeline {
 
   /// For the CarrierPool's constructor. They only queue work and wake the writer.
   carrier::Handlers carrier_handlers();
+  /// Status changes and MO messages go to `sink` (webhooks, keywords); set before start().
+  void set_event_sink(EventSink* sink) { event_sink_ = sink; }
   /// Starts the writer thread and resumes everything still accepted in the store.
   Expected<void> start(Carrier& carrier);
   /// Commits what is queued, then stops the writer. Stop the carrier first: outcomes that
@@ -106,6 +109,10 @@ class DurablePipeline final : public Pipeline {
                     const std::vector<bool>& changed,
                     const std::vector<ReceiptEffect>& effects, std::int64_t now_ms);
   void after_failure(Work& work, const Error& error);
+  Expected<std::size_t> write_status_events(store::WriteTransaction& tx,
+                                            const std::vector<bool>& changed,
+                                            const std::vector<ReceiptEffect>& effects,
+                                            std::int64_t now_ms);
   void dispatch();
   std::chrono::milliseconds wait_time() const;
   void count_final(MessageStatus status);
@@ -121,6 +128,7 @@ class DurablePipeline final : public Pipeline {
   MessageIdGenerator ids_;
   Counters counters_;
   std::atomic<Carrier*> carrier_{nullptr};
+  std::atomic<EventSink*> event_sink_{nullptr};
   std::atomic<bool> writable_{false};
   std::atomic<std::uint64_t> in_flight_{0};
 

@@ -103,6 +103,12 @@ void DurablePipeline::commit_cycle(Work& work) {
     if (!effect) ok = unexpected(effect.error());
     else effects[i] = *effect;
   }
+  std::size_t status_events = 0;
+  if (ok) {
+    auto written = write_status_events(**tx, changed, effects, now_ms);
+    if (!written) ok = unexpected(written.error());
+    else status_events = *written;
+  }
   if (ok) ok = (*tx)->commit();
   // New subject keys are settled while the write lock is held: once it is free another
   // writer (contacts, inbound) may have keys of its own pending in the same KeyRing.
@@ -114,6 +120,9 @@ void DurablePipeline::commit_cycle(Work& work) {
   if (tx) tx->reset();  // rolls back unless committed; frees the write lock
   if (!ok) return after_failure(work, ok.error());
   after_commit(work, results, changed, effects, now_ms);
+  if (EventSink* sink = event_sink_.load(); sink && status_events > 0) {
+    sink->status_events_committed();
+  }
 }
 
 void DurablePipeline::after_failure(Work& work, const Error& error) {
@@ -190,10 +199,16 @@ void DurablePipeline::after_commit(Work& work, std::vector<RequestResult>& resul
     if (effects[i].finished) count_final(*effects[i].finished);
     work.receipts[i].second(true);
   }
-  // MO messages are not stored yet: counted and acknowledged.
+  // MO messages go to the event sink, which stores and acknowledges them; without one
+  // they are only counted.
+  EventSink* sink = event_sink_.load();
   for (auto& [inbound, ack] : work.inbound) {
     ++counters_.inbound;
-    ack(true);
+    if (sink) {
+      sink->on_inbound(std::move(inbound), std::move(ack));
+    } else {
+      ack(true);
+    }
   }
   in_flight_ = dispatcher_.outstanding();
   answered(work);

@@ -128,7 +128,10 @@ Expected<ReceiptEffect> apply_receipt(store::WriteTransaction& tx, const carrier
                         r.receipt.error.empty() ? "" : fmt::format(" (err:{})", r.receipt.error));
   auto finished = tx.finish(message, static_cast<std::uint8_t>(v->status), v->code, detail, now_ms);
   if (!finished) return unexpected(finished.error());
-  return ReceiptEffect{true, *finished ? std::optional{v->status} : std::nullopt};
+  if (!*finished) return ReceiptEffect{true, std::nullopt};
+  return ReceiptEffect{true, v->status, message,
+                       v->status == MessageStatus::delivered ? MessageError{}
+                                                             : MessageError{v->code, detail}};
 }
 
 }  // namespace diskret::pipeline

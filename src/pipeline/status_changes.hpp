@@ -33,6 +33,8 @@ Expected<bool> apply_change(store::WriteTransaction& tx, const StatusChange& cha
 struct ReceiptEffect {
   bool matched = false;                   ///< a part of a known message
   std::optional<MessageStatus> finished;  ///< the message reached this final state now
+  std::uint64_t message_id = 0;           ///< set with `finished`
+  MessageError error;                     ///< with `finished` failed or expired
 };
 
 /// Marks the part the receipt names (hex/decimal/case/zero tolerant, the receiving carrier

@@ -117,7 +117,8 @@ TEST(Idempotency, TwoRequestsWithOneKeyInOneCommitStoreOnce) {
 }
 
 TEST(GroupCommit, CommitFailureAnswersUnavailableAndStoresNothing) {
-  PipelineFixture f(FakeCarrier::Behaviour::never_answers, {}, 40);
+  // Page quota: the schema (~55 pages) plus room for a few messages, far below the batch.
+  PipelineFixture f(FakeCarrier::Behaviour::never_answers, {}, 100);
   const MessageId kept = f.send_one(number(1));
   std::vector<NewMessage> big;
   for (int i = 0; i < 2000; ++i) big.push_back(message(number(100 + i), std::string(300, 'x')));
