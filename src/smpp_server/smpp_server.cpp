@@ -83,7 +83,8 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
   std::map<std::string, Throttle> throttles;  // by system_id
   PartCollector collector;
-  std::unordered_map<std::uint64_t, ReceiptRequest> awaiting;  // message id -> receipt wanted
+  std::map<std::uint64_t, ReceiptRequest> awaiting;  // message id (time-ordered) -> receipt wanted
+  std::uint64_t poll_cursor = 0;                      // poll_statuses() resumes after this id
   std::unordered_map<std::uint64_t, TenantQueue> queues;        // by tenant
   std::uint64_t reference = 0;
 
@@ -468,15 +469,19 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  // Fallback for pipelines without status events: reads the status of waiting messages.
+  // Fallback for pipelines without status events: reads the status of waiting messages,
+  // a bounded slice per tick, resuming where the last tick stopped so none starves.
   void poll_statuses() {
+    constexpr std::size_t kPerTick = 2'000;
     std::vector<std::pair<pipeline::MessageId, pipeline::MessageStatus>> done;
-    std::size_t looked = 0;
-    for (const auto& [id, request] : awaiting) {
-      if (++looked > 2'000) break;
-      auto view = pipeline.get(request.tenant, pipeline::MessageId{id});
+    auto it = awaiting.upper_bound(poll_cursor);
+    if (it == awaiting.end()) it = awaiting.begin();  // start the next pass
+    for (std::size_t looked = 0; looked < kPerTick && it != awaiting.end(); ++looked, ++it) {
+      poll_cursor = it->first;
+      auto view = pipeline.get(it->second.tenant, pipeline::MessageId{it->first});
       if (view && pipeline::is_final(view->status)) done.emplace_back(view->id, view->status);
     }
+    if (it == awaiting.end()) poll_cursor = 0;
     for (const auto& [id, status] : done) on_status(id, status);
   }
 
