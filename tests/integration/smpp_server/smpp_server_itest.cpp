@@ -1,6 +1,7 @@
 // The SMPP server end to end: binds against stored credentials, submit_sm through a real
 // DurablePipeline (SQLite in a temp dir) to a fake carrier, receipts back as deliver_sm.
 #include "smpp_server/smpp_server.hpp"
+#include "smpp_server/status_tee.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,8 +23,9 @@ using smpp::CommandId;
 constexpr auto kBindFailDelay = 300ms;
 
 struct ServerFixture {
-  explicit ServerFixture(FakeCarrier::Behaviour b = FakeCarrier::Behaviour::accepts_all)
-      : pf(b) {
+  /// With `poll`, the server finds final statuses by reading them; otherwise the
+  /// pipeline's status events reach it through a StatusTee.
+  explicit ServerFixture(bool poll = false) : pf(FakeCarrier::Behaviour::accepts_all) {
     auto s = store::sqlite::SqliteSmppCredentialStore::open(pf.dir.path() / "diskret.db");
     if (!s) throw std::runtime_error(s.error().message());
     cred_store = std::move(*s);
@@ -34,13 +36,20 @@ struct ServerFixture {
     ServerConfig config;
     config.listen = "127.0.0.1:0";
     config.bind_fail_delay = kBindFailDelay;
-    config.status_poll = 20ms;
+    config.status_poll = poll ? 20ms : 0ms;
     server = std::make_unique<SmppServer>(config, *credentials, *tenants, *pf.pipeline,
                                           pf.store.clock);
+    if (!poll) {
+      tee = std::make_unique<StatusTee>(nullptr, *server);
+      pf.pipeline->set_event_sink(tee.get());
+    }
     auto ok = server->start();
     if (!ok) throw std::runtime_error(ok.error().message());
   }
-  ~ServerFixture() { server->stop(); }
+  ~ServerFixture() {
+    pf.pipeline->set_event_sink(nullptr);
+    server->stop();
+  }
 
   CreatedCredential credential(std::uint32_t window = 0, std::uint32_t tps = 0) {
     auto c = credentials->create(pf.tenant, window, tps);
@@ -63,6 +72,7 @@ struct ServerFixture {
   std::unique_ptr<CredentialService> credentials;
   std::unique_ptr<tenancy::SqlTenantService> tenants;
   std::unique_ptr<SmppServer> server;
+  std::unique_ptr<StatusTee> tee;
 };
 
 smpp::SubmitSm submit(std::string text, std::uint8_t registered_delivery = 1) {
@@ -135,7 +145,7 @@ TEST(SmppServerIntegration, SubmitIsDurableWhenAnsweredAndReceiptReachesReceiver
 }
 
 TEST(SmppServerIntegration, ReceiptIsQueuedUntilAReceiverBinds) {
-  ServerFixture f;
+  ServerFixture f(/*poll=*/true);
   auto cred = f.credential();
   SmppTestClient tx(f.server->port());
   ASSERT_EQ(tx.bind(CommandId::bind_transmitter, cred.credential.system_id, cred.password), 0u);
