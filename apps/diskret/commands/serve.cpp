@@ -15,6 +15,7 @@
 #include "pipeline/durable_pipeline.hpp"
 #include "smpp_server/credentials_api.hpp"
 #include "smpp_server/smpp_server.hpp"
+#include "smpp_server/status_tee.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tenancy/sql_tenant_service.hpp"
@@ -96,8 +97,12 @@ int serve(const CommonOptions& options) {
   smpp_server::CredentialsApi smpp_credentials_api(smpp_credentials, tenants, clock);
   smpp_server::ServerConfig smpp_config;
   smpp_config.listen = config.server.smpp_listen;
-  smpp_config.status_poll = std::chrono::milliseconds{500};  // until status events are wired
+  // Receipts follow the pipeline's status events; polling is only a slow safety net.
+  smpp_config.status_poll = std::chrono::milliseconds{5'000};
   smpp_server::SmppServer smpp(smpp_config, smpp_credentials, tenants, pipeline, clock);
+  // The pipeline has one EventSink: a webhook sink goes in as the tee's inner sink.
+  smpp_server::StatusTee smpp_status_tee(nullptr, smpp);
+  pipeline.set_event_sink(&smpp_status_tee);
 
   http::Router router;
   api.add_routes(router);
