@@ -53,8 +53,11 @@ bool MoIntake::handle(const Pending& p) {
   if (plan.unsuppress) changed = d_.effects.unsuppress(r.tenant_id, e164);
   if (plan.confirm_consent) changed = d_.effects.confirm(r.tenant_id, e164);
   if (!changed) return temporary(changed.error()) ? false : give_up(changed.error());
-  if (plan.confirm_consent && !*changed && plan.reply == ReplyVerdict::send) {
-    plan.reply = ReplyVerdict::no_text;  // a YES that confirms nothing gets no thanks
+  // A YES that confirms nothing gets no thanks, a START that lifts nothing no "subscribed
+  // again" (a suppression the tenant made stays, and START grants no consent).
+  if ((plan.confirm_consent || plan.unsuppress) && !*changed && plan.reply == ReplyVerdict::send) {
+    plan.reply = ReplyVerdict::no_text;
+    plan.reply_text.clear();
   }
 
   const std::int64_t now_ms = d_.clock.now_ms();

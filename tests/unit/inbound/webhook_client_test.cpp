@@ -6,63 +6,15 @@
 #include <mutex>
 #include <optional>
 
-#include "http/server.hpp"
 #include "inbound/webhook_signature.hpp"
+#include "unit/inbound/webhook_receiver.hpp"
 
 namespace diskret::inbound {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A webhook receiver on 127.0.0.1:0 that records requests and answers with `status`, or
-// holds the answer back when `hold` is set.
-class Receiver {
- public:
-  explicit Receiver(int status = 204, bool hold = false)
-      : status_(status),
-        hold_(hold),
-        server_(http::ServerConfig{"127.0.0.1:0", 1 << 20, 16 << 10, 5s, 5s, 200ms},
-                [this](http::Request&& r, http::Respond respond) {
-                  std::lock_guard lock(mutex_);
-                  requests_.push_back(std::move(r));
-                  if (hold_)
-                    held_.push_back(std::move(respond));
-                  else
-                    respond(http::Response{status_, "text/plain", {}, body()});
-                  arrived_.notify_all();
-                }) {
-    EXPECT_TRUE(server_.start());
-  }
-  ~Receiver() {
-    release();
-    server_.stop();
-  }
-  std::uint16_t port() const { return server_.port(); }
-  void release() {
-    std::lock_guard lock(mutex_);
-    for (auto& r : held_) r(http::Response{200, "text/plain", {}, ""});
-    held_.clear();
-  }
-  bool wait_for_request(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    return arrived_.wait_for(lock, timeout, [&] { return !requests_.empty(); });
-  }
-  std::vector<http::Request> requests() {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-  void stop() { server_.stop(); }
-  std::string body() const { return status_ == 204 ? "" : "ok"; }  // 204 has no body
-
- private:
-  int status_;
-  bool hold_;
-  std::mutex mutex_;
-  std::condition_variable arrived_;
-  std::vector<http::Request> requests_;
-  std::vector<http::Respond> held_;
-  http::Server server_;
-};
+using testing::Receiver;
 
 WebhookTarget local_target(std::uint16_t port, std::string path = "/hook?x=1") {
   auto t =
