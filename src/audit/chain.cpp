@@ -75,12 +75,17 @@ Expected<AuditEntry> seal_entry(const AuditDraft& draft, const ChainHead& head) 
     return fail(Errc::invalid_entry, "a subject is a blind index (32 lowercase hex digits)");
   }
   if (!is_object_text(draft.object)) return fail(Errc::invalid_entry, "object too long or not printable");
+  const auto colon = draft.actor.find(':');
+  if (colon == 0 || colon == std::string::npos || colon + 1 == draft.actor.size() ||
+      !is_object_text(draft.actor)) {
+    return fail(Errc::invalid_entry, "an actor is a printable <kind>:<id>");
+  }
   if (!is_json_object(draft.details)) return fail(Errc::invalid_entry, "details must be a JSON object");
   AuditEntry e;
   e.tenant = draft.tenant;
   e.seq = head.seq + 1;
   e.at_ms = draft.at_ms;
-  e.actor = draft.actor.to_string();
+  e.actor = draft.actor;
   e.action = draft.action;
   e.object = draft.object;
   e.subject = draft.subject;

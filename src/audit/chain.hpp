@@ -17,8 +17,8 @@ std::string canonical_encoding(const AuditEntry& entry);
 crypto::Sha256 entry_hash(const AuditEntry& entry);
 
 /// The entry that follows `head` in its chain (seq + 1, prev_hash = head.hash, hash set).
-/// Errc::invalid_entry when the draft's tenant is not head's, the action is not a dotted
-/// lowercase name, the subject is not empty or 32 lowercase hex digits, or details is not a
+/// Errc::invalid_entry when the draft's tenant is not head's, the actor is not a printable
+/// "<kind>:<id>", the action is not a dotted lowercase name, the subject is not empty or 32 lowercase hex digits, or details is not a
 /// JSON object.
 Expected<AuditEntry> seal_entry(const AuditDraft& draft, const ChainHead& head);
 

@@ -38,7 +38,7 @@ struct Actor {
 struct AuditDraft {
   std::uint64_t tenant = 0;  ///< 0: the platform (operator actions without a tenant)
   std::int64_t at_ms = 0;
-  Actor actor;
+  std::string actor;    ///< Actor::to_string(), or another printable "<kind>:<id>"
   std::string action;   ///< dotted lowercase name, see audit/actions.hpp
   std::string object;   ///< what was acted on: "message:123", "apikey:7", "tenant", ""
   std::string subject;  ///< blind index of the person's number, 32 lowercase hex, or ""

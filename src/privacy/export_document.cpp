@@ -150,7 +150,6 @@ std::string to_json(const SubjectExport& d) {
   for (const auto& c : carriers) recipients.push_back(json::object{{"carrier", c}, {"role", "sub-processor (mobile carrier)"}});
   doc["recipients"] = std::move(recipients);
   doc["retention"] = retention_json(d.retention);
-  doc["pseudonymised_messages"] = d.pseudonymised_messages;
   doc["audit"] = audit_json(d.audit);
   return json::serialize(doc);
 }

@@ -82,7 +82,6 @@ struct SubjectExport {
   std::optional<ExportSuppression> suppression;
   std::vector<ExportAuditEntry> audit;
   RetentionPolicy retention;
-  std::uint64_t pseudonymised_messages = 0;  ///< rows that can no longer be tied to the number
 };
 
 /// The document as compact JSON. Times are RFC 3339 UTC with milliseconds. "recipients"

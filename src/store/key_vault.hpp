@@ -31,6 +31,9 @@ struct ErasedSubjectRecord {
   std::uint64_t tenant_id = 0;
   Blind blind{};
   std::int64_t erased_at_ms = 0;
+  /// The person's destroyed subject keys: rows of older copies of diskret.db name the
+  /// person by these.
+  std::vector<std::uint64_t> subject_ids;
 };
 
 struct OffboardedTenantRecord {

@@ -27,6 +27,11 @@ constexpr std::string_view kInsertErased =
 constexpr std::string_view kSubjectIds =
     "SELECT subject_id FROM subject_index WHERE tenant_id = ? AND blind = ?";
 constexpr std::string_view kDeleteSubject = "DELETE FROM subjects WHERE subject_id = ?";
+constexpr std::string_view kRecordSubjectId =
+    "INSERT OR IGNORE INTO erased_subject_ids(subject_id, tenant_id, erasure_id) "
+    "SELECT ?, ?, id FROM erased_subjects WHERE tenant_id = ? AND blind = ?";
+constexpr std::string_view kErasedIds =
+    "SELECT subject_id FROM erased_subject_ids WHERE erasure_id = ? ORDER BY subject_id";
 constexpr std::string_view kDeleteSubjectIndex =
     "DELETE FROM subject_index WHERE tenant_id = ? AND blind = ?";
 
@@ -169,6 +174,13 @@ Expected<DestroyedKeys> SqliteKeyVault::destroy_subject(std::uint64_t tenant, co
       out.subject_ids = std::move(*found);
     }
     for (auto id : out.subject_ids) {
+      auto rec = db_.use(kRecordSubjectId);
+      if (!rec) return unexpected(rec.error());
+      (*rec)->bind(1, id);
+      (*rec)->bind(2, tenant);
+      (*rec)->bind(3, tenant);
+      (*rec)->bind_blob(4, blind.data(), blind.size());
+      if (auto ok = (*rec)->run(); !ok) return unexpected(ok.error());
       auto del = db_.use(kDeleteSubject);
       if (!del) return unexpected(del.error());
       (*del)->bind(1, id);
@@ -185,17 +197,34 @@ Expected<DestroyedKeys> SqliteKeyVault::destroy_subject(std::uint64_t tenant, co
   return destroyed;
 }
 
+Expected<void> SqliteKeyVault::fill_subject_ids(ErasedSubjectRecord& r) {
+  auto s = db_.use(kErasedIds);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, r.id);
+  auto ids = all_rows<std::uint64_t>(**s, [](const SqliteStatement& st) {
+    return static_cast<std::uint64_t>(st.int64(0));
+  });
+  if (!ids) return unexpected(ids.error());
+  r.subject_ids = std::move(*ids);
+  return {};
+}
+
 Expected<std::optional<ErasedSubjectRecord>> SqliteKeyVault::erased_subject(std::uint64_t tenant,
                                                                             const Blind& blind) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kErased);
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, tenant);
-  (*s)->bind_blob(2, blind.data(), blind.size());
-  auto row = (*s)->step();
-  if (!row) return unexpected(row.error());
-  if (!*row) return std::optional<ErasedSubjectRecord>();
-  return std::optional<ErasedSubjectRecord>(erased_row(**s));
+  std::optional<ErasedSubjectRecord> out;
+  {
+    auto s = db_.use(kErased);
+    if (!s) return unexpected(s.error());
+    (*s)->bind(1, tenant);
+    (*s)->bind_blob(2, blind.data(), blind.size());
+    auto row = (*s)->step();
+    if (!row) return unexpected(row.error());
+    if (!*row) return out;
+    out = erased_row(**s);
+  }
+  if (auto ok = fill_subject_ids(*out); !ok) return unexpected(ok.error());
+  return out;
 }
 
 Expected<std::vector<ErasedSubjectRecord>> SqliteKeyVault::erased_subjects(std::uint64_t after_id,
@@ -205,7 +234,12 @@ Expected<std::vector<ErasedSubjectRecord>> SqliteKeyVault::erased_subjects(std::
   if (!s) return unexpected(s.error());
   (*s)->bind(1, after_id);
   (*s)->bind(2, static_cast<std::int64_t>(limit));
-  return all_rows<ErasedSubjectRecord>(**s, erased_row);
+  auto rows = all_rows<ErasedSubjectRecord>(**s, erased_row);
+  if (!rows) return rows;
+  for (auto& r : *rows) {
+    if (auto ok = fill_subject_ids(r); !ok) return unexpected(ok.error());
+  }
+  return rows;
 }
 
 Expected<DestroyedKeys> SqliteKeyVault::destroy_tenant(std::uint64_t tenant, std::int64_t at_ms) {

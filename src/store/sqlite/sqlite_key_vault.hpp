@@ -45,6 +45,7 @@ class SqliteKeyVault final : public KeyVault {
   /// BEGIN IMMEDIATE ... COMMIT around `work`; rolls back when it fails.
   template <class F>
   auto in_transaction(F&& work) -> decltype(work());
+  Expected<void> fill_subject_ids(ErasedSubjectRecord& record);
   /// Checkpoints and truncates keys.db-wal; false when a reader kept it from finishing.
   bool truncate_log();
 

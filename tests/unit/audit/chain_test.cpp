@@ -13,7 +13,7 @@ AuditDraft draft(std::uint64_t tenant = 3) {
   AuditDraft d;
   d.tenant = tenant;
   d.at_ms = 1'700'000'000'000;
-  d.actor = Actor::api_key(12);
+  d.actor = Actor::api_key(12).to_string();
   d.action = "privacy.exported";
   d.object = "subject";
   d.subject = "00112233445566778899aabbccddeeff";
@@ -83,6 +83,11 @@ TEST(AuditChain, RefusesInvalidDrafts) {
   d.details = "{";
   EXPECT_EQ(seal_entry(d, head).error().code, Errc::invalid_entry);
   EXPECT_EQ(seal_entry(draft(4), head).error().code, Errc::invalid_entry);
+  for (const char* actor : {"", "api_key", ":12", "user:", "user:a\nb"}) {
+    d = draft();
+    d.actor = actor;
+    EXPECT_EQ(seal_entry(d, head).error().code, Errc::invalid_entry) << actor;
+  }
 }
 
 TEST(AuditActor, RoundTripsAndRefusesJunk) {

@@ -18,7 +18,7 @@ class VerifierTest : public ::testing::Test {
         AuditDraft d;
         d.tenant = tenant;
         d.at_ms = 1'700'000'000'000 + static_cast<std::int64_t>(i);
-        d.actor = Actor::user(i);
+        d.actor = Actor::user(i).to_string();
         d.action = "data.read";
         d.object = "message:" + std::to_string(i);
         auto e = seal_entry(d, head).value();

@@ -24,7 +24,6 @@ SubjectExport sample() {
   d.received.push_back({"mo_1", "+4930123456", "STOP", 1'699'500'000'000, "carrier-a"});
   d.suppression = ExportSuppression{"sms_keyword", 1'699'500'000'001};
   d.audit.push_back({4, 1'699'600'000'000, "api_key:12", "privacy.exported", "subject", R"({"n":1})"});
-  d.pseudonymised_messages = 3;
   return d;
 }
 
@@ -52,7 +51,6 @@ TEST(ExportDocument, HoldsEverythingAboutThePerson) {
   EXPECT_EQ(v["suppression"].as_object()["reason"].as_string(), "sms_keyword");
   EXPECT_EQ(v["recipients"].as_array().size(), 2u);  // carrier-a once, carrier-b
   EXPECT_EQ(v["retention"].as_object()["message_text_days"].as_int64(), 30);
-  EXPECT_EQ(v["pseudonymised_messages"].as_int64(), 3);
   EXPECT_EQ(v["audit"].as_array()[0].as_object()["details"].as_object()["n"].as_int64(), 1);
 }
 
