@@ -34,8 +34,8 @@ class PartCollector {
 
   /// Adds one part (part.concat set). Returns the message once complete. nullopt with
   /// `refused` set when too many messages are pending (answer ESME_RMSGQFUL).
-  std::optional<CompleteMessage> add(const std::string& system_id, SubmitPart&& part,
-                                     HeldPart held, TimePoint now, bool* refused = nullptr);
+  std::optional<CompleteMessage> add(const std::string& system_id, SubmitPart&& part, HeldPart held,
+                                     TimePoint now, bool* refused = nullptr);
   /// Removes messages whose first part is older than max_age; returns their held parts.
   std::vector<HeldPart> expire(TimePoint now, std::chrono::seconds max_age);
   /// Removes every part held for a closed connection (the others of its messages stay).

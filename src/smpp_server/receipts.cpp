@@ -1,20 +1,26 @@
 #include "smpp_server/receipts.hpp"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 namespace diskret::smpp_server {
 
 smpp::ReceiptState receipt_state(pipeline::MessageStatus status) noexcept {
   using pipeline::MessageStatus;
   switch (status) {
-    case MessageStatus::delivered: return smpp::ReceiptState::delivered;
-    case MessageStatus::failed: return smpp::ReceiptState::undeliverable;
-    case MessageStatus::expired: return smpp::ReceiptState::expired;
-    case MessageStatus::rejected: return smpp::ReceiptState::rejected;
-    case MessageStatus::accepted: return smpp::ReceiptState::accepted;
-    case MessageStatus::submitted: return smpp::ReceiptState::enroute;
+    case MessageStatus::delivered:
+      return smpp::ReceiptState::delivered;
+    case MessageStatus::failed:
+      return smpp::ReceiptState::undeliverable;
+    case MessageStatus::expired:
+      return smpp::ReceiptState::expired;
+    case MessageStatus::rejected:
+      return smpp::ReceiptState::rejected;
+    case MessageStatus::accepted:
+      return smpp::ReceiptState::accepted;
+    case MessageStatus::submitted:
+      return smpp::ReceiptState::enroute;
   }
   return smpp::ReceiptState::unknown;
 }

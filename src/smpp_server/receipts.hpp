@@ -15,12 +15,12 @@ namespace diskret::smpp_server {
 /// Addressing of an accepted submit that wants a receipt (kept in memory only).
 struct ReceiptRequest {
   pipeline::TenantId tenant;
-  std::string source_addr;        ///< as the customer sent it
+  std::string source_addr;  ///< as the customer sent it
   std::uint8_t source_ton = 0, source_npi = 0;
   std::string destination_addr;
   std::uint8_t dest_ton = 0, dest_npi = 0;
   SystemTime submitted_at;
-  SystemTime keep_until;          ///< undelivered receipts are dropped after this
+  SystemTime keep_until;  ///< undelivered receipts are dropped after this
 };
 
 smpp::ReceiptState receipt_state(pipeline::MessageStatus status) noexcept;

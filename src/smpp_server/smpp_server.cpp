@@ -3,13 +3,10 @@
 // pipeline's writer thread and are posted here; they hold only a weak_ptr to the server.
 #include "smpp_server/smpp_server.hpp"
 
-#include <atomic>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <thread>
-#include <unordered_map>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,8 +16,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
 
 #include "smpp/session.hpp"
 #include "smpp_server/part_collector.hpp"
@@ -84,8 +84,8 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   std::map<std::string, Throttle> throttles;  // by system_id
   PartCollector collector;
   std::map<std::uint64_t, ReceiptRequest> awaiting;  // message id (time-ordered) -> receipt wanted
-  std::uint64_t poll_cursor = 0;                      // poll_statuses() resumes after this id
-  std::unordered_map<std::uint64_t, TenantQueue> queues;        // by tenant
+  std::uint64_t poll_cursor = 0;                     // poll_statuses() resumes after this id
+  std::unordered_map<std::uint64_t, TenantQueue> queues;  // by tenant
   std::uint64_t reference = 0;
 
   mutable std::mutex stats_mutex;
@@ -197,7 +197,8 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     if (auto* b = std::get_if<smpp::BindTransceiver>(&pdu.body)) {
       return on_bind(*conn, seq, BindMode::transceiver, *b);
     }
-    if (auto* s = std::get_if<smpp::SubmitSm>(&pdu.body)) return on_submit(*conn, seq, std::move(*s));
+    if (auto* s = std::get_if<smpp::SubmitSm>(&pdu.body))
+      return on_submit(*conn, seq, std::move(*s));
     conn->session->respond(seq, Status::invalid_command_id, smpp::GenericNack{});
   }
 
@@ -206,9 +207,12 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     body.system_id = std::move(system_id);
     body.tlvs.sc_interface_version = 0x34;
     switch (mode) {
-      case BindMode::receiver: return smpp::BindReceiverResp{body};
-      case BindMode::transceiver: return smpp::BindTransceiverResp{body};
-      default: return smpp::BindTransmitterResp{body};
+      case BindMode::receiver:
+        return smpp::BindReceiverResp{body};
+      case BindMode::transceiver:
+        return smpp::BindTransceiverResp{body};
+      default:
+        return smpp::BindTransmitterResp{body};
     }
   }
 
@@ -219,11 +223,13 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     }
     // A blocking lookup of one indexed row: binds are rare next to submits.
     auto credential = credentials.verify(bind.system_id, bind.password);
-    Expected<tenancy::Tenant> tenant = credential ? tenants.get_tenant(credential->tenant)
-                                                  : Expected<tenancy::Tenant>(unexpected(credential.error()));
+    Expected<tenancy::Tenant> tenant =
+        credential ? tenants.get_tenant(credential->tenant)
+                   : Expected<tenancy::Tenant>(unexpected(credential.error()));
     if (!credential || !tenant) {
       count([](ServerStats& s) { ++s.bind_failures; });
-      const bool refused = !credential && credential.error().code == make_error_code(Errc::permission_denied);
+      const bool refused =
+          !credential && credential.error().code == make_error_code(Errc::permission_denied);
       spdlog::info("smpp server: {} bind refused ({})", conn.session->name(),
                    refused ? "bad credentials" : "lookup failed");
       conn.mode = BindMode::failing;
@@ -277,8 +283,8 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
                                   std::chrono::steady_clock::now(), &refused);
     if (refused) return answer(conn.credential.system_id, held, Status::message_queue_full, {});
     if (complete) {
-      accept(conn, std::move(complete->first), std::move(complete->text), std::move(complete->parts),
-             pdu);
+      accept(conn, std::move(complete->first), std::move(complete->text),
+             std::move(complete->parts), pdu);
     }
   }
 
@@ -332,7 +338,8 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     }
     // ESME_RSYSERR is transient for ESMEs: they submit again later.
     const std::string message_id = ok ? pipeline::format_message_id(id) : std::string();
-    for (const auto& h : parts) answer(system_id, h, ok ? Status::ok : Status::system_error, message_id);
+    for (const auto& h : parts)
+      answer(system_id, h, ok ? Status::ok : Status::system_error, message_id);
   }
 
   // Answers one held submit (if its connection is still open) and frees its window slot.
@@ -423,21 +430,20 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
       ++conn->receipts_out;
       std::weak_ptr<Impl> weak = weak_from_this();
       std::weak_ptr<Connection> weak_conn = conn;
-      conn->session->send_request(
-          pdu, [weak, weak_conn, tenant, out = std::move(out)](std::error_code ec,
-                                                               smpp::Pdu&& resp) mutable {
-            auto self = weak.lock();
-            if (!self) return;
-            if (auto c = weak_conn.lock(); c && c->receipts_out > 0) --c->receipts_out;
-            if (!ec && resp.command_status == 0) {
-              self->count([](ServerStats& s) { ++s.receipts_sent; });
-              asio::post(self->io, [self, tenant] { self->pump(tenant); });
-              return;
-            }
-            // Not taken: keep it for the next bind or a retry shortly.
-            self->queues[tenant].queue.push_front(std::move(out));
-            self->retry_later(tenant);
-          });
+      conn->session->send_request(pdu, [weak, weak_conn, tenant, out = std::move(out)](
+                                           std::error_code ec, smpp::Pdu&& resp) mutable {
+        auto self = weak.lock();
+        if (!self) return;
+        if (auto c = weak_conn.lock(); c && c->receipts_out > 0) --c->receipts_out;
+        if (!ec && resp.command_status == 0) {
+          self->count([](ServerStats& s) { ++s.receipts_sent; });
+          asio::post(self->io, [self, tenant] { self->pump(tenant); });
+          return;
+        }
+        // Not taken: keep it for the next bind or a retry shortly.
+        self->queues[tenant].queue.push_front(std::move(out));
+        self->retry_later(tenant);
+      });
     }
   }
 
@@ -515,8 +521,10 @@ Expected<void> SmppServer::start() {
       spdlog::error("smpp server: {}", ex.what());
     }
   };
-  asio::co_spawn(impl->io, [impl] { return impl->accept_loop(); }, report);
-  asio::co_spawn(impl->io, [impl] { return impl->housekeeping_loop(); }, report);
+  asio::co_spawn(
+      impl->io, [impl] { return impl->accept_loop(); }, report);
+  asio::co_spawn(
+      impl->io, [impl] { return impl->housekeeping_loop(); }, report);
   impl_->thread = std::thread([impl] { impl->io.run(); });
   spdlog::info("smpp server: listening on port {}", impl_->port.load());
   return {};
@@ -544,10 +552,10 @@ void SmppServer::notify_status(pipeline::MessageId id, pipeline::MessageStatus s
 void SmppServer::notify_inbound(pipeline::TenantId tenant, std::string from, std::string to,
                                 std::string text) {
   std::weak_ptr<Impl> weak = impl_;
-  asio::post(impl_->io, [weak, tenant, from = std::move(from), to = std::move(to),
-                         text = std::move(text)] {
-    if (auto self = weak.lock()) self->on_inbound(tenant, from, to, text);
-  });
+  asio::post(impl_->io,
+             [weak, tenant, from = std::move(from), to = std::move(to), text = std::move(text)] {
+               if (auto self = weak.lock()) self->on_inbound(tenant, from, to, text);
+             });
 }
 
 ServerStats SmppServer::stats() const {

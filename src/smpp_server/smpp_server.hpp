@@ -27,11 +27,11 @@ struct ServerConfig {
   std::uint32_t default_window = 64;      ///< unanswered submits per credential
   std::uint32_t default_tps = 200;        ///< submits per second per credential; 0 = unlimited
   std::chrono::milliseconds bind_fail_delay{1'000};
-  std::chrono::seconds concat_timeout{60};   ///< incomplete concatenated submits are refused after
-  std::chrono::hours receipt_keep{48};       ///< receipts kept this long without validity_period
-  std::size_t max_queued_receipts = 100'000; ///< per tenant; the oldest are dropped beyond
+  std::chrono::seconds concat_timeout{60};    ///< incomplete concatenated submits are refused after
+  std::chrono::hours receipt_keep{48};        ///< receipts kept this long without validity_period
+  std::size_t max_queued_receipts = 100'000;  ///< per tenant; the oldest are dropped beyond
   std::size_t max_connections = 1'000;
-  std::uint32_t receipt_window = 32;         ///< unanswered deliver_sm per bind
+  std::uint32_t receipt_window = 32;  ///< unanswered deliver_sm per bind
   std::chrono::milliseconds enquire_link_interval{30'000};
   std::chrono::milliseconds response_timeout{10'000};
   /// > 0: the server looks up the status of messages awaiting a receipt this often
@@ -40,8 +40,8 @@ struct ServerConfig {
 };
 
 struct ServerStats {
-  std::uint64_t binds = 0, bind_failures = 0, submits = 0, submits_accepted = 0,
-                throttled = 0, receipts_sent = 0, receipts_queued = 0, receipts_dropped = 0;
+  std::uint64_t binds = 0, bind_failures = 0, submits = 0, submits_accepted = 0, throttled = 0,
+                receipts_sent = 0, receipts_queued = 0, receipts_dropped = 0;
   std::uint64_t connections = 0;
 };
 

@@ -32,7 +32,8 @@ std::string with_plus(const std::string& addr, std::uint8_t ton) {
 Expected<std::optional<SystemTime>, smpp::Status> parse_smpp_time(std::string_view t,
                                                                   SystemTime now) {
   if (t.empty()) return std::optional<SystemTime>{};
-  if (t.size() != 16 || !all_digits(t.substr(0, 15))) return unexpected(smpp::Status::invalid_expiry_time);
+  if (t.size() != 16 || !all_digits(t.substr(0, 15)))
+    return unexpected(smpp::Status::invalid_expiry_time);
   const int yy = two(t, 0), mo = two(t, 2), dd = two(t, 4), hh = two(t, 6), mi = two(t, 8),
             ss = two(t, 10), nn = two(t, 13);
   const char p = t[15];
@@ -49,8 +50,8 @@ Expected<std::optional<SystemTime>, smpp::Status> parse_smpp_time(std::string_vi
   const year_month_day ymd{year{2000 + yy}, month{static_cast<unsigned>(mo)},
                            day{static_cast<unsigned>(dd)}};
   if (!ymd.ok()) return unexpected(smpp::Status::invalid_expiry_time);
-  SystemTime local = sys_days{ymd} + hours{hh} + minutes{mi} + seconds{ss} +
-                     milliseconds{(t[12] - '0') * 100};
+  SystemTime local =
+      sys_days{ymd} + hours{hh} + minutes{mi} + seconds{ss} + milliseconds{(t[12] - '0') * 100};
   // The time is local to an offset of nn quarter hours ahead of (+) or behind (-) UTC.
   const minutes offset{nn * 15};
   return std::optional<SystemTime>{p == '+' ? local - offset : local + offset};
@@ -60,7 +61,8 @@ Expected<SubmitPart, smpp::Status> read_submit(const smpp::SubmitSm& pdu, System
   if (pdu.destination_addr.empty()) return unexpected(smpp::Status::invalid_dest_addr);
   if (pdu.source_addr.empty()) return unexpected(smpp::Status::invalid_source_addr);
   // Only default-mode store-and-forward messages (with or without UDH) are accepted.
-  if ((pdu.esm_class & smpp::esm::type_mask) != 0) return unexpected(smpp::Status::invalid_esm_class);
+  if ((pdu.esm_class & smpp::esm::type_mask) != 0)
+    return unexpected(smpp::Status::invalid_esm_class);
 
   SubmitPart part;
   part.from = with_plus(pdu.source_addr, pdu.source_addr_ton);

@@ -19,11 +19,11 @@ namespace diskret::smpp_server {
 
 /// One submit_sm, decoded; `text` may be one part of a concatenated message.
 struct SubmitPart {
-  std::string text;                   ///< UTF-8 of this part
+  std::string text;  ///< UTF-8 of this part
   std::optional<sms::ConcatInfo> concat;
-  std::string from;                   ///< sender as the API takes it ("+4915...", "Shop", "12345")
-  std::string to;                     ///< recipient as the API takes it ("+4915..." or national)
-  bool wants_receipt = false;         ///< registered_delivery asks for a final receipt
+  std::string from;            ///< sender as the API takes it ("+4915...", "Shop", "12345")
+  std::string to;              ///< recipient as the API takes it ("+4915..." or national)
+  bool wants_receipt = false;  ///< registered_delivery asks for a final receipt
   std::optional<SystemTime> send_at;
   std::optional<SystemTime> expires_at;
 };
@@ -41,8 +41,7 @@ Expected<std::optional<SystemTime>, smpp::Status> parse_smpp_time(std::string_vi
 /// The whole message for the pipeline, validated with the API's rules: ESME_RINVSRCADR for
 /// an invalid sender id, ESME_RINVMSGLEN for empty text or more segments than the tenant
 /// allows, ESME_RINVDSTADR for an invalid or not allowed recipient.
-Expected<pipeline::NewMessage, smpp::Status> plan_submit(const SubmitPart& first,
-                                                         std::string text,
+Expected<pipeline::NewMessage, smpp::Status> plan_submit(const SubmitPart& first, std::string text,
                                                          const tenancy::TenantSettings& settings);
 
 }  // namespace diskret::smpp_server

@@ -14,10 +14,10 @@ struct SmppCredentialRecord {
   std::uint64_t id = 0;
   std::uint64_t tenant_id = 0;
   std::string system_id;
-  std::string hash;                   ///< crypto::hash_secret of the password
-  std::uint32_t window = 0;           ///< 0 = server default
-  std::uint32_t tps = 0;              ///< 0 = server default
-  std::int64_t created_at = 0;        ///< epoch ms
+  std::string hash;             ///< crypto::hash_secret of the password
+  std::uint32_t window = 0;     ///< 0 = server default
+  std::uint32_t tps = 0;        ///< 0 = server default
+  std::int64_t created_at = 0;  ///< epoch ms
   std::optional<std::int64_t> revoked_at;
 };
 

@@ -39,14 +39,13 @@ Expected<std::unique_ptr<SqliteSmppCredentialStore>> SqliteSmppCredentialStore::
   if (!db) return unexpected(db.error());
   // Writers of the main database (the pipeline's group commits) hold the lock briefly;
   // waiting for them is the right answer, not failing.
-  auto ok = db->exec(fmt::format("PRAGMA busy_timeout={}; PRAGMA synchronous=FULL;",
-                                 busy_timeout.count()));
+  auto ok = db->exec(
+      fmt::format("PRAGMA busy_timeout={}; PRAGMA synchronous=FULL;", busy_timeout.count()));
   if (!ok) return unexpected(ok.error());
   return std::make_unique<SqliteSmppCredentialStore>(OpenToken{}, std::move(*db));
 }
 
-SqliteSmppCredentialStore::SqliteSmppCredentialStore(OpenToken, SqliteDb db)
-    : db_(std::move(db)) {}
+SqliteSmppCredentialStore::SqliteSmppCredentialStore(OpenToken, SqliteDb db) : db_(std::move(db)) {}
 
 Expected<std::uint64_t> SqliteSmppCredentialStore::insert(const SmppCredentialRecord& r) {
   std::lock_guard lock(mutex_);

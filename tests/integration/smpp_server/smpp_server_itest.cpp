@@ -1,12 +1,11 @@
 // The SMPP server end to end: binds against stored credentials, submit_sm through a real
 // DurablePipeline (SQLite in a temp dir) to a fake carrier, receipts back as deliver_sm.
-#include "smpp_server/smpp_server.hpp"
-#include "smpp_server/status_tee.hpp"
-
 #include <gtest/gtest.h>
 
 #include "../smsc_sim/smpp_test_client.hpp"
 #include "smpp/delivery_receipt.hpp"
+#include "smpp_server/smpp_server.hpp"
+#include "smpp_server/status_tee.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
 #include "tenancy/sql_tenant_service.hpp"
 #include "unit/pipeline/pipeline_fixture.hpp"
@@ -17,8 +16,8 @@ namespace {
 using namespace std::chrono_literals;
 using pipeline::testing::FakeCarrier;
 using pipeline::testing::PipelineFixture;
-using smsc_sim::test::SmppTestClient;
 using smpp::CommandId;
+using smsc_sim::test::SmppTestClient;
 
 constexpr auto kBindFailDelay = 300ms;
 
@@ -37,8 +36,8 @@ struct ServerFixture {
     config.listen = "127.0.0.1:0";
     config.bind_fail_delay = kBindFailDelay;
     config.status_poll = poll ? 20ms : 0ms;
-    server = std::make_unique<SmppServer>(config, *credentials, *tenants, *pf.pipeline,
-                                          pf.store.clock);
+    server =
+        std::make_unique<SmppServer>(config, *credentials, *tenants, *pf.pipeline, pf.store.clock);
     if (!poll) {
       tee = std::make_unique<StatusTee>(nullptr, *server);
       pf.pipeline->set_event_sink(tee.get());

@@ -1,9 +1,9 @@
 #include "smpp_server/credentials_api.hpp"
 
-#include <future>
+#include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
+#include <future>
 
 #include "unit/api/in_memory_services.hpp"
 #include "unit/smpp_server/memory_credential_store.hpp"
@@ -33,7 +33,8 @@ class CredentialsApiTest : public ::testing::Test {
     r.body = std::move(body);
     std::promise<http::Response> answer;
     auto result = answer.get_future();
-    router_.handler()(std::move(r), [&answer](http::Response&& res) { answer.set_value(std::move(res)); });
+    router_.handler()(std::move(r),
+                      [&answer](http::Response&& res) { answer.set_value(std::move(res)); });
     return result.get();
   }
 

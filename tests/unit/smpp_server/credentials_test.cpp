@@ -48,7 +48,8 @@ TEST(SmppCredentials, WrongPasswordUnknownIdAndRevokedAreRefused) {
 TEST(SmppCredentials, HashDependsOnSystemIdAndPepper) {
   const auto pepper = crypto::SecretKey::generate();
   EXPECT_NE(hash_password(pepper, "a", "pw"), hash_password(pepper, "b", "pw"));
-  EXPECT_NE(hash_password(pepper, "a", "pw"), hash_password(crypto::SecretKey::generate(), "a", "pw"));
+  EXPECT_NE(hash_password(pepper, "a", "pw"),
+            hash_password(crypto::SecretKey::generate(), "a", "pw"));
   EXPECT_EQ(hash_password(pepper, "a", "pw"), hash_password(pepper, "a", "pw"));
 }
 

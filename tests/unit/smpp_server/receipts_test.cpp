@@ -38,7 +38,8 @@ TEST(SmppReceipts, FinalStatesMapToReceiptStates) {
   EXPECT_EQ(receipt_state(pipeline::MessageStatus::expired), smpp::ReceiptState::expired);
   EXPECT_EQ(receipt_state(pipeline::MessageStatus::rejected), smpp::ReceiptState::rejected);
   ReceiptRequest r;
-  auto pdu = build_receipt(pipeline::MessageId{1}, r, pipeline::MessageStatus::failed, SystemTime{});
+  auto pdu =
+      build_receipt(pipeline::MessageId{1}, r, pipeline::MessageStatus::failed, SystemTime{});
   EXPECT_NE(pdu.short_message.find("stat:UNDELIV"), std::string::npos);
   EXPECT_NE(pdu.short_message.find("dlvrd:000"), std::string::npos);
 }
