@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add_migrate(app, action);
   add_tenant(app, action);
   add_apikey(app, action);
+  add_number(app, action);
 
   try {
     app.parse(argc, argv);

@@ -208,7 +208,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
                                             std::string(e.description()));
   }
   static const std::set<std::string, std::less<>> kSections{
-      "server", "store", "keys", "billing", "api", "pipeline", "smtp", "log", "smsc"};
+      "server", "store", "keys", "billing", "api", "pipeline", "smtp", "webhooks", "log", "smsc"};
   Problems problems;
   for (const auto& [k, v] : root) {
     if (!kSections.contains(k.str())) problems.add(where + ": [" + std::string(k.str()) + "]: unknown section");
@@ -278,6 +278,11 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.reject_unknown_keys();
   }
   {
+    auto r = section("webhooks");
+    r.boolean("allow_private_hosts", config.webhooks.allow_private_hosts);
+    r.reject_unknown_keys();
+  }
+  {
     auto r = section("log");
     r.string("level", config.log.level, one_of({"trace", "debug", "info", "warn", "error", "off"}));
     r.reject_unknown_keys();
@@ -289,7 +294,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   for (const auto& [name, value] : env) {
     if (problems.env_used.contains(name)) continue;
     for (const char* prefix : {"DISKRET_SERVER_", "DISKRET_STORE_", "DISKRET_KEYS_",
-                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_LOG_",
+                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_WEBHOOKS_", "DISKRET_LOG_",
                                "DISKRET_SMSC_"}) {
       if (name.rfind(prefix, 0) == 0) problems.add(name + ": unknown setting");
     }

@@ -64,6 +64,14 @@ struct SmtpSection {
   std::string tls_key_file;   ///< PEM private key
 };
 
+/// Webhooks ([webhooks]).
+struct WebhooksSection {
+  /// Allow webhook URLs (and names resolving to addresses) on loopback and private
+  /// networks. Off by default: tenants must not make diskret probe its own network. Turn it
+  /// on for demos and tests, or when receivers live on a private network by design.
+  bool allow_private_hosts = false;
+};
+
 struct LogSection {
   std::string level = "info";  ///< trace|debug|info|warn|error|off
 };
@@ -76,6 +84,7 @@ struct Config {
   ApiSection api;
   PipelineSection pipeline;
   SmtpSection smtp;
+  WebhooksSection webhooks;
   LogSection log;
   std::vector<carrier::CarrierConfig> smsc;  ///< default: one carrier-a at 127.0.0.1:2775
 };

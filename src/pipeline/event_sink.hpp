@@ -2,7 +2,8 @@
 /// EventSink: where the DurablePipeline reports what tenants may want to hear about
 /// (webhooks): status changes of messages, inside the group commit that makes them, and
 /// mobile-originated messages, which the sink makes durable and acknowledges itself. The
-/// inbound module implements it; without a sink the pipeline acknowledges MOs at once.
+/// inbound module implements it; without a sink the pipeline refuses MOs (ack false), so
+/// that the SMSC keeps them until something can store them.
 #include <cstdint>
 #include <optional>
 #include <span>

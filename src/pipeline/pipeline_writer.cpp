@@ -199,15 +199,15 @@ void DurablePipeline::after_commit(Work& work, std::vector<RequestResult>& resul
     if (effects[i].finished) count_final(*effects[i].finished);
     work.receipts[i].second(true);
   }
-  // MO messages go to the event sink, which stores and acknowledges them; without one
-  // they are only counted.
+  // MO messages go to the event sink, which stores and acknowledges them. Without one
+  // (yet: during startup) nothing would store them, so the SMSC keeps them for later.
   EventSink* sink = event_sink_.load();
   for (auto& [inbound, ack] : work.inbound) {
     ++counters_.inbound;
     if (sink) {
       sink->on_inbound(std::move(inbound), std::move(ack));
     } else {
-      ack(true);
+      ack(false);
     }
   }
   in_flight_ = dispatcher_.outstanding();

@@ -13,5 +13,6 @@ void add_serve(CLI::App& app, Action& action);
 void add_migrate(CLI::App& app, Action& action);
 void add_tenant(CLI::App& app, Action& action);
 void add_apikey(CLI::App& app, Action& action);
+void add_number(CLI::App& app, Action& action);
 
 }  // namespace diskret::app
