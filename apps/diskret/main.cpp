@@ -23,7 +23,10 @@ int main(int argc, char** argv) {
   add_migrate(app, action);
   add_tenant(app, action);
   add_apikey(app, action);
-  add_number(app, action);
+  add_keys(app, action);
+  add_backup(app, action);
+  add_audit(app, action);
+  add_privacy(app, action);
 
   try {
     app.parse(argc, argv);

@@ -219,6 +219,28 @@ Expected<void> AuditLog::anchor() {
   return {};
 }
 
+Expected<std::vector<AuditLog::RewoundChain>> AuditLog::rewind_anchors() {
+  auto anchors = vault_.anchors();
+  if (!anchors) return unexpected(anchors.error());
+  auto heads = rows_.heads();
+  if (!heads) return unexpected(heads.error());
+  auto latest = rows_.latest_checkpoints();
+  if (!latest) return unexpected(latest.error());
+  std::vector<RewoundChain> out;
+  for (const auto& a : *anchors) {
+    auto head = std::find_if(heads->begin(), heads->end(), [&](const auto& h) { return h.tenant_id == a.tenant_id; });
+    const std::uint64_t restored = head == heads->end() ? 0 : head->seq.value_or(0);
+    if (a.seq <= restored) continue;
+    auto cp = std::find_if(latest->begin(), latest->end(), [&](const auto& c) { return c.tenant_id == a.tenant_id; });
+    auto ok = cp == latest->end()
+                  ? vault_.remove_anchor(a.tenant_id)
+                  : vault_.replace_anchor({cp->tenant_id, cp->seq, cp->hash, cp->at_ms, cp->key_id, cp->signature});
+    if (!ok) return unexpected(ok.error());
+    out.push_back({a.tenant_id, a.seq, restored});
+  }
+  return out;
+}
+
 Expected<std::size_t> AuditLog::adopt_unchained() {
   std::size_t adopted = 0;
   for (;;) {

@@ -49,6 +49,17 @@ class AuditLog final : public store::AuditTrail {
   Expected<std::size_t> checkpoint_all();
   /// Copies each chain's newest committed checkpoint into the key store.
   Expected<void> anchor();
+  /// A chain whose key-store anchor pointed past the restored trail.
+  struct RewoundChain {
+    std::uint64_t tenant = 0;
+    std::uint64_t anchored_seq = 0;  ///< entries up to here existed before the restore
+    std::uint64_t restored_seq = 0;  ///< the restored trail ends here
+  };
+  /// After a restore of an older diskret.db the key store's anchors name entries the
+  /// restored trail does not have: points each such anchor at the restored trail's newest
+  /// checkpoint (or removes it) and returns what was rewound, for the restore's own entry.
+  Expected<std::vector<RewoundChain>> rewind_anchors();
+
   /// Chains rows written without the chain (older releases, other writers), oldest first.
   Expected<std::size_t> adopt_unchained();
 

@@ -111,6 +111,7 @@ class KeyVault {
   virtual Expected<void> advance_anchor(const AuditAnchorRecord& anchor) = 0;
   /// Replaces the chain's anchor whatever it was (restore of an older trail).
   virtual Expected<void> replace_anchor(const AuditAnchorRecord& anchor) = 0;
+  virtual Expected<void> remove_anchor(std::uint64_t tenant) = 0;
   virtual Expected<std::vector<AuditAnchorRecord>> anchors() = 0;
 
   // Master key.

@@ -13,6 +13,9 @@ void add_serve(CLI::App& app, Action& action);
 void add_migrate(CLI::App& app, Action& action);
 void add_tenant(CLI::App& app, Action& action);
 void add_apikey(CLI::App& app, Action& action);
-void add_number(CLI::App& app, Action& action);
+void add_keys(CLI::App& app, Action& action);
+void add_backup(CLI::App& app, Action& action);
+void add_audit(CLI::App& app, Action& action);
+void add_privacy(CLI::App& app, Action& action);
 
 }  // namespace diskret::app

@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "commands/privacy_context.hpp"
 #include "crypto/master_key.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -46,11 +47,13 @@ StoreHandle open_store(const config::Config& config, const Clock& clock) {
   auto sqlite = must(store::sqlite::SqliteStore::open(options, clock), "cannot open the database");
   must(sqlite->migrate(), "cannot migrate the database");
 
+  finish_key_rotation(config);  // privacy: a rotation that stopped half-way
   crypto::MasterKeyFile master(config.keys.master_key_file);
   auto key = must(master.load(), "master key " + config.keys.master_key_file);
   StoreHandle handle;
   handle.store = std::move(sqlite);
   handle.keys = std::make_unique<store::KeyRing>(*handle.store, std::move(key), master.key_id());
+  attach_privacy_keys(*handle.keys, config, clock);  // privacy: rotation-proof keys, stored pepper
   return handle;
 }
 

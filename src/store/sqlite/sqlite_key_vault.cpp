@@ -327,6 +327,14 @@ Expected<void> SqliteKeyVault::replace_anchor(const AuditAnchorRecord& anchor) {
   return write_anchor(db_, anchor, false);
 }
 
+Expected<void> SqliteKeyVault::remove_anchor(std::uint64_t tenant) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("DELETE FROM audit_anchors WHERE tenant_id = ?");
+  if (!s) return unexpected(s.error());
+  s->bind(1, tenant);
+  return s->run();
+}
+
 Expected<std::vector<AuditAnchorRecord>> SqliteKeyVault::anchors() {
   std::lock_guard lock(mutex_);
   auto s = db_.prepare(

@@ -35,6 +35,7 @@ class SqliteKeyVault final : public KeyVault {
   Expected<std::uint64_t> max_tenant_id() override;
   Expected<void> advance_anchor(const AuditAnchorRecord& anchor) override;
   Expected<void> replace_anchor(const AuditAnchorRecord& anchor) override;
+  Expected<void> remove_anchor(std::uint64_t tenant) override;
   Expected<std::vector<AuditAnchorRecord>> anchors() override;
   Expected<std::optional<std::string>> current_master_key_id() override;
   Expected<void> record_master_key(const std::string& key_id, std::int64_t at_ms) override;

@@ -1,0 +1,72 @@
+#include "commands/privacy_context.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "crypto/master_key.hpp"
+#include "privacy/key_rotation.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace diskret::app {
+
+DataPaths data_paths(const config::Config& config) {
+  auto options = must(store::sqlite::SqliteOptions::from_url(config.store.url, config.server.data_dir),
+                      "[store] url");
+  return {options.main_path, options.keys_path, config.keys.master_key_file};
+}
+
+void finish_key_rotation(const config::Config& config) {
+  const auto paths = data_paths(config);
+  auto vault = must(store::sqlite::SqliteKeyVault::open(paths.keys_db), "cannot open the key store");
+  must(privacy::finish_interrupted_rotation(paths.master_key, *vault),
+       "cannot finish the interrupted key rotation");
+}
+
+KeySide open_key_side(const config::Config& config, const Clock& clock) {
+  const auto paths = data_paths(config);
+  KeySide side;
+  side.vault = must(store::sqlite::SqliteKeyVault::open(paths.keys_db), "cannot open the key store");
+  must(privacy::finish_interrupted_rotation(paths.master_key, *side.vault),
+       "cannot finish the interrupted key rotation");
+  crypto::MasterKeyFile file(paths.master_key);
+  auto key = must(file.load(), "master key " + paths.master_key.string());
+  side.master = std::make_shared<store::MasterKeyHolder>(store::MasterKey{key, file.key_id()},
+                                                         store::reload_from_files(paths.master_key.string()));
+  side.services = std::make_unique<store::ServiceKeys>(*side.vault, *side.master, clock);
+  return side;
+}
+
+void attach_privacy_keys(store::KeyRing& keys, const config::Config& config, const Clock& clock) {
+  auto side = open_key_side(config, clock);
+  keys.use_master_keys(side.master);
+  keys.set_api_key_pepper(must(side.services->api_key_pepper(), "cannot read the API key pepper"));
+}
+
+privacy::PrivacyContext PrivacyHandle::context(const Clock& clock) {
+  return privacy::PrivacyContext{*storage.store, *storage.keys, *keys.vault, *contacts, *rows, *audit, clock};
+}
+
+PrivacyHandle open_privacy(const config::Config& config, const Clock& clock) {
+  PrivacyHandle h;
+  h.storage = open_store(config, clock);
+  h.keys = open_key_side(config, clock);
+  auto& sqlite = dynamic_cast<store::sqlite::SqliteStore&>(*h.storage.store);
+  h.contacts = std::make_unique<store::sqlite::SqliteContactStore>(sqlite);
+  h.rows = std::make_unique<store::sqlite::SqlitePrivacyStore>(sqlite);
+  h.audit_rows = std::make_unique<store::sqlite::SqliteAuditChain>(sqlite);
+  h.audit = std::make_unique<audit::AuditLog>(*h.storage.store, *h.audit_rows, *h.keys.vault,
+                                              *h.keys.services, clock);
+  return h;
+}
+
+std::string operator_actor() {
+  const char* user = std::getenv("USER");
+  std::string name = user != nullptr && *user != '\0' ? user : "uid" + std::to_string(::getuid());
+  for (char& c : name) {
+    if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f) c = '_';
+  }
+  return "operator:" + name;
+}
+
+}  // namespace diskret::app

@@ -1,0 +1,268 @@
+// End to end, with the real programs: diskret serve against diskret-smsc, and the admin
+// commands of the privacy issue run beside it (backup create, privacy export/erase, keys
+// rotate) and after it (backup restore, audit verify).
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "integration/http/raw_client.hpp"
+#include "integration/serve/process.hpp"
+
+namespace diskret {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+using test::Background;
+using test::RawClient;
+
+const std::string kBin = DISKRET_BIN_DIR;
+constexpr const char* kAnna = "+4915123456789";
+constexpr const char* kBert = "+4915187654321";
+
+void sql(const std::string& db, const std::string& statement) {
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(raw, statement.c_str(), nullptr, nullptr, &err);
+  const std::string message = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(raw);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+class PrivacyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists(kBin + "/diskret-smsc")) << "build the diskret-smsc target";
+    ASSERT_TRUE(fs::exists(kBin + "/diskret")) << "build the diskret target";
+    char pattern[] = "/tmp/diskret-privacy-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    smsc_ = std::make_unique<Background>(
+        std::vector<std::string>{kBin + "/diskret-smsc", "--listen", "127.0.0.1:0", "--control", "off",
+                                 "--system-id", "diskret", "--password", "secret", "--dlr-delay-ms", "5"},
+        dir_ + "/smsc.out", dir_ + "/smsc.err");
+    auto line = smsc_->wait_for(false, "SMPP on 127.0.0.1:", std::chrono::seconds(10));
+    ASSERT_TRUE(line) << smsc_->err();
+    config_ = dir_ + "/diskret.toml";
+    std::ofstream(config_) << "[server]\ndata_dir = \"" << dir_ << "/var\"\nhttp_listen = \"127.0.0.1:0\"\n"
+                           << "smtp_listen = \"127.0.0.1:0\"\nsmpp_listen = \"127.0.0.1:0\"\n"
+                           << "[store]\nurl = \"sqlite:" << dir_ << "/var/diskret.db\"\n"
+                           << "[keys]\nmaster_key_file = \"" << dir_ << "/var/master.key\"\n"
+                           << "[billing]\nenabled = false\n"
+                           << "[[smsc]]\nname = \"sim\"\nport = "
+                           << line->substr(0, line->find_first_not_of("0123456789")) << "\n";
+  }
+  void TearDown() override {
+    server_.reset();
+    smsc_.reset();
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  test::RunResult diskret(std::vector<std::string> args) {
+    args.insert(args.begin(), kBin + "/diskret");
+    args.push_back("--config");
+    args.push_back(config_);
+    return test::run(args, dir_);
+  }
+  std::pair<std::string, std::string> create_tenant(const std::string& name) {
+    auto r = diskret({"tenant", "create", "--name", name, "--region", "DE", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto o = json::parse(r.out).as_object();
+    return {std::string(o.at("tenant_id").as_string()), std::string(o.at("api_key").as_string())};
+  }
+  std::uint16_t start_server() {
+    server_ = std::make_unique<Background>(std::vector<std::string>{kBin + "/diskret", "serve", "--config", config_},
+                                           dir_ + "/serve.out", dir_ + "/serve.err");
+    auto line = server_->wait_for(true, "listening on http://127.0.0.1:", std::chrono::seconds(15));
+    EXPECT_TRUE(line) << server_->err();
+    return line ? static_cast<std::uint16_t>(std::stoi(*line)) : 0;
+  }
+  void stop_server() { EXPECT_EQ(server_->stop(SIGTERM, std::chrono::seconds(20)), 0) << server_->err(); }
+  static std::string auth(const std::string& key) { return "Authorization: Bearer " + key + "\r\n"; }
+
+  /// Sends one message; returns its id.
+  std::string send(RawClient& c, const std::string& key, const std::string& to, const std::string& text) {
+    auto r = c.request(test::post("/v1/messages",
+                                  json::serialize(json::object{{"to", to}, {"text", text}, {"from", "Diskret"}}),
+                                  auth(key)));
+    EXPECT_TRUE(r);
+    if (!r) return "";
+    EXPECT_EQ(r->status, 202) << r->body;
+    return std::string(json::parse(r->body).at("messages").as_array().at(0).at("id").as_string());
+  }
+  json::object get_message(RawClient& c, const std::string& key, const std::string& id) {
+    auto r = c.request(test::get("/v1/messages/" + id, auth(key)));
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    return json::parse(r->body).as_object();
+  }
+  void wait_delivered(RawClient& c, const std::string& key, const std::string& id) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (get_message(c, key, id).at("status").as_string() == "delivered") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "message " << id << " never delivered";
+  }
+  json::object export_of(const std::string& tenant, const std::string& phone) {
+    auto r = diskret({"privacy", "export", "--tenant", tenant, "--phone", phone});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out).as_object();
+  }
+
+  std::string dir_;
+  std::string config_;
+  std::unique_ptr<Background> smsc_;
+  std::unique_ptr<Background> server_;
+};
+
+// The issue's test: erase -> export shows nothing but the suppression marker, and a backup
+// taken before the erasure, restored, shows nothing readable about the person.
+TEST_F(PrivacyTest, ErasureReachesABackupTakenBefore) {
+  auto [tenant, key] = create_tenant("Erase GmbH");
+  auto port = start_server();
+  ASSERT_NE(port, 0);
+  RawClient client(port);
+  const auto first = send(client, key, "0151 23456789", "Ihr Code lautet 4711");
+  send(client, key, kAnna, "Termin morgen");
+  const auto bert = send(client, key, kBert, "Hallo Bert");
+  wait_delivered(client, key, first);
+  wait_delivered(client, key, bert);
+
+  auto before = export_of(tenant, kAnna);
+  ASSERT_EQ(before.at("messages_sent").as_array().size(), 2u);
+  EXPECT_EQ(before.at("messages_sent").as_array()[0].at("text").as_string(), "Ihr Code lautet 4711");
+
+  const auto file = dir_ + "/before.dbk";
+  auto created = diskret({"backup", "create", file});  // online: the server keeps running
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(test::read_file(file).find("4711"), std::string::npos);
+
+  auto erased = diskret({"privacy", "erase", "--tenant", tenant, "--phone", "0151 23456789"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.err;
+  EXPECT_EQ(erased.out.find("23456789"), std::string::npos) << "numbers are printed masked";
+
+  auto after = export_of(tenant, kAnna);
+  EXPECT_TRUE(after.at("erased").as_bool());
+  EXPECT_TRUE(after.at("contact").is_null());
+  EXPECT_TRUE(after.at("messages_sent").as_array().empty());
+  EXPECT_EQ(after.at("suppression").at("reason").as_string(), "erased");
+  EXPECT_EQ(json::serialize(after).find("4711"), std::string::npos);
+  // The running server shows the kept statistics row without the person.
+  auto view = get_message(client, key, first);
+  EXPECT_EQ(json::serialize(view).find("23456789"), std::string::npos) << json::serialize(view);
+  EXPECT_EQ(view.at("status").as_string(), "delivered");
+
+  stop_server();
+  auto restored = diskret({"backup", "restore", file});
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  auto again = export_of(tenant, kAnna);
+  EXPECT_TRUE(again.at("erased").as_bool());
+  EXPECT_TRUE(again.at("messages_sent").as_array().empty());
+  EXPECT_EQ(again.at("suppression").at("reason").as_string(), "erased");
+  EXPECT_EQ(json::serialize(again).find("4711"), std::string::npos);
+  EXPECT_EQ(export_of(tenant, kBert).at("messages_sent").as_array()[0].at("text").as_string(), "Hallo Bert");
+
+  auto verified = diskret({"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+}
+
+TEST_F(PrivacyTest, RestoreRefusesTamperedAndTruncatedFilesAndARunningServer) {
+  create_tenant("Backup AG");
+  const auto file = dir_ + "/b.dbk";
+  ASSERT_EQ(diskret({"backup", "create", file}).exit_code, 0);
+  const auto bytes = test::read_file(file);
+
+  auto tampered = bytes;
+  tampered[tampered.size() / 2] ^= 0x10;
+  std::ofstream(dir_ + "/tampered.dbk", std::ios::binary) << tampered;
+  auto r = diskret({"backup", "restore", dir_ + "/tampered.dbk"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("modified or is damaged"), std::string::npos) << r.err;
+
+  std::ofstream(dir_ + "/short.dbk", std::ios::binary) << bytes.substr(0, bytes.size() - 100);
+  r = diskret({"backup", "restore", dir_ + "/short.dbk"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
+
+  start_server();
+  r = diskret({"backup", "restore", file});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("stop `diskret serve` first"), std::string::npos) << r.err;
+  stop_server();
+  r = diskret({"backup", "restore", file});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(PrivacyTest, AuditVerifyNamesATamperedRow) {
+  auto [tenant, key] = create_tenant("Audit SE");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(diskret({"privacy", "export", "--tenant", tenant, "--phone", kAnna}).exit_code, 0);
+  }
+  auto ok = diskret({"audit", "verify"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("audit trail intact"), std::string::npos);
+  sql(dir_ + "/var/diskret.db",
+      "UPDATE audit_events SET actor = 'operator:nobody' WHERE seq = 2 AND action = 'privacy.exported'");
+  auto broken = diskret({"audit", "verify"});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find("entry 2 was altered"), std::string::npos) << broken.err;
+}
+
+// The issue's test: rotation under load loses no message and leaves every record readable.
+TEST_F(PrivacyTest, KeyRotationUnderLoadLosesNothing) {
+  auto [tenant, key] = create_tenant("Rotate KG");
+  auto [later, later_key] = create_tenant("Second KG");  // not loaded by the server yet
+  auto port = start_server();
+  ASSERT_NE(port, 0);
+  std::atomic<bool> stop{false};
+  std::vector<std::pair<std::string, int>> ids;
+  std::atomic<int> failures{0};
+  std::thread load([&, key = key] {
+    RawClient c(port);
+    for (int i = 0; !stop || i < 50; ++i) {
+      auto r = c.request(test::post(
+          "/v1/messages",
+          json::serialize(json::object{{"to", "+49151" + std::to_string(10000000 + i)}, {"text", "Last " + std::to_string(i)}, {"from", "Diskret"}}),
+          auth(key)));
+      if (!r || r->status != 202) {
+        ++failures;
+        continue;
+      }
+      ids.emplace_back(std::string(json::parse(r->body).at("messages").as_array().at(0).at("id").as_string()), i);
+    }
+  });
+  for (int round = 0; round < 2; ++round) {
+    auto rotated = diskret({"keys", "rotate"});
+    ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+    EXPECT_NE(rotated.out.find("2 tenant key(s)"), std::string::npos) << rotated.out;
+  }
+  stop = true;
+  load.join();
+  EXPECT_EQ(failures.load(), 0);
+  ASSERT_GE(ids.size(), 50u);
+
+  RawClient c(port);
+  for (const auto& [id, i] : ids) wait_delivered(c, key, id);
+  // A tenant first used after the rotation: the server reloads the new master key.
+  wait_delivered(c, later_key, send(c, later_key, kBert, "nach der Rotation"));
+  stop_server();
+  const auto again = start_server();  // and after a restart everything is readable
+  RawClient fresh(again);
+  for (const auto& [id, i] : ids) {
+    auto m = get_message(fresh, key, id);
+    EXPECT_EQ(m.at("to").as_string(), "+49151" + std::to_string(10000000 + i));
+  }
+  auto verified = diskret({"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+}
+
+}  // namespace
+}  // namespace diskret
