@@ -9,10 +9,12 @@
 #include "carrier/carrier_pool.hpp"
 #include "commands/commands.hpp"
 #include "commands/context.hpp"
+#include "gateway/smtp_backend.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "pipeline/carrier_pool_link.hpp"
 #include "pipeline/durable_pipeline.hpp"
+#include "smtp/smtp_server.hpp"
 #include "smpp_server/credentials_api.hpp"
 #include "smpp_server/smpp_server.hpp"
 #include "smpp_server/status_tee.hpp"
@@ -48,6 +50,15 @@ http::ServerConfig http_config(const config::Config& config) {
   c.read_timeout = config.api.read_timeout;
   c.idle_timeout = config.api.idle_timeout;
   c.max_connections = config.api.max_connections;
+  return c;
+}
+
+smtp::SmtpServerConfig smtp_config(const config::Config& config) {
+  smtp::SmtpServerConfig c;
+  c.listen = config.server.smtp_listen;
+  c.session.sms_domain = config.server.sms_domain;
+  c.tls_cert_file = config.smtp.tls_cert_file;
+  c.tls_key_file = config.smtp.tls_key_file;
   return c;
 }
 
@@ -122,11 +133,25 @@ int serve(const CommonOptions& options) {
   spdlog::info("diskret: SMPP server on {}:{}", host_of(config.server.smpp_listen), smpp.port());
   spdlog::info("diskret: listening on http://{}:{}", host_of(config.server.http_listen), server.port());
 
+  // Email to SMS: the same rules and durable pipeline as the API (250 only after commit).
+  gateway::SmtpBackend smtp_backend(
+      tenants, pipeline, {must(sms::SenderId::parse(config.smtp.default_sender), "[smtp] default_sender")});
+  smtp::SmtpServer smtp_server(smtp_config(config), smtp_backend);
+  if (auto started = smtp_server.start(); !started) {
+    server.stop();
+    carriers.stop();
+    pipeline.stop();
+    throw Failure("SMTP: " + started.error().message());
+  }
+  spdlog::info("diskret: SMTP on {}:{} (mail to <number>@{})", host_of(config.server.smtp_listen),
+               smtp_server.port(), config.server.sms_domain);
+
   int signal = wait_for_stop_signal(signals);
   spdlog::info("diskret: {} received, stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
   // Front door first (requests in flight still get their commit and answer), then the
   // carriers (unbind), then the pipeline (commits what is queued).
   smpp.stop();
+  smtp_server.stop();
   server.stop();
   carriers.stop();
   pipeline.stop();
