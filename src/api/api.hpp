@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/authenticator.hpp"
+#include "api/send_policy.hpp"
 #include "api/worker.hpp"
 #include "core/clock.hpp"
 #include "http/message.hpp"
@@ -51,6 +52,10 @@ class Api {
   /// Pass to Router::handler() so /metrics shows request counts and latencies.
   http::HttpMetrics& http_metrics() { return http_metrics_; }
 
+  /// Consent, opt-out and suppression rules for POST /v1/messages (must outlive the Api);
+  /// set before serving.
+  void set_send_policy(SendPolicy* policy) { send_policy_ = policy; }
+
  private:
   void send_messages(http::Request&& request, http::Respond respond);
   /// After authentication: idempotency, validation, planning, accept.
@@ -67,6 +72,7 @@ class Api {
   LinkSource links_;
   Authenticator auth_;
   http::HttpMetrics http_metrics_;
+  SendPolicy* send_policy_ = nullptr;
   std::unique_ptr<Worker> worker_;  // last: joined first, while the rest still exists
 };
 

@@ -74,10 +74,20 @@ void Api::send_authorised(const http::Request& request, const http::Respond& res
   auto parsed = parse_send_request(request.body, caller.settings,
                                    SendLimits{options_.max_recipients}, clock_.now());
   if (!parsed) return respond(parsed.error().to_response());
+  if (send_policy_) {
+    if (auto ok = send_policy_->prepare(caller, *parsed); !ok) {
+      return respond(ok.error().to_response());
+    }
+  }
 
   pipeline::AcceptRequest accept;
   accept.tenant = tenant;
   accept.messages = plan_messages(*parsed, caller.settings);
+  if (send_policy_) {
+    if (auto ok = send_policy_->screen(caller, accept.messages); !ok) {
+      return respond(ok.error().to_response());
+    }
+  }
   auto ids = pipeline_.preassign(accept.messages.size());
   accept.response = render_send_response(accept.messages, ids);
   accept.idempotency_key = std::move(key);

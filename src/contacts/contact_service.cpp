@@ -235,6 +235,17 @@ Expected<std::optional<ContactView>> ContactService::update(std::uint64_t tenant
     if (!s) return unexpected(s.error());
     state = *s;
   }
+  if (patch.withdraw_consent) {
+    auto latest = people.latest_consent(id);
+    if (!latest) return unexpected(latest.error());
+    if (*latest && !(*latest)->withdrawn_at) {
+      Consent withdrawn = **latest;
+      withdrawn.withdrawn_at = *patch.withdraw_consent;
+      auto s = people.append_consent(id, withdrawn, actor);
+      if (!s) return unexpected(s.error());
+      state = *s;
+    }
+  }
   if (auto ok = people.update(p, state); !ok) return unexpected(ok.error());
   if (patch.lists) {
     for (auto list_id : *patch.lists) {

@@ -21,7 +21,7 @@
 
 namespace diskret::contacts {
 
-inline constexpr std::size_t kImportBatchRows = 2'000;  ///< rows per import transaction
+inline constexpr std::size_t kImportBatchRows = 5'000;  ///< rows per import transaction
 inline constexpr std::size_t kMaxPageSize = 500;
 
 struct ListView {
@@ -53,13 +53,15 @@ struct ContactInput {
   std::optional<Consent> consent;
 };
 
-/// PATCH: set members replace (fields and lists as a whole); a consent is appended.
+/// PATCH: set members replace (fields and lists as a whole); a consent is appended; a
+/// withdrawal appends the current consent with withdrawn_at.
 struct ContactPatch {
   std::optional<std::string> first_name;
   std::optional<std::string> last_name;
   std::optional<CustomFields> fields;
   std::optional<std::vector<std::uint64_t>> lists;
   std::optional<Consent> consent;
+  std::optional<SystemTime> withdraw_consent;
 };
 
 struct ContactPage {

@@ -107,4 +107,11 @@ Handler Router::handler(HttpMetrics* metrics) const {
   };
 }
 
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+  return out;
+}
+
 }  // namespace diskret::http

@@ -4,6 +4,7 @@
 /// with another method 405 with an Allow header, both as problem+json.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "http/message.hpp"
@@ -31,6 +32,10 @@ class Router {
 
   /// The template the request would be routed to; kUnmatchedRoute when none.
   std::string_view route_template(std::string_view method, std::string_view path) const;
+
+  /// Every route as (method, pattern), in the order added (route listings, the
+  /// authorization matrix test).
+  std::vector<std::pair<std::string, std::string>> routes() const;
 
  private:
   struct Route {

@@ -17,5 +17,6 @@ void add_keys(CLI::App& app, Action& action);
 void add_backup(CLI::App& app, Action& action);
 void add_audit(CLI::App& app, Action& action);
 void add_privacy(CLI::App& app, Action& action);
+void add_user(CLI::App& app, Action& action);
 
 }  // namespace diskret::app

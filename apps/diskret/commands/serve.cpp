@@ -1,11 +1,18 @@
 // `diskret serve`: config -> master key -> store (migrated) -> tenancy -> carriers and
 // pipeline -> API -> HTTP server; SIGINT/SIGTERM stop it gracefully in reverse order.
 #include <csignal>
+#include <fstream>
 #include <pthread.h>
 
 #include <spdlog/spdlog.h>
 
 #include "api/api.hpp"
+#include "api/contacts_api.hpp"
+#include "api/contacts_send_policy.hpp"
+#include "contacts/contact_service.hpp"
+#include "contacts/recipient_gate.hpp"
+#include "contacts/suppression_service.hpp"
+#include "contacts/user_service.hpp"
 #include "carrier/carrier_pool.hpp"
 #include "commands/commands.hpp"
 #include "commands/context.hpp"
@@ -19,6 +26,8 @@
 #include "smpp_server/smpp_server.hpp"
 #include "smpp_server/status_tee.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
+#include "store/sqlite/sqlite_contact_store.hpp"
+#include "store/sqlite/sqlite_inbound_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tenancy/sql_tenant_service.hpp"
 
@@ -64,7 +73,31 @@ smtp::SmtpServerConfig smtp_config(const config::Config& config) {
 
 std::string host_of(const std::string& listen) { return listen.substr(0, listen.rfind(':')); }
 
-int serve(const CommonOptions& options) {
+struct ServeOptions : CommonOptions {
+  std::string routes_file;  ///< written once listening: "METHOD PATTERN" per line
+};
+
+// The number a tenant's recipients answer STOP and JA to: a short code first.
+api::ReplyNumberSource reply_numbers(store::InboundStore& inbound) {
+  return [&inbound](std::uint64_t tenant) -> Expected<std::optional<std::string>> {
+    auto numbers = inbound.numbers(tenant);
+    if (!numbers) return unexpected(numbers.error());
+    std::optional<std::string> best;
+    for (const auto& n : *numbers) {
+      if (n.kind == 1) return n.number;
+      if (!best) best = n.number;
+    }
+    return best;
+  };
+}
+
+void write_routes(const http::Router& router, const std::string& path) {
+  std::ofstream out(path);
+  for (const auto& [method, pattern] : router.routes()) out << method << ' ' << pattern << '\n';
+  if (!out.flush()) throw Failure("cannot write the routes file " + path);
+}
+
+int serve(const ServeOptions& options) {
   const sigset_t signals = block_stop_signals();
   auto config = load_config(options);
   setup_logging(config);
@@ -115,9 +148,26 @@ int serve(const CommonOptions& options) {
   smpp_server::StatusTee smpp_status_tee(nullptr, smpp);
   pipeline.set_event_sink(&smpp_status_tee);
 
+  // Contacts, consent, suppressions and users (issue 4): tables in the main database,
+  // writes inside the Store's transactions; the send policy screens POST /v1/messages.
+  auto& sqlite_store = dynamic_cast<store::sqlite::SqliteStore&>(*storage.store);
+  store::sqlite::SqliteContactStore contact_store(sqlite_store);
+  store::sqlite::SqliteInboundStore reply_number_store(sqlite_store);
+  contacts::ContactService contact_service(*storage.store, contact_store, *storage.keys, clock);
+  contacts::SuppressionService suppression_service(*storage.store, contact_store, *storage.keys,
+                                                   clock);
+  contacts::UserService user_service(*storage.store, contact_store, *storage.keys, clock);
+  contacts::RecipientGate recipient_gate(contact_store, *storage.keys);
+  api::ContactsSendPolicy send_policy(recipient_gate, reply_numbers(reply_number_store));
+  api.set_send_policy(&send_policy);
+  api::ContactsApi contacts_api({contact_service, suppression_service, user_service, pipeline,
+                                 tenants, reply_numbers(reply_number_store)},
+                                clock);
+
   http::Router router;
   api.add_routes(router);
   smpp_credentials_api.add_routes(router);
+  contacts_api.add_routes(router);
   http::Server server(http_config(config), router.handler(&api.http_metrics()));
   if (auto started = server.start(); !started) {
     carriers.stop();
@@ -132,6 +182,7 @@ int serve(const CommonOptions& options) {
   }
   spdlog::info("diskret: SMPP server on {}:{}", host_of(config.server.smpp_listen), smpp.port());
   spdlog::info("diskret: listening on http://{}:{}", host_of(config.server.http_listen), server.port());
+  if (!options.routes_file.empty()) write_routes(router, options.routes_file);
 
   // Email to SMS: the same rules and durable pipeline as the API (250 only after commit).
   gateway::SmtpBackend smtp_backend(
@@ -162,9 +213,11 @@ int serve(const CommonOptions& options) {
 }  // namespace
 
 void add_serve(CLI::App& app, Action& action) {
-  auto options = std::make_shared<CommonOptions>();
+  auto options = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Run the HTTP API and the delivery workers");
   add_common_options(*cmd, *options);
+  cmd->add_option("--routes-file", options->routes_file,
+                  "Write the HTTP routes (METHOD PATTERN per line) to FILE once listening");
   cmd->callback([&action, options] { action = [options] { return serve(*options); }; });
 }
 

@@ -115,9 +115,7 @@ TEST(ContactService, PatchReplacesFieldsAndListsAndAppendsConsent) {
   EXPECT_GT((*u)->updated_at, c.updated_at);
   // Consent history keeps every change.
   ContactPatch withdraw;
-  Consent w = *(*u)->consent;
-  w.withdrawn_at = s.fx.clock.now();
-  withdraw.consent = w;
+  withdraw.withdraw_consent = s.fx.clock.now();
   ASSERT_TRUE(s.contacts.update(s.a, c.id, withdraw, "t"));
   auto history = s.contacts.consent_history(s.a, c.id);
   ASSERT_TRUE(history);
