@@ -52,6 +52,7 @@ void Api::metrics(http::Request&&, http::Respond respond) {
   if (links_) links = links_();
   std::string text = render_pipeline_metrics(pipeline_.stats(), links);
   http_metrics_.render(text);
+  if (metrics_extension_) text += metrics_extension_();
   respond(http::Response{200, "text/plain; version=0.0.4; charset=utf-8", {}, std::move(text)});
 }
 

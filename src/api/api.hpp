@@ -51,6 +51,8 @@ class Api {
 
   /// Pass to Router::handler() so /metrics shows request counts and latencies.
   http::HttpMetrics& http_metrics() { return http_metrics_; }
+  /// More Prometheus text for /metrics (the privacy operations'); set before serving.
+  void set_metrics_extension(std::function<std::string()> extra) { metrics_extension_ = std::move(extra); }
 
   /// Consent, opt-out and suppression rules for POST /v1/messages (must outlive the Api);
   /// set before serving.
@@ -72,6 +74,7 @@ class Api {
   LinkSource links_;
   Authenticator auth_;
   http::HttpMetrics http_metrics_;
+  std::function<std::string()> metrics_extension_;
   SendPolicy* send_policy_ = nullptr;
   std::unique_ptr<Worker> worker_;  // last: joined first, while the rest still exists
 };

@@ -45,6 +45,13 @@ Expected<std::size_t> PrivacyService::watch_once() {
   return seen;
 }
 
+std::string PrivacyService::metrics_text() const {
+  return retention_metrics_.prometheus() +
+         "# HELP diskret_audit_entries_dropped_total Audit entries of reads that could not be queued.\n"
+         "# TYPE diskret_audit_entries_dropped_total counter\n"
+         "diskret_audit_entries_dropped_total " + std::to_string(audit_queue_.dropped()) + "\n";
+}
+
 void PrivacyService::start() {
   std::lock_guard lock(mutex_);
   if (!stopped_) return;
@@ -62,6 +69,7 @@ void PrivacyService::loop() {
     lock.unlock();
     // Failures are retried on the next round; the retention job counts its own.
     (void)watch_once();
+    (void)audit_queue_.flush(c_.audit, c_.store);
     const auto now = clock::now();
     if (now >= next_anchor) {
       (void)c_.audit.anchor();
@@ -84,6 +92,7 @@ void PrivacyService::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  (void)audit_queue_.flush(c_.audit, c_.store);
   (void)c_.audit.checkpoint_all();
   std::lock_guard lock(mutex_);
   stopped_ = true;

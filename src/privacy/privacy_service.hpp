@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "audit/audit_queue.hpp"
 #include "privacy/erasure.hpp"
 #include "privacy/exporter.hpp"
 #include "privacy/retention_job.hpp"
@@ -27,6 +28,8 @@ struct PrivacyServiceOptions {
 class PrivacyService {
  public:
   PrivacyService(PrivacyContext context, PrivacyServiceOptions options = {});
+  /// Entries recorded off the request path (reads of personal data); flushed every round.
+  audit::AuditQueue& audit_queue() { return audit_queue_; }
   ~PrivacyService();
 
   /// Adopts unchained audit rows and re-applies pending erasures; call before serving.
@@ -43,7 +46,7 @@ class PrivacyService {
   Exporter& exporter() { return exporter_; }
   RetentionJob& retention() { return retention_; }
   /// Prometheus text: the retention job's counters.
-  std::string metrics_text() const { return retention_metrics_.prometheus(); }
+  std::string metrics_text() const;
 
  private:
   void loop();
@@ -54,6 +57,7 @@ class PrivacyService {
   Eraser eraser_;
   Exporter exporter_;
   RetentionJob retention_;
+  audit::AuditQueue audit_queue_;
   std::uint64_t erasures_seen_ = 0;
   std::size_t offboardings_seen_ = 0;
   std::mutex mutex_;

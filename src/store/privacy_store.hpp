@@ -55,6 +55,9 @@ class PrivacyStore {
                                                          std::size_t limit) = 0;
   virtual Expected<std::optional<PrivacyRow>> row(RowTable table, std::uint64_t tenant,
                                                   std::uint64_t id) = 0;
+  /// Rows the tenant holds per table (contacts, consents, suppressions, users, messages,
+  /// inbound_messages), for the records of processing.
+  virtual Expected<std::vector<std::pair<std::string, std::uint64_t>>> category_counts(std::uint64_t tenant) = 0;
   /// Ids of the tenants that are not offboarded.
   virtual Expected<std::vector<std::uint64_t>> tenants() = 0;
   virtual Expected<std::optional<std::string>> retention_settings(std::uint64_t tenant) = 0;

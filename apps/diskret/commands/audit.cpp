@@ -56,6 +56,7 @@ int verify(const VerifyOptions& options) {
       {"tenant", first->tenant}, {"seq", first->seq}, {"kind", audit::to_string(first->kind)},
       {"chains_broken", report.breaks.size()}});
   (void)h.audit->record(entry);
+  (void)h.alerts->raise(first->tenant, privacy::alert::kAuditBroken, "critical", entry.details, operator_actor());
   std::cerr << "diskret: audit trail broken: " << first->description << "\n";
   return 1;
 }

@@ -74,6 +74,7 @@ int restore(const BackupOptions& options) {
       {"erasures_reapplied", erasures},
       {"audit_chains_rewound", std::move(chains)}});
   must(h.audit->record(entry), "restored, but the audit entry failed");
+  (void)h.alerts->raise(0, privacy::alert::kBackupRestored, "warning", entry.details, operator_actor());
   must(h.audit->checkpoint_all(), "restored, but the audit checkpoint failed");
   std::cout << fmt::format("restored {} (made {} ms since the epoch); {} erasure(s) re-applied\n",
                            options.file, restored.header.created_at_ms, erasures);

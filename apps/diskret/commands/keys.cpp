@@ -32,6 +32,7 @@ int rotate(const CommonOptions& options) {
       {"tenant_keys", report.rewrapped.tenant_keys},
       {"service_keys", report.rewrapped.service_keys}});
   must(h.audit->record(entry), "the key was rotated, but the audit entry failed");
+  (void)h.alerts->raise(0, privacy::alert::kKeyRotated, "info", entry.details, operator_actor());
   std::cout << fmt::format(
       "master key rotated: {} -> {}\n{} tenant key(s) and {} service key(s) rewrapped; the old "
       "key is destroyed.\n",

@@ -22,6 +22,8 @@ struct SubjectOptions : CommonOptions {
   std::string out;
   std::string set;
   bool yes = false;
+  std::uint64_t grant = 0;
+  std::string reason;
 };
 
 store::TenantRecord find_tenant(PrivacyHandle& h, const std::string& public_id) {
@@ -42,8 +44,24 @@ int do_export(const SubjectOptions& o) {
   auto h = open_privacy(config, clock);
   auto tenant = find_tenant(h, o.tenant);
   const auto e164 = e164_of(tenant, o.phone);
+  // The operator's staff have no standing access: a read needs the tenant's grant, or is
+  // break-glass, which the tenant sees as a critical alert.
+  const auto who = operator_name();
+  if (o.grant != 0) {
+    auto g = must(h.grants->check(tenant.id, o.grant, who), "no access");
+    (void)g;
+  } else {
+    must(h.grants->break_glass(tenant.id, who,
+                               o.reason.empty() ? "privacy export from the command line without a grant" : o.reason),
+         "cannot record the break-glass access");
+  }
   privacy::Exporter exporter(h.context(clock));
   auto document = must(exporter.collect(tenant.id, e164, operator_actor()), "cannot export");
+  auto keys = must(h.storage.keys->tenant(tenant.id), "tenant key");
+  must(h.grants->record_read(tenant.id, who, "subject export",
+                             audit::subject_hex(store::KeyRing::blind(*keys, e164)),
+                             o.grant != 0 ? "grant:" + std::to_string(o.grant) : "break-glass"),
+       "cannot record the read");
   const auto json = privacy::to_json(document);
   if (o.out.empty()) {
     std::cout << json << "\n";
@@ -146,6 +164,8 @@ void add_privacy(CLI::App& app, Action& action) {
   auto* e = privacy->add_subcommand("export", "Everything held about one number, as JSON");
   add_subject_options(*e, *ex);
   e->add_option("--out", ex->out, "Write the JSON document to FILE instead of stdout");
+  e->add_option("--grant", ex->grant, "Access grant id from the tenant (without it: break-glass, alerting the tenant)");
+  e->add_option("--reason", ex->reason, "Why (recorded with a break-glass access)");
   e->callback([&action, ex] { action = [ex] { return do_export(*ex); }; });
 
   auto er = std::make_shared<SubjectOptions>();

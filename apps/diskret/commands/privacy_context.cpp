@@ -57,16 +57,21 @@ PrivacyHandle open_privacy(const config::Config& config, const Clock& clock) {
   h.audit_rows = std::make_unique<store::sqlite::SqliteAuditChain>(sqlite);
   h.audit = std::make_unique<audit::AuditLog>(*h.storage.store, *h.audit_rows, *h.keys.vault,
                                               *h.keys.services, clock);
+  h.security = std::make_unique<store::sqlite::SqliteSecurityStore>(sqlite);
+  h.alerts = std::make_unique<privacy::Alerts>(*h.storage.store, *h.security, *h.audit, clock);
+  h.grants = std::make_unique<privacy::AccessGrants>(*h.storage.store, *h.security, *h.audit, *h.alerts, clock);
   return h;
 }
 
-std::string operator_actor() {
+std::string operator_name() {
   const char* user = std::getenv("USER");
   std::string name = user != nullptr && *user != '\0' ? user : "uid" + std::to_string(::getuid());
   for (char& c : name) {
-    if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f) c = '_';
+    if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f || c == ':') c = '_';
   }
-  return "operator:" + name;
+  return name;
 }
+
+std::string operator_actor() { return "operator:" + operator_name(); }
 
 }  // namespace diskret::app

@@ -8,12 +8,14 @@
 #include "audit/audit_log.hpp"
 #include "commands/context.hpp"
 #include "privacy/erasure.hpp"
+#include "privacy/security.hpp"
 #include "store/master_key_holder.hpp"
 #include "store/service_keys.hpp"
 #include "store/sqlite/sqlite_audit_chain.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
 #include "store/sqlite/sqlite_key_vault.hpp"
 #include "store/sqlite/sqlite_privacy_store.hpp"
+#include "store/sqlite/sqlite_security_store.hpp"
 
 namespace diskret::app {
 
@@ -47,12 +49,16 @@ struct PrivacyHandle {
   std::unique_ptr<store::sqlite::SqlitePrivacyStore> rows;
   std::unique_ptr<store::sqlite::SqliteAuditChain> audit_rows;
   std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<store::sqlite::SqliteSecurityStore> security;
+  std::unique_ptr<privacy::Alerts> alerts;
+  std::unique_ptr<privacy::AccessGrants> grants;
 
   privacy::PrivacyContext context(const Clock& clock);
 };
 PrivacyHandle open_privacy(const config::Config& config, const Clock& clock);
 
-/// Who runs an admin command, for the audit trail: "operator:<login name>".
+/// Who runs an admin command: the login name, and "operator:<name>" for the audit trail.
+std::string operator_name();
 std::string operator_actor();
 
 }  // namespace diskret::app

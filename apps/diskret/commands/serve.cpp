@@ -16,6 +16,7 @@
 #include "carrier/carrier_pool.hpp"
 #include "commands/commands.hpp"
 #include "commands/context.hpp"
+#include "commands/privacy_runtime.hpp"
 #include "gateway/smtp_backend.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -106,6 +107,8 @@ int serve(const ServeOptions& options) {
   auto storage = open_store(config, clock);
   spdlog::info("diskret: database {} ready", config.store.url);
   tenancy::SqlTenantService tenants(*storage.store, *storage.keys, clock);
+  // Privacy operations (issue 5): hash-chained audit trail, erasure watcher, retention job.
+  auto privacy_runtime = start_privacy(config, storage, tenants, clock);
 
   pipeline::PipelineConfig pipeline_config;
   pipeline_config.max_in_flight = config.pipeline.max_in_flight != 0
@@ -167,8 +170,11 @@ int serve(const ServeOptions& options) {
   http::Router router;
   api.add_routes(router);
   smpp_credentials_api.add_routes(router);
+  privacy_runtime->api->add_routes(router);
+  api.set_metrics_extension([&privacy_runtime] { return privacy_runtime->api->metrics_text(); });
   contacts_api.add_routes(router);
-  http::Server server(http_config(config), router.handler(&api.http_metrics()));
+  http::Server server(http_config(config),
+                      privacy_runtime->api->watch(router.handler(&api.http_metrics())));
   if (auto started = server.start(); !started) {
     carriers.stop();
     pipeline.stop();
@@ -206,6 +212,7 @@ int serve(const ServeOptions& options) {
   server.stop();
   carriers.stop();
   pipeline.stop();
+  privacy_runtime->stop();  // last writer: signs every audit chain
   spdlog::info("diskret: stopped");
   return 0;
 }

@@ -99,9 +99,14 @@ auto SqliteKeyVault::in_transaction(F&& work) -> decltype(work()) {
 }
 
 bool SqliteKeyVault::truncate_log() {
+  // A TRUNCATE checkpoint holds back every other writer of keys.db while it waits for
+  // readers (a running server's message writer among them), so it may wait only briefly;
+  // when it cannot finish, the old pages are overwritten as the log is reused.
+  sqlite3_busy_timeout(db_.handle(), 250);
   int log = 0;
   int done = 0;
   const int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+  sqlite3_busy_timeout(db_.handle(), 10'000);
   return rc == SQLITE_OK && log == 0;
 }
 

@@ -112,6 +112,18 @@ Expected<std::optional<PrivacyRow>> SqlitePrivacyStore::row(RowTable table, std:
   return std::optional<PrivacyRow>(std::move(rows->front()));
 }
 
+Expected<std::vector<std::pair<std::string, std::uint64_t>>> SqlitePrivacyStore::category_counts(
+    std::uint64_t tenant) {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (const char* table : {"contacts", "consents", "suppressions", "users", "messages", "inbound_messages"}) {
+    auto n = read_query<std::uint64_t>(store_, fmt::format("SELECT count(*) FROM {} WHERE tenant_id = ?", table),
+                                       [&](SqliteStatement& s) { s.bind(1, tenant); }, read_u64);
+    if (!n) return unexpected(n.error());
+    out.emplace_back(table, n->empty() ? 0 : n->front());
+  }
+  return out;
+}
+
 Expected<std::vector<std::uint64_t>> SqlitePrivacyStore::tenants() {
   return read_query<std::uint64_t>(store_, "SELECT id FROM tenants WHERE offboarded_at IS NULL ORDER BY id",
                                    [](SqliteStatement&) {}, read_u64);

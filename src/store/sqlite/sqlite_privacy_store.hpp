@@ -18,6 +18,7 @@ class SqlitePrivacyStore final : public PrivacyStore {
                                                  std::uint64_t from_id, std::uint64_t below_id,
                                                  std::size_t limit) override;
   Expected<std::optional<PrivacyRow>> row(RowTable table, std::uint64_t tenant, std::uint64_t id) override;
+  Expected<std::vector<std::pair<std::string, std::uint64_t>>> category_counts(std::uint64_t tenant) override;
   Expected<std::vector<std::uint64_t>> tenants() override;
   Expected<std::optional<std::string>> retention_settings(std::uint64_t tenant) override;
   Expected<std::int64_t> state(const std::string& name) override;

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -210,7 +211,8 @@ TEST_F(PrivacyTest, AuditVerifyNamesATamperedRow) {
   ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_NE(ok.out.find("audit trail intact"), std::string::npos);
   sql(dir_ + "/var/diskret.db",
-      "UPDATE audit_events SET actor = 'operator:nobody' WHERE seq = 2 AND action = 'privacy.exported'");
+      "UPDATE audit_events SET actor = 'operator:nobody' WHERE seq = 2 AND tenant_id = "
+      "(SELECT tenant_id FROM audit_events WHERE action = 'privacy.exported' LIMIT 1)");
   auto broken = diskret({"audit", "verify"});
   EXPECT_EQ(broken.exit_code, 1);
   EXPECT_NE(broken.err.find("entry 2 was altered"), std::string::npos) << broken.err;
@@ -262,6 +264,137 @@ TEST_F(PrivacyTest, KeyRotationUnderLoadLosesNothing) {
   }
   auto verified = diskret({"audit", "verify"});
   EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+}
+
+std::string put(std::string_view path, std::string_view body, std::string_view headers) {
+  return "PUT" + test::post(path, body, headers).substr(4);
+}
+std::string del(std::string_view path, std::string_view headers) {
+  return "DELETE " + std::string(path) + " HTTP/1.1\r\nHost: test\r\n" + std::string(headers) + "\r\n";
+}
+
+std::string operator_name() {
+  const char* user = std::getenv("USER");
+  std::string name = user != nullptr && *user != '\0' ? user : "uid" + std::to_string(::getuid());
+  for (char& c : name) {
+    if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f || c == ':') c = '_';
+  }
+  return name;
+}
+
+// The HTTP side: exports, erasures, the audit trail, the report, retention, alerts, metrics
+// and operator access grants.
+TEST_F(PrivacyTest, ApiCoversTheDataSubjectRightsAndTheTrail) {
+  auto [tenant, key] = create_tenant("Api GmbH");
+  auto port = start_server();
+  ASSERT_NE(port, 0);
+  RawClient c(port);
+  const auto id = send(c, key, kAnna, "Ihr Code lautet 4711");
+  wait_delivered(c, key, id);
+  get_message(c, key, id);  // a read of personal data by an API key
+
+  auto exported = c.request(test::post("/v1/privacy/exports", R"({"phone":"0151 23456789"})", auth(key)));
+  ASSERT_TRUE(exported);
+  ASSERT_EQ(exported->status, 200) << exported->body;
+  auto doc = json::parse(exported->body).as_object();
+  EXPECT_EQ(doc.at("messages_sent").as_array()[0].at("text").as_string(), "Ihr Code lautet 4711");
+  EXPECT_EQ(doc.at("recipients").as_array()[0].at("carrier").as_string(), "sim");
+
+  auto bad = c.request(test::post("/v1/privacy/exports", R"({"phone":"12"})", auth(key)));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_NE(bad->body.find("\"field\":\"phone\""), std::string::npos) << bad->body;
+
+  auto erased = c.request(test::post("/v1/privacy/erasures", json::serialize(json::object{{"phone", kAnna}}), auth(key)));
+  ASSERT_TRUE(erased);
+  ASSERT_EQ(erased->status, 200) << erased->body;
+  EXPECT_EQ(json::parse(erased->body).at("suppression").at("reason").as_string(), "erased");
+  auto after = c.request(test::post("/v1/privacy/exports", json::serialize(json::object{{"phone", kAnna}}), auth(key)));
+  ASSERT_TRUE(after);
+  auto after_doc = json::parse(after->body).as_object();
+  EXPECT_TRUE(after_doc.at("erased").as_bool());
+  EXPECT_EQ(after->body.find("4711"), std::string::npos);
+
+  // The trail: exports, the erasure, and (flushed within a second or two) the read.
+  std::string actions;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto trail = c.request(test::get("/v1/audit?limit=100", auth(key)));
+    ASSERT_TRUE(trail);
+    ASSERT_EQ(trail->status, 200) << trail->body;
+    actions.clear();
+    const auto page = json::parse(trail->body);  // the loop below must not outlive it
+    for (const auto& e : page.at("data").as_array()) {
+      actions += std::string(e.at("action").as_string()) + " ";
+      EXPECT_EQ(trail->body.find("4915123456789"), std::string::npos) << "no numbers in the trail";
+    }
+    if (actions.find("data.read") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(actions.find("privacy.exported"), std::string::npos) << actions;
+  EXPECT_NE(actions.find("privacy.erased"), std::string::npos) << actions;
+  EXPECT_NE(actions.find("data.read"), std::string::npos) << actions;
+
+  auto report = c.request(test::get("/v1/privacy/report", auth(key)));
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->status, 200) << report->body;
+  auto r = json::parse(report->body).as_object();
+  EXPECT_EQ(r.at("sub_processors").as_array()[0].at("name").as_string(), "sim");
+  EXPECT_EQ(r.at("retention").at("message_text_days").as_int64(), 30);
+  EXPECT_FALSE(r.at("security_measures").as_array().empty());
+
+  auto changed = c.request(put("/v1/privacy/retention", R"({"message_text_days":7,"message_numbers_days":14})", auth(key)));
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->status, 200) << changed->body;
+  auto wrong = c.request(put("/v1/privacy/retention", R"({"message_text_days":0})", auth(key)));
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 422) << wrong->body;
+  auto got = c.request(test::get("/v1/privacy/retention", auth(key)));
+  EXPECT_EQ(json::parse(got->body).at("message_text_days").as_int64(), 7);
+
+  // Many failed logins from one address raise an alert that admins see and /metrics counts.
+  for (int i = 0; i < 20; ++i) {
+    RawClient intruder(port);
+    auto denied = intruder.request(test::get("/v1/messages", auth("dsk_live_wrong" + std::to_string(i))));
+    ASSERT_TRUE(denied);
+    ASSERT_EQ(denied->status, 401);
+  }
+  std::string alerts_body;
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline && alerts_body.find("auth.many_failures") == std::string::npos) {
+    alerts_body = c.request(test::get("/v1/alerts", auth(key)))->body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(alerts_body.find("auth.many_failures"), std::string::npos) << alerts_body;
+  auto metrics = c.request(test::get("/metrics"));
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("diskret_security_alerts_total{kind=\"auth.many_failures\"} 1"), std::string::npos);
+  EXPECT_NE(metrics->body.find("diskret_retention_runs_total{result=\"ok\"}"), std::string::npos);
+  EXPECT_NE(metrics->body.find("diskret_retention_last_success_timestamp_seconds"), std::string::npos);
+
+  // Support access: granted by the tenant to one named person, logged in the tenant's trail.
+  auto granted = c.request(test::post("/v1/access-grants",
+                                      json::serialize(json::object{{"operator", operator_name()},
+                                                                   {"reason", "ticket 4711: delivery question"},
+                                                                   {"hours", 1}}),
+                                      auth(key)));
+  ASSERT_TRUE(granted);
+  ASSERT_EQ(granted->status, 201) << granted->body;
+  const auto grant = std::to_string(json::parse(granted->body).at("id").as_int64());
+  auto under_grant = diskret({"privacy", "export", "--tenant", tenant, "--phone", kBert, "--grant", grant});
+  EXPECT_EQ(under_grant.exit_code, 0) << under_grant.err;
+  auto revoked = c.request(del("/v1/access-grants/" + grant, auth(key)));
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->status, 204);
+  auto refused = diskret({"privacy", "export", "--tenant", tenant, "--phone", kBert, "--grant", grant});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("revoked"), std::string::npos) << refused.err;
+  auto break_glass = diskret({"privacy", "export", "--tenant", tenant, "--phone", kBert, "--reason", "outage"});
+  EXPECT_EQ(break_glass.exit_code, 0) << break_glass.err;
+  auto trail = c.request(test::get("/v1/audit?limit=100", auth(key)))->body;
+  EXPECT_NE(trail.find("access.operator_read"), std::string::npos);
+  EXPECT_NE(trail.find("operator:" + operator_name()), std::string::npos);
+  EXPECT_NE(c.request(test::get("/v1/alerts", auth(key)))->body.find("access.break_glass"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "audit/actions.hpp"
+#include "audit/audit_queue.hpp"
 #include "store/sqlite/sqlite_audit_chain.hpp"
 #include "unit/privacy/privacy_fixture.hpp"
 
@@ -167,6 +168,26 @@ TEST_F(AuditLogTest, SurvivesReopenAndKeyRotationOfTheSigner) {
   auto r = must(log_->verify());
   EXPECT_TRUE(r.ok()) << r.first_break()->description;
   EXPECT_EQ(r.checkpoints_checked, 2u);
+}
+
+TEST_F(AuditLogTest, QueueWritesReadsInOneGoAndSkipsMalformedOnes) {
+  AuditQueue queue(3);
+  for (int i = 0; i < 4; ++i) {
+    AuditDraft d;
+    d.tenant = 1;
+    d.at_ms = clock_.now_ms();
+    d.actor = "api_key:1";
+    d.action = i == 1 ? "Bad Action" : "data.read";
+    d.object = "/v1/messages";
+    queue.push(d);
+  }
+  EXPECT_EQ(queue.size(), 3u);
+  EXPECT_EQ(queue.dropped(), 1u);  // beyond capacity
+  EXPECT_EQ(must(queue.flush(*log_, *p_.store)), 3u);
+  EXPECT_EQ(queue.dropped(), 2u);  // and the malformed one
+  EXPECT_EQ(must(log_->page({.tenant_id = 1})).size(), 2u);
+  EXPECT_EQ(must(queue.flush(*log_, *p_.store)), 0u);
+  EXPECT_TRUE(must(log_->verify()).ok());
 }
 
 }  // namespace
