@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_backup(app, action);
   add_audit(app, action);
   add_privacy(app, action);
+  add_number(app, action);
   add_user(app, action);
 
   try {

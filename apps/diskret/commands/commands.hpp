@@ -17,6 +17,7 @@ void add_keys(CLI::App& app, Action& action);
 void add_backup(CLI::App& app, Action& action);
 void add_audit(CLI::App& app, Action& action);
 void add_privacy(CLI::App& app, Action& action);
+void add_number(CLI::App& app, Action& action);
 void add_user(CLI::App& app, Action& action);
 
 }  // namespace diskret::app

@@ -9,6 +9,7 @@
 #include "api/api.hpp"
 #include "api/contacts_api.hpp"
 #include "api/contacts_send_policy.hpp"
+#include "api/inbound_api.hpp"
 #include "contacts/contact_service.hpp"
 #include "contacts/recipient_gate.hpp"
 #include "contacts/suppression_service.hpp"
@@ -20,16 +21,20 @@
 #include "gateway/smtp_backend.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "inbound/contacts_keyword_effects.hpp"
+#include "inbound/inbound_module.hpp"
 #include "pipeline/carrier_pool_link.hpp"
 #include "pipeline/durable_pipeline.hpp"
 #include "smtp/smtp_server.hpp"
 #include "smpp_server/credentials_api.hpp"
 #include "smpp_server/smpp_server.hpp"
 #include "smpp_server/status_tee.hpp"
+#include "store/sqlite/sqlite_audit_trail.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
 #include "store/sqlite/sqlite_inbound_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_webhook_store.hpp"
 #include "tenancy/sql_tenant_service.hpp"
 
 namespace diskret::app {
@@ -147,9 +152,6 @@ int serve(const ServeOptions& options) {
   // Receipts follow the pipeline's status events; polling is only a slow safety net.
   smpp_config.status_poll = std::chrono::milliseconds{5'000};
   smpp_server::SmppServer smpp(smpp_config, smpp_credentials, tenants, pipeline, clock);
-  // The pipeline has one EventSink: a webhook sink goes in as the tee's inner sink.
-  smpp_server::StatusTee smpp_status_tee(nullptr, smpp);
-  pipeline.set_event_sink(&smpp_status_tee);
 
   // Contacts, consent, suppressions and users (issue 4): tables in the main database,
   // writes inside the Store's transactions; the send policy screens POST /v1/messages.
@@ -167,8 +169,32 @@ int serve(const ServeOptions& options) {
                                  tenants, reply_numbers(reply_number_store)},
                                 clock);
 
+  // Inbound numbers, MO keywords and webhooks (issue 4): MOs and status changes reach the
+  // inbound module through the pipeline's event sink; it stops after the pipeline.
+  store::sqlite::SqliteWebhookStore webhook_store(sqlite_store);
+  store::AuditTrail& audit_trail = *privacy_runtime->audit;  // hash-chained (issue 5)
+  inbound::ContactsKeywordEffects keyword_effects(suppression_service, contact_service);
+  inbound::InboundModuleConfig inbound_config;
+  inbound_config.webhooks.client.private_hosts = config.webhooks.allow_private_hosts
+                                                     ? inbound::PrivateHosts::allow
+                                                     : inbound::PrivateHosts::refuse;
+  inbound::InboundModule inbound_module(
+      {*storage.store, reply_number_store, webhook_store, audit_trail, *storage.keys, pipeline,
+       keyword_effects, clock},
+      inbound_config);
+  if (auto started = inbound_module.start(); !started) {
+    carriers.stop();
+    pipeline.stop();
+    throw Failure("cannot start the inbound module: " + started.error().message());
+  }
+  api::InboundApi inbound_api(inbound_module.service(), tenants, clock);
+  // The pipeline has one EventSink: the inbound module's, behind the SMPP server's tee.
+  smpp_server::StatusTee smpp_status_tee(&inbound_module.sink(), smpp);
+  pipeline.set_event_sink(&smpp_status_tee);
+
   http::Router router;
   api.add_routes(router);
+  inbound_api.add_routes(router);
   smpp_credentials_api.add_routes(router);
   privacy_runtime->api->add_routes(router);
   api.set_metrics_extension([&privacy_runtime] { return privacy_runtime->api->metrics_text(); });
@@ -212,6 +238,7 @@ int serve(const ServeOptions& options) {
   server.stop();
   carriers.stop();
   pipeline.stop();
+  inbound_module.stop();  // after the pipeline, which hands over MOs until it stopped
   privacy_runtime->stop();  // last writer: signs every audit chain
   spdlog::info("diskret: stopped");
   return 0;
