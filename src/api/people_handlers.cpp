@@ -61,7 +61,8 @@ void ContactsApi::add_suppression(const http::Request& r, const http::Respond& r
   auto body = parse_suppression_body(r.body, c.settings);
   if (!body) return respond(body.error().to_response());
   const auto tenant = c.principal.tenant.value;
-  auto added = s_.suppressions.add(tenant, body->first, body->second, contacts::kSourceApi);
+  auto added = s_.suppressions.add(tenant, body->first, body->second, contacts::kSourceApi,
+                                     actor_of(c));
   if (!added) return respond(store_problem(added.error(), "The suppression list").to_response());
   auto entry = s_.suppressions.find(tenant, body->first);
   if (!entry || !*entry) {
@@ -77,7 +78,8 @@ void ContactsApi::remove_suppression(const http::Request& r, const http::Respond
                                      const Caller& c) {
   auto phone = normalise_phone(r.param("phone"), c.settings);
   if (!phone) return respond(no_suppression());
-  auto removed = s_.suppressions.remove(c.principal.tenant.value, *phone, contacts::kSourceApi);
+  auto removed = s_.suppressions.remove(c.principal.tenant.value, *phone, contacts::kSourceApi,
+                                         std::nullopt, actor_of(c));
   if (!removed)
     return respond(store_problem(removed.error(), "The suppression list").to_response());
   if (!*removed) return respond(no_suppression());
@@ -108,7 +110,7 @@ void ContactsApi::create_user(const http::Request& r, const http::Respond& respo
   auto created = s_.users.create(
       c.principal.tenant.value, body->email, body->role,
       body->password ? std::optional<std::string_view>(*body->password) : std::nullopt,
-      c.principal.role);
+      c.principal.role, actor_of(c));
   if (!created) return respond(user_error(created.error()));
   auto o = user_to_json(created->user);
   // A generated password is shown this once; it is stored only as an Argon2id hash.
@@ -122,7 +124,8 @@ void ContactsApi::patch_user(const http::Request& r, const http::Respond& respon
   if (!id) return respond(not_found("user"));
   auto role = parse_role_body(r.body);
   if (!role) return respond(role.error().to_response());
-  auto user = s_.users.change_role(c.principal.tenant.value, *id, *role, c.principal.role);
+  auto user = s_.users.change_role(c.principal.tenant.value, *id, *role, c.principal.role,
+                                   actor_of(c));
   if (!user) return respond(user_error(user.error()));
   if (!*user) return respond(not_found("user"));
   respond(json_response(200, json::serialize(user_to_json(**user))));
@@ -132,7 +135,7 @@ void ContactsApi::delete_user(const http::Request& r, const http::Respond& respo
                               const Caller& c) {
   auto id = id_param(r, "id");
   if (!id) return respond(not_found("user"));
-  auto deleted = s_.users.remove(c.principal.tenant.value, *id, c.principal.role);
+  auto deleted = s_.users.remove(c.principal.tenant.value, *id, c.principal.role, actor_of(c));
   if (!deleted) return respond(user_error(deleted.error()));
   if (!*deleted) return respond(not_found("user"));
   respond(http::Response{204, "application/json", {}, {}});

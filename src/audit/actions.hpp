@@ -19,6 +19,7 @@ inline constexpr std::string_view kApiKeyCreated = "apikey.created";
 inline constexpr std::string_view kApiKeyRevoked = "apikey.revoked";
 inline constexpr std::string_view kRoleChanged = "user.role_changed";
 inline constexpr std::string_view kUserAdded = "user.added";
+inline constexpr std::string_view kUserRemoved = "user.removed";
 inline constexpr std::string_view kConfigChanged = "config.changed";
 inline constexpr std::string_view kMasterKeyRotated = "keys.master_rotated";
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "contacts/consent.hpp"
 #include "contacts/contact.hpp"
 #include "contacts/person_writer.hpp"
@@ -30,8 +32,29 @@ SuppressionService::SuppressionService(store::Store& store, store::ContactStore&
                                        store::KeyRing& keys, const Clock& clock)
     : store_(store), contacts_(contacts), keys_(keys), clock_(clock) {}
 
+Expected<void> SuppressionService::record(store::WriteTransaction& tx, std::uint64_t tenant,
+                                          const store::Blind& blind, std::string_view action,
+                                          std::string_view source, std::string_view by,
+                                          std::int64_t now_ms) {
+  if (audit_ == nullptr || source == kSourceKeyword) return {};
+  store::AuditEventRecord e;
+  e.tenant_id = tenant;
+  e.at_ms = now_ms;
+  e.actor = by.empty() ? fmt::format("system:{}", source) : std::string(by);
+  e.action = std::string(action);
+  e.object = "suppression";
+  e.subject_blind = blind;
+  // The source is one of ours ("api", "import", "operator"): no quoting needed, no reason
+  // text (it may name the person).
+  e.details = fmt::format(R"({{"source":"{}"}})", source);
+  auto ok = audit_->append(tx, e);
+  if (!ok) return unexpected(ok.error());
+  return {};
+}
+
 Expected<bool> SuppressionService::add(std::uint64_t tenant, std::string_view e164,
-                                       std::string_view reason, std::string_view source) {
+                                       std::string_view reason, std::string_view source,
+                                       std::string_view by) {
   auto tenant_keys = keys_.tenant(tenant);
   if (!tenant_keys) return unexpected(tenant_keys.error());
   auto scope = WriteScope::begin(store_, contacts_, keys_);
@@ -55,6 +78,9 @@ Expected<bool> SuppressionService::add(std::uint64_t tenant, std::string_view e1
   if (auto ok = scope->writes().log_suppression(tenant, blind, "added", r.source, now); !ok) {
     return unexpected(ok.error());
   }
+  if (auto ok = record(scope->tx(), tenant, blind, "suppression.added", source, by, now); !ok) {
+    return unexpected(ok.error());
+  }
   // An opt-out also ends marketing consent; the history keeps what was agreed before.
   auto person = people.find(e164);
   if (!person) return unexpected(person.error());
@@ -74,7 +100,8 @@ Expected<bool> SuppressionService::add(std::uint64_t tenant, std::string_view e1
 
 Expected<bool> SuppressionService::remove(std::uint64_t tenant, std::string_view e164,
                                           std::string_view source,
-                                          std::optional<std::string_view> only_source) {
+                                          std::optional<std::string_view> only_source,
+                                          std::string_view by) {
   auto tenant_keys = keys_.tenant(tenant);
   if (!tenant_keys) return unexpected(tenant_keys.error());
   auto scope = WriteScope::begin(store_, contacts_, keys_);
@@ -89,6 +116,9 @@ Expected<bool> SuppressionService::remove(std::uint64_t tenant, std::string_view
   if (!removed) return unexpected(removed.error());
   if (auto ok = scope->writes().log_suppression(tenant, blind, "removed", std::string(source), now);
       !ok) {
+    return unexpected(ok.error());
+  }
+  if (auto ok = record(scope->tx(), tenant, blind, "suppression.removed", source, by, now); !ok) {
     return unexpected(ok.error());
   }
   // START after STOP: the person asks for messages again, marketing included.

@@ -11,6 +11,7 @@
 
 #include "core/clock.hpp"
 #include "core/expected.hpp"
+#include "store/audit_trail.hpp"
 #include "store/contact_store.hpp"
 #include "store/key_ring.hpp"
 #include "store/store.hpp"
@@ -44,25 +45,36 @@ class SuppressionService {
   SuppressionService(store::Store& store, store::ContactStore& contacts, store::KeyRing& keys,
                      const Clock& clock);
 
+  /// With a trail, additions and removals from any source but the SMS keywords (whose
+  /// inbound handling records them with the message) are appended to it in the
+  /// transaction of the change: suppression.added / suppression.removed, the person as
+  /// the blind index, `by` as actor (empty: "system:<source>").
+  void set_audit(store::AuditTrail* trail) { audit_ = trail; }
+
   /// Puts `e164` on the list at once and withdraws a contact's marketing consent (appended
   /// to its history). False when the number was on the list already.
   Expected<bool> add(std::uint64_t tenant, std::string_view e164, std::string_view reason,
-                     std::string_view source);
+                     std::string_view source, std::string_view by = {});
   /// Takes `e164` off the list. With `only_source`, only an entry of that source is lifted
   /// (START lifts what STOP did, not a tenant's own entry). A keyword re-subscription also
   /// restores marketing consent that STOP withdrew. False when nothing was lifted.
   Expected<bool> remove(std::uint64_t tenant, std::string_view e164, std::string_view source,
-                        std::optional<std::string_view> only_source = std::nullopt);
+                        std::optional<std::string_view> only_source = std::nullopt,
+                        std::string_view by = {});
   Expected<std::optional<SuppressionView>> find(std::uint64_t tenant, std::string_view e164);
   Expected<SuppressionPage> page(std::uint64_t tenant, std::uint64_t before_id, std::size_t limit);
 
  private:
   Expected<SuppressionView> view(std::uint64_t tenant, const store::SuppressionRecord& r);
+  Expected<void> record(store::WriteTransaction& tx, std::uint64_t tenant, const store::Blind& blind,
+                        std::string_view action, std::string_view source, std::string_view by,
+                        std::int64_t now_ms);
 
   store::Store& store_;
   store::ContactStore& contacts_;
   store::KeyRing& keys_;
   const Clock& clock_;
+  store::AuditTrail* audit_ = nullptr;
 };
 
 }  // namespace diskret::contacts

@@ -1,5 +1,7 @@
 #include "contacts/user_service.hpp"
 
+#include <fmt/format.h>
+
 #include "contacts/errc.hpp"
 #include "contacts/sealed_fields.hpp"
 #include "contacts/text_checks.hpp"
@@ -68,8 +70,25 @@ Expected<UserView> UserService::view(std::uint64_t tenant, const store::UserReco
   return v;
 }
 
+Expected<void> UserService::record(store::WriteTransaction& tx, std::uint64_t tenant,
+                                   std::string_view by, std::string_view action, std::uint64_t id,
+                                   std::string details) {
+  if (audit_ == nullptr) return {};
+  store::AuditEventRecord e;
+  e.tenant_id = tenant;
+  e.at_ms = clock_.now_ms();
+  e.actor = by.empty() ? std::string("system:users") : std::string(by);
+  e.action = std::string(action);
+  e.object = "user:" + std::to_string(id);
+  e.details = std::move(details);
+  auto ok = audit_->append(tx, e);
+  if (!ok) return unexpected(ok.error());
+  return {};
+}
+
 Expected<CreatedUser> UserService::create(std::uint64_t tenant, std::string_view email, Role role,
-                                          std::optional<std::string_view> password, Role actor) {
+                                          std::optional<std::string_view> password, Role actor,
+                                          std::string_view by) {
   if (!may_manage_role(actor, role)) {
     return unexpected(denied(std::string("a ") + role_label(actor) +
                              " cannot create a user with role " + role_label(role)));
@@ -103,6 +122,11 @@ Expected<CreatedUser> UserService::create(std::uint64_t tenant, std::string_view
     }
     return unexpected(id.error());
   }
+  if (auto ok = record(scope->tx(), tenant, by, "user.added", *id,
+                       fmt::format(R"({{"role":"{}"}})", tenancy::role_name(role)));
+      !ok) {
+    return unexpected(ok.error());
+  }
   if (auto ok = scope->commit(); !ok) return unexpected(ok.error());
   r.id = *id;
   auto v = view(tenant, r);
@@ -133,7 +157,8 @@ Expected<std::optional<UserView>> UserService::get(std::uint64_t tenant, std::ui
 }
 
 Expected<std::optional<UserView>> UserService::change_role(std::uint64_t tenant, std::uint64_t id,
-                                                           Role role, Role actor) {
+                                                           Role role, Role actor,
+                                                           std::string_view by) {
   auto scope = WriteScope::begin(store_, contacts_, keys_);
   if (!scope) return unexpected(scope.error());
   auto user = scope->writes().user(tenant, id);
@@ -151,6 +176,14 @@ Expected<std::optional<UserView>> UserService::change_role(std::uint64_t tenant,
   }
   auto changed = scope->writes().update_user_role(tenant, id, tenancy::role_name(role));
   if (!changed) return unexpected(changed.error());
+  if (current != role) {
+    if (auto ok = record(scope->tx(), tenant, by, "user.role_changed", id,
+                         fmt::format(R"({{"from":"{}","to":"{}"}})", tenancy::role_name(current),
+                                     tenancy::role_name(role)));
+        !ok) {
+      return unexpected(ok.error());
+    }
+  }
   if (auto ok = scope->commit(); !ok) return unexpected(ok.error());
   (*user)->role = tenancy::role_name(role);
   auto v = view(tenant, **user);
@@ -158,7 +191,8 @@ Expected<std::optional<UserView>> UserService::change_role(std::uint64_t tenant,
   return std::optional<UserView>{std::move(*v)};
 }
 
-Expected<bool> UserService::remove(std::uint64_t tenant, std::uint64_t id, Role actor) {
+Expected<bool> UserService::remove(std::uint64_t tenant, std::uint64_t id, Role actor,
+                                   std::string_view by) {
   auto scope = WriteScope::begin(store_, contacts_, keys_);
   if (!scope) return unexpected(scope.error());
   auto user = scope->writes().user(tenant, id);
@@ -176,6 +210,13 @@ Expected<bool> UserService::remove(std::uint64_t tenant, std::uint64_t id, Role 
   }
   auto deleted = scope->writes().delete_user(tenant, id);
   if (!deleted) return unexpected(deleted.error());
+  if (*deleted) {
+    if (auto ok = record(scope->tx(), tenant, by, "user.removed", id,
+                         fmt::format(R"({{"role":"{}"}})", tenancy::role_name(current)));
+        !ok) {
+      return unexpected(ok.error());
+    }
+  }
   if (auto ok = scope->commit(); !ok) return unexpected(ok.error());
   return *deleted;
 }

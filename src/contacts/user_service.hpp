@@ -13,6 +13,7 @@
 #include "contacts/permissions.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
+#include "store/audit_trail.hpp"
 #include "store/contact_store.hpp"
 #include "store/key_ring.hpp"
 #include "store/store.hpp"
@@ -51,29 +52,41 @@ class UserService {
   UserService(store::Store& store, store::ContactStore& contacts, store::KeyRing& keys,
               const Clock& clock, PasswordHashing hashing = {});
 
+  /// With a trail, every user added, role changed and user removed is appended to it in
+  /// the transaction of the change (user.added, user.role_changed, user.removed), naming
+  /// the user by id and the roles, never the email or a password. `by` of the calls below
+  /// is the audit actor ("api_key:12", "operator:anna"); empty means "system:users".
+  void set_audit(store::AuditTrail* trail) { audit_ = trail; }
+
   /// `actor` is the role of whoever asks (the CLI acts as owner). Without `password`, a
   /// random one is generated and returned once. Fails with Errc::permission_denied (role
   /// escalation), Errc::invalid_field (email, password) or diskret::Errc::already_exists.
   Expected<CreatedUser> create(std::uint64_t tenant, std::string_view email, Role role,
-                               std::optional<std::string_view> password, Role actor);
+                               std::optional<std::string_view> password, Role actor,
+                               std::string_view by = {});
   Expected<std::vector<UserView>> list(std::uint64_t tenant);
   Expected<std::optional<UserView>> get(std::uint64_t tenant, std::uint64_t id);
   /// nullopt when there is no such user; Errc::permission_denied or Errc::last_owner.
   Expected<std::optional<UserView>> change_role(std::uint64_t tenant, std::uint64_t id, Role role,
-                                                Role actor);
-  Expected<bool> remove(std::uint64_t tenant, std::uint64_t id, Role actor);
+                                                Role actor, std::string_view by = {});
+  Expected<bool> remove(std::uint64_t tenant, std::uint64_t id, Role actor,
+                        std::string_view by = {});
   /// The enabled user with this email and password; nullopt for any mismatch.
   Expected<std::optional<UserView>> verify(std::uint64_t tenant, std::string_view email,
                                            std::string_view password);
 
  private:
   Expected<UserView> view(std::uint64_t tenant, const store::UserRecord& r);
+  /// Appends `action` on user `id` to the trail (if any) inside `tx`.
+  Expected<void> record(store::WriteTransaction& tx, std::uint64_t tenant, std::string_view by,
+                        std::string_view action, std::uint64_t id, std::string details);
 
   store::Store& store_;
   store::ContactStore& contacts_;
   store::KeyRing& keys_;
   const Clock& clock_;
   PasswordHashing hashing_;
+  store::AuditTrail* audit_ = nullptr;
   std::once_flag dummy_once_;
   std::string dummy_hash_;
 };

@@ -1,5 +1,7 @@
 #include "tenancy/sql_tenant_service.hpp"
 
+#include <boost/json.hpp>
+
 #include "crypto/password.hpp"
 
 namespace diskret::tenancy {
@@ -52,10 +54,31 @@ ApiKeyInfo to_info(const store::ApiKeyRecord& r) {
 
 auto denied() { return fail(Errc::permission_denied, "Invalid or revoked API key."); }
 
+std::string key_details(const ApiKeyInfo& key) {
+  return boost::json::serialize(
+      boost::json::object{{"name", key.name}, {"role", role_name(key.role)}});
+}
+
 }  // namespace
 
 SqlTenantService::SqlTenantService(store::Store& store, store::KeyRing& keys, const Clock& clock)
     : store_(store), keys_(keys), clock_(clock), pepper_(keys.api_key_pepper()) {}
+
+Expected<void> SqlTenantService::record(store::WriteTransaction& tx, std::uint64_t tenant,
+                                        std::string_view action, std::string object,
+                                        std::string details) {
+  if (audit_ == nullptr) return {};
+  store::AuditEventRecord e;
+  e.tenant_id = tenant;
+  e.at_ms = clock_.now_ms();
+  e.actor = audit_actor_.empty() ? std::string("system:tenancy") : audit_actor_;
+  e.action = std::string(action);
+  e.object = std::move(object);
+  e.details = std::move(details);
+  auto ok = audit_->append(tx, e);
+  if (!ok) return unexpected(ok.error());
+  return {};
+}
 
 Expected<CreatedKey> SqlTenantService::insert_key(store::WriteTransaction& tx, std::uint64_t tenant,
                                                   const std::string& name, Role role) {
@@ -107,6 +130,16 @@ Expected<std::pair<Tenant, CreatedKey>> SqlTenantService::create_tenant(const st
   }
   auto key = insert_key(**tx, *id, "first key", Role::owner);
   if (!key) return unexpected(key.error());
+  if (auto ok = record(**tx, *id, "tenant.created", "tenant",
+                       boost::json::serialize(boost::json::object{{"region", region}}));
+      !ok) {
+    return unexpected(ok.error());
+  }
+  if (auto ok = record(**tx, *id, "apikey.created", "apikey:" + std::to_string(key->info.id),
+                       key_details(key->info));
+      !ok) {
+    return unexpected(ok.error());
+  }
   if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());
   return std::pair{to_tenant(std::move(r)), std::move(*key)};
 }
@@ -138,6 +171,11 @@ Expected<CreatedKey> SqlTenantService::create_api_key(TenantId tenant, const std
     }
     return unexpected(key.error());
   }
+  if (auto ok = record(**tx, tenant.value, "apikey.created",
+                       "apikey:" + std::to_string(key->info.id), key_details(key->info));
+      !ok) {
+    return unexpected(ok.error());
+  }
   if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());
   return key;
 }
@@ -157,6 +195,10 @@ Expected<void> SqlTenantService::revoke_api_key(TenantId tenant, std::uint64_t k
   auto revoked = (*tx)->revoke_api_key(tenant.value, key_id, clock_.now_ms());
   if (!revoked) return unexpected(revoked.error());
   if (!*revoked) return fail(Errc::not_found, "No such active API key.");
+  if (auto ok = record(**tx, tenant.value, "apikey.revoked", "apikey:" + std::to_string(key_id), "{}");
+      !ok) {
+    return unexpected(ok.error());
+  }
   if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());
   std::lock_guard lock(cache_mutex_);
   ++revocations_;

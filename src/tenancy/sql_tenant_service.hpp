@@ -9,6 +9,7 @@
 
 #include "core/clock.hpp"
 #include "crypto/secret.hpp"
+#include "store/audit_trail.hpp"
 #include "store/key_ring.hpp"
 #include "store/store.hpp"
 #include "tenancy/tenancy.hpp"
@@ -21,6 +22,15 @@ inline constexpr std::size_t kApiKeyShownPrefix = 14;  ///< stored and shown: "d
 class SqlTenantService final : public TenantService {
  public:
   SqlTenantService(store::Store& store, store::KeyRing& keys, const Clock& clock);
+
+  /// With a trail, tenants created and API keys created or revoked are appended to the
+  /// tenant's audit trail in the transaction of the change (tenant.created, apikey.created,
+  /// apikey.revoked), as done by `actor` ("operator:anna"). Entries name the key by id,
+  /// label and role, never its secret or prefix.
+  void set_audit(store::AuditTrail* trail, std::string actor) {
+    audit_ = trail;
+    audit_actor_ = std::move(actor);
+  }
 
   // TenantService
   Expected<std::pair<Tenant, CreatedKey>> create_tenant(const std::string& name,
@@ -41,11 +51,15 @@ class SqlTenantService final : public TenantService {
   };
   Expected<CreatedKey> insert_key(store::WriteTransaction& tx, std::uint64_t tenant,
                                   const std::string& name, Role role);
+  Expected<void> record(store::WriteTransaction& tx, std::uint64_t tenant, std::string_view action,
+                        std::string object, std::string details);
 
   store::Store& store_;
   store::KeyRing& keys_;
   const Clock& clock_;
   const crypto::SecretKey pepper_;
+  store::AuditTrail* audit_ = nullptr;
+  std::string audit_actor_;
   std::mutex cache_mutex_;
   std::unordered_map<std::string, Cached> cache_;  // by key hash
   std::uint64_t revocations_ = 0;                  // guarded by cache_mutex_

@@ -24,13 +24,13 @@ struct NumberOptions : CommonOptions {
 struct NumberAdmin {
   explicit NumberAdmin(const CommonOptions& options)
       : admin(open_tenant_admin(options)),
-        sqlite(sqlite_of(*admin.storage.store)),
+        sqlite(sqlite_of(*admin.privacy.storage.store)),
         inbound(sqlite),
         webhooks(sqlite),
         audit(sqlite),
-        settings(*admin.storage.store, inbound),
+        settings(*admin.privacy.storage.store, inbound),
         queue(webhooks, SystemClock::instance()),
-        service({*admin.storage.store, inbound, webhooks, audit, *admin.storage.keys, settings,
+        service({*admin.privacy.storage.store, inbound, webhooks, audit, *admin.privacy.storage.keys, settings,
                  queue, SystemClock::instance()},
                 inbound::PrivateHosts::refuse) {}
 

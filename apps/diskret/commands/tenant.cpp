@@ -39,9 +39,11 @@ TenantAdmin open_tenant_admin(const CommonOptions& options) {
   auto config = load_config(options);
   setup_logging(config);
   TenantAdmin admin;
-  admin.storage = open_store(config, SystemClock::instance());
-  admin.tenants = std::make_unique<tenancy::SqlTenantService>(*admin.storage.store, *admin.storage.keys,
-                                                              SystemClock::instance());
+  admin.privacy = open_privacy(config, SystemClock::instance());
+  auto tenants = std::make_unique<tenancy::SqlTenantService>(admin.store(), admin.keys(),
+                                                             SystemClock::instance());
+  tenants->set_audit(admin.privacy.audit.get(), operator_actor());
+  admin.tenants = std::move(tenants);
   return admin;
 }
 

@@ -3,13 +3,19 @@
 #include <memory>
 
 #include "commands/context.hpp"
+#include "commands/privacy_context.hpp"
 #include "tenancy/tenancy.hpp"
 
 namespace diskret::app {
 
+/// The store with the hash-chained audit trail (privacy.audit): tenants created and API keys
+/// created or revoked through `tenants` are recorded there as done by the operator.
 struct TenantAdmin {
-  StoreHandle storage;
+  PrivacyHandle privacy;
   std::unique_ptr<tenancy::TenantService> tenants;
+
+  store::Store& store() { return *privacy.storage.store; }
+  store::KeyRing& keys() { return *privacy.storage.keys; }
 };
 TenantAdmin open_tenant_admin(const CommonOptions& options);
 

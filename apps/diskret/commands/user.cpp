@@ -42,15 +42,15 @@ int add_user(const UserOptions& options) {
   }
   auto admin = open_tenant_admin(options);
   auto tenant = tenant_by_public_id(*admin.tenants, options.tenant);
-  auto* sqlite = dynamic_cast<store::sqlite::SqliteStore*>(admin.storage.store.get());
+  auto* sqlite = dynamic_cast<store::sqlite::SqliteStore*>(&admin.store());
   if (sqlite == nullptr) throw Failure("users are stored in SQLite only in this version");
   store::sqlite::SqliteContactStore contact_store(*sqlite);
-  contacts::UserService users(*admin.storage.store, contact_store, *admin.storage.keys,
-                              SystemClock::instance());
+  contacts::UserService users(admin.store(), contact_store, admin.keys(), SystemClock::instance());
+  users.set_audit(admin.privacy.audit.get());
   // The operator acts with owner rights: any role may be given.
   auto created = users.create(tenant.id.value, options.email, *role,
                               password ? std::optional<std::string_view>(*password) : std::nullopt,
-                              tenancy::Role::owner);
+                              tenancy::Role::owner, operator_actor());
   if (!created) {
     if (created.error().code == Errc::already_exists) {
       throw Failure("tenant " + options.tenant + " has a user with this email already");

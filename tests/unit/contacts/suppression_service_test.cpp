@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "contacts/errc.hpp"
+#include "store/sqlite/sqlite_audit_trail.hpp"
 #include "unit/contacts/service_fixture.hpp"
 
 namespace diskret::contacts {
@@ -145,6 +146,32 @@ TEST(Suppressions, ReasonRules) {
   EXPECT_FALSE(check_reason("Kunde hat angerufen"));
   EXPECT_TRUE(check_reason(std::string(201, 'r')));
   EXPECT_TRUE(check_reason("a\nb"));
+}
+
+// Changes by the tenant land in the audit trail with the person as blind index only;
+// STOP/START are recorded by the inbound side with their message, not twice.
+TEST(Suppressions, ChangesAreAuditedWithoutTheNumber) {
+  Services s;
+  store::sqlite::SqliteAuditTrail trail(*s.fx.store);
+  s.suppressions.set_audit(&trail);
+  ASSERT_TRUE(*s.suppressions.add(s.a, kNumber, "asked by phone", kSourceApi, "api_key:3"));
+  ASSERT_FALSE(*s.suppressions.add(s.a, kNumber, "again", kSourceApi, "api_key:3"));
+  ASSERT_TRUE(*s.suppressions.remove(s.a, kNumber, kSourceApi, std::nullopt, "api_key:4"));
+  ASSERT_TRUE(*s.suppressions.add(s.a, kNumber, "STOP", kSourceKeyword));
+  ASSERT_TRUE(*s.suppressions.remove(s.a, kNumber, kSourceKeyword));
+  auto events = trail.events(s.a, 0, 100);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[1].action, "suppression.added");
+  EXPECT_EQ((*events)[1].actor, "api_key:3");
+  EXPECT_EQ((*events)[0].action, "suppression.removed");
+  EXPECT_EQ((*events)[0].actor, "api_key:4");
+  for (const auto& e : *events) {
+    ASSERT_TRUE(e.subject_blind);
+    EXPECT_EQ(e.details, R"({"source":"api"})");
+    EXPECT_EQ(e.details.find("phone"), std::string::npos);
+    EXPECT_EQ(e.object.find("4915"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "contacts/errc.hpp"
+#include "store/sqlite/sqlite_audit_trail.hpp"
 #include "unit/contacts/service_fixture.hpp"
 
 namespace diskret::contacts {
@@ -111,6 +112,47 @@ TEST(Users, TenantScoped) {
   EXPECT_TRUE(s.users.list(s.b)->empty());
   EXPECT_EQ(s.users.list(s.a)->size(), 1u);
   EXPECT_EQ((*s.users.get(s.a, u.user.id))->role, Role::sender);
+}
+
+// Users added, roles changed and users removed land in the tenant's audit trail, with the
+// caller as actor and neither the email nor a password.
+TEST(Users, ChangesAreAuditedWithoutEmailOrPassword) {
+  Services s;
+  store::sqlite::SqliteAuditTrail trail(*s.fx.store);
+  s.users.set_audit(&trail);
+  auto u = s.users.create(s.a, "anna@example.com", Role::viewer, "a long enough secret",
+                          Role::owner, "api_key:7");
+  ASSERT_TRUE(u) << u.error().message();
+  ASSERT_TRUE(s.users.create(s.a, "bert@example.com", Role::owner, std::nullopt, Role::owner,
+                             "operator:ops"));
+  ASSERT_TRUE(s.users.change_role(s.a, u->user.id, Role::admin, Role::owner, "api_key:7"));
+  ASSERT_TRUE(s.users.change_role(s.a, u->user.id, Role::admin, Role::owner, "api_key:7"));
+  auto refused = s.users.change_role(s.a, u->user.id, Role::owner, Role::admin, "api_key:8");
+  ASSERT_FALSE(refused);  // an admin cannot make an owner: nothing recorded
+  ASSERT_TRUE(*s.users.remove(s.a, u->user.id, Role::owner, "api_key:7"));
+
+  auto events = trail.events(s.a, 0, 100);
+  ASSERT_TRUE(events) << events.error().message();
+  ASSERT_EQ(events->size(), 4u);  // newest first; the unchanged role is not a change
+  const std::string object = "user:" + std::to_string(u->user.id);
+  EXPECT_EQ((*events)[3].action, "user.added");
+  EXPECT_EQ((*events)[3].actor, "api_key:7");
+  EXPECT_EQ((*events)[3].object, object);
+  EXPECT_EQ((*events)[3].details, R"({"role":"viewer"})");
+  EXPECT_EQ((*events)[2].action, "user.added");
+  EXPECT_EQ((*events)[2].actor, "operator:ops");
+  EXPECT_EQ((*events)[1].action, "user.role_changed");
+  EXPECT_EQ((*events)[1].details, R"({"from":"viewer","to":"admin"})");
+  EXPECT_EQ((*events)[0].action, "user.removed");
+  EXPECT_EQ((*events)[0].object, object);
+  for (const auto& e : *events) {
+    EXPECT_EQ(e.tenant_id, s.a);
+    for (const std::string& field : {e.object, e.details, e.actor}) {
+      EXPECT_EQ(field.find("example.com"), std::string::npos) << field;
+      EXPECT_EQ(field.find("secret"), std::string::npos) << field;
+    }
+  }
+  EXPECT_TRUE(trail.events(s.b, 0, 100)->empty());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "store/sqlite/sqlite_audit_trail.hpp"
 #include "tenancy/sql_tenant_service.hpp"
 #include "unit/pipeline/pipeline_fixture.hpp"
 
@@ -140,6 +141,43 @@ TEST(Role, NamesRoundTrip) {
     EXPECT_EQ(parse_role(role_name(r)), r);
   }
   EXPECT_FALSE(parse_role("root"));
+}
+
+// Tenants created and API keys created or revoked land in the tenant's audit trail, with
+// the key's id, label and role but never its secret or shown prefix.
+TEST(SqlTenantService, KeyChangesAreAuditedWithoutTheSecret) {
+  TempDir dir;
+  StoreFixture f(dir);
+  store::sqlite::SqliteAuditTrail trail(*f.store);
+  SqlTenantService tenants(*f.store, *f.keys, f.clock);
+  tenants.set_audit(&trail, "operator:ops");
+  auto created = tenants.create_tenant("A", "DE");
+  ASSERT_TRUE(created) << created.error().message();
+  const TenantId tenant = created->first.id;
+  auto key = tenants.create_api_key(tenant, "shop \"backend\"", Role::sender);
+  ASSERT_TRUE(key) << key.error().message();
+  ASSERT_TRUE(tenants.revoke_api_key(tenant, key->info.id));
+  EXPECT_FALSE(tenants.revoke_api_key(tenant, key->info.id));  // nothing left to revoke
+
+  auto events = trail.events(tenant.value, 0, 100);
+  ASSERT_TRUE(events) << events.error().message();
+  ASSERT_EQ(events->size(), 4u);  // newest first
+  EXPECT_EQ((*events)[3].action, "tenant.created");
+  EXPECT_EQ((*events)[2].action, "apikey.created");
+  EXPECT_EQ((*events)[2].object, "apikey:" + std::to_string(created->second.info.id));
+  EXPECT_EQ((*events)[1].action, "apikey.created");
+  EXPECT_EQ((*events)[1].object, "apikey:" + std::to_string(key->info.id));
+  EXPECT_EQ((*events)[1].details, R"({"name":"shop \"backend\"","role":"sender"})");
+  EXPECT_EQ((*events)[0].action, "apikey.revoked");
+  EXPECT_EQ((*events)[0].object, "apikey:" + std::to_string(key->info.id));
+  for (const auto& e : *events) {
+    EXPECT_EQ(e.actor, "operator:ops");
+    for (const auto& secret : {created->second.secret, key->secret}) {
+      for (const std::string& field : {e.object, e.details}) {
+        EXPECT_EQ(field.find(secret.substr(9, 5)), std::string::npos) << field;
+      }
+    }
+  }
 }
 
 }  // namespace
