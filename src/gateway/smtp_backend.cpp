@@ -54,6 +54,15 @@ Expected<tenancy::Tenant> SmtpBackend::tenant_of(const smtp::TenantRef& ref) {
   return fail(Errc::permission_denied, "This account cannot send any more.");
 }
 
+api::Caller SmtpBackend::caller_of(const tenancy::Tenant& tenant) {
+  api::Caller caller;
+  caller.principal.tenant = tenant.id;
+  caller.principal.tenant_public_id = tenant.public_id;
+  caller.principal.role = tenancy::Role::sender;
+  caller.settings = tenant.settings;
+  return caller;
+}
+
 Expected<void> SmtpBackend::check_recipient(const smtp::TenantRef& ref, std::string_view number_text) {
   auto tenant = tenant_of(ref);
   if (!tenant) return unexpected(tenant.error());
@@ -63,8 +72,18 @@ Expected<void> SmtpBackend::check_recipient(const smtp::TenantRef& ref, std::str
   probe.to.emplace_back(number_text);
   probe.from = options_.default_sender;
   auto planned = api::plan_messages(probe, tenant->settings);
+  if (!planned.empty() && !planned.front().rejected && options_.send_policy) {
+    // Transactional mail still stops at an opt-out; the check is one index read.
+    if (auto screened = options_.send_policy->screen(caller_of(*tenant), planned); !screened) {
+      return fail(Errc::unavailable, "The opt-out list cannot be checked right now; please try again later.");
+    }
+  }
   if (planned.empty() || !planned.front().rejected) return {};
   const auto& why = *planned.front().rejected;
+  if (why.code == "suppressed") {
+    return fail(Errc::permission_denied,
+                "The recipient has opted out of SMS from this account.");
+  }
   if (why.code == "invalid_number") {
     return fail(Errc::invalid_argument, fmt::format("Not a valid phone number ({}).", why.detail));
   }
@@ -93,6 +112,14 @@ void SmtpBackend::submit(smtp::Submission&& submission, Done done) {
   pipeline::AcceptRequest accept;
   accept.tenant = tenant->id;
   accept.messages = api::plan_messages(request, tenant->settings);
+  if (options_.send_policy) {
+    // Again at DATA: an opt-out that arrived after RCPT still wins (stored `rejected`).
+    if (auto screened = options_.send_policy->screen(caller_of(*tenant), accept.messages);
+        !screened) {
+      return done(fail(Errc::unavailable,
+                       "The opt-out list cannot be checked right now; nothing was accepted."));
+    }
+  }
   auto ids = pipeline_.preassign(accept.messages.size());
   // 250 only once the messages are durable: Done is called from the commit callback.
   pipeline_.accept(std::move(accept), ids,

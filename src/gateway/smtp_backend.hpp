@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/send_policy.hpp"
 #include "pipeline/pipeline.hpp"
 #include "smtp/backend.hpp"
 #include "sms/sender_id.hpp"
@@ -17,6 +18,10 @@ struct SmtpBackendOptions {
   /// Sender id of SMS sent by mail ([smtp] default_sender); tenants have no per-tenant
   /// default sender setting yet.
   sms::SenderId default_sender{"Diskret", sms::SenderKind::alphanumeric, 5, 0};
+  /// The suppression list and consent rules of POST /v1/messages (issue 4): a recipient
+  /// who opted out is refused at RCPT (550) and, should the opt-out land between RCPT and
+  /// DATA, stored `rejected` with reason `suppressed`. Null: no screening (unit tests).
+  api::SendPolicy* send_policy = nullptr;
 };
 
 class SmtpBackend final : public smtp::Backend {
@@ -33,7 +38,7 @@ class SmtpBackend final : public smtp::Backend {
                                               std::string_view client_ip) override;
   /// The per-recipient rules of api::plan_messages: an invalid number is
   /// Errc::invalid_argument with libphonenumber's reason, any other refusal
-  /// (country not allowed, ...) Errc::permission_denied with its sentence.
+  /// (country not allowed, opted out, ...) Errc::permission_denied with its sentence.
   Expected<void> check_recipient(const smtp::TenantRef& tenant, std::string_view number_text) override;
   /// Transactional SMS from the default sender, one per recipient; a text over the tenant's
   /// segment limit (or without any text) fails permanently with a sentence; a pipeline
@@ -42,6 +47,7 @@ class SmtpBackend final : public smtp::Backend {
 
  private:
   Expected<tenancy::Tenant> tenant_of(const smtp::TenantRef& ref);
+  static api::Caller caller_of(const tenancy::Tenant& tenant);
 
   tenancy::TenantService& tenants_;
   pipeline::Pipeline& pipeline_;

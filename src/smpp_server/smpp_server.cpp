@@ -70,6 +70,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   tenancy::TenantService& tenants;
   pipeline::Pipeline& pipeline;
   const Clock& clock;
+  api::SendPolicy* send_policy = nullptr;
 
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
@@ -288,10 +289,30 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // The opt-out list, as for POST /v1/messages (a submit_sm is transactional: consent is
+  // not asked, an opt-out is). One index read on the I/O thread.
+  Expected<pipeline::NewMessage, Status> screen(const Connection& conn,
+                                                 pipeline::NewMessage message) {
+    if (!send_policy) return message;
+    api::Caller caller;
+    caller.principal.tenant = conn.credential.tenant;
+    caller.principal.role = tenancy::Role::sender;
+    caller.settings = conn.settings;
+    std::vector<pipeline::NewMessage> one;
+    one.push_back(std::move(message));
+    if (!send_policy->screen(caller, one)) return unexpected(Status::system_error);
+    if (one.front().rejected) {
+      count([](ServerStats& s) { ++s.refused_opted_out; });
+      return unexpected(Status::submit_failed);
+    }
+    return std::move(one.front());
+  }
+
   void accept(Connection& conn, SubmitPart&& first, std::string text, std::vector<HeldPart> parts,
               const smpp::SubmitSm& pdu) {
     const std::string system_id = conn.credential.system_id;
     auto message = plan_submit(first, std::move(text), conn.settings);
+    if (message) message = screen(conn, std::move(*message));
     if (!message) {
       for (const auto& h : parts) answer(system_id, h, message.error(), {});
       return;
@@ -463,7 +484,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     const auto tick = config.status_poll.count() > 0 ? config.status_poll : milliseconds{1'000};
     while (!stopping) {
       housekeeping.expires_after(tick);
-      auto [ec] = co_await housekeeping.async_wait(kUseTuple);
+      co_await housekeeping.async_wait(kUseTuple);  // cancelled only at stop
       if (stopping) break;
       for (const HeldPart& h : collector.expire(steady_clock::now(), config.concat_timeout)) {
         auto conn = find(h.connection);
@@ -539,6 +560,8 @@ void SmppServer::stop() {
   timer->async_wait([timer, impl](boost::system::error_code) { impl->io.stop(); });
   impl_->thread.join();
 }
+
+void SmppServer::set_send_policy(api::SendPolicy* policy) { impl_->send_policy = policy; }
 
 std::uint16_t SmppServer::port() const { return impl_->port.load(); }
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "api/send_policy.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
 #include "pipeline/message.hpp"
@@ -41,6 +42,7 @@ struct ServerConfig {
 
 struct ServerStats {
   std::uint64_t binds = 0, bind_failures = 0, submits = 0, submits_accepted = 0, throttled = 0,
+                refused_opted_out = 0,
                 receipts_sent = 0, receipts_queued = 0, receipts_dropped = 0;
   std::uint64_t connections = 0;
 };
@@ -52,6 +54,12 @@ class SmppServer {
   ~SmppServer();  ///< stop()s
   SmppServer(const SmppServer&) = delete;
   SmppServer& operator=(const SmppServer&) = delete;
+
+  /// The suppression rules of POST /v1/messages (issue 4), asked once per complete
+  /// message before it enters the pipeline: a number that opted out is answered
+  /// ESME_RSUBMITFAIL (permanent, nothing stored); a check that cannot run now,
+  /// ESME_RSYSERR (the ESME retries). Set before start(); null: no screening.
+  void set_send_policy(api::SendPolicy* policy);
 
   /// Listens and starts the I/O thread; a sentence naming the address when it cannot.
   Expected<void> start();

@@ -24,7 +24,8 @@ constexpr auto kBindFailDelay = 300ms;
 struct ServerFixture {
   /// With `poll`, the server finds final statuses by reading them; otherwise the
   /// pipeline's status events reach it through a StatusTee.
-  explicit ServerFixture(bool poll = false) : pf(FakeCarrier::Behaviour::accepts_all) {
+  explicit ServerFixture(bool poll = false, api::SendPolicy* policy = nullptr)
+      : pf(FakeCarrier::Behaviour::accepts_all) {
     auto s = store::sqlite::SqliteSmppCredentialStore::open(pf.dir.path() / "diskret.db");
     if (!s) throw std::runtime_error(s.error().message());
     cred_store = std::move(*s);
@@ -42,6 +43,7 @@ struct ServerFixture {
       tee = std::make_unique<StatusTee>(nullptr, *server);
       pf.pipeline->set_event_sink(tee.get());
     }
+    server->set_send_policy(policy);
     auto ok = server->start();
     if (!ok) throw std::runtime_error(ok.error().message());
   }
@@ -234,6 +236,52 @@ TEST(SmppServerIntegration, RefusalsAreSmppStatuses) {
   SmppTestClient late(f.server->port());
   EXPECT_EQ(late.bind(CommandId::bind_transmitter, cred.credential.system_id, cred.password),
             static_cast<std::uint32_t>(smpp::Status::bind_failed));
+}
+
+/// Rejects the numbers in `opted_out` as ContactsSendPolicy does ("suppressed").
+struct OptOutPolicy final : api::SendPolicy {
+  std::vector<std::string> opted_out;
+  bool down = false;
+  Expected<void, http::Problem> prepare(const api::Caller&, api::SendRequest&) override { return {}; }
+  Expected<void, http::Problem> screen(const api::Caller&,
+                                       std::vector<pipeline::NewMessage>& messages) override {
+    if (down) return unexpected(http::Problem{503, "unavailable", "Unavailable", "", {}, {}});
+    for (auto& m : messages) {
+      for (const auto& n : opted_out) {
+        if (m.to == n) m.rejected = pipeline::MessageError{"suppressed", "opted out"};
+      }
+    }
+    return {};
+  }
+};
+
+TEST(SmppServerIntegration, OptedOutNumberIsRefusedPermanentlyAndNothingIsStored) {
+  OptOutPolicy policy;
+  policy.opted_out = {"+4915112345678"};
+  ServerFixture f(false, &policy);
+  auto cred = f.credential();
+  SmppTestClient tx(f.server->port());
+  ASSERT_EQ(tx.bind(CommandId::bind_transmitter, cred.credential.system_id, cred.password), 0u);
+
+  auto refused = tx.call(submit("Ihr Code: 1234"));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->command_status, static_cast<std::uint32_t>(smpp::Status::submit_failed));
+  EXPECT_TRUE(message_id_of(*refused).empty());
+  EXPECT_EQ(f.server->stats().refused_opted_out, 1u);
+
+  auto other = submit("Ihr Code: 1234");
+  other.destination_addr = "4915198765432";
+  auto ok = tx.call(other);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->command_status, 0u);
+  f.pf.idle();
+  EXPECT_EQ(f.pf.pipeline->stats().accepted, 1u) << "only the number that did not opt out";
+
+  policy.down = true;
+  auto unknown = tx.call(other);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->command_status, static_cast<std::uint32_t>(smpp::Status::system_error))
+      << "a list that cannot be read is a transient error, never a guess";
 }
 
 }  // namespace

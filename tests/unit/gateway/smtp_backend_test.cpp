@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -100,6 +101,29 @@ class HeldPipeline final : public pipeline::Pipeline {
   bool ready() const override { return true; }
 };
 
+/// Suppresses the numbers in `opted_out` (code "suppressed", as ContactsSendPolicy does);
+/// `down` makes the check unavailable.
+class FakeSendPolicy final : public api::SendPolicy {
+ public:
+  std::vector<std::string> opted_out;
+  bool down = false;
+  int screens = 0;
+
+  Expected<void, http::Problem> prepare(const api::Caller&, api::SendRequest&) override { return {}; }
+  Expected<void, http::Problem> screen(const api::Caller& caller,
+                                       std::vector<pipeline::NewMessage>& messages) override {
+    ++screens;
+    EXPECT_EQ(caller.principal.tenant_public_id, "tn_alpha");
+    if (down) return unexpected(http::Problem{503, "unavailable", "Unavailable", "", {}, {}});
+    for (auto& m : messages) {
+      if (std::find(opted_out.begin(), opted_out.end(), m.to) != opted_out.end()) {
+        m.rejected = pipeline::MessageError{"suppressed", "opted out"};
+      }
+    }
+    return {};
+  }
+};
+
 class SmtpBackendTest : public ::testing::Test {
  protected:
   SmtpBackendTest() {
@@ -116,7 +140,8 @@ class SmtpBackendTest : public ::testing::Test {
 
   FakeTenants tenants_;
   HeldPipeline pipeline_;
-  SmtpBackend backend_{tenants_, pipeline_, {*sms::SenderId::parse("Praxis")}};
+  FakeSendPolicy policy_;
+  SmtpBackend backend_{tenants_, pipeline_, {*sms::SenderId::parse("Praxis"), &policy_}};
 };
 
 bool denied(const Error& e) { return e.code == make_error_code(Errc::permission_denied); }
@@ -246,6 +271,43 @@ TEST_F(SmtpBackendTest, EmptyTextIsRefused) {
   ASSERT_FALSE(*answer);
   EXPECT_FALSE(smtp::is_temporary(answer->error()));
   EXPECT_TRUE(pipeline_.held.empty());
+}
+
+TEST_F(SmtpBackendTest, OptedOutRecipientIsRefusedAtRcptWithASentence) {
+  smtp::TenantRef alpha{"tn_alpha", false};
+  policy_.opted_out = {"+4915112345678"};
+  auto refused = backend_.check_recipient(alpha, "0151 12345678");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(denied(refused.error()));
+  EXPECT_NE(refused.error().detail.find("opted out"), std::string::npos) << refused.error().detail;
+  EXPECT_TRUE(backend_.check_recipient(alpha, "015198765432"));
+
+  policy_.down = true;
+  auto unknown = backend_.check_recipient(alpha, "015198765432");
+  ASSERT_FALSE(unknown);
+  EXPECT_TRUE(smtp::is_temporary(unknown.error())) << "no guess when the list cannot be read";
+}
+
+TEST_F(SmtpBackendTest, OptOutBetweenRcptAndDataIsStoredRejectedAsSuppressed) {
+  policy_.opted_out = {"+4915198765432"};
+  std::optional<Expected<void>> answer;
+  backend_.submit(mail({"015112345678", "015198765432"}, "Ihr Termin morgen um 9 Uhr"),
+                  [&](Expected<void> r) { answer = std::move(r); });
+  pipeline_.commit();
+  ASSERT_TRUE(answer);
+  EXPECT_TRUE(*answer);
+  ASSERT_EQ(pipeline_.store.stored.size(), 2u);
+  EXPECT_FALSE(pipeline_.store.stored[0].message.rejected);
+  ASSERT_TRUE(pipeline_.store.stored[1].message.rejected);
+  EXPECT_EQ(pipeline_.store.stored[1].message.rejected->code, "suppressed");
+
+  policy_.down = true;
+  answer.reset();
+  backend_.submit(mail({"015112345678"}, "Hallo"), [&](Expected<void> r) { answer = std::move(r); });
+  ASSERT_TRUE(answer);
+  ASSERT_FALSE(*answer);
+  EXPECT_TRUE(smtp::is_temporary(answer->error()));
+  EXPECT_TRUE(pipeline_.held.empty()) << "nothing accepted unscreened";
 }
 
 }  // namespace
