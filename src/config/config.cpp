@@ -89,6 +89,7 @@ void read_milliseconds(Reader& r, std::string_view key, std::chrono::millisecond
 void read_api(Reader& r, ApiSection& api) {
   r.number("max_recipients", api.max_recipients, 1, 10'000);
   r.number("max_body_bytes", api.max_body_bytes, 1024, 64 * 1024 * 1024);
+  r.number("max_upload_bytes", api.max_upload_bytes, 1024, 1024 * 1024 * 1024);
   r.number("max_header_bytes", api.max_header_bytes, 1024, 1024 * 1024);
   read_milliseconds(r, "read_timeout_ms", api.read_timeout, 100, 3'600'000);
   read_milliseconds(r, "idle_timeout_ms", api.idle_timeout, 100, 3'600'000);

@@ -43,6 +43,8 @@ struct BillingSection {
 struct ApiSection {
   std::size_t max_recipients = 10'000;           ///< per POST /v1/messages (1..10000)
   std::size_t max_body_bytes = 2 * 1024 * 1024;  ///< larger bodies answer 413
+  /// CSV uploads (POST /v1/contacts/import): 100,000 contacts are about 7 MB.
+  std::size_t max_upload_bytes = 64 * 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};  ///< keep-alive

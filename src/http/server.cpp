@@ -97,6 +97,13 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<error_code> write_response(Response&& response, std::string_view request_id,
                                              bool keep_alive);
   void close_gracefully();
+  bool is_upload(beast::string_view target) const {
+    const auto path = target.substr(0, target.find('?'));
+    for (const auto& p : core_.config.upload_paths) {
+      if (path == beast::string_view(p.data(), p.size())) return true;
+    }
+    return false;
+  }
 
   Core& core_;
   beast::tcp_stream stream_;
@@ -148,9 +155,18 @@ asio::awaitable<error_code> Session::write_response(Response&& response,
 /// must end (the error answer, if any, is already written).
 asio::awaitable<bool> Session::read_request(bhttp::request_parser<bhttp::string_body>& parser) {
   parser.header_limit(static_cast<std::uint32_t>(core_.config.max_header_bytes));
-  parser.body_limit(core_.config.max_body_bytes);
+  // Beast checks Content-Length against the limit while it parses the header, so the
+  // larger upload limit goes first and the path's own limit is applied once it is known.
+  parser.body_limit(std::max(core_.config.max_body_bytes, core_.config.max_upload_bytes));
   stream_.expires_after(core_.config.read_timeout);
   auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, parser, kTuple);
+  const std::size_t limit = is_upload(parser.get().target()) ? core_.config.max_upload_bytes
+                                                              : core_.config.max_body_bytes;
+  if (!ec && parser.content_length() && *parser.content_length() > limit) {
+    ec = bhttp::error::body_limit;
+  } else if (!ec) {
+    parser.body_limit(limit);  // chunked bodies are counted as they arrive
+  }
   if (!ec && !parser.is_done()) {
     if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -163,7 +179,7 @@ asio::awaitable<bool> Session::read_request(bhttp::request_parser<bhttp::string_
   if (ec == bhttp::error::body_limit) {
     co_await answer_and_close(problem(
         413, "payload-too-large", "Payload too large",
-        fmt::format("The request body is over the limit of {} bytes.", core_.config.max_body_bytes)));
+        fmt::format("The request body is over the limit of {} bytes.", limit)));
   } else if (ec == bhttp::error::header_limit) {
     co_await answer_and_close(problem(431, "headers-too-large", "Request header fields too large",
                                       "The request headers are over the size limit."));
@@ -183,7 +199,7 @@ asio::awaitable<void> Session::answer_and_close(Response&& response) {
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream_.expires_after(std::chrono::seconds(2));
   std::size_t drained = 0;
-  while (drained < 2 * core_.config.max_body_bytes + 65536) {
+  while (drained < 2 * std::max(core_.config.max_body_bytes, core_.config.max_upload_bytes) + 65536) {
     buffer_.clear();
     auto [rec, n] = co_await stream_.async_read_some(buffer_.prepare(65536), kTuple);
     if (rec) break;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/expected.hpp"
 #include "http/message.hpp"
@@ -17,6 +18,10 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  ///< "host:port" or "[v6]:port"; port 0 = any free
   /// Larger bodies answer 413. 10,000 recipients at ~20 bytes plus a long text fit easily.
   std::size_t max_body_bytes = 2 * 1024 * 1024;
+  /// Paths (exact, without query) that take uploads up to max_upload_bytes instead, e.g.
+  /// a CSV import of 100,000 contacts (~7 MB). The limit is chosen from the request line.
+  std::vector<std::string> upload_paths;
+  std::size_t max_upload_bytes = 64 * 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;  ///< larger header blocks answer 431
   std::chrono::milliseconds read_timeout{30'000};   ///< to read one request once it started
   std::chrono::milliseconds idle_timeout{60'000};   ///< keep-alive: wait for the next request

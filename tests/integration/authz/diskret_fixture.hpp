@@ -30,7 +30,7 @@ class DiskretFixture : public ::testing::Test {
     std::ofstream(config_) << "[server]\ndata_dir = \"" << dir_ << "/var\"\n"
                            << "http_listen = \"127.0.0.1:0\"\nsmtp_listen = \"127.0.0.1:0\"\n"
                            << "smpp_listen = \"127.0.0.1:0\"\n[billing]\nenabled = false\n"
-                           << "[api]\nmax_body_bytes = 33554432\n"
+                           << "[api]\n"
                            << "[[smsc]]\nname = \"nowhere\"\nhost = \"127.0.0.1\"\nport = 9\n";
   }
   void TearDown() override {

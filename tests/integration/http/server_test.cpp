@@ -127,6 +127,29 @@ TEST_F(ServerTest, OversizedBodyIs413ProblemAndClose) {
   EXPECT_TRUE(client.closed_by_peer());
 }
 
+TEST_F(ServerTest, UploadPathsTakeLargerBodiesUpToTheirOwnLimit) {
+  router_.add("POST", "/upload", [](Request&& r, Respond respond) {
+    respond(Response{200, "text/plain", {}, std::to_string(r.body.size())});
+  });
+  ServerConfig config;
+  config.upload_paths = {"/upload"};
+  config.max_upload_bytes = 8192;
+  start(config);
+  RawClient client(server_->port());
+  auto big = client.request(post("/upload?dry_run=1", std::string(6000, 'u')));
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 200);
+  EXPECT_EQ(big->body, "6000");
+  auto elsewhere = client.request(post("/echo", std::string(6000, 'e')));  // still 1,024
+  ASSERT_TRUE(elsewhere);
+  EXPECT_EQ(elsewhere->status, 413);
+  RawClient again(server_->port());
+  auto over = again.request(post("/upload", std::string(9000, 'u')));
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 413);
+  EXPECT_NE(over->body.find("8192 bytes"), std::string::npos) << over->body;
+}
+
 TEST_F(ServerTest, OversizedChunkedBodyIs413) {
   RawClient client(server_->port());
   std::string chunk(800, 'y');
