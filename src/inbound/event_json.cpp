@@ -46,4 +46,19 @@ std::string to_json(const InboundEvent& event) {
   return json::serialize(o);
 }
 
+std::string to_json(const AlertEvent& event) {
+  json::object o;
+  o["event"] = kAlertEvent;
+  o["id"] = event.id;
+  o["kind"] = event.kind;
+  o["severity"] = event.severity;
+  o["scope"] = event.tenant == 0 ? "platform" : "tenant";
+  boost::system::error_code ec;
+  json::value details = json::parse(event.details, ec);
+  if (ec || !details.is_object()) details = json::object{{"note", event.details}};
+  o["details"] = std::move(details);
+  o["at"] = format_utc_ms(event.at);
+  return json::serialize(o);
+}
+
 }  // namespace diskret::inbound

@@ -2,7 +2,9 @@
 /// The JSON bodies POSTed to a tenant's webhook. Pure (Boost.JSON).
 ///   message.status:  {event, id, status, to, error?, at}
 ///   message.inbound: {event, id, from, to, text, received_at, keyword?}
+///   security.alert:  {event, id, kind, severity, details, at}
 /// Times are RFC 3339 UTC with milliseconds; numbers are E.164 (short codes as digits).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +15,7 @@ namespace diskret::inbound {
 
 inline constexpr std::string_view kStatusEvent = "message.status";
 inline constexpr std::string_view kInboundEvent = "message.inbound";
+inline constexpr std::string_view kAlertEvent = "security.alert";
 
 struct EventError {
   std::string code;    ///< "carrier_rejected", "expired" ...
@@ -36,8 +39,19 @@ struct InboundEvent {
   std::optional<std::string> keyword;  ///< "stop", "start", "help", "confirm"
 };
 
+/// A security alert (privacy::Alerts): never personal data.
+struct AlertEvent {
+  std::uint64_t id = 0;  ///< the alert's id (as in GET /v1/alerts)
+  std::string kind;      ///< "auth.many_failures", "keys.master_rotated" ...
+  std::string severity;  ///< "info", "warning", "critical"
+  std::string details;   ///< a JSON object (sent as such; anything else as {"note": ...})
+  std::uint64_t tenant = 0;  ///< 0: a platform alert every tenant is told of
+  SystemTime at;
+};
+
 std::string to_json(const StatusEvent& event);
 std::string to_json(const InboundEvent& event);
+std::string to_json(const AlertEvent& event);
 
 /// "2024-05-06T07:08:09.123Z".
 std::string format_utc_ms(SystemTime t);

@@ -49,6 +49,8 @@ class InboundModule {
   InboundService& service() { return service_; }
   MoIntake& intake() { return intake_; }
   WebhookWorker& webhooks() { return worker_; }
+  /// The durable webhook queue (other modules queue events in their transactions).
+  WebhookQueue& queue() { return queue_; }
 
  private:
   TenantSettingsCache settings_;

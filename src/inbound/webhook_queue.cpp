@@ -1,5 +1,7 @@
 #include "inbound/webhook_queue.hpp"
 
+#include <vector>
+
 namespace diskret::inbound {
 
 Expected<void> WebhookQueue::load() {
@@ -43,8 +45,40 @@ Expected<bool> WebhookQueue::enqueue(store::WebhookWrites& writes, const QueuedE
   r.error_detail = event.error_detail;
   r.at_ms = now_ms;
   r.next_attempt_ms = now_ms;
-  if (auto ok = writes.enqueue(r); !ok) return unexpected(ok.error());
-  return true;
+  // Another process (an admin command raising an alert) may have drawn the same
+  // time-based id: draw again rather than fail the transaction the event belongs to.
+  for (int attempt = 0;; ++attempt) {
+    auto ok = writes.enqueue(r);
+    if (ok) return true;
+    if (ok.error().code != make_error_code(diskret::Errc::already_exists) || attempt == 3) {
+      return unexpected(ok.error());
+    }
+    ids_.advance_past(r.id);
+    r.id = ids_.next(1).front().value;
+  }
+}
+
+Expected<std::size_t> WebhookQueue::enqueue_alert(store::WebhookWrites& writes,
+                                                  std::uint64_t tenant, std::uint64_t alert_id,
+                                                  std::int64_t now_ms) {
+  std::vector<std::uint64_t> to;
+  if (tenant != 0) {
+    to.push_back(tenant);
+  } else {
+    std::lock_guard lock(mutex_);
+    to.assign(tenants_.begin(), tenants_.end());
+  }
+  std::size_t queued = 0;
+  for (std::uint64_t t : to) {
+    QueuedEvent e;
+    e.tenant = t;
+    e.type = store::webhook_event::kAlert;
+    e.ref_id = alert_id;
+    auto ok = enqueue(writes, e, now_ms);
+    if (!ok) return unexpected(ok.error());
+    if (*ok) ++queued;
+  }
+  return queued;
 }
 
 }  // namespace diskret::inbound

@@ -39,6 +39,11 @@ class WebhookQueue {
   /// Queues `event` in `writes`' transaction when its tenant has a webhook; true if queued.
   Expected<bool> enqueue(store::WebhookWrites& writes, const QueuedEvent& event,
                          std::int64_t now_ms);
+  /// Queues a security.alert event for alert `alert_id` in `writes`' transaction: to
+  /// `tenant` if it has a webhook, or (tenant 0, a platform alert, which every tenant's
+  /// admins see) to every tenant that has one. Returns how many were queued.
+  Expected<std::size_t> enqueue_alert(store::WebhookWrites& writes, std::uint64_t tenant,
+                                      std::uint64_t alert_id, std::int64_t now_ms);
 
   /// Called after commits that queued events (the delivery worker's wake()).
   void on_queued(std::function<void()> wake) { wake_ = std::move(wake); }

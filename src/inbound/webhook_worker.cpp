@@ -236,7 +236,7 @@ Expected<std::optional<WebhookWorker::Request>> WebhookWorker::build(
     if (!e.error_code.empty()) s.error = EventError{e.error_code, e.error_detail};
     body = to_json(s);
     type = kStatusEvent;
-  } else {
+  } else if (e.type == ev::kInbound) {
     auto row = d_.inbound.inbound(e.tenant_id, e.ref_id);
     if (!row) return unexpected(row.error());
     if (!*row) return Nothing{};
@@ -251,6 +251,18 @@ Expected<std::optional<WebhookWorker::Request>> WebhookWorker::build(
     if ((*row)->keyword) i.keyword = keyword_kind_name(static_cast<KeywordKind>(*(*row)->keyword));
     body = to_json(i);
     type = kInboundEvent;
+  } else if (e.type == ev::kAlert) {
+    store::SecurityStore* alerts = alerts_.load();
+    if (alerts == nullptr) return Nothing{};
+    // The tenant's alerts and the platform's, newest first: the one with this id, if any.
+    auto rows = alerts->alerts(e.tenant_id, e.ref_id + 1, 1);
+    if (!rows) return unexpected(rows.error());
+    if (rows->empty() || rows->front().id != e.ref_id) return Nothing{};
+    const store::AlertRecord& a = rows->front();
+    body = to_json(AlertEvent{a.id, a.kind, a.severity, a.details, a.tenant_id, at(a.at_ms)});
+    type = kAlertEvent;
+  } else {
+    return Nothing{};
   }
   const std::int64_t unix_seconds = d_.clock.now_ms() / 1000;
   HeaderPairs headers{

@@ -6,6 +6,7 @@
 /// receiver cannot hold up the others). Every attempt is logged; a failed one is tried
 /// again on the RetrySchedule until 24 h have passed. Events survive restarts: an attempt
 /// cut off by a crash is simply made again (receivers deduplicate by Diskret-Event-Id).
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include "inbound/webhook_client.hpp"
 #include "store/inbound_store.hpp"
 #include "store/key_ring.hpp"
+#include "store/security_store.hpp"
 #include "store/store.hpp"
 #include "store/webhook_store.hpp"
 
@@ -61,6 +63,9 @@ class WebhookWorker {
   void stop();
   /// Look at the queue now (events were queued, or a FakeClock moved).
   void wake();
+  /// Where security.alert events find their alert (set before start()); without it such
+  /// events are dropped.
+  void set_alert_store(store::SecurityStore* alerts) { alerts_.store(alerts); }
 
   WebhookWorkerStats stats() const;
   /// True once no event is in flight or due now.
@@ -82,6 +87,7 @@ class WebhookWorker {
 
   WebhookWorkerDeps d_;
   WebhookWorkerConfig config_;
+  std::atomic<store::SecurityStore*> alerts_{nullptr};
   WebhookClient client_;
 
   mutable std::mutex mutex_;

@@ -32,7 +32,15 @@ Expected<std::uint64_t> Alerts::raise(std::uint64_t tenant, std::string_view kin
   entry.object = "alert:" + std::to_string(*id);
   entry.details = boost::json::serialize(boost::json::object{{"kind", kind}, {"severity", severity}});
   if (auto ok = audit_.record(**tx, entry); !ok) return unexpected(ok.error());
+  std::size_t queued = 0;
+  if (webhook_store_ != nullptr && webhook_queue_ != nullptr) {
+    auto writes = webhook_store_->writes(**tx);
+    auto n = webhook_queue_->enqueue_alert(*writes, tenant, *id, a.at_ms);
+    if (!n) return unexpected(n.error());
+    queued = *n;
+  }
   if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());
+  if (queued > 0) webhook_queue_->queued();
   return id;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 /// Security monitoring and operator access transparency (GDPR art. 32, 33):
 /// - Alerts: unusual events become alert records that tenant admins see (GET /v1/alerts),
-///   that /metrics counts, and that the audit trail records.
+///   that /metrics counts, that the audit trail records, and that go to the tenant's
+///   webhook as security.alert events (platform alerts to every tenant's webhook).
 /// - AlertRules: the thresholds ("many" failed logins, an export of many people).
 /// - AccessGrants: the operator's staff have no standing access to a tenant's personal
 ///   data; a tenant admin grants a named person time-limited access with a reason, every
@@ -18,7 +19,9 @@
 #include "audit/audit_log.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
+#include "inbound/webhook_queue.hpp"
 #include "store/security_store.hpp"
+#include "store/webhook_store.hpp"
 
 namespace diskret::privacy {
 
@@ -47,11 +50,20 @@ class Alerts {
   /// diskret_security_alerts_total{kind} (Prometheus text).
   Expected<std::string> metrics_text();
 
+  /// From now on every alert also queues a security.alert webhook event in the
+  /// transaction that records it (delivered by the WebhookWorker of `diskret serve`).
+  void set_webhooks(store::WebhookStore* store, inbound::WebhookQueue* queue) {
+    webhook_store_ = store;
+    webhook_queue_ = queue;
+  }
+
  private:
   store::Store& store_;
   store::SecurityStore& rows_;
   audit::AuditLog& audit_;
   const Clock& clock_;
+  store::WebhookStore* webhook_store_ = nullptr;
+  inbound::WebhookQueue* webhook_queue_ = nullptr;
 };
 
 /// Counts events per key in a sliding window; says when a count first reaches the

@@ -26,6 +26,7 @@ struct WebhookRecord {
 namespace webhook_event {
 inline constexpr std::uint8_t kStatus = 0;   ///< message.status; ref_id: messages.id
 inline constexpr std::uint8_t kInbound = 1;  ///< message.inbound; ref_id: inbound_messages.id
+inline constexpr std::uint8_t kAlert = 2;    ///< security.alert; ref_id: security_alerts.id
 
 inline constexpr std::uint8_t kPending = 0;
 inline constexpr std::uint8_t kDelivered = 1;

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include <spdlog/spdlog.h>
+
 #include "crypto/master_key.hpp"
 #include "privacy/key_rotation.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -60,6 +62,13 @@ PrivacyHandle open_privacy(const config::Config& config, const Clock& clock) {
   h.security = std::make_unique<store::sqlite::SqliteSecurityStore>(sqlite);
   h.alerts = std::make_unique<privacy::Alerts>(*h.storage.store, *h.security, *h.audit, clock);
   h.grants = std::make_unique<privacy::AccessGrants>(*h.storage.store, *h.security, *h.audit, *h.alerts, clock);
+  h.webhooks = std::make_unique<store::sqlite::SqliteWebhookStore>(sqlite);
+  h.webhook_queue = std::make_unique<inbound::WebhookQueue>(*h.webhooks, clock);
+  if (auto loaded = h.webhook_queue->load(); loaded) {
+    h.alerts->set_webhooks(h.webhooks.get(), h.webhook_queue.get());
+  } else {
+    spdlog::warn("alerts of this command will not reach webhooks: {}", loaded.error().message());
+  }
   return h;
 }
 

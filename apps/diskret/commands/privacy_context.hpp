@@ -7,6 +7,7 @@
 
 #include "audit/audit_log.hpp"
 #include "commands/context.hpp"
+#include "inbound/webhook_queue.hpp"
 #include "privacy/erasure.hpp"
 #include "privacy/security.hpp"
 #include "store/master_key_holder.hpp"
@@ -16,6 +17,7 @@
 #include "store/sqlite/sqlite_key_vault.hpp"
 #include "store/sqlite/sqlite_privacy_store.hpp"
 #include "store/sqlite/sqlite_security_store.hpp"
+#include "store/sqlite/sqlite_webhook_store.hpp"
 
 namespace diskret::app {
 
@@ -52,6 +54,9 @@ struct PrivacyHandle {
   std::unique_ptr<store::sqlite::SqliteSecurityStore> security;
   std::unique_ptr<privacy::Alerts> alerts;
   std::unique_ptr<privacy::AccessGrants> grants;
+  /// Alerts raised here are queued for the tenants' webhooks; `diskret serve` delivers them.
+  std::unique_ptr<store::sqlite::SqliteWebhookStore> webhooks;
+  std::unique_ptr<inbound::WebhookQueue> webhook_queue;
 
   privacy::PrivacyContext context(const Clock& clock);
 };

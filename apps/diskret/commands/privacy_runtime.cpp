@@ -25,6 +25,11 @@ void PrivacyRuntime::stop() {
   if (service) service->stop();
 }
 
+void PrivacyRuntime::send_alerts_to(inbound::InboundModule& inbound, store::WebhookStore& webhooks) {
+  inbound.webhooks().set_alert_store(security.get());
+  alerts->set_webhooks(&webhooks, &inbound.queue());
+}
+
 std::unique_ptr<PrivacyRuntime> start_privacy(const config::Config& config, StoreHandle& storage,
                                               tenancy::TenantService& tenants, const Clock& clock) {
   auto rt = std::make_unique<PrivacyRuntime>();

@@ -6,6 +6,7 @@
 
 #include "api/privacy_api.hpp"
 #include "commands/privacy_context.hpp"
+#include "inbound/inbound_module.hpp"
 #include "store/sqlite/sqlite_security_store.hpp"
 #include "tenancy/tenancy.hpp"
 
@@ -26,6 +27,9 @@ struct PrivacyRuntime {
 
   /// Stops the background work and signs every audit chain (after the front doors closed).
   void stop();
+  /// Security alerts also go to the tenants' webhooks (security.alert events) through the
+  /// inbound module's durable queue and worker. Call before the HTTP server starts.
+  void send_alerts_to(inbound::InboundModule& inbound, store::WebhookStore& webhooks);
 };
 
 /// Builds, prepares (adopts unchained audit rows, re-applies erasures) and starts it.

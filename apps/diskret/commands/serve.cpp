@@ -61,6 +61,8 @@ http::ServerConfig http_config(const config::Config& config) {
   http::ServerConfig c;
   c.listen = config.server.http_listen;
   c.max_body_bytes = config.api.max_body_bytes;
+  c.upload_paths = {"/v1/contacts/import"};
+  c.max_upload_bytes = config.api.max_upload_bytes;
   c.max_header_bytes = config.api.max_header_bytes;
   c.read_timeout = config.api.read_timeout;
   c.idle_timeout = config.api.idle_timeout;
@@ -165,6 +167,7 @@ int serve(const ServeOptions& options) {
   contacts::RecipientGate recipient_gate(contact_store, *storage.keys);
   api::ContactsSendPolicy send_policy(recipient_gate, reply_numbers(reply_number_store));
   api.set_send_policy(&send_policy);
+  smpp.set_send_policy(&send_policy);  // and email to SMS below: every path screens
   api::ContactsApi contacts_api({contact_service, suppression_service, user_service, pipeline,
                                  tenants, reply_numbers(reply_number_store)},
                                 clock);
@@ -218,7 +221,9 @@ int serve(const ServeOptions& options) {
 
   // Email to SMS: the same rules and durable pipeline as the API (250 only after commit).
   gateway::SmtpBackend smtp_backend(
-      tenants, pipeline, {must(sms::SenderId::parse(config.smtp.default_sender), "[smtp] default_sender")});
+      tenants, pipeline,
+      {must(sms::SenderId::parse(config.smtp.default_sender), "[smtp] default_sender"),
+       &send_policy});
   smtp::SmtpServer smtp_server(smtp_config(config), smtp_backend);
   if (auto started = smtp_server.start(); !started) {
     server.stop();

@@ -18,8 +18,7 @@ class Receiver {
   explicit Receiver(int status = 204, bool hold = false)
       : status_(status),
         hold_(hold),
-        server_(http::ServerConfig{"127.0.0.1:0", 1 << 20, 16 << 10, std::chrono::seconds(5),
-                                   std::chrono::seconds(5), std::chrono::milliseconds(200)},
+        server_(config(),
                 [this](http::Request&& r, http::Respond respond) {
                   std::lock_guard lock(mutex_);
                   requests_.push_back(std::move(r));
@@ -59,6 +58,17 @@ class Receiver {
   void stop() { server_.stop(); }
 
  private:
+  // Named fields: ServerConfig grows.
+  static http::ServerConfig config() {
+    http::ServerConfig c;
+    c.listen = "127.0.0.1:0";
+    c.max_body_bytes = 1 << 20;
+    c.max_header_bytes = 16 << 10;
+    c.read_timeout = std::chrono::seconds(5);
+    c.idle_timeout = std::chrono::seconds(5);
+    c.shutdown_grace = std::chrono::milliseconds(200);
+    return c;
+  }
   std::string body() const { return status_ == 204 ? "" : "ok"; }  // 204 has no body
 
   std::atomic<int> status_;
