@@ -44,6 +44,12 @@ bool Dispatcher::has_work(std::int64_t now_ms) const {
 
 void Dispatcher::settled(std::uint64_t id) { outstanding_.erase(id); }
 
+bool Dispatcher::erased_since_queued(const DispatchItem& item) {
+  // The queue holds plaintext taken before an erasure may have run (the erasure fails the
+  // stored row; this copy must not reach a carrier either).
+  return keys_.erased(item.tenant, item.to);
+}
+
 void Dispatcher::enqueue_record(store::MessageRecord&& r, std::vector<StatusChange>& settle) {
   auto payload = open_payload(keys_, r);
   if (!payload) {
@@ -112,6 +118,11 @@ Expected<std::vector<carrier::OutboundMessage>> Dispatcher::next_batch(
     outstanding_.insert(item.id);
     if (item.expires_at_ms && *item.expires_at_ms <= now_ms) {
       settle.push_back(expired_before_submit(item.id));
+      continue;
+    }
+    if (erased_since_queued(item)) {
+      settle.push_back(undeliverable(item.id, "erased",
+                                     "The recipient's data was erased before sending."));
       continue;
     }
     auto from = sms::SenderId::parse(item.from);

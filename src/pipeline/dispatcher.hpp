@@ -61,6 +61,8 @@ class Dispatcher {
   Expected<void> load_page(std::vector<StatusChange>& settle);
   Expected<void> load_due(std::int64_t now_ms, std::vector<StatusChange>& settle);
   void enqueue_record(store::MessageRecord&& record, std::vector<StatusChange>& settle);
+  /// The recipient was erased (or the tenant offboarded) after the item was queued.
+  bool erased_since_queued(const DispatchItem& item);
   bool claimed(std::uint64_t id) const { return queued_ids_.contains(id) || outstanding_.contains(id); }
 
   store::Store& store_;

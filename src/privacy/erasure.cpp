@@ -146,6 +146,8 @@ Expected<ErasureReport> Eraser::erase(std::uint64_t tenant, std::string_view e16
       {"repeated", report.erased_before}});
   if (auto ok = c_.audit.record(**tx, entry); !ok) return unexpected(ok.error());
   if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());
+  // Messages to the person still queued in this process's memory are dropped from now on.
+  c_.keys.note_erased(tenant, blind);
 
   // Only now the key: a crash before this point leaves the key and the erasure is run
   // again; after it, every copy of the person's data is unreadable.

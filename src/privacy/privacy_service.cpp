@@ -30,6 +30,7 @@ Expected<std::size_t> PrivacyService::watch_once() {
     if (!batch) return unexpected(batch.error());
     if (batch->empty()) break;
     for (const auto& e : *batch) {
+      c_.keys.note_erased(e.tenant_id, e.blind);  // erased by another process
       for (auto id : e.subject_ids) c_.keys.forget_subject(id);
       erasures_seen_ = e.id;
       ++seen;

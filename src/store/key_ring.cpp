@@ -33,8 +33,33 @@ MasterKey KeyRing::current_master() const {
 }
 
 void KeyRing::forget_tenant(std::uint64_t tenant) {
+  {
+    std::lock_guard lock(erased_mutex_);
+    offboarded_.insert(tenant);
+    any_erased_ = true;
+  }
   std::lock_guard lock(tenants_mutex_);
   tenants_.erase(tenant);
+}
+
+void KeyRing::note_erased(std::uint64_t tenant, const Blind& blind) {
+  std::lock_guard lock(erased_mutex_);
+  erased_[tenant].insert(blind);
+  any_erased_ = true;
+}
+
+bool KeyRing::erased(std::uint64_t tenant, std::string_view e164) {
+  if (!any_erased_.load()) return false;
+  {
+    std::lock_guard lock(erased_mutex_);
+    if (offboarded_.contains(tenant)) return true;
+    if (!erased_.contains(tenant)) return false;
+  }
+  auto keys = this->tenant(tenant);
+  if (!keys) return keys.error().code == make_error_code(Errc::not_found);  // key gone
+  const Blind b = blind(**keys, e164);
+  std::lock_guard lock(erased_mutex_);
+  return erased_[tenant].contains(b);
 }
 
 std::string KeyRing::subject_ad(std::uint64_t tenant, std::uint64_t subject_id) {

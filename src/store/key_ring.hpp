@@ -3,10 +3,13 @@
 /// -> subject key (one per person, i.e. phone number within a tenant). Wrapped keys live
 /// in the key store; unwrapped ones only in memory (tenant keys all, subject keys in a
 /// bounded LRU).
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <unordered_set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -54,6 +57,13 @@ class KeyRing {
   /// Drops a destroyed tenant key (offboarding) from memory (its subject keys go with
   /// forget_subject()).
   void forget_tenant(std::uint64_t tenant);
+  /// A person of `tenant` (the blind index of their number) was erased, here or by another
+  /// process (seen in the key store's log): whoever still holds messages to them in memory
+  /// (the pipeline's dispatcher) must drop them. Thread-safe.
+  void note_erased(std::uint64_t tenant, const Blind& blind);
+  /// True when note_erased() named this number of `tenant`, or the tenant was offboarded
+  /// (forget_tenant) in this process's lifetime. One atomic load while neither happened.
+  bool erased(std::uint64_t tenant, std::string_view e164);
   /// Associated data of a tenant key's wrapping under master key `master_key_id`.
   static std::string tenant_key_ad(std::uint64_t tenant, std::uint32_t version,
                                    std::string_view master_key_id);
@@ -103,6 +113,11 @@ class KeyRing {
   std::uint64_t last_subject_id_ = 0;
   bool subject_ids_loaded_ = false;
   std::unordered_map<PendingKey, CachedSubject, PendingHash> pending_;
+  // Erased people and offboarded tenants (rare; kept for the process's lifetime).
+  std::atomic<bool> any_erased_{false};
+  std::mutex erased_mutex_;
+  std::unordered_map<std::uint64_t, std::set<Blind>> erased_;
+  std::unordered_set<std::uint64_t> offboarded_;
 };
 
 }  // namespace diskret::store
