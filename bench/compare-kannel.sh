@@ -45,7 +45,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-stat_field() { curl -s "http://127.0.0.1:$sim_ctl/stats" | sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p"; }
+# The first "field": number of the simulator's /stats (per-session counts come later).
+stat_field() { curl -s "http://127.0.0.1:$sim_ctl/stats" | grep -o "\"$1\": *[0-9]*" | head -1 | grep -o "[0-9]*$"; }
 json_field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1"; }
 
 start_sim() {  # start_sim [extra flags]
