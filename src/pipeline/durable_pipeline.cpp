@@ -152,6 +152,13 @@ void DurablePipeline::accept(AcceptRequest&& request, const std::vector<MessageI
       pending.done(fail(Errc::unavailable, "the pipeline is not running"));
       return;
     }
+    if (!writable_) {
+      // The writer probes the database until it writes again (see retry_due()).
+      lock.unlock();
+      pending.done(pending.refusal ? unexpected(*pending.refusal)
+                                   : fail(Errc::unavailable, "The database cannot write now."));
+      return;
+    }
     if (!pending.refusal && queued_messages_ + n > config_.max_queued_messages) {
       pending.refusal = Error{make_error_code(Errc::unavailable), "too many messages waiting"};
     }

@@ -67,8 +67,10 @@ class DurablePipeline final : public Pipeline {
 
   // Pipeline
   std::vector<MessageId> preassign(std::size_t count) override;
-  /// `done` runs on the writer thread; only when the pipeline is not running it runs at
-  /// once on the caller's thread (with Errc::unavailable).
+  /// `done` runs on the writer thread; only when the pipeline is not running, or the last
+  /// commit failed and the database has not written since, it runs at once on the caller's
+  /// thread (with Errc::unavailable): a locked or full database answers at once instead of
+  /// after a busy timeout per request.
   void accept(AcceptRequest&& request, const std::vector<MessageId>& ids,
               std::function<void(Expected<AcceptResult>)> done) override;
   Expected<std::optional<std::pair<std::string, std::string>>> find_idempotent(
@@ -115,6 +117,8 @@ class DurablePipeline final : public Pipeline {
                                             std::int64_t now_ms);
   void dispatch();
   std::chrono::milliseconds wait_time() const;
+  /// Pending changes to commit again, or a probe of a database that failed to write.
+  bool retry_due(std::chrono::steady_clock::time_point now) const;
   void count_final(MessageStatus status);
   void answered(const Work& work);
 
@@ -129,13 +133,13 @@ class DurablePipeline final : public Pipeline {
   Counters counters_;
   std::atomic<Carrier*> carrier_{nullptr};
   std::atomic<EventSink*> event_sink_{nullptr};
-  std::atomic<bool> writable_{false};
+  std::atomic<bool> writable_{false};  // false from a failed commit to the next good one
   std::atomic<std::uint64_t> in_flight_{0};
 
   // Writer thread only.
   Dispatcher dispatcher_;
   std::vector<StatusChange> changes_;  // to commit; kept for a retry when a commit fails
-  std::chrono::steady_clock::time_point retry_at_{};
+  std::chrono::steady_clock::time_point retry_at_{};  // of changes_ or the write probe
   std::chrono::steady_clock::time_point dispatch_retry_at_{};  // after a failed read
 
   mutable std::mutex mutex_;

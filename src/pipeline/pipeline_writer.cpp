@@ -25,17 +25,20 @@ std::chrono::milliseconds DurablePipeline::wait_time() const {
                         t - std::chrono::steady_clock::now()),
                     std::chrono::milliseconds{0});
   };
-  if (!changes_.empty()) wait = std::min(wait, until(retry_at_));
+  if (!changes_.empty() || !writable_) wait = std::min(wait, until(retry_at_));
   if (dispatcher_.has_work(clock_.now_ms())) wait = std::min(wait, until(dispatch_retry_at_));
   return wait;
+}
+
+bool DurablePipeline::retry_due(std::chrono::steady_clock::time_point now) const {
+  return (!changes_.empty() || !writable_) && now >= retry_at_;
 }
 
 // Takes what is queued (accepts up to max_commit_messages, all events). False: stop now.
 bool DurablePipeline::take_work(Work& work) {
   const auto steady_now = std::chrono::steady_clock::now();
-  const bool retry_due = !changes_.empty() && steady_now >= retry_at_;
-  const bool local =
-      retry_due || (steady_now >= dispatch_retry_at_ && dispatcher_.has_work(clock_.now_ms()));
+  const bool local = retry_due(steady_now) ||
+                     (steady_now >= dispatch_retry_at_ && dispatcher_.has_work(clock_.now_ms()));
   std::unique_lock lock(mutex_);
   if (!local && queued_.empty() && !wake_ && !stopping_) {
     idle_ = true;
@@ -64,8 +67,9 @@ void DurablePipeline::run_writer() {
     const bool go_on = take_work(work);
     for (auto& o : work.outcomes) changes_.push_back(change_from_outcome(std::move(o)));
     work.outcomes.clear();
-    const bool retry_due = !changes_.empty() && std::chrono::steady_clock::now() >= retry_at_;
-    if (!work.empty() || retry_due || (!go_on && !changes_.empty())) commit_cycle(work);
+    // With nothing to write, a retry is an empty transaction: it probes the database.
+    const bool retry = retry_due(std::chrono::steady_clock::now());
+    if (!work.empty() || retry || (!go_on && !changes_.empty())) commit_cycle(work);
     if (!go_on) return;
     dispatch();
   }
@@ -109,7 +113,10 @@ void DurablePipeline::commit_cycle(Work& work) {
     if (!written) ok = unexpected(written.error());
     else status_events = *written;
   }
-  if (ok) ok = (*tx)->commit();
+  // Side by side: the new messages' subject keys and the messages are flushed at once. A
+  // crash in between may keep messages that were never acknowledged without their key;
+  // the dispatcher settles such rows as undeliverable instead of sending them.
+  if (ok) ok = (*tx)->commit_side_by_side();
   // New subject keys are settled while the write lock is held: once it is free another
   // writer (contacts, inbound) may have keys of its own pending in the same KeyRing.
   if (ok) {
@@ -126,11 +133,24 @@ void DurablePipeline::commit_cycle(Work& work) {
 }
 
 void DurablePipeline::after_failure(Work& work, const Error& error) {
-  // Nothing of this cycle is stored; answer so that every party retries.
-  spdlog::warn("pipeline: commit failed, {} request(s) answered unavailable: {}",
-               work.accepts.size(), error.message());
-  writable_ = false;
-  retry_at_ = std::chrono::steady_clock::now() + config_.idle_wakeup;
+  // Nothing of this cycle is stored; answer so that every party retries. Until a commit
+  // succeeds again accept() refuses at once. The first retry (or probe) runs right away:
+  // a request too big for a quota must not lock out the next one; later ones are paced.
+  const auto now = std::chrono::steady_clock::now();
+  if (writable_.exchange(false)) {
+    spdlog::warn("pipeline: commit failed, {} request(s) answered unavailable: {}",
+                 work.accepts.size(), error.message());
+    retry_at_ = now;
+  } else {
+    spdlog::debug("pipeline: the database still cannot write: {}", error.message());
+    retry_at_ = now + config_.idle_wakeup;
+  }
+  {
+    // Requests queued during this attempt would wait for the next one: refuse them too.
+    std::lock_guard lock(mutex_);
+    for (auto& a : queued_.accepts) work.accepts.push_back(std::move(a));
+    queued_.accepts.clear();
+  }
   answered(work);
   for (auto& a : work.accepts) {
     a.done(a.refusal ? RequestResult(unexpected(*a.refusal))
@@ -163,7 +183,7 @@ void DurablePipeline::after_commit(Work& work, std::vector<RequestResult>& resul
                                    const std::vector<bool>& changed,
                                    const std::vector<ReceiptEffect>& effects,
                                    std::int64_t now_ms) {
-  writable_ = true;
+  if (!writable_.exchange(true)) spdlog::info("pipeline: the database writes again");
   for (std::size_t i = 0; i < work.accepts.size(); ++i) {
     if (!results[i] || results[i]->replayed) continue;
     AcceptRequest& request = work.accepts[i].request;
