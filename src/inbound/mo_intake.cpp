@@ -175,7 +175,12 @@ void MoIntake::store_batch(std::vector<Arrival>& batch) {
   }
   for (auto& a : batch) a.ack(static_cast<bool>(ok));
   if (!ok) return;
-  for (auto& p : fresh) pending_.push_back(std::move(p));
+  if (forward_) {
+    for (const auto& p : fresh) forward_(p.record.tenant_id, p.plain.from, p.record.number, p.plain.text);
+  }
+  for (auto& p : fresh) {
+    if (!p.record.handled) pending_.push_back(std::move(p));
+  }
   {
     std::lock_guard lock(mutex_);
     stats_.stored += stored;
@@ -230,7 +235,7 @@ Expected<bool> MoIntake::store_one(store::WriteTransaction& tx, store::InboundWr
   auto event = d_.queue.enqueue(hooks, {tenant, store::webhook_event::kInbound, id}, now_ms);
   if (!event) return unexpected(event.error());
   queued = queued || *event;
-  if (!r.handled) fresh.push_back({std::move(r), std::move(plain)});
+  fresh.push_back({std::move(r), std::move(plain)});  // handled ones only to be forwarded
   return true;
 }
 

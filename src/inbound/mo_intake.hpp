@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -68,6 +69,12 @@ struct MoIntakeDeps {
   const Clock& clock;
 };
 
+/// Hands a stored MO to whoever else delivers it live (the SMPP server's receiver binds):
+/// tenant, sender (E.164), our number, UTF-8 text. Called on the intake thread after the
+/// commit; must not block.
+using MoForward = std::function<void(std::uint64_t tenant, const std::string& from,
+                                     const std::string& to, const std::string& text)>;
+
 class MoIntake {
  public:
   MoIntake(MoIntakeDeps deps, MoIntakeConfig config = {});
@@ -79,6 +86,10 @@ class MoIntake {
   Expected<void> start();
   /// Answers MOs still queued with ack(false) (the SMSC delivers them again) and joins.
   void stop();
+
+  /// Set before start(). Every MO stored from then on is also forwarded, keywords included
+  /// (as the webhook gets them); one that was stored before a crash is not forwarded again.
+  void set_forward(MoForward forward) { forward_ = std::move(forward); }
 
   /// From the pipeline's writer thread: queues and returns at once.
   void submit(carrier::Inbound&& inbound, carrier::Ack ack);
@@ -117,6 +128,7 @@ class MoIntake {
 
   MoIntakeDeps d_;
   const MoIntakeConfig config_;
+  MoForward forward_;
   ReplyPolicy policy_;
   pipeline::MessageIdGenerator ids_;
 

@@ -383,6 +383,17 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
             Outgoing{build_receipt(id, request, status, clock.now()), request.keep_until});
   }
 
+  // "+4915..." -> international digits; other digits (short codes) -> unknown TON, ISDN;
+  // anything else (a sender name) -> alphanumeric.
+  static void set_address(const std::string& address, std::string& out, std::uint8_t& ton,
+                          std::uint8_t& npi) {
+    const bool international = address.size() > 1 && address[0] == '+';
+    out = international ? address.substr(1) : address;
+    const bool digits = !out.empty() && out.find_first_not_of("0123456789") == std::string::npos;
+    ton = international && digits ? 1 : digits ? 0 : 5;
+    npi = digits ? 1 : 0;
+  }
+
   void on_inbound(pipeline::TenantId tenant, const std::string& from, const std::string& to,
                   const std::string& text) {
     sms::EncodeOptions options;
@@ -394,10 +405,8 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     smpp::DeliverSm pdu;
-    pdu.source_addr = from;
-    pdu.source_addr_ton = 1;
-    pdu.source_addr_npi = 1;
-    pdu.destination_addr = to;
+    set_address(from, pdu.source_addr, pdu.source_addr_ton, pdu.source_addr_npi);
+    set_address(to, pdu.destination_addr, pdu.dest_addr_ton, pdu.dest_addr_npi);
     pdu.data_coding = encoded->data_coding;
     if (encoded->use_payload) {
       pdu.tlvs.message_payload = encoded->parts.front();

@@ -185,6 +185,11 @@ int serve(const ServeOptions& options) {
       {*storage.store, reply_number_store, webhook_store, audit_trail, *storage.keys, pipeline,
        keyword_effects, clock},
       inbound_config);
+  // Stored MOs also go to the tenant's SMPP receiver binds (queued like receipts).
+  inbound_module.intake().set_forward([&smpp](std::uint64_t tenant, const std::string& from,
+                                              const std::string& to, const std::string& text) {
+    smpp.notify_inbound(pipeline::TenantId{tenant}, from, to, text);
+  });
   if (auto started = inbound_module.start(); !started) {
     carriers.stop();
     pipeline.stop();

@@ -166,6 +166,28 @@ TEST(SmppServerIntegration, ReceiptIsQueuedUntilAReceiverBinds) {
   EXPECT_EQ(receipt->state, smpp::ReceiptState::undeliverable);
 }
 
+TEST(SmppServerIntegration, InboundMessagesReachTheTenantsReceiverBindsOnly) {
+  ServerFixture f;
+  auto cred = f.credential();
+  SmppTestClient rx(f.server->port());
+  ASSERT_EQ(rx.bind(CommandId::bind_receiver, cred.credential.system_id, cred.password), 0u);
+  f.server->notify_inbound(f.pf.tenant, "+4915112345678", "12345", "Ja, gerne! \xF0\x9F\x98\x8A");
+  auto mo = rx.next_deliver(5s);
+  ASSERT_TRUE(mo);
+  const auto& pdu = std::get<smpp::DeliverSm>(mo->body);
+  EXPECT_EQ(pdu.source_addr, "4915112345678");
+  EXPECT_EQ(pdu.source_addr_ton, 1);
+  EXPECT_EQ(pdu.source_addr_npi, 1);
+  EXPECT_EQ(pdu.destination_addr, "12345");
+  EXPECT_EQ(pdu.dest_addr_ton, 0);
+  EXPECT_EQ(pdu.esm_class & 0x3C, 0) << "an MO, not a delivery receipt";
+  EXPECT_EQ(pdu.data_coding, 0x08) << "UCS-2 for the emoji";
+  EXPECT_FALSE(smpp::parse_receipt(pdu));
+  // Another tenant's MO never reaches this bind.
+  f.server->notify_inbound(pipeline::TenantId{f.pf.tenant.value + 1}, "+4915198765432", "12345", "x");
+  EXPECT_FALSE(rx.next_deliver(300ms));
+}
+
 TEST(SmppServerIntegration, RateLimitAnswersThrottled) {
   ServerFixture f;
   auto cred = f.credential(/*window=*/0, /*tps=*/3);

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <tuple>
+
 #include <boost/json.hpp>
 #include <future>
 
@@ -61,6 +64,8 @@ class InboundModuleTest : public ::testing::Test {
   }
   ~InboundModuleTest() override { stop(); }
 
+  MoForward forward;  ///< set before start()
+
   void start() {
     parts = std::make_unique<Parts>(f);
     pipeline = std::make_unique<pipeline::DurablePipeline>(*f.store, *f.keys, f.clock);
@@ -75,6 +80,7 @@ class InboundModuleTest : public ::testing::Test {
         config);
     pipeline->set_event_sink(&module->sink());
     carrier.connect(pipeline->carrier_handlers());
+    if (forward) module->intake().set_forward(forward);
     ASSERT_TRUE(module->start());
     ASSERT_TRUE(pipeline->start(carrier));
   }
@@ -157,6 +163,28 @@ TEST_F(InboundModuleTest, StopSuppressesAuditsAndIsConfirmedOnce) {
   EXPECT_EQ(sent_to(kCustomer).size(), 1u);
   EXPECT_EQ(module->intake().stats().stored, 2u);
   EXPECT_EQ(module->intake().stats().replies, 1u);
+}
+
+TEST_F(InboundModuleTest, StoredMessagesAreForwardedOnceKeywordsIncluded) {
+  std::mutex mutex;
+  std::vector<std::tuple<std::uint64_t, std::string, std::string, std::string>> got;
+  stop();
+  forward = [&](std::uint64_t t, const std::string& from, const std::string& to,
+                const std::string& text) {
+    std::lock_guard lock(mutex);
+    got.emplace_back(t, from, to, text);
+  };
+  start();
+  assign(tenant, "12345");
+  ASSERT_TRUE(mo("4915112345678", "12345", "Wann habt ihr offen?"));
+  ASSERT_TRUE(mo("4915112345678", "12345", "STOP"));
+  ASSERT_TRUE(mo("4915112345678", "99999", "to nobody"));  // unassigned: dropped, not forwarded
+  settle();
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], std::make_tuple(tenant, std::string(kCustomer), std::string("12345"),
+                                    std::string("Wann habt ihr offen?")));
+  EXPECT_EQ(std::get<3>(got[1]), "STOP");
 }
 
 TEST_F(InboundModuleTest, StartLiftsTheKeywordSuppressionAndHelpAnswers) {
