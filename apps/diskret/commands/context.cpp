@@ -33,7 +33,8 @@ void setup_logging(const config::Config& config) {
   spdlog::set_default_logger(logger);
 }
 
-StoreHandle open_store(const config::Config& config, const Clock& clock) {
+StoreHandle open_store(const config::Config& config, const Clock& clock,
+                       std::optional<std::chrono::milliseconds> busy_timeout) {
   const std::filesystem::path data_dir = config.server.data_dir;
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
@@ -44,6 +45,7 @@ StoreHandle open_store(const config::Config& config, const Clock& clock) {
   }
   auto options = must(store::sqlite::SqliteOptions::from_url(config.store.url, data_dir),
                       "[store] url");
+  if (busy_timeout) options.busy_timeout = *busy_timeout;
   auto sqlite = must(store::sqlite::SqliteStore::open(options, clock), "cannot open the database");
   must(sqlite->migrate(), "cannot migrate the database");
 

@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the subcommands: config loading, logging, opening the store and keys.
 // Startup code: failures throw Failure, which main() prints as one line (exit 1).
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -32,13 +33,19 @@ config::Config load_config(const CommonOptions& options);
 /// spdlog to stderr at the configured level, one line per event.
 void setup_logging(const config::Config& config);
 
-/// The store of `config` opened and migrated, with the key ring on the master key
-/// (created with mode 0600 on first use).
+/// How long an admin command's statements wait for the write lock of a running `diskret
+/// serve` (whose own writer keeps the store's shorter default): under load the server
+/// holds it most of the time, and an admin command should wait rather than fail.
+inline constexpr std::chrono::milliseconds kAdminBusyTimeout{60'000};
+
+/// The store of `config` opened and migrated (a current schema is only read), with the
+/// key ring on the master key (created with mode 0600 on first use).
 struct StoreHandle {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<store::KeyRing> keys;
 };
-StoreHandle open_store(const config::Config& config, const Clock& clock);
+StoreHandle open_store(const config::Config& config, const Clock& clock,
+                       std::optional<std::chrono::milliseconds> busy_timeout = std::nullopt);
 
 /// Unwraps an Expected, turning the error into a Failure with `what` as context.
 template <class T>

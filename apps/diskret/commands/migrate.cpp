@@ -13,7 +13,7 @@ void add_migrate(CLI::App& app, Action& action) {
     action = [options] {
       auto config = load_config(*options);
       setup_logging(config);
-      open_store(config, SystemClock::instance());  // opening migrates
+      open_store(config, SystemClock::instance(), kAdminBusyTimeout);  // opening migrates
       std::cout << "diskret: database is up to date\n";
       return 0;
     };

@@ -51,7 +51,7 @@ privacy::PrivacyContext PrivacyHandle::context(const Clock& clock) {
 
 PrivacyHandle open_privacy(const config::Config& config, const Clock& clock) {
   PrivacyHandle h;
-  h.storage = open_store(config, clock);
+  h.storage = open_store(config, clock, kAdminBusyTimeout);
   h.keys = open_key_side(config, clock);
   auto& sqlite = dynamic_cast<store::sqlite::SqliteStore&>(*h.storage.store);
   h.contacts = std::make_unique<store::sqlite::SqliteContactStore>(sqlite);

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+#include <set>
+
 #include "store/sqlite/sqlite_db.hpp"
 
 namespace diskret::store::sqlite {
@@ -31,10 +35,40 @@ Expected<bool> apply_one(SqliteDb& db, const Migration& m, std::int64_t now_ms) 
   return true;
 }
 
+// The versions recorded already, read without a write lock (WAL readers never wait for a
+// writer); nullopt when there is no schema_migrations table yet.
+Expected<std::optional<std::set<std::int64_t>>> applied_versions(SqliteDb& db) {
+  auto table = db.prepare(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (!table) return unexpected(table.error());
+  auto row = table->step();
+  if (!row) return unexpected(row.error());
+  if (table->int64(0) == 0) return std::optional<std::set<std::int64_t>>{};
+  auto versions = db.prepare("SELECT version FROM schema_migrations");
+  if (!versions) return unexpected(versions.error());
+  std::set<std::int64_t> out;
+  for (;;) {
+    auto more = versions->step();
+    if (!more) return unexpected(more.error());
+    if (!*more) break;
+    out.insert(versions->int64(0));
+  }
+  return std::optional<std::set<std::int64_t>>{std::move(out)};
+}
+
 }  // namespace
 
 Expected<int> apply_migrations(SqliteDb& db, std::span<const Migration> migrations,
                                std::int64_t now_ms) {
+  // A current schema takes no write lock at all: admin commands open the store while
+  // `diskret serve` writes under load, and each BEGIN IMMEDIATE would queue behind it.
+  auto applied_before = applied_versions(db);
+  if (!applied_before) return unexpected(applied_before.error());
+  if (*applied_before && std::all_of(migrations.begin(), migrations.end(), [&](const Migration& m) {
+        return (*applied_before)->contains(m.version);
+      })) {
+    return 0;
+  }
   if (auto ok = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                         " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
                         " applied_at INTEGER NOT NULL)");
@@ -43,6 +77,7 @@ Expected<int> apply_migrations(SqliteDb& db, std::span<const Migration> migratio
   }
   int applied = 0;
   for (const Migration& m : migrations) {
+    if (*applied_before && (*applied_before)->contains(m.version)) continue;
     // BEGIN IMMEDIATE takes the write lock before the version is read, so two processes
     // migrating at once apply each step exactly once.
     if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
