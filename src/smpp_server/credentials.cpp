@@ -97,6 +97,7 @@ Expected<void> CredentialService::revoke(TenantId tenant, std::string_view syste
   auto done = store_.revoke(tenant.value, system_id, clock_.now_ms());
   if (!done) return unexpected(done.error());
   if (!*done) return fail(Errc::not_found, "No active SMPP credential with this system_id.");
+  if (on_revoke_) on_revoke_(std::string(system_id));
   return {};
 }
 

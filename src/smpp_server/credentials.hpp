@@ -3,6 +3,7 @@
 /// the check at bind time. Passwords are random (SMPP 3.4 allows 8 characters) and kept
 /// only as a keyed hash (pepper from the master key), so a check costs microseconds.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,8 +52,13 @@ class CredentialService {
   Expected<CreatedCredential> create(TenantId tenant, std::uint32_t window = 0,
                                      std::uint32_t tps = 0);
   Expected<std::vector<Credential>> list(TenantId tenant);
-  /// Errc::not_found when the tenant has no such active credential.
+  /// Errc::not_found when the tenant has no such active credential. Once revoked, the
+  /// revocation listener is told (the SMPP server drops the credential's binds at once).
   Expected<void> revoke(TenantId tenant, std::string_view system_id);
+  /// One listener (set before revoke() can run); called on the revoking thread.
+  void on_revoke(std::function<void(const std::string& system_id)> listener) {
+    on_revoke_ = std::move(listener);
+  }
   /// The credential for a bind: Errc::permission_denied for an unknown system_id, a
   /// revoked credential or a wrong password (constant-time comparison of the hashes).
   Expected<Credential> verify(std::string_view system_id, std::string_view password);
@@ -61,6 +67,7 @@ class CredentialService {
   store::SmppCredentialStore& store_;
   const crypto::SecretKey pepper_;
   const Clock& clock_;
+  std::function<void(const std::string& system_id)> on_revoke_;
 };
 
 }  // namespace diskret::smpp_server

@@ -173,6 +173,22 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
         });
   }
 
+  // A revoked credential binds no more, and its open binds end now: unbind, then close.
+  void drop_binds(const std::string& system_id) {
+    for (auto& [id, c] : connections) {
+      if (c->mode == BindMode::none || c->mode == BindMode::failing) continue;
+      if (c->credential.system_id != system_id) continue;
+      spdlog::info("smpp server: credential {} revoked, unbinding connection {}", system_id, id);
+      c->mode = BindMode::failing;  // submits still arriving are refused as unbound
+      asio::co_spawn(
+          io,
+          [session = c->session]() -> asio::awaitable<void> {
+            co_await session->unbind(std::chrono::milliseconds{1'000});
+          },
+          asio::detached);
+    }
+  }
+
   void on_closed(std::uint64_t id) {
     connections.erase(id);
     collector.forget_connection(id);
@@ -551,6 +567,14 @@ Expected<void> SmppServer::start() {
       spdlog::error("smpp server: {}", ex.what());
     }
   };
+  std::weak_ptr<Impl> weak = impl_;
+  impl->credentials.on_revoke([weak](const std::string& system_id) {
+    auto self = weak.lock();
+    if (!self) return;
+    asio::post(self->io, [weak, system_id] {
+      if (auto s = weak.lock()) s->drop_binds(system_id);
+    });
+  });
   asio::co_spawn(
       impl->io, [impl] { return impl->accept_loop(); }, report);
   asio::co_spawn(

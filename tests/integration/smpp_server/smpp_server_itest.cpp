@@ -253,8 +253,9 @@ TEST(SmppServerIntegration, RefusalsAreSmppStatuses) {
   EXPECT_EQ(r->command_status, static_cast<std::uint32_t>(smpp::Status::invalid_dest_addr));
   auto again = tx.bind(CommandId::bind_transmitter, cred.credential.system_id, cred.password);
   EXPECT_EQ(again, static_cast<std::uint32_t>(smpp::Status::already_bound));
-  // A revoked credential no longer binds.
+  // A revoked credential no longer binds, and its open binds end at once (unbind).
   ASSERT_TRUE(f.credentials->revoke(f.pf.tenant, cred.credential.system_id));
+  EXPECT_TRUE(tx.wait_closed(3s)) << "the bind of a revoked credential stays open";
   SmppTestClient late(f.server->port());
   EXPECT_EQ(late.bind(CommandId::bind_transmitter, cred.credential.system_id, cred.password),
             static_cast<std::uint32_t>(smpp::Status::bind_failed));
