@@ -29,6 +29,7 @@ run: build
 
 bench: build
 	@./bench/compare-kannel.sh
+	@./bench/smpp-path.sh
 
 fuzz: deps
 	@./scripts/fuzz.sh

@@ -159,7 +159,7 @@ if [[ "$queued" -gt 0 ]]; then
     --body-template '{"to":{dests},"text":"queued {i}","from":"Bench"}' \
     --header "Authorization: Bearer $key" --batch 1000 --count $((queued / 1000)) \
     --concurrency 4 --dest-base 4915200000000 > "$out/queue-blast.json" 2>&1 || true
-  rss_kib=$(sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' "/proc/$dpid/status")
+  rss_kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$dpid/status")
   echo "diskret peak RSS with ${queued} queued (carrier down): $((rss_kib / 1024)) MiB"
   cleanup
 fi
