@@ -17,8 +17,8 @@ constexpr std::size_t kInFlight = 256;  // [pipeline] max_in_flight below
 
 TEST_F(PipelineFaultTest, KillNineWhileDeliveringLosesNoAcceptedMessage) {
   ASSERT_NO_FATAL_FAILURE(start_smsc());
-  // 2,500 submits/s: 20,000 messages take 8 s to deliver, so the kill lands mid-way.
-  write_config("window = 64\ntps = 2500\n",
+  // 2,000 submits/s: 20,000 messages take 10 s to deliver, so the kill lands mid-way.
+  write_config("window = 64\ntps = 2000\n",
                "[pipeline]\nmax_in_flight = " + std::to_string(kInFlight) + "\n");
   ASSERT_NO_FATAL_FAILURE(create_tenant());
   ASSERT_NO_FATAL_FAILURE(start_server());

@@ -12,6 +12,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "integration/pipeline_faults/fault_fixture.hpp"
@@ -61,9 +63,28 @@ void expect_unavailable(const std::optional<RawResponse>& r) {
   EXPECT_FALSE(problem.at("detail").as_string().empty());
 }
 
+/// The size of the largest file in `dir`.
+std::uintmax_t largest_file(const std::string& dir) {
+  std::uintmax_t largest = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.is_regular_file()) largest = std::max(largest, e.file_size());
+  }
+  return largest;
+}
+
+/// The soft RLIMIT_FSIZE of a running process (RLIM_INFINITY: none); the hard limit stays,
+/// so the limit can be raised again.
+bool limit_file_size(pid_t pid, rlim_t bytes) {
+  const rlimit limit{bytes, RLIM_INFINITY};
+  return ::prlimit(pid, RLIMIT_FSIZE, &limit, nullptr) == 0;
+}
+
 class StoreFaultTest : public PipelineFaultTest {
  protected:
   void SetUp() override {
+    // A write past RLIMIT_FSIZE raises SIGXFSZ, which would kill the server: ignored here,
+    // it stays ignored in the children, whose writes then fail with EFBIG like on a full disk.
+    ::signal(SIGXFSZ, SIG_IGN);
     PipelineFaultTest::SetUp();
     ASSERT_NO_FATAL_FAILURE(start_smsc());
     write_config();
@@ -149,6 +170,66 @@ TEST_F(StoreFaultTest, DatabaseLockedAnswers503PromptlyAndLosesNothing) {
             << slowest.count() << " ms; 202 again "
             << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - released).count()
             << " ms after the release\n";
+  ASSERT_NO_FATAL_FAILURE(expect_nothing_lost(refused));
+  EXPECT_EQ(server_->stop(SIGTERM, 20s), 0) << server_->err();
+}
+
+TEST_F(StoreFaultTest, DiskFullAnswers503AndLosesNothing) {
+  ASSERT_NO_FATAL_FAILURE(accept(0, 500));
+  ASSERT_EQ(wait_all_delivered(accepted_.size(), 20s)["delivered"], accepted_.size());
+
+  // No file of the server may grow past the largest one now plus 1 MiB: some requests still
+  // fit, then the WAL or the database cannot grow and commits fail.
+  const auto limit = largest_file(dir_ + "/var") + (1u << 20);
+  ASSERT_TRUE(limit_file_size(server_->pid(), limit)) << std::strerror(errno);
+  std::vector<std::size_t> refused;
+  std::optional<RawResponse> full;
+  std::size_t next = 10'000;
+  for (int n = 0; n < 100 && !full; ++n, next += 1'000) {
+    auto r = post_batch(next, 100);
+    ASSERT_TRUE(r) << "no answer\n" << server_->err();
+    if (r->status == 503) {
+      full = r;
+      for (std::size_t i = next; i < next + 100; ++i) refused.push_back(i);
+    } else {
+      ASSERT_EQ(r->status, 202) << r->body;
+      for (auto& a : accepted_of(*r)) accepted_.push_back(std::move(a));
+    }
+  }
+  ASSERT_TRUE(full) << "the disk never filled up (limit " << limit << " bytes)";
+  ASSERT_NO_FATAL_FAILURE(expect_unavailable(full));
+  const std::string log = server_->err();
+  const auto failed = log.find("pipeline: commit failed");
+  ASSERT_NE(failed, std::string::npos) << log;
+  std::cout << log.substr(failed, log.find('\n', failed) - failed) << "\n";
+  const std::size_t accepted_while_filling = accepted_.size() - 500;
+  // Still full: refused again, at once.
+  const auto t0 = Clock::now();
+  auto again = post_batch(next, 10);
+  const auto again_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+  ASSERT_NO_FATAL_FAILURE(expect_unavailable(again));
+  EXPECT_LE(again_ms, 1s);
+  for (std::size_t i = next; i < next + 10; ++i) refused.push_back(i);
+  next += 1'000;
+  auto before = message(accepted_.back().id);
+  ASSERT_TRUE(before.is_object());
+  EXPECT_EQ(before.at("to").as_string(), accepted_.back().to);
+
+  // Space again: accepted again.
+  ASSERT_TRUE(limit_file_size(server_->pid(), RLIM_INFINITY));
+  std::optional<RawResponse> after;
+  ASSERT_TRUE(eventually(
+      [&] {
+        after = post_batch(next, 500);
+        return !(after && after->status == 503);
+      },
+      10s));
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->status, 202) << after->body;
+  for (auto& a : accepted_of(*after)) accepted_.push_back(std::move(a));
+  std::cout << "disk full: limit " << limit << " bytes, " << accepted_while_filling
+            << " more accepted before the first 503, the next 503 in " << again_ms.count()
+            << " ms\n";
   ASSERT_NO_FATAL_FAILURE(expect_nothing_lost(refused));
   EXPECT_EQ(server_->stop(SIGTERM, 20s), 0) << server_->err();
 }

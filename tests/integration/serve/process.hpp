@@ -99,6 +99,7 @@ class Background {
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
 
+  pid_t pid() const { return pid_; }
   std::string out() const { return read_file(out_); }
   std::string err() const { return read_file(err_); }
 
