@@ -253,6 +253,9 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     std::optional<std::string> file;
     r.optional_string("vault_secret_file", file, check_not_empty);
     config.billing.vault_secret_file = file ? *file : join_path(dir, "vault.secret");
+    r.integer("price_cents_per_segment", config.billing.price_cents_per_segment, 0, 100'000);
+    r.strings("country_prices", config.billing.country_prices);
+    r.integer("low_balance_cents", config.billing.low_balance_cents, 0, 1'000'000'000);
     r.reject_unknown_keys();
   }
   {

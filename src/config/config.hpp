@@ -37,6 +37,9 @@ struct BillingSection {
   bool enabled = true;
   std::string vault_url = "http://127.0.0.1:8443";
   std::string vault_secret_file;  ///< default "<data_dir>/vault.secret"
+  std::int64_t price_cents_per_segment = 7;  ///< default price of one segment, euro cents
+  std::vector<std::string> country_prices;   ///< overrides "DE=9" (region=cents per segment)
+  std::int64_t low_balance_cents = 500;      ///< alert tenant admins when the balance falls below
 };
 
 /// HTTP API limits ([api]).

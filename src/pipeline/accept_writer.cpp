@@ -53,7 +53,8 @@ Expected<void> write_messages(store::WriteTransaction& tx, store::KeyRing& keys,
 }
 
 RequestResult write_request(store::WriteTransaction& tx, store::KeyRing& keys,
-                            const store::TenantKeys& tenant_keys, const AcceptRequest& request,
+                            AcceptCharger* charger, const store::TenantKeys& tenant_keys,
+                            AcceptRequest& request,
                             const std::vector<MessageId>& ids, std::int64_t now_ms) {
   const std::uint64_t tenant = request.tenant.value;
   if (request.idempotency_key) {
@@ -69,6 +70,13 @@ RequestResult write_request(store::WriteTransaction& tx, store::KeyRing& keys,
       return AcceptResult{{}, std::move(stored->second)};
     }
   }
+  std::size_t unpaid = 0;
+  if (charger) {
+    auto charged = charger->charge(tx, request.tenant, request.messages, ids, now_ms);
+    if (!charged) return unexpected(charged.error());
+    unpaid = *charged;
+    if (unpaid > 0 && request.render) request.response = request.render(request.messages);
+  }
   if (auto ok = write_messages(tx, keys, tenant_keys, request, ids, now_ms); !ok) {
     return unexpected(ok.error());
   }
@@ -81,13 +89,18 @@ RequestResult write_request(store::WriteTransaction& tx, store::KeyRing& keys,
     r.created_at_ms = now_ms;
     if (auto ok = tx.insert_idempotency(r); !ok) return unexpected(ok.error());
   }
-  return AcceptResult{ids, std::nullopt};
+  AcceptResult result{ids, std::nullopt};
+  if (unpaid > 0) {
+    result.response = request.response;
+    result.unpaid = unpaid;
+  }
+  return result;
 }
 
 }  // namespace
 
 Expected<RequestResult> write_accept(store::WriteTransaction& tx, store::KeyRing& keys,
-                                     const AcceptRequest& request,
+                                     AcceptCharger* charger, AcceptRequest& request,
                                      const std::vector<MessageId>& ids, std::int64_t now_ms) {
   auto tenant_keys = keys.tenant(request.tenant.value);
   if (!tenant_keys) {
@@ -95,7 +108,7 @@ Expected<RequestResult> write_accept(store::WriteTransaction& tx, store::KeyRing
     return RequestResult(fail(Errc::not_found, "Unknown tenant."));
   }
   if (auto ok = tx.savepoint(); !ok) return unexpected(ok.error());
-  RequestResult result = write_request(tx, keys, **tenant_keys, request, ids, now_ms);
+  RequestResult result = write_request(tx, keys, charger, **tenant_keys, request, ids, now_ms);
   if (!result && !is_request_error(result.error())) return unexpected(result.error());
   auto closed = result ? tx.release_savepoint() : tx.rollback_to_savepoint();
   if (!closed) return unexpected(closed.error());

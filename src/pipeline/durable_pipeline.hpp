@@ -19,6 +19,7 @@
 #include "core/clock.hpp"
 #include "pipeline/carrier.hpp"
 #include "pipeline/dispatcher.hpp"
+#include "pipeline/accept_charger.hpp"
 #include "pipeline/event_sink.hpp"
 #include "pipeline/message_ids.hpp"
 #include "pipeline/pipeline.hpp"
@@ -55,6 +56,8 @@ class DurablePipeline final : public Pipeline {
   carrier::Handlers carrier_handlers();
   /// Status changes and MO messages go to `sink` (webhooks, keywords); set before start().
   void set_event_sink(EventSink* sink) { event_sink_ = sink; }
+  /// New messages are paid for (and refunded) through `charger`; set before start().
+  void set_charger(AcceptCharger* charger) { charger_ = charger; }
   /// Starts the writer thread and resumes everything still accepted in the store.
   Expected<void> start(Carrier& carrier);
   /// Commits what is queued, then stops the writer. Stop the carrier first: outcomes that
@@ -115,6 +118,8 @@ class DurablePipeline final : public Pipeline {
                                             const std::vector<bool>& changed,
                                             const std::vector<ReceiptEffect>& effects,
                                             std::int64_t now_ms);
+  Expected<void> settle_charges(store::WriteTransaction& tx, const std::vector<bool>& changed,
+                                const std::vector<ReceiptEffect>& effects, std::int64_t now_ms);
   void dispatch();
   std::chrono::milliseconds wait_time() const;
   /// Pending changes to commit again, or a probe of a database that failed to write.
@@ -133,6 +138,7 @@ class DurablePipeline final : public Pipeline {
   Counters counters_;
   std::atomic<Carrier*> carrier_{nullptr};
   std::atomic<EventSink*> event_sink_{nullptr};
+  std::atomic<AcceptCharger*> charger_{nullptr};
   std::atomic<bool> writable_{false};  // false from a failed commit to the next good one
   std::atomic<std::uint64_t> in_flight_{0};
 

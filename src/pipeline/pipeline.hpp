@@ -23,11 +23,16 @@ struct AcceptRequest {
   std::optional<std::string> idempotency_key;
   std::string fingerprint;    ///< hash of the request body (same key + other body -> conflict)
   std::string response;       ///< the response body to store with the key
+  /// Renders `response` again when the pipeline rejects recipients itself (prepaid credit
+  /// refused inside the commit); unset: the response is kept as it is.
+  std::function<std::string(const std::vector<NewMessage>&)> render;
 };
 
 struct AcceptResult {
   std::vector<MessageId> ids;                ///< same order as messages (empty when replayed)
   std::optional<std::string> replayed;       ///< stored response of an earlier identical request
+  std::optional<std::string> response;       ///< set when the pipeline re-rendered the response
+  std::size_t unpaid = 0;                    ///< recipients rejected for insufficient credit
 };
 
 /// Filter for GET /v1/messages.

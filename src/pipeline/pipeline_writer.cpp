@@ -90,7 +90,7 @@ void DurablePipeline::commit_cycle(Work& work) {
       results.emplace_back(unexpected(*a.refusal));
       continue;
     }
-    auto written = write_accept(**tx, keys_, a.request, a.ids, now_ms);
+    auto written = write_accept(**tx, keys_, charger_.load(), a.request, a.ids, now_ms);
     if (!written) {
       ok = unexpected(written.error());
     } else {
@@ -116,6 +116,7 @@ void DurablePipeline::commit_cycle(Work& work) {
   // Side by side: the new messages' subject keys and the messages are flushed at once. A
   // crash in between may keep messages that were never acknowledged without their key;
   // the dispatcher settles such rows as undeliverable instead of sending them.
+  if (ok) ok = settle_charges(**tx, changed, effects, now_ms);
   if (ok) ok = (*tx)->commit_side_by_side();
   // New subject keys are settled while the write lock is held: once it is free another
   // writer (contacts, inbound) may have keys of its own pending in the same KeyRing.
@@ -127,6 +128,7 @@ void DurablePipeline::commit_cycle(Work& work) {
   if (tx) tx->reset();  // rolls back unless committed; frees the write lock
   if (!ok) return after_failure(work, ok.error());
   after_commit(work, results, changed, effects, now_ms);
+  if (AcceptCharger* charger = charger_.load()) charger->committed();
   if (EventSink* sink = event_sink_.load(); sink && status_events > 0) {
     sink->status_events_committed();
   }

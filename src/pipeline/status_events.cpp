@@ -10,6 +10,22 @@ std::optional<MessageError> error_of(MessageStatus status, const MessageError& e
   return error;
 }
 
+std::vector<StatusEvent> collect(const std::vector<StatusChange>& changes,
+                                 const std::vector<bool>& changed,
+                                 const std::vector<ReceiptEffect>& effects) {
+  std::vector<StatusEvent> events;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (!changed[i]) continue;
+    const StatusChange& c = changes[i];
+    events.push_back({MessageId{c.id}, c.status, error_of(c.status, c.error)});
+  }
+  for (const ReceiptEffect& e : effects) {
+    if (!e.finished) continue;
+    events.push_back({MessageId{e.message_id}, *e.finished, error_of(*e.finished, e.error)});
+  }
+  return events;
+}
+
 }  // namespace
 
 Expected<std::size_t> DurablePipeline::write_status_events(
@@ -17,19 +33,23 @@ Expected<std::size_t> DurablePipeline::write_status_events(
     const std::vector<ReceiptEffect>& effects, std::int64_t now_ms) {
   EventSink* sink = event_sink_.load();
   if (sink == nullptr) return 0;
-  std::vector<StatusEvent> events;
-  for (std::size_t i = 0; i < changes_.size(); ++i) {
-    if (!changed[i]) continue;
-    const StatusChange& c = changes_[i];
-    events.push_back({MessageId{c.id}, c.status, error_of(c.status, c.error)});
-  }
-  for (const ReceiptEffect& e : effects) {
-    if (!e.finished) continue;
-    events.push_back({MessageId{e.message_id}, *e.finished, error_of(*e.finished, e.error)});
-  }
+  std::vector<StatusEvent> events = collect(changes_, changed, effects);
   if (events.empty()) return 0;
   if (auto ok = sink->write_status_events(tx, events, now_ms); !ok) return unexpected(ok.error());
   return events.size();
+}
+
+// Refunds ride in the same commit as the status change that settles the message failed.
+Expected<void> DurablePipeline::settle_charges(store::WriteTransaction& tx,
+                                               const std::vector<bool>& changed,
+                                               const std::vector<ReceiptEffect>& effects,
+                                               std::int64_t now_ms) {
+  AcceptCharger* charger = charger_.load();
+  if (charger == nullptr) return {};
+  std::vector<StatusEvent> events = collect(changes_, changed, effects);
+  std::erase_if(events, [](const StatusEvent& e) { return e.status != MessageStatus::failed; });
+  if (events.empty()) return {};
+  return charger->settle(tx, events, now_ms);
 }
 
 }  // namespace diskret::pipeline
