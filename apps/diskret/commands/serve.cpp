@@ -164,6 +164,9 @@ int serve(const ServeOptions& options) {
   contacts::SuppressionService suppression_service(*storage.store, contact_store, *storage.keys,
                                                    clock);
   contacts::UserService user_service(*storage.store, contact_store, *storage.keys, clock);
+  // Role and suppression changes go to the hash-chained trail (issue 5).
+  user_service.set_audit(privacy_runtime->audit.get());
+  suppression_service.set_audit(privacy_runtime->audit.get());
   contacts::RecipientGate recipient_gate(contact_store, *storage.keys);
   api::ContactsSendPolicy send_policy(recipient_gate, reply_numbers(reply_number_store));
   api.set_send_policy(&send_policy);
@@ -196,6 +199,7 @@ int serve(const ServeOptions& options) {
     throw Failure("cannot start the inbound module: " + started.error().message());
   }
   api::InboundApi inbound_api(inbound_module.service(), tenants, clock);
+  privacy_runtime->send_alerts_to(inbound_module, webhook_store);  // security.alert events
   // The pipeline has one EventSink: the inbound module's, behind the SMPP server's tee.
   smpp_server::StatusTee smpp_status_tee(&inbound_module.sink(), smpp);
   pipeline.set_event_sink(&smpp_status_tee);

@@ -10,10 +10,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <thread>
 
+#include "inbound/webhook_signature.hpp"
 #include "integration/http/raw_client.hpp"
 #include "integration/serve/process.hpp"
+#include "unit/inbound/webhook_receiver.hpp"
 
 namespace diskret {
 namespace {
@@ -58,6 +61,7 @@ class PrivacyTest : public ::testing::Test {
                            << "[store]\nurl = \"sqlite:" << dir_ << "/var/diskret.db\"\n"
                            << "[keys]\nmaster_key_file = \"" << dir_ << "/var/master.key\"\n"
                            << "[billing]\nenabled = false\n"
+                           << "[webhooks]\nallow_private_hosts = true\n"
                            << "[[smsc]]\nname = \"sim\"\nport = "
                            << line->substr(0, line->find_first_not_of("0123456789")) << "\n";
   }
@@ -485,6 +489,108 @@ TEST_F(PrivacyTest, ApiCoversTheDataSubjectRightsAndTheTrail) {
   EXPECT_NE(trail.find("access.operator_read"), std::string::npos);
   EXPECT_NE(trail.find("operator:" + operator_name()), std::string::npos);
   EXPECT_NE(c.request(test::get("/v1/alerts", auth(key)))->body.find("access.break_glass"), std::string::npos);
+}
+
+std::string patch(std::string_view path, std::string_view body, std::string_view headers) {
+  return "PATCH" + test::post(path, body, headers).substr(4);
+}
+
+// Issue 5: role, key and configuration changes land in the tenant's hash-chained trail
+// (GET /v1/audit) whether made by the operator's commands or through the API, and no
+// secret (API keys, passwords, the webhook secret) and no number appears there. Security
+// alerts, raised in the server or by an admin command, reach the tenant's webhook signed.
+TEST_F(PrivacyTest, ChangesAreAuditedWithoutSecretsAndAlertsReachTheWebhook) {
+  auto [tenant, key] = create_tenant("Audit GmbH");
+  auto made = diskret({"apikey", "create", "--tenant", tenant, "--name", "shop", "--role", "sender", "--json"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const auto made_key = json::parse(made.out).as_object();
+  const std::string second_key(made_key.at("api_key").as_string());
+  auto revoked = diskret({"apikey", "revoke", "--tenant", tenant, "--id", std::to_string(made_key.at("id").as_int64())});
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  auto cli_user = diskret({"user", "add", "--tenant", tenant, "--email", "chefin@example.com", "--role", "admin", "--json"});
+  ASSERT_EQ(cli_user.exit_code, 0) << cli_user.err;
+  const std::string cli_password(json::parse(cli_user.out).at("password").as_string());
+
+  auto port = start_server();
+  ASSERT_NE(port, 0);
+  RawClient c(port);
+  const std::string hook_secret = "whsec_privacy_itest_0123456789";
+  inbound::testing::Receiver hook(204);
+  auto put_hook = c.request(put("/v1/webhooks", json::serialize(json::object{{"url", hook.url("/alerts")}, {"secret", hook_secret}}),
+                                auth(key)));
+  ASSERT_TRUE(put_hook);
+  ASSERT_EQ(put_hook->status, 200) << put_hook->body;
+  const std::string api_password = "a very long password 4711";
+  auto user = c.request(test::post("/v1/users",
+                                   json::serialize(json::object{{"email", "bert@example.com"}, {"role", "viewer"}, {"password", api_password}}),
+                                   auth(key)));
+  ASSERT_TRUE(user);
+  ASSERT_EQ(user->status, 201) << user->body;
+  const auto user_id = std::to_string(json::parse(user->body).at("id").as_int64());
+  auto promoted = c.request(patch("/v1/users/" + user_id, R"({"role":"sender"})", auth(key)));
+  ASSERT_TRUE(promoted);
+  EXPECT_EQ(promoted->status, 200) << promoted->body;
+  auto removed = c.request(del("/v1/users/" + user_id, auth(key)));
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 204);
+  auto suppressed = c.request(test::post("/v1/suppressions", json::serialize(json::object{{"phone", kAnna}, {"reason", "per Telefon"}}), auth(key)));
+  ASSERT_TRUE(suppressed);
+  EXPECT_EQ(suppressed->status, 201) << suppressed->body;
+  auto lifted = c.request(del("/v1/suppressions/" + std::string(kAnna), auth(key)));
+  ASSERT_TRUE(lifted);
+  EXPECT_EQ(lifted->status, 204) << lifted->body;
+  auto retention = c.request(put("/v1/privacy/retention", R"({"message_text_days":10})", auth(key)));
+  ASSERT_TRUE(retention);
+  EXPECT_EQ(retention->status, 200) << retention->body;
+
+  // An alert raised in the server (many failed logins) and one by an admin command.
+  for (int i = 0; i < 20; ++i) {
+    RawClient intruder(port);
+    ASSERT_EQ(intruder.request(test::get("/v1/messages", auth("dsk_live_wrong" + std::to_string(i))))->status, 401);
+  }
+  auto rotated = diskret({"keys", "rotate"});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  ASSERT_TRUE(hook.wait_for(2, std::chrono::seconds(15))) << "alerts delivered: " << hook.requests().size();
+  std::set<std::string> kinds;
+  for (const auto& r : hook.requests()) {
+    EXPECT_EQ(inbound::verify_webhook_signature(r.header("Diskret-Signature"), hook_secret, r.body, std::time(nullptr)),
+              inbound::SignatureCheck::valid);
+    EXPECT_EQ(r.header("Diskret-Event"), "security.alert");
+    const auto body = json::parse(r.body);
+    EXPECT_EQ(body.at("event").as_string(), "security.alert");
+    kinds.insert(std::string(body.at("kind").as_string()));
+  }
+  EXPECT_TRUE(kinds.contains("auth.many_failures"));
+  EXPECT_TRUE(kinds.contains("keys.master_rotated"));
+  auto deleted_hook = c.request(del("/v1/webhooks", auth(key)));
+  ASSERT_TRUE(deleted_hook);
+  EXPECT_EQ(deleted_hook->status, 204);
+
+  auto trail = c.request(test::get("/v1/audit?limit=100", auth(key)));
+  ASSERT_TRUE(trail);
+  ASSERT_EQ(trail->status, 200) << trail->body;
+  std::multiset<std::string> actions;
+  const auto page = json::parse(trail->body);  // outlives the loop
+  for (const auto& e : page.at("data").as_array()) actions.insert(std::string(e.at("action").as_string()));
+  EXPECT_EQ(actions.count("tenant.created"), 1u);
+  EXPECT_EQ(actions.count("apikey.created"), 2u);  // the first key and the CLI's
+  EXPECT_EQ(actions.count("apikey.revoked"), 1u);
+  EXPECT_EQ(actions.count("user.added"), 2u);  // by the CLI and by the API
+  EXPECT_EQ(actions.count("user.role_changed"), 1u);
+  EXPECT_EQ(actions.count("user.removed"), 1u);
+  EXPECT_EQ(actions.count("suppression.added"), 1u);
+  EXPECT_EQ(actions.count("suppression.removed"), 1u);
+  EXPECT_EQ(actions.count("retention.changed"), 1u);
+  EXPECT_EQ(actions.count("config.changed"), 2u);  // webhook set and deleted
+  EXPECT_NE(trail->body.find("operator:"), std::string::npos);
+  EXPECT_NE(trail->body.find("api_key:"), std::string::npos);
+  for (const std::string& secret : {key, second_key, key.substr(9, 5), second_key.substr(9, 5), cli_password, api_password,
+                                    hook_secret, std::string("4915123456789"), std::string("example.com")}) {
+    EXPECT_EQ(trail->body.find(secret), std::string::npos) << "the trail shows " << secret;
+  }
+  stop_server();
+  auto verified = diskret({"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
 }
 
 }  // namespace
