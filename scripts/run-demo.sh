@@ -44,6 +44,11 @@ if [ ! -s "$demo" ]; then
 fi
 api_key=$(sed -n 's/.*"api_key": *"\([^"]*\)".*/\1/p' "$demo")
 tenant_id=$(sed -n 's/.*"tenant_id": *"\([^"]*\)".*/\1/p' "$demo")
+# Prepaid credit for the demo tenant, once ([billing] enabled is the default).
+if [ ! -e "$data_dir/demo-credit.granted" ]; then
+  "$bin/diskret" credits grant --tenant "$tenant_id" --amount-cents 10000 --reason "demo credit" >/dev/null
+  touch "$data_dir/demo-credit.granted"
+fi
 
 "$bin/diskret" serve 2> >(tee -a "$data_dir/diskret.log" >&2) &
 pids+=($!)

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_privacy(app, action);
   add_number(app, action);
   add_user(app, action);
+  add_credits(app, action);
 
   try {
     app.parse(argc, argv);

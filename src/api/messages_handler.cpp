@@ -1,5 +1,7 @@
 // POST /v1/messages, GET /v1/messages and GET /v1/messages/{id}: adapt HTTP to the
 // pipeline; every rule is in send_request.cpp / message_json.cpp.
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "api/api.hpp"
@@ -20,6 +22,15 @@ http::Response key_reused() {
   return http::problem(422, "idempotency-key-reused", "Idempotency key reused",
                        "This Idempotency-Key was used with a different request body; use a new "
                        "key for a new request.");
+}
+
+// Every recipient that could be sent was refused for credit (SPEC: 402 problem+json). The
+// messages are stored as rejected all the same, like any other refused recipient.
+http::Response insufficient_credit(std::size_t recipients) {
+  return http::problem(402, "insufficient-credit", "Insufficient credit",
+                       "The prepaid balance cannot pay for any of the " + std::to_string(recipients) +
+                           " recipient(s); top up with POST /v1/topups. Nothing will be sent.",
+                       {{"to", "insufficient_credit", {}}});
 }
 
 http::Response not_found() {
@@ -90,12 +101,20 @@ void Api::send_authorised(const http::Request& request, const http::Respond& res
   }
   auto ids = pipeline_.preassign(accept.messages.size());
   accept.response = render_send_response(accept.messages, ids);
+  // Prepaid credit is checked inside the commit: recipients it cannot pay come back
+  // rejected (insufficient_credit) and the response is rendered again there.
+  accept.render = [ids](const std::vector<pipeline::NewMessage>& messages) {
+    return render_send_response(messages, ids);
+  };
+  const auto payable = static_cast<std::size_t>(
+      std::count_if(accept.messages.begin(), accept.messages.end(),
+                    [](const pipeline::NewMessage& m) { return !m.rejected; }));
   accept.idempotency_key = std::move(key);
   accept.fingerprint = std::move(print);
   std::string body = accept.response;
   // The 202 goes out only from the done callback, i.e. after the commit is durable.
   pipeline_.accept(std::move(accept), ids,
-                   [respond, body = std::move(body), retry = options_.retry_after](
+                   [respond, body = std::move(body), payable, retry = options_.retry_after](
                        Expected<pipeline::AcceptResult> result) mutable {
                      if (!result) {
                        if (result.error().code == Errc::already_exists) return respond(key_reused());
@@ -105,7 +124,11 @@ void Api::send_authorised(const http::Request& request, const http::Respond& res
                                           .to_response());
                      }
                      if (result->replayed) return respond(accepted(std::move(*result->replayed), true));
-                     respond(accepted(std::move(body), false));
+                     if (result->unpaid > 0 && result->unpaid == payable) {
+                       return respond(insufficient_credit(result->unpaid));
+                     }
+                     respond(accepted(result->response ? std::move(*result->response) : std::move(body),
+                                      false));
                    });
 }
 

