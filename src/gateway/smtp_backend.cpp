@@ -42,9 +42,21 @@ Expected<smtp::TenantRef> SmtpBackend::authenticate(std::string_view user, std::
   return smtp::TenantRef{principal->tenant_public_id, false};
 }
 
-Expected<smtp::TenantRef> SmtpBackend::tenant_for_sender(std::string_view, std::string_view) {
-  return fail(Errc::permission_denied,
-              "Sending by sender address is not enabled; authenticate with the tenant id and an API key.");
+Expected<smtp::TenantRef> SmtpBackend::tenant_for_sender(std::string_view sender_address,
+                                                        std::string_view client_ip) {
+  constexpr std::string_view kRefused =
+      "This sender address may not send from your network without authentication; "
+      "authenticate with the tenant id and an API key.";
+  if (!options_.senders) return fail(Errc::permission_denied, std::string(kRefused));
+  auto tenant = options_.senders->resolve(sender_address, client_ip);
+  if (!tenant) return fail(Errc::unavailable, "Sender addresses cannot be checked right now.");
+  if (!*tenant) return fail(Errc::permission_denied, std::string(kRefused));
+  auto found = tenants_.get_tenant(tenancy::TenantId{**tenant});
+  if (!found) {
+    if (smtp::is_temporary(found.error())) return unexpected(found.error());
+    return fail(Errc::permission_denied, "This account cannot send any more.");
+  }
+  return smtp::TenantRef{found->public_id, false};
 }
 
 Expected<tenancy::Tenant> SmtpBackend::tenant_of(const smtp::TenantRef& ref) {

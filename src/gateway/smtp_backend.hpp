@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "api/send_policy.hpp"
+#include "gateway/smtp_senders.hpp"
 #include "pipeline/pipeline.hpp"
 #include "smtp/backend.hpp"
 #include "sms/sender_id.hpp"
@@ -22,6 +23,9 @@ struct SmtpBackendOptions {
   /// who opted out is refused at RCPT (550) and, should the opt-out land between RCPT and
   /// DATA, stored `rejected` with reason `suppressed`. Null: no screening (unit tests).
   api::SendPolicy* send_policy = nullptr;
+  /// Registered sender addresses (mail without AUTH from the tenant's own networks).
+  /// Null: only authenticated mail is taken.
+  SmtpSenders* senders = nullptr;
 };
 
 class SmtpBackend final : public smtp::Backend {
@@ -33,7 +37,9 @@ class SmtpBackend final : public smtp::Backend {
   /// The API key must belong to the tenant named by `user` and may send (not viewer).
   /// Any mismatch is Errc::permission_denied without detail (answered 535).
   Expected<smtp::TenantRef> authenticate(std::string_view user, std::string_view password) override;
-  /// Refused: registered sender addresses are not a tenant setting yet (530).
+  /// The tenant that registered `sender_address` for a network holding `client_ip`;
+  /// otherwise Errc::permission_denied with a sentence (530), a store that cannot answer
+  /// Errc::unavailable (454).
   Expected<smtp::TenantRef> tenant_for_sender(std::string_view sender_address,
                                               std::string_view client_ip) override;
   /// The per-recipient rules of api::plan_messages: an invalid number is

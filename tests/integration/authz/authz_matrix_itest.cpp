@@ -34,6 +34,9 @@ constexpr Rule kRules[] = {
     {"POST", "/v1/smpp-credentials", "oa"},
     {"GET", "/v1/smpp-credentials", "oa"},
     {"DELETE", "/v1/smpp-credentials/{system_id}", "oa"},
+    {"POST", "/v1/smtp-senders", "oa"},
+    {"GET", "/v1/smtp-senders", "oa"},
+    {"DELETE", "/v1/smtp-senders/{id}", "oa"},
     {"POST", "/v1/lists", "oas"},
     {"GET", "/v1/lists", "oasv"},
     {"GET", "/v1/lists/{id}", "oasv"},
@@ -149,9 +152,13 @@ class AuthzMatrix : public DiskretFixture {
     message_ = std::string(sent.at("messages").at(0).at("id").as_string());
     auto credential = call_json("POST", "/v1/smpp-credentials", a_.owner, "{}", 201);
     system_id_ = std::string(credential.at("system_id").as_string());
+    auto sender = call_json("POST", "/v1/smtp-senders", a_.owner,
+                            R"({"address":"erp@a-gmbh.example","networks":["192.0.2.0/24"]})", 201);
+    smtp_sender_ = std::to_string(sender.at("id").as_int64());
     markers_ = {"4915111111111",        "Annabelle",      "Aberle",        "A-4711",
                 "A-Stammkunden",        "A-Einwilligung", "4915122222222", "A-Grund",
-                "anna.admin@a.example", message_,         system_id_,      "4915133333333"};
+                "anna.admin@a.example", message_,         system_id_,      "4915133333333",
+                "erp@a-gmbh.example"};
   }
 
   std::map<std::string, std::map<std::string, std::string>> objects_of_a() const {
@@ -160,7 +167,8 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/users", {{"id", user_}}},
             {"/v1/messages", {{"id", message_}}},
             {"/v1/suppressions", {{"phone", "+4915122222222"}}},
-            {"/v1/smpp-credentials", {{"system_id", system_id_}}}};
+            {"/v1/smpp-credentials", {{"system_id", system_id_}}},
+            {"/v1/smtp-senders", {{"id", smtp_sender_}}}};
   }
 
   static std::map<std::string, std::map<std::string, std::string>> nowhere() {
@@ -170,6 +178,7 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/messages", {{"id", "00000000000f423f"}}},
             {"/v1/suppressions", {{"phone", "+4915199999999"}}},
             {"/v1/smpp-credentials", {{"system_id", "nosuchsystem"}}},
+            {"/v1/smtp-senders", {{"id", "999999999"}}},
             {"/v1/access-grants", {{"id", "999999999"}}}};
   }
 
@@ -182,7 +191,7 @@ class AuthzMatrix : public DiskretFixture {
   std::uint16_t port_ = 0;
   Keys a_;
   std::string b_owner_;
-  std::string list_, contact_, user_, message_, system_id_;
+  std::string list_, contact_, user_, message_, system_id_, smtp_sender_;
   std::vector<std::string> markers_;
 };
 

@@ -126,5 +126,45 @@ TEST_F(GatewayTest, WrongPasswordIs535AndSendsNothing) {
   EXPECT_TRUE(messages().empty());
 }
 
+TEST_F(GatewayTest, RegisteredSenderAddressSendsWithoutAuthFromItsNetworkOnly) {
+  test::RawClient client(http_port_);
+  const std::string auth = "Authorization: Bearer " + key_ + "\r\n";
+  auto post = [&](const std::string& body) {
+    return client.request(test::post("/v1/smtp-senders", body, auth));
+  };
+  auto bad = post(R"({"address":"erp@praxis.de","networks":["127.0.0.1/8"]})");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 422) << bad->body;  // host bits set
+  auto elsewhere = post(R"({"address":"ops@praxis.de","networks":["198.51.100.0/24"]})");
+  ASSERT_EQ(elsewhere->status, 201) << elsewhere->body;
+  auto added = post(R"({"address":"ERP@praxis.de","networks":["127.0.0.0/8"]})");
+  ASSERT_EQ(added->status, 201) << added->body;
+  EXPECT_EQ(json::parse(added->body).at("address").as_string(), "erp@praxis.de");
+  EXPECT_EQ(post(R"({"address":"erp@praxis.de","networks":["127.0.0.0/8"]})")->status, 409);
+  auto listed = client.request(test::get("/v1/smtp-senders", auth));
+  ASSERT_EQ(listed->status, 200);
+  EXPECT_EQ(json::parse(listed->body).at("data").as_array().size(), 2u);
+
+  auto mail = [&](const std::string& from) {
+    return smtp::test::swaks(smtp_port_, {"--to", "015112345678@sms.localhost", "--from", from,
+                                          "--body", "Ihre Bestellung ist versandt."});
+  };
+  auto registered = mail("erp@praxis.de");
+  EXPECT_TRUE(registered.replied("250 2.0.0 Message accepted")) << registered.transcript;
+  auto unknown = mail("someone@praxis.de");
+  EXPECT_TRUE(unknown.replied("530")) << unknown.transcript;
+  auto other_network = mail("ops@praxis.de");  // registered, but not for 127.0.0.1
+  EXPECT_TRUE(other_network.replied("530")) << other_network.transcript;
+  ASSERT_EQ(messages().size(), 1u);
+
+  const auto id = json::parse(added->body).at("id").as_int64();
+  auto removed = client.request(
+      "DELETE /v1/smtp-senders/" + std::to_string(id) + " HTTP/1.1\r\nHost: t\r\n" + auth + "\r\n");
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 204);
+  EXPECT_TRUE(mail("erp@praxis.de").replied("530"));
+  EXPECT_EQ(messages().size(), 1u);
+}
+
 }  // namespace
 }  // namespace diskret
