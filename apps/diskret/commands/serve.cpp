@@ -24,6 +24,7 @@
 #include "commands/privacy_runtime.hpp"
 #include "crypto/master_key.hpp"
 #include "gateway/smtp_backend.hpp"
+#include "gateway/smtp_senders_api.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "inbound/contacts_keyword_effects.hpp"
@@ -37,6 +38,7 @@
 #include "store/sqlite/sqlite_audit_trail.hpp"
 #include "store/sqlite/sqlite_billing_store.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
+#include "store/sqlite/sqlite_smtp_senders.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
 #include "store/sqlite/sqlite_inbound_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -191,6 +193,11 @@ int serve(const ServeOptions& options) {
   smpp_server::CredentialService smpp_credentials(*smpp_credential_store,
                                                   storage.keys->api_key_pepper(), clock);
   smpp_server::CredentialsApi smpp_credentials_api(smpp_credentials, tenants, clock);
+  // Registered sender addresses for email to SMS without AUTH (same database, own connection).
+  auto smtp_sender_store = must(store::sqlite::SqliteSmtpSenderStore::open(sqlite_options.main_path),
+                                "cannot open the SMTP sender addresses");
+  gateway::SmtpSenders smtp_senders(*smtp_sender_store, *storage.keys, clock);
+  gateway::SmtpSendersApi smtp_senders_api(smtp_senders, tenants, clock);
   smpp_server::ServerConfig smpp_config;
   smpp_config.listen = config.server.smpp_listen;
   // Receipts follow the pipeline's status events; polling is only a slow safety net.
@@ -206,6 +213,9 @@ int serve(const ServeOptions& options) {
   contacts::SuppressionService suppression_service(*storage.store, contact_store, *storage.keys,
                                                    clock);
   contacts::UserService user_service(*storage.store, contact_store, *storage.keys, clock);
+  // Role and suppression changes go to the hash-chained trail (issue 5).
+  user_service.set_audit(privacy_runtime->audit.get());
+  suppression_service.set_audit(privacy_runtime->audit.get());
   contacts::RecipientGate recipient_gate(contact_store, *storage.keys);
   api::ContactsSendPolicy send_policy(recipient_gate, reply_numbers(reply_number_store));
   api.set_send_policy(&send_policy);
@@ -238,6 +248,7 @@ int serve(const ServeOptions& options) {
     throw Failure("cannot start the inbound module: " + started.error().message());
   }
   api::InboundApi inbound_api(inbound_module.service(), tenants, clock);
+  privacy_runtime->send_alerts_to(inbound_module, webhook_store);  // security.alert events
   // The pipeline has one EventSink: the inbound module's, behind the SMPP server's tee.
   smpp_server::StatusTee smpp_status_tee(&inbound_module.sink(), smpp);
   pipeline.set_event_sink(&smpp_status_tee);
@@ -247,6 +258,7 @@ int serve(const ServeOptions& options) {
   inbound_api.add_routes(router);
   if (config.billing.enabled) billing_api.add_routes(router);  // no credit endpoints without billing
   smpp_credentials_api.add_routes(router);
+  smtp_senders_api.add_routes(router);
   privacy_runtime->api->add_routes(router);
   api.set_metrics_extension([&privacy_runtime] { return privacy_runtime->api->metrics_text(); });
   contacts_api.add_routes(router);
@@ -271,7 +283,7 @@ int serve(const ServeOptions& options) {
   gateway::SmtpBackend smtp_backend(
       tenants, pipeline,
       {must(sms::SenderId::parse(config.smtp.default_sender), "[smtp] default_sender"),
-       &send_policy});
+       &send_policy, &smtp_senders});
   smtp::SmtpServer smtp_server(smtp_config(config), smtp_backend);
   if (auto started = smtp_server.start(); !started) {
     server.stop();
