@@ -150,6 +150,8 @@ void BillingApi::add_routes(http::Router& router) {
   route(router, "GET", "/v1/ledger", Permission::read, bind(&BillingApi::get_ledger));
   route(router, "POST", "/v1/topups", Permission::manage_billing, bind(&BillingApi::post_topup));
   route(router, "GET", "/v1/cards", Permission::manage_billing, bind(&BillingApi::get_cards));
+  route(router, "GET", "/v1/cards/form", Permission::manage_billing,
+        bind(&BillingApi::get_card_form));
   route(router, "DELETE", "/v1/cards/{token}", Permission::manage_billing,
         bind(&BillingApi::delete_card));
 }
@@ -257,6 +259,13 @@ void BillingApi::get_cards(const http::Request&, const http::Respond& respond, c
                                 {"exp_year", card.exp_year}});
   }
   respond(json_ok(200, json::object{{"data", std::move(data)}}));
+}
+
+void BillingApi::get_card_form(const http::Request&, const http::Respond& respond,
+                               const Caller& c) {
+  auto url = service_.card_form_url(c.principal.tenant.value);
+  if (!url) return respond(failure(url.error(), "The card form"));
+  respond(json_ok(200, json::object{{"url", *url}}));
 }
 
 void BillingApi::delete_card(const http::Request& r, const http::Respond& respond, const Caller& c) {

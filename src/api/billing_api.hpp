@@ -4,7 +4,8 @@
 /// (contacts::Permission: balance and ledger need `read`; top-ups and cards need
 /// `manage_billing`, i.e. owner or admin) and scopes everything by the key's tenant. Store
 /// and vault calls run on a background thread, never on the HTTP I/O thread. Cards are
-/// vault tokens only: {token, brand, last4, exp_month, exp_year}.
+/// vault tokens only: {token, brand, last4, exp_month, exp_year}; GET /v1/cards/form gives
+/// the signed URL of the vault's hosted card form for the portal's iframe.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -37,6 +38,7 @@ class BillingApi {
   void get_ledger(const http::Request& r, const http::Respond& respond, const Caller& c);
   void post_topup(const http::Request& r, const http::Respond& respond, const Caller& c);
   void get_cards(const http::Request& r, const http::Respond& respond, const Caller& c);
+  void get_card_form(const http::Request& r, const http::Respond& respond, const Caller& c);
   void delete_card(const http::Request& r, const http::Respond& respond, const Caller& c);
 
   billing::BillingService& service_;

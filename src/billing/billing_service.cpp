@@ -117,6 +117,11 @@ Expected<std::vector<vault_client::CardSummary>> BillingService::cards(std::uint
   return vault_->list_cards(owner_of(tenant));
 }
 
+Expected<std::string> BillingService::card_form_url(std::uint64_t tenant) {
+  if (vault_ == nullptr) return unexpected(vault_missing());
+  return vault_->form_url(owner_of(tenant));
+}
+
 Expected<void> BillingService::delete_card(std::uint64_t tenant, const std::string& token) {
   if (vault_ == nullptr) return unexpected(vault_missing());
   return vault_->delete_card(owner_of(tenant), token);

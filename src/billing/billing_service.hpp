@@ -57,6 +57,8 @@ class BillingService {
   Expected<TopupOutcome> topup(std::uint64_t tenant, const std::string& idempotency_key,
                                std::int64_t amount_cents, const std::string& card_token);
   Expected<std::vector<vault_client::CardSummary>> cards(std::uint64_t tenant);
+  /// The signed URL of the vault's hosted card form for this tenant (the portal's iframe).
+  Expected<std::string> card_form_url(std::uint64_t tenant);
   Expected<void> delete_card(std::uint64_t tenant, const std::string& token);
 
  private:
