@@ -31,6 +31,20 @@ Reason check_not_empty(const std::string& v) {
   return std::nullopt;
 }
 
+// "DE=9": an ISO 3166 region, '=', euro cents per segment (0..100000).
+Reason check_country_price(const std::string& v) {
+  const bool region = v.size() > 3 && v[2] == '=' && std::isupper(static_cast<unsigned char>(v[0])) &&
+                      std::isupper(static_cast<unsigned char>(v[1]));
+  bool digits = region && v.size() <= 9;
+  for (std::size_t i = 3; digits && i < v.size(); ++i) {
+    digits = std::isdigit(static_cast<unsigned char>(v[i])) != 0;
+  }
+  if (!digits || std::stol(v.substr(3)) > 100'000) {
+    return "entries must look like \"DE=9\" (region = cents per segment, 0..100000)";
+  }
+  return std::nullopt;
+}
+
 Reason check_store_url(const std::string& v) {
   if (v.rfind("sqlite:", 0) == 0 && v.size() > 7) return std::nullopt;
   if (v.rfind("postgresql://", 0) == 0 || v.rfind("postgres://", 0) == 0) return std::nullopt;
@@ -254,7 +268,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.optional_string("vault_secret_file", file, check_not_empty);
     config.billing.vault_secret_file = file ? *file : join_path(dir, "vault.secret");
     r.integer("price_cents_per_segment", config.billing.price_cents_per_segment, 0, 100'000);
-    r.strings("country_prices", config.billing.country_prices);
+    r.strings("country_prices", config.billing.country_prices, check_country_price);
     r.integer("low_balance_cents", config.billing.low_balance_cents, 0, 1'000'000'000);
     r.reject_unknown_keys();
   }

@@ -155,6 +155,24 @@ TEST(Config, EnvironmentOverridesTheFile) {
   EXPECT_EQ(c.smsc[0].prefixes, (std::vector<std::string>{"+49", "+43"}));
 }
 
+TEST(Config, BillingPricesAndThreshold) {
+  auto c = parse_ok("[billing]\nprice_cents_per_segment = 9\ncountry_prices = [\"AT=12\", \"FR=0\"]\n"
+                    "low_balance_cents = 100\n");
+  EXPECT_EQ(c.billing.price_cents_per_segment, 9);
+  EXPECT_EQ(c.billing.country_prices, (std::vector<std::string>{"AT=12", "FR=0"}));
+  EXPECT_EQ(c.billing.low_balance_cents, 100);
+  auto d = parse_ok("", {{"DISKRET_BILLING_COUNTRY_PRICES", "DE=9,CH=15"}});
+  EXPECT_EQ(d.billing.country_prices, (std::vector<std::string>{"DE=9", "CH=15"}));
+  EXPECT_EQ(parse_ok("").billing.price_cents_per_segment, 7);
+  for (const char* bad : {"de=9", "DE:9", "DE=", "DE=9x", "DE=100001"}) {
+    auto e = parse_error(std::string("[billing]\ncountry_prices = [\"") + bad + "\"]\n");
+    EXPECT_EQ(e.rfind("diskret.toml: [billing].country_prices", 0), 0u) << bad << ": " << e;
+  }
+  EXPECT_EQ(parse_error("[billing]\nprice_cents_per_segment = -1\n").rfind(
+                "diskret.toml: [billing].price_cents_per_segment", 0),
+            0u);
+}
+
 TEST(Config, EnvironmentDataDirMovesDerivedPaths) {
   auto c = parse_ok("", {{"DISKRET_SERVER_DATA_DIR", "/srv/d"}});
   EXPECT_EQ(c.store.url, "sqlite:/srv/d/diskret.db");
