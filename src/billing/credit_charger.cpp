@@ -1,5 +1,7 @@
 #include "billing/credit_charger.hpp"
 
+#include <algorithm>
+
 #include "billing/ledger.hpp"
 #include "phone/phone_number.hpp"
 
@@ -82,7 +84,16 @@ void CreditCharger::committed() {
   if (crossed_.empty()) return;
   auto crossed = std::exchange(crossed_, {});
   if (!on_low_) return;
-  for (const auto& [tenant, balance] : crossed) on_low_(tenant, balance);
+  // A crossing noted in a savepoint or commit that was rolled back is not real: only
+  // report what the committed balance confirms (a read; the writer holds no lock now).
+  std::vector<std::uint64_t> told;
+  for (const auto& [tenant, balance] : crossed) {
+    if (std::find(told.begin(), told.end(), tenant) != told.end()) continue;
+    auto now = store_.balance(tenant);
+    if (!now || *now >= low_threshold_) continue;
+    told.push_back(tenant);
+    on_low_(tenant, *now);
+  }
 }
 
 }  // namespace diskret::billing
