@@ -213,7 +213,7 @@ Expected<MessageView> DurablePipeline::get(TenantId tenant, MessageId id) {
 Expected<std::vector<MessageView>> DurablePipeline::list(TenantId tenant,
                                                          const MessageFilter& filter) {
   std::vector<MessageView> out;
-  if (filter.campaign) return out;  // no message belongs to a campaign yet
+  if (filter.campaign) return list_campaign(tenant, filter);
   store::MessageQuery q;
   q.tenant_id = tenant.value;
   if (filter.status) q.status = static_cast<std::uint8_t>(*filter.status);
@@ -230,6 +230,28 @@ Expected<std::vector<MessageView>> DurablePipeline::list(TenantId tenant,
   for (auto& r : *records) {
     auto view = to_view(std::move(r));
     if (!view) return unexpected(view.error());
+    out.push_back(std::move(*view));
+  }
+  return out;
+}
+
+// The campaign's ids, newest first, each read like GET /v1/messages/{id} and filtered here.
+Expected<std::vector<MessageView>> DurablePipeline::list_campaign(TenantId tenant,
+                                                                  const MessageFilter& filter) {
+  std::vector<MessageView> out;
+  if (!campaign_messages_) return out;
+  auto ids = campaign_messages_(tenant.value, *filter.campaign);
+  if (!ids) return unexpected(ids.error());
+  for (auto it = ids->rbegin(); it != ids->rend() && out.size() < filter.limit; ++it) {
+    if (filter.after && *it >= filter.after->value) continue;
+    auto view = get(tenant, MessageId{*it});
+    if (!view) {
+      if (view.error().code == make_error_code(Errc::not_found)) continue;  // retention
+      return unexpected(view.error());
+    }
+    if (filter.status && view->status != *filter.status) continue;
+    if (filter.since && view->created_at < *filter.since) continue;
+    if (filter.until && view->created_at >= *filter.until) continue;
     out.push_back(std::move(*view));
   }
   return out;

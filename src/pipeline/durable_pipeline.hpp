@@ -58,6 +58,11 @@ class DurablePipeline final : public Pipeline {
   void set_event_sink(EventSink* sink) { event_sink_ = sink; }
   /// New messages are paid for (and refunded) through `charger`; set before start().
   void set_charger(AcceptCharger* charger) { charger_ = charger; }
+  /// The message ids of a campaign (ascending), for the `campaign` filter of list();
+  /// unset: no message belongs to a campaign. Set before requests are served.
+  using CampaignMessages = std::function<Expected<std::vector<std::uint64_t>>(
+      std::uint64_t tenant, const std::string& campaign)>;
+  void set_campaign_messages(CampaignMessages lookup) { campaign_messages_ = std::move(lookup); }
   /// Starts the writer thread and resumes everything still accepted in the store.
   Expected<void> start(Carrier& carrier);
   /// Commits what is queued, then stops the writer. Stop the carrier first: outcomes that
@@ -84,6 +89,7 @@ class DurablePipeline final : public Pipeline {
   bool ready() const override;
 
  private:
+  Expected<std::vector<MessageView>> list_campaign(TenantId tenant, const MessageFilter& filter);
   using Done = std::function<void(Expected<AcceptResult>)>;
   struct PendingAccept {
     AcceptRequest request;
@@ -139,6 +145,7 @@ class DurablePipeline final : public Pipeline {
   std::atomic<Carrier*> carrier_{nullptr};
   std::atomic<EventSink*> event_sink_{nullptr};
   std::atomic<AcceptCharger*> charger_{nullptr};
+  CampaignMessages campaign_messages_;
   std::atomic<bool> writable_{false};  // false from a failed commit to the next good one
   std::atomic<std::uint64_t> in_flight_{0};
 

@@ -8,12 +8,14 @@
 
 #include "api/api.hpp"
 #include "api/billing_api.hpp"
+#include "api/campaigns_api.hpp"
 #include "api/contacts_api.hpp"
 #include "api/contacts_send_policy.hpp"
 #include "api/inbound_api.hpp"
 #include "api/worker.hpp"
 #include "billing/billing_service.hpp"
 #include "billing/credit_charger.hpp"
+#include "campaigns/runner.hpp"
 #include "contacts/contact_service.hpp"
 #include "contacts/recipient_gate.hpp"
 #include "contacts/suppression_service.hpp"
@@ -38,6 +40,7 @@
 #include "store/sqlite/sqlite_audit_trail.hpp"
 #include "store/sqlite/sqlite_billing_store.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
+#include "store/sqlite/sqlite_campaign_store.hpp"
 #include "store/sqlite/sqlite_smtp_senders.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
 #include "store/sqlite/sqlite_inbound_store.hpp"
@@ -223,6 +226,20 @@ int serve(const ServeOptions& options) {
   api::ContactsApi contacts_api({contact_service, suppression_service, user_service, pipeline,
                                  tenants, reply_numbers(reply_number_store)},
                                 clock);
+  // Campaigns (issue 7): the runner screens like POST /v1/messages and sends through the
+  // pipeline; it stops before the pipeline.
+  auto campaign_store = must(store::sqlite::SqliteCampaignStore::open(sqlite_options.main_path),
+                             "cannot open the campaign store");
+  pipeline.set_campaign_messages([&campaign_store](std::uint64_t tenant, const std::string& id) {
+    const auto campaign = api::parse_id(id);
+    if (!campaign) return Expected<std::vector<std::uint64_t>>{};
+    return campaign_store->message_ids(tenant, *campaign);
+  });
+  api::CampaignPlanner campaign_planner(tenants, &send_policy);
+  campaigns::CampaignRunner campaign_runner(*campaign_store, contact_service, campaign_planner,
+                                            pipeline, clock);
+  api::CampaignsApi campaigns_api({*campaign_store, contact_service, tenants, &campaign_runner},
+                                  clock);
 
   // Inbound numbers, MO keywords and webhooks (issue 4): MOs and status changes reach the
   // inbound module through the pipeline's event sink; it stops after the pipeline.
@@ -262,6 +279,7 @@ int serve(const ServeOptions& options) {
   privacy_runtime->api->add_routes(router);
   api.set_metrics_extension([&privacy_runtime] { return privacy_runtime->api->metrics_text(); });
   contacts_api.add_routes(router);
+  campaigns_api.add_routes(router);
   http::Server server(http_config(config),
                       privacy_runtime->api->watch(router.handler(&api.http_metrics())));
   if (auto started = server.start(); !started) {
@@ -294,6 +312,7 @@ int serve(const ServeOptions& options) {
   spdlog::info("diskret: SMTP on {}:{} (mail to <number>@{})", host_of(config.server.smtp_listen),
                smtp_server.port(), config.server.sms_domain);
 
+  campaign_runner.start();
   int signal = wait_for_stop_signal(signals);
   spdlog::info("diskret: {} received, stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
   // Front door first (requests in flight still get their commit and answer), then the
@@ -301,6 +320,7 @@ int serve(const ServeOptions& options) {
   smpp.stop();
   smtp_server.stop();
   server.stop();
+  campaign_runner.stop();
   carriers.stop();
   pipeline.stop();
   inbound_module.stop();  // after the pipeline, which hands over MOs until it stopped

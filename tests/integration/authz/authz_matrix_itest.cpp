@@ -76,6 +76,13 @@ constexpr Rule kRules[] = {
     {"POST", "/v1/access-grants", "oa"},
     {"GET", "/v1/access-grants", "oa"},
     {"DELETE", "/v1/access-grants/{id}", "oa"},
+    {"POST", "/v1/campaigns", "oas"},
+    {"GET", "/v1/campaigns", "oasv"},
+    {"GET", "/v1/campaigns/{id}", "oasv"},
+    {"POST", "/v1/campaigns/{id}/start", "oas"},
+    {"POST", "/v1/campaigns/{id}/pause", "oas"},
+    {"POST", "/v1/campaigns/{id}/resume", "oas"},
+    {"POST", "/v1/campaigns/{id}/cancel", "oas"},
 };
 
 const Rule* rule_for(const std::string& method, const std::string& pattern) {
@@ -155,10 +162,15 @@ class AuthzMatrix : public DiskretFixture {
     auto sender = call_json("POST", "/v1/smtp-senders", a_.owner,
                             R"({"address":"erp@a-gmbh.example","networks":["192.0.2.0/24"]})", 201);
     smtp_sender_ = std::to_string(sender.at("id").as_int64());
+    auto campaign = call_json("POST", "/v1/campaigns", a_.owner,
+                              R"({"name":"A-Kampagne","lists":[)" + list_ +
+                                  R"(],"from":"AGmbH","template":"A-Vorlage {{first_name}}"})",
+                              201);
+    campaign_ = std::to_string(campaign.at("id").as_int64());
     markers_ = {"4915111111111",        "Annabelle",      "Aberle",        "A-4711",
                 "A-Stammkunden",        "A-Einwilligung", "4915122222222", "A-Grund",
                 "anna.admin@a.example", message_,         system_id_,      "4915133333333",
-                "erp@a-gmbh.example"};
+                "erp@a-gmbh.example",   "A-Kampagne",     "A-Vorlage"};
   }
 
   std::map<std::string, std::map<std::string, std::string>> objects_of_a() const {
@@ -168,7 +180,8 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/messages", {{"id", message_}}},
             {"/v1/suppressions", {{"phone", "+4915122222222"}}},
             {"/v1/smpp-credentials", {{"system_id", system_id_}}},
-            {"/v1/smtp-senders", {{"id", smtp_sender_}}}};
+            {"/v1/smtp-senders", {{"id", smtp_sender_}}},
+            {"/v1/campaigns", {{"id", campaign_}}}};
   }
 
   static std::map<std::string, std::map<std::string, std::string>> nowhere() {
@@ -179,7 +192,8 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/suppressions", {{"phone", "+4915199999999"}}},
             {"/v1/smpp-credentials", {{"system_id", "nosuchsystem"}}},
             {"/v1/smtp-senders", {{"id", "999999999"}}},
-            {"/v1/access-grants", {{"id", "999999999"}}}};
+            {"/v1/access-grants", {{"id", "999999999"}}},
+            {"/v1/campaigns", {{"id", "999999999"}}}};
   }
 
   void expect_no_marker(const RawResponse& r, const std::string& what) {
@@ -191,7 +205,7 @@ class AuthzMatrix : public DiskretFixture {
   std::uint16_t port_ = 0;
   Keys a_;
   std::string b_owner_;
-  std::string list_, contact_, user_, message_, system_id_, smtp_sender_;
+  std::string list_, contact_, user_, message_, system_id_, smtp_sender_, campaign_;
   std::vector<std::string> markers_;
 };
 

@@ -1,0 +1,197 @@
+// /v1/campaigns: adapt HTTP to the CampaignStore and the lifecycle; the JSON rules are in
+// campaign_json.cpp, the sending in campaigns/runner.cpp.
+#include "api/campaigns_api.hpp"
+
+#include <boost/json.hpp>
+
+#include "api/campaign_json.hpp"
+#include "api/contact_json.hpp"
+#include "api/contacts_api.hpp"
+#include "api/contacts_send_policy.hpp"
+#include "api/send_request.hpp"
+#include "http/problem.hpp"
+
+namespace diskret::api {
+
+using contacts::Permission;
+
+CampaignsApi::CampaignsApi(CampaignsApiServices services, const Clock& clock,
+                           std::chrono::seconds settings_ttl)
+    : s_(services), clock_(clock), auth_(s_.tenants, clock, settings_ttl),
+      worker_(std::make_unique<Worker>()) {}
+
+CampaignsApi::~CampaignsApi() = default;
+
+void CampaignsApi::route(http::Router& router, std::string_view method, std::string_view pattern,
+                         Permission permission, Work work) {
+  router.add(method, pattern,
+             [this, permission, work = std::move(work)](http::Request&& request,
+                                                       http::Respond respond) {
+               auto caller = auth_.authenticate(request);
+               if (!caller) return respond(caller.error().to_response());
+               if (!contacts::allows(caller->principal.role, permission)) {
+                 return respond(http::problem(
+                     403, "forbidden", "Forbidden",
+                     std::string("An API key with role ") +
+                         contacts::role_label(caller->principal.role) +
+                         " may not do this (needs " + contacts::permission_name(permission) +
+                         ")."));
+               }
+               worker_->post([request = std::move(request), respond = std::move(respond),
+                              caller = std::move(*caller), work]() mutable {
+                 work(request, respond, caller);
+               });
+             });
+}
+
+void CampaignsApi::add_routes(http::Router& router) {
+  const auto bind = [this](auto member) -> Work {
+    return [this, member](const http::Request& r, const http::Respond& respond, const Caller& c) {
+      (this->*member)(r, respond, c);
+    };
+  };
+  const auto action = [this](campaigns::Action a) -> Work {
+    return [this, a](const http::Request& r, const http::Respond& respond, const Caller& c) {
+      act(a, r, respond, c);
+    };
+  };
+  route(router, "POST", "/v1/campaigns", Permission::send_messages, bind(&CampaignsApi::create));
+  route(router, "GET", "/v1/campaigns", Permission::read, bind(&CampaignsApi::list));
+  route(router, "GET", "/v1/campaigns/{id}", Permission::read, bind(&CampaignsApi::get));
+  for (auto a : {campaigns::Action::start, campaigns::Action::pause, campaigns::Action::resume,
+                 campaigns::Action::cancel}) {
+    route(router, "POST", std::string("/v1/campaigns/{id}/") + campaigns::action_name(a),
+          Permission::send_messages, action(a));
+  }
+}
+
+http::Response CampaignsApi::show(const store::CampaignRecord& campaign, int status) {
+  auto counts = s_.campaigns.counts(campaign.id);
+  if (!counts) return store_problem(counts.error(), "The campaign").to_response();
+  return json_response(status, render_campaign(campaign, *counts));
+}
+
+void CampaignsApi::create(const http::Request& r, const http::Respond& respond, const Caller& c) {
+  auto campaign = parse_campaign_body(r.body, c.settings, clock_.now());
+  if (!campaign) return respond(campaign.error().to_response());
+  const auto tenant = c.principal.tenant.value;
+  campaign->tenant_id = tenant;
+  std::vector<http::FieldError> errors;
+  for (auto [field, ids] : {std::pair{"lists", &campaign->lists},
+                            std::pair{"exclude_lists", &campaign->exclude_lists}}) {
+    for (auto id : *ids) {
+      auto list = s_.contacts.list(tenant, id);
+      if (!list) return respond(store_problem(list.error(), "The lists").to_response());
+      if (!*list) errors.push_back({field, "there is no list " + std::to_string(id), {}});
+    }
+  }
+  if (!errors.empty()) return respond(validation_problem(std::move(errors)).to_response());
+  auto id = s_.campaigns.insert(*campaign);
+  if (!id) return respond(store_problem(id.error(), "The campaign").to_response());
+  campaign->id = *id;
+  respond(show(*campaign, 201));
+}
+
+void CampaignsApi::list(const http::Request& r, const http::Respond& respond, const Caller& c) {
+  auto query = parse_page_query(r);
+  if (!query) return respond(query.error().to_response());
+  auto rows = s_.campaigns.list(c.principal.tenant.value, query->cursor, query->limit);
+  if (!rows) return respond(store_problem(rows.error(), "The campaigns").to_response());
+  boost::json::array data;
+  for (const auto& campaign : *rows) {
+    auto counts = s_.campaigns.counts(campaign.id);
+    if (!counts) return respond(store_problem(counts.error(), "The campaigns").to_response());
+    data.emplace_back(boost::json::parse(render_campaign(campaign, *counts)));
+  }
+  std::optional<std::uint64_t> next;
+  if (rows->size() == query->limit && !rows->empty()) next = rows->back().id;
+  respond(json_response(200, render_page(std::move(data), next)));
+}
+
+void CampaignsApi::get(const http::Request& r, const http::Respond& respond, const Caller& c) {
+  auto id = id_param(r, "id");
+  if (!id) return respond(not_found("campaign"));
+  auto campaign = s_.campaigns.get(c.principal.tenant.value, *id);
+  if (!campaign) return respond(store_problem(campaign.error(), "The campaign").to_response());
+  if (!*campaign) return respond(not_found("campaign"));
+  respond(show(**campaign, 200));
+}
+
+void CampaignsApi::act(campaigns::Action action, const http::Request& r,
+                       const http::Respond& respond, const Caller& c) {
+  auto id = id_param(r, "id");
+  if (!id) return respond(not_found("campaign"));
+  const auto tenant = c.principal.tenant.value;
+  auto campaign = s_.campaigns.get(tenant, *id);
+  if (!campaign) return respond(store_problem(campaign.error(), "The campaign").to_response());
+  if (!*campaign) return respond(not_found("campaign"));
+  const auto now_ms = clock_.now_ms();
+  const auto from = campaigns::parse_status((*campaign)->status);
+  const bool due = !(*campaign)->send_at_ms || *(*campaign)->send_at_ms <= now_ms;
+  const auto to = from ? campaigns::next_status(*from, action, due) : std::nullopt;
+  const auto refuse = [&](const std::string& status) {
+    respond(http::problem(409, "invalid-transition", "Invalid transition",
+                          std::string("A campaign in status ") + status + " cannot " +
+                              campaigns::action_name(action) + "."));
+  };
+  if (!to) return refuse((*campaign)->status);
+  auto moved = s_.campaigns.transition(tenant, *id, (*campaign)->status, campaigns::status_name(*to),
+                                       now_ms, action == campaigns::Action::start);
+  if (!moved) return respond(store_problem(moved.error(), "The campaign").to_response());
+  if (!*moved) {
+    // Changed meanwhile (by another request or the runner completing it).
+    auto again = s_.campaigns.get(tenant, *id);
+    return refuse(again && *again ? (*again)->status : std::string("changed"));
+  }
+  if (s_.runner) s_.runner->wake();
+  auto updated = s_.campaigns.get(tenant, *id);
+  if (!updated || !*updated) return respond(store_problem(Error{make_error_code(Errc::internal)}, "The campaign").to_response());
+  respond(show(**updated, 200));
+}
+
+Expected<pipeline::NewMessage> CampaignPlanner::plan(std::uint64_t tenant, const std::string& phone,
+                                                     std::string text, const std::string& sender,
+                                                     pipeline::Category category) {
+  auto record = tenants_.get_tenant(pipeline::TenantId{tenant});
+  if (!record) return unexpected(record.error());
+  Caller caller{tenancy::Principal{record->id, record->public_id, tenancy::Role::sender, 0},
+                record->settings};
+  pipeline::NewMessage refused;
+  refused.to = phone;
+  refused.from = sender;
+  refused.text = text;
+  refused.category = category;
+  const auto refuse = [&](std::string code, std::string detail) {
+    refused.rejected = pipeline::MessageError{std::move(code), std::move(detail)};
+    return refused;
+  };
+  SendRequest request;
+  request.to = {phone};
+  request.category = category;
+  auto from = sms::SenderId::parse(sender);
+  if (!from) return refuse("invalid_sender", from.error().message());
+  request.from = *from;
+  auto info = sms::analyse(text);
+  if (!info) return refuse("invalid_text", info.error().message());
+  request.text = std::move(text);
+  request.text_info = *info;
+  if (policy_) {
+    if (auto ok = policy_->prepare(caller, request); !ok) {
+      if (ok.error().status >= 500) return unexpected(Error{make_error_code(Errc::unavailable), ok.error().detail});
+      return refuse("invalid_text", ok.error().detail);
+    }
+  }
+  if (request.text_info.segments > caller.settings.max_segments) {
+    return refuse("too_long", "The personalised text is longer than the tenant's segment limit.");
+  }
+  auto messages = plan_messages(request, caller.settings);
+  if (messages.size() != 1) return refuse("internal", "The message could not be planned.");
+  if (policy_) {
+    if (auto ok = policy_->screen(caller, messages); !ok) {
+      return unexpected(Error{make_error_code(Errc::unavailable), ok.error().detail});
+    }
+  }
+  return std::move(messages.front());
+}
+
+}  // namespace diskret::api

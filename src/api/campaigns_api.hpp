@@ -1,0 +1,76 @@
+#pragma once
+/// /v1/campaigns (issue 7): create, list and read campaigns (with live counts) and
+/// POST /v1/campaigns/{id}/start|pause|resume|cancel. Role-checked (send_messages to
+/// create and steer, read to look), scoped by the key's tenant (another tenant's id is
+/// 404), store work on a background thread. CampaignPlanner gives the runner the same
+/// screening as POST /v1/messages.
+#include <chrono>
+#include <memory>
+#include <string_view>
+
+#include "api/authenticator.hpp"
+#include "api/send_policy.hpp"
+#include "api/worker.hpp"
+#include "campaigns/lifecycle.hpp"
+#include "campaigns/runner.hpp"
+#include "contacts/contact_service.hpp"
+#include "contacts/permissions.hpp"
+#include "core/clock.hpp"
+#include "http/router.hpp"
+#include "store/campaign_store.hpp"
+
+namespace diskret::api {
+
+struct CampaignsApiServices {
+  store::CampaignStore& campaigns;
+  contacts::ContactService& contacts;  ///< checks that the lists exist
+  tenancy::TenantService& tenants;     ///< authenticates API keys
+  campaigns::CampaignRunner* runner = nullptr;  ///< woken after start and resume
+};
+
+class CampaignsApi {
+ public:
+  CampaignsApi(CampaignsApiServices services, const Clock& clock,
+               std::chrono::seconds settings_ttl = std::chrono::seconds{30});
+  ~CampaignsApi();
+
+  void add_routes(http::Router& router);
+
+ private:
+  using Work = std::function<void(const http::Request&, const http::Respond&, const Caller&)>;
+  void route(http::Router& router, std::string_view method, std::string_view pattern,
+             contacts::Permission permission, Work work);
+
+  void create(const http::Request& r, const http::Respond& respond, const Caller& c);
+  void list(const http::Request& r, const http::Respond& respond, const Caller& c);
+  void get(const http::Request& r, const http::Respond& respond, const Caller& c);
+  void act(campaigns::Action action, const http::Request& r, const http::Respond& respond,
+           const Caller& c);
+  http::Response show(const store::CampaignRecord& campaign, int status);
+
+  CampaignsApiServices s_;
+  const Clock& clock_;
+  Authenticator auth_;
+  std::unique_ptr<Worker> worker_;  // last: joined first
+};
+
+/// campaigns::Planner with the API's rules: the text is analysed, SendPolicy::prepare
+/// (opt-out instruction for marketing), plan_messages (number, country) and
+/// SendPolicy::screen (suppression, consent) as for POST /v1/messages; a refusal becomes
+/// the message's `rejected` code.
+class CampaignPlanner final : public campaigns::Planner {
+ public:
+  CampaignPlanner(tenancy::TenantService& tenants, SendPolicy* policy)
+      : tenants_(tenants), policy_(policy) {}
+
+  // campaigns::Planner
+  Expected<pipeline::NewMessage> plan(std::uint64_t tenant, const std::string& phone,
+                                      std::string text, const std::string& sender,
+                                      pipeline::Category category) override;
+
+ private:
+  tenancy::TenantService& tenants_;
+  SendPolicy* policy_;
+};
+
+}  // namespace diskret::api

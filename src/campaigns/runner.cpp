@@ -1,0 +1,188 @@
+#include "campaigns/runner.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <future>
+
+#include <spdlog/spdlog.h>
+
+#include "campaigns/lifecycle.hpp"
+#include "campaigns/template.hpp"
+
+namespace diskret::campaigns {
+namespace {
+
+// The stored answer of a campaign message: "<message id> <rejection code or ->".
+std::string outcome(pipeline::MessageId id, const pipeline::NewMessage& m) {
+  return std::to_string(id.value) + ' ' + (m.rejected ? m.rejected->code : std::string("-"));
+}
+
+struct Outcome {
+  std::uint64_t message_id = 0;
+  std::string code;  // empty: accepted for sending
+};
+
+std::optional<Outcome> parse_outcome(std::string_view text) {
+  const auto space = text.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  Outcome o;
+  if (std::from_chars(text.data(), text.data() + space, o.message_id).ec != std::errc{}) {
+    return std::nullopt;
+  }
+  const auto code = text.substr(space + 1);
+  if (code != "-") o.code = std::string(code);
+  return o;
+}
+
+}  // namespace
+
+std::string idempotency_key(std::uint64_t campaign, std::uint64_t contact) {
+  return "campaign " + std::to_string(campaign) + " " + std::to_string(contact);
+}
+
+CampaignRunner::CampaignRunner(store::CampaignStore& campaigns, contacts::ContactService& contacts,
+                               Planner& planner, pipeline::Pipeline& pipeline, const Clock& clock,
+                               RunnerOptions options)
+    : campaigns_(campaigns),
+      contacts_(contacts),
+      planner_(planner),
+      pipeline_(pipeline),
+      clock_(clock),
+      options_(options) {}
+
+CampaignRunner::~CampaignRunner() { stop(); }
+
+void CampaignRunner::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void CampaignRunner::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void CampaignRunner::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void CampaignRunner::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait_for(lock, options_.tick, [this] { return stopping_ || woken_; });
+      if (stopping_) return;
+      woken_ = false;
+    }
+    run_once();
+  }
+}
+
+void CampaignRunner::run_once() {
+  auto active = campaigns_.active();
+  if (!active) {
+    spdlog::warn("campaigns: cannot read the active campaigns: {}", active.error().message());
+    return;
+  }
+  const std::int64_t now_ms = clock_.now_ms();
+  std::map<std::uint64_t, Budget> kept;
+  for (const auto& campaign : *active) {
+    if (auto it = budgets_.find(campaign.id); it != budgets_.end()) kept.insert(*it);
+  }
+  budgets_ = std::move(kept);  // paused and finished campaigns start afresh
+  for (const auto& campaign : *active) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    run_campaign(campaign, now_ms);
+  }
+}
+
+void CampaignRunner::run_campaign(const store::CampaignRecord& campaign, std::int64_t now_ms) {
+  if (campaign.send_at_ms && *campaign.send_at_ms > now_ms) return;
+  if (campaign.status == status_name(Status::scheduled)) {
+    auto moved = campaigns_.transition(campaign.tenant_id, campaign.id, campaign.status,
+                                       status_name(Status::running), now_ms, false);
+    if (!moved || !*moved) return;
+  }
+  // Token bucket: rate_per_minute spread over the minute, bursts of at most 100 ms worth
+  // (and at least one message).
+  const double per_ms = campaign.rate_per_minute / 60'000.0;
+  const double burst = std::max(1.0, per_ms * 100.0);
+  auto [it, fresh] = budgets_.try_emplace(campaign.id, Budget{1.0, now_ms});
+  Budget& budget = it->second;
+  if (!fresh) {
+    budget.tokens = std::min(burst, budget.tokens + per_ms * double(now_ms - budget.last_ms));
+    budget.last_ms = now_ms;
+  }
+  const auto take = static_cast<std::size_t>(budget.tokens);
+  if (take == 0) return;
+  auto pending = campaigns_.pending(campaign.id, take);
+  if (!pending) return;
+  if (pending->empty()) {
+    (void)campaigns_.transition(campaign.tenant_id, campaign.id, status_name(Status::running),
+                                status_name(Status::completed), now_ms, false);
+    budgets_.erase(campaign.id);
+    return;
+  }
+  for (auto contact : *pending) {
+    if (!send_one(campaign, contact)) break;
+    budget.tokens -= 1.0;
+  }
+}
+
+bool CampaignRunner::send_one(const store::CampaignRecord& campaign, std::uint64_t contact_id) {
+  const auto reject = [&](std::string code) {
+    return campaigns_.mark(campaign.id, contact_id, store::CampaignRecipientState::rejected, std::nullopt,
+                           code)
+        .has_value();
+  };
+  auto tmpl = Template::parse(campaign.template_text);
+  if (!tmpl) return reject("invalid_template");  // checked at creation; defensive
+  auto contact = contacts_.get(campaign.tenant_id, contact_id);
+  if (!contact) return false;
+  if (!*contact || (*contact)->phone.empty()) return reject("contact_deleted");
+  const auto& c = **contact;
+  std::string text = tmpl->render(Personal{c.first_name, c.last_name, c.fields});
+  auto planned = planner_.plan(campaign.tenant_id, c.phone, std::move(text), campaign.sender,
+                               static_cast<pipeline::Category>(campaign.category));
+  if (!planned) return false;
+
+  pipeline::AcceptRequest accept;
+  accept.tenant = pipeline::TenantId{campaign.tenant_id};
+  accept.messages.push_back(std::move(*planned));
+  auto ids = pipeline_.preassign(1);
+  accept.response = outcome(ids.front(), accept.messages.front());
+  accept.render = [id = ids.front()](const std::vector<pipeline::NewMessage>& messages) {
+    return outcome(id, messages.front());
+  };
+  accept.idempotency_key = idempotency_key(campaign.id, contact_id);
+  accept.fingerprint = *accept.idempotency_key;
+  std::string first = accept.response;
+  std::promise<Expected<pipeline::AcceptResult>> done;
+  auto result = done.get_future();
+  pipeline_.accept(std::move(accept), ids,
+                   [&done](Expected<pipeline::AcceptResult> r) { done.set_value(std::move(r)); });
+  auto accepted = result.get();
+  if (!accepted) return false;
+  const std::string& answer = accepted->replayed   ? *accepted->replayed
+                              : accepted->response ? *accepted->response
+                                                   : first;
+  auto o = parse_outcome(answer);
+  if (!o) return reject("internal");
+  const auto state = o->code.empty() ? store::CampaignRecipientState::sent : store::CampaignRecipientState::rejected;
+  return campaigns_.mark(campaign.id, contact_id, state, o->message_id, o->code).has_value();
+}
+
+}  // namespace diskret::campaigns

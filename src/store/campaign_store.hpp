@@ -1,0 +1,65 @@
+#pragma once
+/// Storage of campaigns and their per-recipient progress (migration 0060).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/expected.hpp"
+
+namespace diskret::store {
+
+struct CampaignRecord {
+  std::uint64_t id = 0;
+  std::uint64_t tenant_id = 0;
+  std::string name;
+  std::vector<std::uint64_t> lists;
+  std::vector<std::uint64_t> exclude_lists;
+  std::string sender;
+  std::string template_text;
+  std::uint8_t category = 0;
+  std::optional<std::int64_t> send_at_ms;
+  std::uint32_t rate_per_minute = 0;
+  std::string status;
+  std::int64_t created_at = 0;  ///< epoch ms
+  std::int64_t updated_at = 0;
+};
+
+struct CampaignCounts {
+  std::uint64_t pending = 0, sent = 0, delivered = 0, failed = 0, rejected = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> rejected_by_reason;
+};
+
+enum class CampaignRecipientState : std::uint8_t { pending = 0, sent = 1, rejected = 2 };
+
+class CampaignStore {
+ public:
+  virtual ~CampaignStore() = default;
+  virtual Expected<std::uint64_t> insert(const CampaignRecord& record) = 0;
+  virtual Expected<std::optional<CampaignRecord>> get(std::uint64_t tenant, std::uint64_t id) = 0;
+  /// The tenant's campaigns, newest first, ids below `before` (0: from the newest).
+  virtual Expected<std::vector<CampaignRecord>> list(std::uint64_t tenant, std::uint64_t before,
+                                                     std::size_t limit) = 0;
+  /// Compare-and-set of the status; false when it is no longer `from`. With `materialise`,
+  /// the recipients are written in the same transaction (members of `lists` of the
+  /// campaign's tenant minus members of `exclude_lists`, each contact once).
+  virtual Expected<bool> transition(std::uint64_t tenant, std::uint64_t id, const std::string& from,
+                                    const std::string& to, std::int64_t now_ms,
+                                    bool materialise) = 0;
+  /// Campaigns in status scheduled or running, of every tenant.
+  virtual Expected<std::vector<CampaignRecord>> active() = 0;
+  /// Pending recipients (contact ids, ascending).
+  virtual Expected<std::vector<std::uint64_t>> pending(std::uint64_t campaign,
+                                                       std::size_t limit) = 0;
+  virtual Expected<void> mark(std::uint64_t campaign, std::uint64_t contact, CampaignRecipientState state,
+                              std::optional<std::uint64_t> message_id,
+                              const std::string& reason) = 0;
+  /// Progress; delivered and failed follow the statuses of the campaign's messages.
+  virtual Expected<CampaignCounts> counts(std::uint64_t campaign) = 0;
+  /// The message ids of a campaign (for GET /v1/messages?campaign=), ascending.
+  virtual Expected<std::vector<std::uint64_t>> message_ids(std::uint64_t tenant,
+                                                           std::uint64_t campaign) = 0;
+};
+
+}  // namespace diskret::store

@@ -1,0 +1,331 @@
+#include "store/sqlite/sqlite_campaign_store.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace diskret::store::sqlite {
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, tenant_id, name, lists, exclude_lists, sender, template, category, send_at, "
+    "rate_per_minute, status, created_at, updated_at";
+constexpr std::string_view kInsert =
+    "INSERT INTO campaigns(tenant_id, name, lists, exclude_lists, sender, template, category, "
+    "send_at, rate_per_minute, status, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kGet =
+    "SELECT id, tenant_id, name, lists, exclude_lists, sender, template, category, send_at, "
+    "rate_per_minute, status, created_at, updated_at FROM campaigns WHERE tenant_id = ? AND id = ?";
+constexpr std::string_view kList =
+    "SELECT id, tenant_id, name, lists, exclude_lists, sender, template, category, send_at, "
+    "rate_per_minute, status, created_at, updated_at FROM campaigns "
+    "WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
+constexpr std::string_view kActive =
+    "SELECT id, tenant_id, name, lists, exclude_lists, sender, template, category, send_at, "
+    "rate_per_minute, status, created_at, updated_at FROM campaigns "
+    "WHERE status IN ('scheduled', 'running') ORDER BY id";
+constexpr std::string_view kTransition =
+    "UPDATE campaigns SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ? AND status = ?";
+constexpr std::string_view kPending =
+    "SELECT contact_id FROM campaign_recipients WHERE campaign_id = ? AND state = 0 "
+    "ORDER BY contact_id LIMIT ?";
+constexpr std::string_view kMark =
+    "UPDATE campaign_recipients SET state = ?, message_id = ?, reason = ? "
+    "WHERE campaign_id = ? AND contact_id = ?";
+constexpr std::string_view kCounts =
+    "SELECT r.state, r.reason, m.status, COUNT(*) FROM campaign_recipients r "
+    "LEFT JOIN messages m ON m.id = r.message_id WHERE r.campaign_id = ? "
+    "GROUP BY r.state, r.reason, m.status";
+constexpr std::string_view kMessageIds =
+    "SELECT r.message_id FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id "
+    "WHERE c.tenant_id = ? AND r.campaign_id = ? AND r.message_id IS NOT NULL "
+    "ORDER BY r.message_id";
+
+std::string join_ids(const std::vector<std::uint64_t>& ids) {
+  std::string out;
+  for (auto id : ids) {
+    if (!out.empty()) out += ' ';
+    out += std::to_string(id);
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> split_ids(std::string_view text) {
+  std::vector<std::uint64_t> out;
+  while (!text.empty()) {
+    const auto space = text.find(' ');
+    const auto word = text.substr(0, space);
+    std::uint64_t id = 0;
+    if (std::from_chars(word.data(), word.data() + word.size(), id).ec == std::errc{}) {
+      out.push_back(id);
+    }
+    if (space == std::string_view::npos) break;
+    text.remove_prefix(space + 1);
+  }
+  return out;
+}
+
+std::string sql_list(const std::vector<std::uint64_t>& ids) {
+  std::string out;
+  for (auto id : ids) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(id);
+  }
+  return out;
+}
+
+CampaignRecord row(const SqliteStatement& s) {
+  CampaignRecord r;
+  r.id = static_cast<std::uint64_t>(s.int64(0));
+  r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
+  r.name = s.text(2);
+  r.lists = split_ids(s.text(3));
+  r.exclude_lists = split_ids(s.text(4));
+  r.sender = s.text(5);
+  r.template_text = s.text(6);
+  r.category = static_cast<std::uint8_t>(s.int64(7));
+  r.send_at_ms = s.optional_int64(8);
+  r.rate_per_minute = static_cast<std::uint32_t>(s.int64(9));
+  r.status = s.text(10);
+  r.created_at = s.int64(11);
+  r.updated_at = s.int64(12);
+  return r;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<SqliteCampaignStore>> SqliteCampaignStore::open(
+    const std::filesystem::path& main_path, std::chrono::milliseconds busy_timeout) {
+  auto db = SqliteDb::open(main_path, OpenMode::read_write_create);
+  if (!db) return unexpected(db.error());
+  auto ok = db->exec(
+      fmt::format("PRAGMA busy_timeout={}; PRAGMA synchronous=FULL;", busy_timeout.count()));
+  if (!ok) return unexpected(ok.error());
+  return std::make_unique<SqliteCampaignStore>(OpenToken{}, std::move(*db));
+}
+
+SqliteCampaignStore::SqliteCampaignStore(OpenToken, SqliteDb db) : db_(std::move(db)) {}
+
+Expected<std::uint64_t> SqliteCampaignStore::insert(const CampaignRecord& r) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kInsert);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, r.tenant_id);
+  (*s)->bind_text(2, r.name);
+  // SQLITE_STATIC binding: the texts must live until the statement ran.
+  const std::string lists = join_ids(r.lists);
+  const std::string excluded = join_ids(r.exclude_lists);
+  (*s)->bind_text(3, lists);
+  (*s)->bind_text(4, excluded);
+  (*s)->bind_text(5, r.sender);
+  (*s)->bind_text(6, r.template_text);
+  (*s)->bind(7, static_cast<int>(r.category));
+  (*s)->bind(8, r.send_at_ms);
+  (*s)->bind(9, static_cast<std::int64_t>(r.rate_per_minute));
+  (*s)->bind_text(10, r.status);
+  (*s)->bind(11, r.created_at);
+  (*s)->bind(12, r.updated_at);
+  auto ok = (*s)->run();
+  if (!ok) return unexpected(ok.error());
+  return static_cast<std::uint64_t>(db_.last_insert_rowid());
+}
+
+Expected<std::vector<CampaignRecord>> SqliteCampaignStore::rows(StatementLease& s) {
+  std::vector<CampaignRecord> out;
+  for (;;) {
+    auto more = s->step();
+    if (!more) return unexpected(more.error());
+    if (!*more) break;
+    out.push_back(row(*s));
+  }
+  return out;
+}
+
+Expected<std::optional<CampaignRecord>> SqliteCampaignStore::get(std::uint64_t tenant,
+                                                                 std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kGet);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, id);
+  auto found = rows(*s);
+  if (!found) return unexpected(found.error());
+  if (found->empty()) return std::optional<CampaignRecord>{};
+  return std::optional<CampaignRecord>{std::move(found->front())};
+}
+
+Expected<std::vector<CampaignRecord>> SqliteCampaignStore::list(std::uint64_t tenant,
+                                                                std::uint64_t before,
+                                                                std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kList);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, before == 0 ? std::numeric_limits<std::int64_t>::max()
+                            : static_cast<std::int64_t>(before));
+  (*s)->bind(3, static_cast<std::int64_t>(limit));
+  return rows(*s);
+}
+
+Expected<bool> SqliteCampaignStore::transition(std::uint64_t tenant, std::uint64_t id,
+                                               const std::string& from, const std::string& to,
+                                               std::int64_t now_ms, bool materialise) {
+  std::lock_guard lock(mutex_);
+  if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
+  auto changed = transition_locked(tenant, id, from, to, now_ms, materialise);
+  if (!changed || !*changed) {
+    (void)db_.exec("ROLLBACK");
+    return changed;
+  }
+  if (auto ok = db_.exec("COMMIT"); !ok) {
+    if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+    return unexpected(ok.error());
+  }
+  return true;
+}
+
+Expected<bool> SqliteCampaignStore::transition_locked(std::uint64_t tenant, std::uint64_t id,
+                                                      const std::string& from,
+                                                      const std::string& to, std::int64_t now_ms,
+                                                      bool materialise) {
+  std::vector<std::uint64_t> lists, excluded;
+  {
+    auto s = db_.use(kGet);
+    if (!s) return unexpected(s.error());
+    (*s)->bind(1, tenant);
+    (*s)->bind(2, id);
+    auto found = rows(*s);
+    if (!found) return unexpected(found.error());
+    if (found->empty() || found->front().status != from) return false;
+    lists = found->front().lists;
+    excluded = found->front().exclude_lists;
+  }
+  {
+    auto s = db_.use(kTransition);
+    if (!s) return unexpected(s.error());
+    (*s)->bind_text(1, to);
+    (*s)->bind(2, now_ms);
+    (*s)->bind(3, tenant);
+    (*s)->bind(4, id);
+    (*s)->bind_text(5, from);
+    if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
+    if (db_.changes() == 0) return false;
+  }
+  if (!materialise || lists.empty()) return true;
+  // Set-based: a list of a million members is copied inside SQLite, never held in memory.
+  // Ids are integers formatted here, not user text.
+  std::string sql = fmt::format(
+      "INSERT OR IGNORE INTO campaign_recipients(campaign_id, contact_id) "
+      "SELECT {0}, m.contact_id FROM list_members m "
+      "JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = {1} "
+      "JOIN contact_lists l ON l.id = m.list_id AND l.tenant_id = {1} "
+      "WHERE m.list_id IN ({2})",
+      id, tenant, sql_list(lists));
+  if (!excluded.empty()) {
+    sql += fmt::format(" AND m.contact_id NOT IN (SELECT contact_id FROM list_members "
+                       "WHERE list_id IN ({}))",
+                       sql_list(excluded));
+  }
+  if (auto ok = db_.exec(sql); !ok) return unexpected(ok.error());
+  return true;
+}
+
+Expected<std::vector<CampaignRecord>> SqliteCampaignStore::active() {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kActive);
+  if (!s) return unexpected(s.error());
+  return rows(*s);
+}
+
+Expected<std::vector<std::uint64_t>> SqliteCampaignStore::pending(std::uint64_t campaign,
+                                                                  std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kPending);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, campaign);
+  (*s)->bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::uint64_t> out;
+  for (;;) {
+    auto more = (*s)->step();
+    if (!more) return unexpected(more.error());
+    if (!*more) break;
+    out.push_back(static_cast<std::uint64_t>((*s)->int64(0)));
+  }
+  return out;
+}
+
+Expected<void> SqliteCampaignStore::mark(std::uint64_t campaign, std::uint64_t contact,
+                                         CampaignRecipientState state,
+                                         std::optional<std::uint64_t> message_id,
+                                         const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kMark);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, static_cast<int>(state));
+  (*s)->bind(2, message_id);
+  if (reason.empty()) {
+    (*s)->bind_null(3);
+  } else {
+    (*s)->bind_text(3, reason);
+  }
+  (*s)->bind(4, campaign);
+  (*s)->bind(5, contact);
+  return (*s)->run();
+}
+
+Expected<CampaignCounts> SqliteCampaignStore::counts(std::uint64_t campaign) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kCounts);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, campaign);
+  CampaignCounts c;
+  for (;;) {
+    auto more = (*s)->step();
+    if (!more) return unexpected(more.error());
+    if (!*more) break;
+    const auto state = static_cast<CampaignRecipientState>((*s)->int64(0));
+    const auto n = static_cast<std::uint64_t>((*s)->int64(3));
+    if (state == CampaignRecipientState::pending) {
+      c.pending += n;
+    } else if (state == CampaignRecipientState::rejected) {
+      c.rejected += n;
+      const std::string reason = (*s)->is_null(1) ? std::string("unknown") : (*s)->text(1);
+      auto it = std::find_if(c.rejected_by_reason.begin(), c.rejected_by_reason.end(),
+                             [&](const auto& p) { return p.first == reason; });
+      if (it == c.rejected_by_reason.end()) {
+        c.rejected_by_reason.emplace_back(reason, n);
+      } else {
+        it->second += n;
+      }
+    } else {
+      c.sent += n;
+      // messages.status: 2 delivered, 3 failed, 4 expired.
+      const auto status = (*s)->optional_int64(2);
+      if (status == 2) c.delivered += n;
+      if (status == 3 || status == 4) c.failed += n;
+    }
+  }
+  return c;
+}
+
+Expected<std::vector<std::uint64_t>> SqliteCampaignStore::message_ids(std::uint64_t tenant,
+                                                                      std::uint64_t campaign) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kMessageIds);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, campaign);
+  std::vector<std::uint64_t> out;
+  for (;;) {
+    auto more = (*s)->step();
+    if (!more) return unexpected(more.error());
+    if (!*more) break;
+    out.push_back(static_cast<std::uint64_t>((*s)->int64(0)));
+  }
+  return out;
+}
+
+}  // namespace diskret::store::sqlite

@@ -1,0 +1,48 @@
+#pragma once
+/// SqliteCampaignStore: campaigns and recipients in the main SQLite database (migration
+/// 0060), on a connection of its own like SqliteSmtpSenderStore; reads list_members and
+/// messages of the same database.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "store/campaign_store.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+
+namespace diskret::store::sqlite {
+
+class SqliteCampaignStore final : public CampaignStore {
+  struct OpenToken {};
+
+ public:
+  static Expected<std::unique_ptr<SqliteCampaignStore>> open(
+      const std::filesystem::path& main_path,
+      std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5'000});
+  SqliteCampaignStore(OpenToken, SqliteDb db);
+
+  // CampaignStore
+  Expected<std::uint64_t> insert(const CampaignRecord& record) override;
+  Expected<std::optional<CampaignRecord>> get(std::uint64_t tenant, std::uint64_t id) override;
+  Expected<std::vector<CampaignRecord>> list(std::uint64_t tenant, std::uint64_t before,
+                                             std::size_t limit) override;
+  Expected<bool> transition(std::uint64_t tenant, std::uint64_t id, const std::string& from,
+                            const std::string& to, std::int64_t now_ms, bool materialise) override;
+  Expected<std::vector<CampaignRecord>> active() override;
+  Expected<std::vector<std::uint64_t>> pending(std::uint64_t campaign, std::size_t limit) override;
+  Expected<void> mark(std::uint64_t campaign, std::uint64_t contact, CampaignRecipientState state,
+                      std::optional<std::uint64_t> message_id, const std::string& reason) override;
+  Expected<CampaignCounts> counts(std::uint64_t campaign) override;
+  Expected<std::vector<std::uint64_t>> message_ids(std::uint64_t tenant,
+                                                   std::uint64_t campaign) override;
+
+ private:
+  Expected<std::vector<CampaignRecord>> rows(StatementLease& s);
+  Expected<bool> transition_locked(std::uint64_t tenant, std::uint64_t id, const std::string& from,
+                                   const std::string& to, std::int64_t now_ms, bool materialise);
+
+  std::mutex mutex_;  // one connection: calls from several threads take turns
+  SqliteDb db_;
+};
+
+}  // namespace diskret::store::sqlite
