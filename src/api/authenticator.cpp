@@ -56,8 +56,13 @@ Expected<Caller, http::Problem> Authenticator::authenticate(const http::Request&
 
 Expected<tenancy::TenantSettings, http::Problem> Authenticator::settings_of(pipeline::TenantId tenant) {
   auto now = clock_.now();
+  const std::uint64_t version = tenants_.settings_version();
   {
     std::lock_guard lock(mutex_);
+    if (version != version_) {  // a tenant's settings changed: none of these is trusted
+      cache_.clear();
+      version_ = version;
+    }
     auto it = cache_.find(tenant.value);
     if (it != cache_.end() && now - it->second.fetched < ttl_) return it->second.settings;
   }

@@ -42,6 +42,7 @@ class Authenticator {
   std::chrono::seconds ttl_;
   std::mutex mutex_;
   std::map<std::uint64_t, Cached> cache_;  ///< by TenantId value
+  std::uint64_t version_ = 0;              ///< TenantService::settings_version() of cache_
 };
 
 /// 503 with Retry-After, for a dependency that cannot serve now.

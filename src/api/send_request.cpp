@@ -150,6 +150,12 @@ Expected<SendRequest, http::Problem> parse_send_request(std::string_view body,
     errors.push_back({"from", "must be a string", {}});
   } else if (auto sender = sms::SenderId::parse(from->get_string()); !sender) {
     errors.push_back({"from", sender.error().message(), {}});
+  } else if (!settings.sender_ids.empty() &&
+             std::find(settings.sender_ids.begin(), settings.sender_ids.end(),
+                       sender->display()) == settings.sender_ids.end()) {
+    std::string allowed;
+    for (const auto& s : settings.sender_ids) allowed += (allowed.empty() ? "" : ", ") + s;
+    errors.push_back({"from", "is not one of this account's sender ids (" + allowed + ")", {}});
   } else {
     out.from = *sender;
   }

@@ -6,6 +6,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include "phone/e164_fast_path.hpp"
+#include "phone/region.hpp"
 #include "phone/time_zone_table.hpp"
 
 namespace diskret::phone {
@@ -123,6 +124,8 @@ detail::PhoneNumberProto to_proto(int country_code, std::string_view e164) {
 }
 
 }  // namespace
+
+bool is_supported_region(std::string_view code) { return RegionSet::get().contains(code); }
 
 Expected<PhoneNumber> PhoneNumber::parse(std::string_view text, const Region& default_region) {
   const std::string region = upper_ascii(default_region.code);

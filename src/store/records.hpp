@@ -38,6 +38,7 @@ struct TenantRecord {
   std::string allowed_countries;  ///< ISO regions, comma-separated
   std::uint16_t max_segments = 10;
   std::int64_t created_at_ms = 0;
+  std::string sender_ids;  ///< comma-separated; empty: any valid sender id
 };
 
 struct ApiKeyRecord {

@@ -47,6 +47,9 @@ class WriteTransaction {
 
   // Tenants and API keys.
   virtual Expected<std::uint64_t> insert_tenant(const TenantRecord& tenant) = 0;
+  /// Display name, region, allowed countries, segment limit and sender ids of `tenant.id`;
+  /// false when there is no such tenant.
+  virtual Expected<bool> update_tenant_settings(const TenantRecord& tenant) = 0;
   virtual Expected<std::uint64_t> insert_api_key(const ApiKeyRecord& key) = 0;
   /// False when the key does not exist, belongs to another tenant or is revoked already.
   virtual Expected<bool> revoke_api_key(std::uint64_t tenant, std::uint64_t key_id,

@@ -24,6 +24,12 @@ std::vector<std::string> split(std::string_view csv) {
   return out;
 }
 
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
 bool valid_region(std::string_view r) {
   return r.size() == 2 && r[0] >= 'A' && r[0] <= 'Z' && r[1] >= 'A' && r[1] <= 'Z';
 }
@@ -37,6 +43,7 @@ Tenant to_tenant(store::TenantRecord&& r) {
   t.settings.default_region = std::move(r.default_region);
   t.settings.allowed_countries = split(r.allowed_countries);
   t.settings.max_segments = r.max_segments;
+  t.settings.sender_ids = split(r.sender_ids);
   t.created_at = from_ms(r.created_at_ms);
   return t;
 }
@@ -142,6 +149,46 @@ Expected<std::pair<Tenant, CreatedKey>> SqlTenantService::create_tenant(const st
   }
   if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());
   return std::pair{to_tenant(std::move(r)), std::move(*key)};
+}
+
+Expected<Tenant> SqlTenantService::update_settings(TenantId tenant, const TenantSettings& settings,
+                                                  std::string_view actor) {
+  auto tx = store_.begin();
+  if (!tx) return unexpected(tx.error());
+  auto current = store_.tenant(tenant.value);
+  if (!current) return unexpected(current.error());
+  if (!*current) return fail(Errc::not_found, "No such tenant.");
+  store::TenantRecord r = std::move(**current);
+  r.display_name = settings.display_name;
+  r.default_region = settings.default_region;
+  r.allowed_countries = join(settings.allowed_countries);
+  r.max_segments = settings.max_segments;
+  r.sender_ids = join(settings.sender_ids);
+  auto updated = (*tx)->update_tenant_settings(r);
+  if (!updated) return unexpected(updated.error());
+  if (!*updated) return fail(Errc::not_found, "No such tenant.");
+  // Settings are configuration, not personal data: the entry names what they became.
+  boost::json::array countries, senders;
+  for (const auto& c : settings.allowed_countries) countries.emplace_back(c);
+  for (const auto& s : settings.sender_ids) senders.emplace_back(s);
+  if (audit_ != nullptr) {
+    store::AuditEventRecord e;
+    e.tenant_id = tenant.value;
+    e.at_ms = clock_.now_ms();
+    e.actor = std::string(actor);
+    e.action = "tenant.settings_changed";
+    e.object = "tenant";
+    e.details = boost::json::serialize(boost::json::object{
+        {"display_name", settings.display_name},
+        {"default_region", settings.default_region},
+        {"allowed_countries", std::move(countries)},
+        {"max_segments", settings.max_segments},
+        {"sender_ids", std::move(senders)}});
+    if (auto ok = audit_->append(**tx, e); !ok) return unexpected(ok.error());
+  }
+  if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());
+  settings_changed();
+  return to_tenant(std::move(r));
 }
 
 Expected<Tenant> SqlTenantService::find_tenant(const std::string& public_id) {

@@ -38,6 +38,8 @@ class SqlTenantService final : public TenantService {
   Expected<Tenant> find_tenant(const std::string& public_id) override;
   Expected<Tenant> get_tenant(TenantId id) override;
   Expected<CreatedKey> create_api_key(TenantId tenant, const std::string& name, Role role) override;
+  Expected<Tenant> update_settings(TenantId tenant, const TenantSettings& settings,
+                                   std::string_view actor) override;
   Expected<std::vector<ApiKeyInfo>> list_api_keys(TenantId tenant) override;
   Expected<void> revoke_api_key(TenantId tenant, std::uint64_t key_id) override;
   /// Positive answers are cached for at most one second (a key revoked by another process

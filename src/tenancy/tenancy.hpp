@@ -1,5 +1,6 @@
 #pragma once
 /// Tenants, their settings and API keys; authentication of API keys.
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@ struct TenantSettings {
   std::string default_region = "DE";            ///< for parsing national notation
   std::vector<std::string> allowed_countries;   ///< ISO regions; empty = default_region only
   std::uint16_t max_segments = 10;              ///< texts longer than this are refused
+  std::vector<std::string> sender_ids;          ///< verified sender ids; empty = any valid one
 };
 
 struct Tenant {
@@ -64,9 +66,24 @@ class TenantService {
   virtual Expected<CreatedKey> create_api_key(TenantId tenant, const std::string& name, Role role) = 0;
   virtual Expected<std::vector<ApiKeyInfo>> list_api_keys(TenantId tenant) = 0;
   virtual Expected<void> revoke_api_key(TenantId tenant, std::uint64_t key_id) = 0;
+  /// Replaces the tenant's settings (validated by the caller), audited as `actor`
+  /// ("api_key:12"). Errc::not_found when there is no such tenant.
+  virtual Expected<Tenant> update_settings(TenantId tenant, const TenantSettings& settings,
+                                           std::string_view actor) = 0;
+  /// Grows whenever settings change through this service: caches of settings compare it
+  /// and drop what they hold, so a change applies to the next request.
+  std::uint64_t settings_version() const noexcept {
+    return settings_version_.load(std::memory_order_acquire);
+  }
   /// Constant-time check of a presented key; revoked keys fail at once. Must be cheap
   /// (called on every request): cache positive results briefly, never negative ones.
   virtual Expected<Principal> authenticate(std::string_view api_key) = 0;
+
+ protected:
+  void settings_changed() noexcept { settings_version_.fetch_add(1, std::memory_order_acq_rel); }
+
+ private:
+  std::atomic<std::uint64_t> settings_version_{0};
 };
 
 }  // namespace diskret::tenancy

@@ -12,6 +12,7 @@
 #include "api/contacts_api.hpp"
 #include "api/contacts_send_policy.hpp"
 #include "api/inbound_api.hpp"
+#include "api/tenant_api.hpp"
 #include "api/worker.hpp"
 #include "billing/billing_service.hpp"
 #include "billing/credit_charger.hpp"
@@ -127,6 +128,8 @@ int serve(const ServeOptions& options) {
   tenancy::SqlTenantService tenants(*storage.store, *storage.keys, clock);
   // Privacy operations (issue 5): hash-chained audit trail, erasure watcher, retention job.
   auto privacy_runtime = start_privacy(config, storage, tenants, clock);
+  // API keys created or revoked and settings changed through the API are audited.
+  tenants.set_audit(privacy_runtime->audit.get(), "system:api");
 
   pipeline::PipelineConfig pipeline_config;
   pipeline_config.max_in_flight = config.pipeline.max_in_flight != 0
@@ -276,6 +279,8 @@ int serve(const ServeOptions& options) {
   if (config.billing.enabled) billing_api.add_routes(router);  // no credit endpoints without billing
   smpp_credentials_api.add_routes(router);
   smtp_senders_api.add_routes(router);
+  api::TenantApi tenant_api(tenants, clock);
+  tenant_api.add_routes(router);
   privacy_runtime->api->add_routes(router);
   api.set_metrics_extension([&privacy_runtime] { return privacy_runtime->api->metrics_text(); });
   contacts_api.add_routes(router);

@@ -79,6 +79,7 @@ TenantRecord tenant(const SqliteStatement& s) {
   t.allowed_countries = s.text(5);
   t.max_segments = u16(s, 6);
   t.created_at_ms = s.int64(7);
+  t.sender_ids = s.text(8);
   return t;
 }
 

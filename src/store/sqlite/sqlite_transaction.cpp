@@ -22,6 +22,9 @@ constexpr std::string_view kInsertSubject =
     "INSERT INTO subjects(subject_id, tenant_id, blind, wrapped, created_at) VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertSubjectIndex =
     "INSERT INTO subject_index(tenant_id, blind, subject_id) VALUES (?, ?, ?)";
+constexpr std::string_view kUpdateTenantSettings =
+    "UPDATE tenants SET display_name = ?, default_region = ?, allowed_countries = ?, "
+    "max_segments = ?, sender_ids = ? WHERE id = ?";
 constexpr std::string_view kInsertTenant =
     "INSERT INTO tenants(public_id, name, display_name, default_region, allowed_countries, "
     "max_segments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -170,6 +173,19 @@ class SqliteStore::Transaction final : public WriteTransaction {
     });
     if (!ok) return unexpected(ok.error());
     return static_cast<std::uint64_t>(store_.main_.last_insert_rowid());
+  }
+
+  Expected<bool> update_tenant_settings(const TenantRecord& t) override {
+    auto ok = run(store_.main_, kUpdateTenantSettings, [&](SqliteStatement& s) {
+      s.bind_text(1, t.display_name);
+      s.bind_text(2, t.default_region);
+      s.bind_text(3, t.allowed_countries);
+      s.bind(4, int{t.max_segments});
+      s.bind_text(5, t.sender_ids);
+      s.bind(6, t.id);
+    });
+    if (!ok) return unexpected(ok.error());
+    return store_.main_.changes() > 0;
   }
 
   Expected<std::uint64_t> insert_api_key(const ApiKeyRecord& k) override {

@@ -34,6 +34,11 @@ constexpr Rule kRules[] = {
     {"POST", "/v1/smpp-credentials", "oa"},
     {"GET", "/v1/smpp-credentials", "oa"},
     {"DELETE", "/v1/smpp-credentials/{system_id}", "oa"},
+    {"GET", "/v1/tenant", "oasv"},
+    {"PATCH", "/v1/tenant", "oa"},
+    {"POST", "/v1/api-keys", "oa"},
+    {"GET", "/v1/api-keys", "oa"},
+    {"DELETE", "/v1/api-keys/{id}", "oa"},
     {"POST", "/v1/smtp-senders", "oa"},
     {"GET", "/v1/smtp-senders", "oa"},
     {"DELETE", "/v1/smtp-senders/{id}", "oa"},
@@ -192,6 +197,7 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/suppressions", {{"phone", "+4915199999999"}}},
             {"/v1/smpp-credentials", {{"system_id", "nosuchsystem"}}},
             {"/v1/smtp-senders", {{"id", "999999999"}}},
+            {"/v1/api-keys", {{"id", "999999999"}}},
             {"/v1/access-grants", {{"id", "999999999"}}},
             {"/v1/campaigns", {{"id", "999999999"}}}};
   }

@@ -214,6 +214,67 @@ TEST_F(ServeTest, ApiKeysCanBeListedAndRevoked) {
   EXPECT_EQ(status, 401);
 }
 
+TEST_F(ServeTest, TenantSettingsAndApiKeysThroughTheApi) {
+  write_config(start_smsc());
+  auto [tenant, owner] = create_tenant("Settings GmbH");
+  auto port = start_server();
+  RawClient client(port);
+  auto call = [&](std::string_view method, std::string_view path, const std::string& key,
+                  const std::string& body = "") {
+    auto r = client.request(std::string(method) + " " + std::string(path) +
+                            " HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n" +
+                            auth(key) + "Content-Length: " + std::to_string(body.size()) +
+                            "\r\n\r\n" + body);
+    EXPECT_TRUE(r);
+    return *r;
+  };
+  const std::string to_france = R"({"to":"+33612345678","text":"Bonjour","from":"Laden"})";
+  auto before = json::parse(call("POST", "/v1/messages", owner, to_france).body);
+  EXPECT_EQ(before.at("messages").at(0).at("status").as_string(), "rejected");
+
+  // Settings: bad input is named, good input applies to the very next request.
+  auto bad = call("PATCH", "/v1/tenant", owner,
+                  R"({"default_region":"Deutschland","max_segments":0,"colour":"blue"})");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  for (const char* field : {"default_region", "max_segments", "colour"}) {
+    EXPECT_NE(bad.body.find(field), std::string::npos) << field;
+  }
+  auto patched = call("PATCH", "/v1/tenant", owner,
+                      R"({"display_name":"Laden am Markt","allowed_countries":["DE","FR"],)"
+                      R"("sender_ids":["Laden","+4930123456"]})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  auto settings = json::parse(call("GET", "/v1/tenant", owner).body).as_object();
+  EXPECT_EQ(settings.at("display_name").as_string(), "Laden am Markt");
+  EXPECT_EQ(settings.at("id").as_string(), tenant);
+  EXPECT_EQ(settings.at("allowed_countries").as_array().size(), 2u);
+  auto after = json::parse(call("POST", "/v1/messages", owner, to_france).body);
+  EXPECT_EQ(after.at("messages").at(0).at("status").as_string(), "accepted") << after;
+  auto other_sender = call("POST", "/v1/messages", owner,
+                           R"({"to":"+4915112345678","text":"Hallo","from":"Fremd"})");
+  EXPECT_EQ(other_sender.status, 422) << other_sender.body;
+  EXPECT_NE(other_sender.body.find("sender ids"), std::string::npos) << other_sender.body;
+
+  // API keys: shown once, listed by prefix, no escalation, revoked fails at once.
+  auto admin_key = json::parse(call("POST", "/v1/api-keys", owner,
+                                    R"({"name":"ops","role":"admin"})").body).as_object();
+  const std::string admin(admin_key.at("key").as_string());
+  EXPECT_EQ(call("POST", "/v1/api-keys", admin, R"({"name":"boss","role":"owner"})").status, 403);
+  auto sender_key = call("POST", "/v1/api-keys", admin, R"({"name":"erp","role":"sender"})");
+  ASSERT_EQ(sender_key.status, 201) << sender_key.body;
+  const auto sender = json::parse(sender_key.body).as_object();
+  EXPECT_EQ(call("GET", "/v1/api-keys", std::string(sender.at("key").as_string())).status, 403);
+  auto keys = call("GET", "/v1/api-keys", admin);
+  ASSERT_EQ(keys.status, 200);
+  EXPECT_EQ(json::parse(keys.body).at("data").as_array().size(), 3u);
+  EXPECT_EQ(keys.body.find(std::string(sender.at("key").as_string())), std::string::npos);
+  EXPECT_EQ(keys.body.find(admin), std::string::npos);
+  EXPECT_EQ(call("DELETE", "/v1/api-keys/" + std::to_string(sender.at("id").as_int64()), admin).status,
+            204);
+  EXPECT_EQ(call("GET", "/v1/messages", std::string(sender.at("key").as_string())).status, 401);
+  auto trail = call("GET", "/v1/audit", owner);
+  EXPECT_NE(trail.body.find("tenant.settings_changed"), std::string::npos) << trail.body;
+}
+
 TEST(DiskretCli, ExitCodesAndOneLineErrors) {
   ASSERT_TRUE(fs::exists(kBin + "/diskret")) << "build the diskret target";
   char pattern[] = "/tmp/diskret-cli-XXXXXX";

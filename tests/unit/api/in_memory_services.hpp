@@ -144,6 +144,14 @@ class InMemoryTenants final : public tenancy::TenantService {
   }
   Expected<std::vector<tenancy::ApiKeyInfo>> list_api_keys(pipeline::TenantId) override { return {}; }
   Expected<void> revoke_api_key(pipeline::TenantId, std::uint64_t) override { return {}; }
+  Expected<tenancy::Tenant> update_settings(pipeline::TenantId id, const tenancy::TenantSettings& s,
+                                            std::string_view) override {
+    auto it = tenants_.find(id.value);
+    if (it == tenants_.end()) return fail(Errc::not_found);
+    it->second.settings = s;
+    settings_changed();
+    return it->second;
+  }
   Expected<tenancy::Principal> authenticate(std::string_view api_key) override {
     auto it = keys_.find(std::string(api_key));
     if (it == keys_.end()) return fail(Errc::permission_denied);

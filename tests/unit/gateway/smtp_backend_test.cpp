@@ -56,6 +56,10 @@ class FakeTenants final : public tenancy::TenantService {
   }
   Expected<std::vector<tenancy::ApiKeyInfo>> list_api_keys(TenantId) override { return {}; }
   Expected<void> revoke_api_key(TenantId, std::uint64_t) override { return {}; }
+  Expected<tenancy::Tenant> update_settings(TenantId, const tenancy::TenantSettings&,
+                                            std::string_view) override {
+    return fail(Errc::internal);
+  }
   Expected<tenancy::Principal> authenticate(std::string_view key) override {
     if (fail_with) return fail(*fail_with);
     auto it = keys_.find(std::string(key));
