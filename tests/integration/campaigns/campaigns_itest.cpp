@@ -1,8 +1,9 @@
 // End to end (issue 7): build/bin/diskret serve against build/bin/diskret-smsc. A list of
 // 50 consented contacts, one of them suppressed: a fast campaign completes with 49 sent,
 // 1 rejected (suppressed), and the carrier got exactly 49 personalised texts. A slow one
-// is paused (nothing more reaches the carrier a second later), resumed, and the server
-// restarted mid-campaign: every number got its text exactly once.
+// is paused (nothing more reaches the carrier a second later), one of its recipients opts
+// out meanwhile (gets nothing), it is resumed, and the server restarted mid-campaign:
+// every other number got its text exactly once.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -262,6 +263,10 @@ TEST_F(CampaignsEndToEnd, PauseStopsWithinASecondAndARestartNeitherSkipsNorRepea
   EXPECT_EQ(submit_count(), at_pause);
   EXPECT_EQ(count(id, "sent"), sent_at_pause);
   EXPECT_LT(sent_at_pause, static_cast<std::uint64_t>(kContacts));
+  // The last recipient opts out mid-campaign: screened at send time, it gets nothing.
+  const int opted_out = kContacts - 1;
+  ASSERT_EQ(call("POST", "/v1/suppressions", R"({"phone":")" + number(opted_out) + R"("})").status,
+            201);
 
   ASSERT_EQ(call("POST", path + "/resume").status, 200);
   ASSERT_TRUE(eventually([&] { return count(id, "sent") >= sent_at_pause + 4; }));
@@ -272,21 +277,26 @@ TEST_F(CampaignsEndToEnd, PauseStopsWithinASecondAndARestartNeitherSkipsNorRepea
   ASSERT_NO_FATAL_FAILURE(start_server());
   ASSERT_TRUE(eventually([&] { return campaign(id).at("status") == "completed"; }))
       << json::serialize(campaign(id));
-  EXPECT_EQ(count(id, "sent"), static_cast<std::uint64_t>(kContacts));
-  ASSERT_TRUE(eventually([&] { return submit_count() >= kContacts; }));
+  EXPECT_EQ(count(id, "sent"), static_cast<std::uint64_t>(kContacts - 1));
+  EXPECT_EQ(count(id, "rejected"), 1u);
+  ASSERT_TRUE(eventually([&] { return submit_count() >= kContacts - 1; }));
   std::this_thread::sleep_for(300ms);
   const auto got = submits();
-  EXPECT_EQ(got.size(), static_cast<std::size_t>(kContacts));
-  for (int i = 0; i < kContacts; ++i) {
+  EXPECT_EQ(got.size(), static_cast<std::size_t>(kContacts - 1));
+  EXPECT_FALSE(got.contains(number(opted_out).substr(1)));
+  for (int i = 0; i < kContacts - 1; ++i) {
     const auto it = got.find(number(i).substr(1));
     ASSERT_NE(it, got.end()) << "skipped " << i;
     EXPECT_EQ(it->second.size(), 1u) << "repeated " << i;
   }
-  // The campaign's messages are listed by GET /v1/messages?campaign=.
+  // The campaign's messages (the opted-out one stored as rejected) by ?campaign=.
   auto messages = call("GET", "/v1/messages?campaign=" + std::to_string(id) + "&limit=100");
   ASSERT_EQ(messages.status, 200) << messages.body;
   EXPECT_EQ(json::parse(messages.body).at("data").as_array().size(),
             static_cast<std::size_t>(kContacts));
+  auto other = call("GET", "/v1/messages?campaign=999999&limit=100");
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_TRUE(json::parse(other.body).at("data").as_array().empty());
 }
 
 }  // namespace
