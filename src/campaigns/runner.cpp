@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <future>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -136,25 +137,57 @@ void CampaignRunner::run_campaign(const store::CampaignRecord& campaign, std::in
     budgets_.erase(campaign.id);
     return;
   }
+  // The batch's messages are accepted together (one group commit), then their outcomes
+  // stored together; a recipient whose accept failed stays pending for the next tick.
+  auto tmpl = Template::parse(campaign.template_text);
+  std::vector<store::RecipientOutcome> outcomes;
+  std::vector<InFlight> flights;
   for (auto contact : *pending) {
-    if (!send_one(campaign, contact)) break;
-    budget.tokens -= 1.0;
+    if (!tmpl) {  // checked at creation; defensive
+      outcomes.push_back({contact, store::CampaignRecipientState::rejected, std::nullopt,
+                          "invalid_template"});
+      continue;
+    }
+    if (!submit(campaign, *tmpl, contact, flights, outcomes)) break;
   }
+  for (auto& flight : flights) {
+    auto accepted = flight.result.get();
+    if (!accepted) continue;
+    const std::string& answer = accepted->replayed   ? *accepted->replayed
+                                : accepted->response ? *accepted->response
+                                                     : flight.answer;
+    auto o = parse_outcome(answer);
+    if (!o) {
+      outcomes.push_back({flight.contact, store::CampaignRecipientState::rejected, std::nullopt,
+                          "internal"});
+      continue;
+    }
+    outcomes.push_back({flight.contact,
+                        o->code.empty() ? store::CampaignRecipientState::sent
+                                        : store::CampaignRecipientState::rejected,
+                        o->message_id, o->code});
+  }
+  if (outcomes.empty()) return;
+  if (auto ok = campaigns_.mark(campaign.id, outcomes); !ok) {
+    spdlog::warn("campaigns: cannot store progress of campaign {}: {}", campaign.id,
+                 ok.error().message());
+    return;  // the next tick replays them through the idempotency keys
+  }
+  budget.tokens -= static_cast<double>(outcomes.size());
 }
 
-bool CampaignRunner::send_one(const store::CampaignRecord& campaign, std::uint64_t contact_id) {
-  const auto reject = [&](std::string code) {
-    return campaigns_.mark(campaign.id, contact_id, store::CampaignRecipientState::rejected, std::nullopt,
-                           code)
-        .has_value();
-  };
-  auto tmpl = Template::parse(campaign.template_text);
-  if (!tmpl) return reject("invalid_template");  // checked at creation; defensive
+bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Template& tmpl,
+                            std::uint64_t contact_id, std::vector<InFlight>& flights,
+                            std::vector<store::RecipientOutcome>& outcomes) {
   auto contact = contacts_.get(campaign.tenant_id, contact_id);
   if (!contact) return false;
-  if (!*contact || (*contact)->phone.empty()) return reject("contact_deleted");
+  if (!*contact || (*contact)->phone.empty()) {
+    outcomes.push_back({contact_id, store::CampaignRecipientState::rejected, std::nullopt,
+                        "contact_deleted"});
+    return true;
+  }
   const auto& c = **contact;
-  std::string text = tmpl->render(Personal{c.first_name, c.last_name, c.fields});
+  std::string text = tmpl.render(Personal{c.first_name, c.last_name, c.fields});
   auto planned = planner_.plan(campaign.tenant_id, c.phone, std::move(text), campaign.sender,
                                static_cast<pipeline::Category>(campaign.category));
   if (!planned) return false;
@@ -169,20 +202,11 @@ bool CampaignRunner::send_one(const store::CampaignRecord& campaign, std::uint64
   };
   accept.idempotency_key = idempotency_key(campaign.id, contact_id);
   accept.fingerprint = *accept.idempotency_key;
-  std::string first = accept.response;
-  std::promise<Expected<pipeline::AcceptResult>> done;
-  auto result = done.get_future();
+  auto done = std::make_shared<std::promise<Expected<pipeline::AcceptResult>>>();
+  flights.push_back(InFlight{contact_id, accept.response, done->get_future()});
   pipeline_.accept(std::move(accept), ids,
-                   [&done](Expected<pipeline::AcceptResult> r) { done.set_value(std::move(r)); });
-  auto accepted = result.get();
-  if (!accepted) return false;
-  const std::string& answer = accepted->replayed   ? *accepted->replayed
-                              : accepted->response ? *accepted->response
-                                                   : first;
-  auto o = parse_outcome(answer);
-  if (!o) return reject("internal");
-  const auto state = o->code.empty() ? store::CampaignRecipientState::sent : store::CampaignRecipientState::rejected;
-  return campaigns_.mark(campaign.id, contact_id, state, o->message_id, o->code).has_value();
+                   [done](Expected<pipeline::AcceptResult> r) { done->set_value(std::move(r)); });
+  return true;
 }
 
 }  // namespace diskret::campaigns

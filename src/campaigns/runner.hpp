@@ -10,11 +10,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <future>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "campaigns/template.hpp"
 #include "contacts/contact_service.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
@@ -57,8 +60,16 @@ class CampaignRunner {
  private:
   void run();
   void run_campaign(const store::CampaignRecord& campaign, std::int64_t now_ms);
-  /// False when a dependency failed: the recipient stays pending.
-  bool send_one(const store::CampaignRecord& campaign, std::uint64_t contact_id);
+  struct InFlight {
+    std::uint64_t contact = 0;
+    std::string answer;  // the outcome as first rendered
+    std::future<Expected<pipeline::AcceptResult>> result;
+  };
+  /// Reads, renders, screens and hands one recipient to the pipeline (or records why
+  /// not); false when a dependency failed: the recipient stays pending.
+  bool submit(const store::CampaignRecord& campaign, const Template& tmpl,
+              std::uint64_t contact_id, std::vector<InFlight>& flights,
+              std::vector<store::RecipientOutcome>& outcomes);
 
   store::CampaignStore& campaigns_;
   contacts::ContactService& contacts_;

@@ -33,6 +33,13 @@ struct CampaignCounts {
 
 enum class CampaignRecipientState : std::uint8_t { pending = 0, sent = 1, rejected = 2 };
 
+struct RecipientOutcome {
+  std::uint64_t contact_id = 0;
+  CampaignRecipientState state = CampaignRecipientState::sent;
+  std::optional<std::uint64_t> message_id;
+  std::string reason;  ///< the rejection code
+};
+
 class CampaignStore {
  public:
   virtual ~CampaignStore() = default;
@@ -52,9 +59,9 @@ class CampaignStore {
   /// Pending recipients (contact ids, ascending).
   virtual Expected<std::vector<std::uint64_t>> pending(std::uint64_t campaign,
                                                        std::size_t limit) = 0;
-  virtual Expected<void> mark(std::uint64_t campaign, std::uint64_t contact, CampaignRecipientState state,
-                              std::optional<std::uint64_t> message_id,
-                              const std::string& reason) = 0;
+  /// Stores the outcomes of recipients in one transaction.
+  virtual Expected<void> mark(std::uint64_t campaign,
+                              const std::vector<RecipientOutcome>& outcomes) = 0;
   /// Progress; delivered and failed follow the statuses of the campaign's messages.
   virtual Expected<CampaignCounts> counts(std::uint64_t campaign) = 0;
   /// The message ids of a campaign (for GET /v1/messages?campaign=), ascending.

@@ -257,23 +257,37 @@ Expected<std::vector<std::uint64_t>> SqliteCampaignStore::pending(std::uint64_t 
   return out;
 }
 
-Expected<void> SqliteCampaignStore::mark(std::uint64_t campaign, std::uint64_t contact,
-                                         CampaignRecipientState state,
-                                         std::optional<std::uint64_t> message_id,
-                                         const std::string& reason) {
+Expected<void> SqliteCampaignStore::mark(std::uint64_t campaign,
+                                         const std::vector<RecipientOutcome>& outcomes) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kMark);
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, static_cast<int>(state));
-  (*s)->bind(2, message_id);
-  if (reason.empty()) {
-    (*s)->bind_null(3);
-  } else {
-    (*s)->bind_text(3, reason);
+  if (outcomes.empty()) return {};
+  // One transaction (one fsync) per batch of recipients.
+  if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
+  for (const auto& o : outcomes) {
+    auto s = db_.use(kMark);
+    if (!s) {
+      (void)db_.exec("ROLLBACK");
+      return unexpected(s.error());
+    }
+    (*s)->bind(1, static_cast<int>(o.state));
+    (*s)->bind(2, o.message_id);
+    if (o.reason.empty()) {
+      (*s)->bind_null(3);
+    } else {
+      (*s)->bind_text(3, o.reason);
+    }
+    (*s)->bind(4, campaign);
+    (*s)->bind(5, o.contact_id);
+    if (auto ok = (*s)->run(); !ok) {
+      if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+      return unexpected(ok.error());
+    }
   }
-  (*s)->bind(4, campaign);
-  (*s)->bind(5, contact);
-  return (*s)->run();
+  if (auto ok = db_.exec("COMMIT"); !ok) {
+    if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+    return unexpected(ok.error());
+  }
+  return {};
 }
 
 Expected<CampaignCounts> SqliteCampaignStore::counts(std::uint64_t campaign) {

@@ -30,8 +30,8 @@ class SqliteCampaignStore final : public CampaignStore {
                             const std::string& to, std::int64_t now_ms, bool materialise) override;
   Expected<std::vector<CampaignRecord>> active() override;
   Expected<std::vector<std::uint64_t>> pending(std::uint64_t campaign, std::size_t limit) override;
-  Expected<void> mark(std::uint64_t campaign, std::uint64_t contact, CampaignRecipientState state,
-                      std::optional<std::uint64_t> message_id, const std::string& reason) override;
+  Expected<void> mark(std::uint64_t campaign,
+                      const std::vector<RecipientOutcome>& outcomes) override;
   Expected<CampaignCounts> counts(std::uint64_t campaign) override;
   Expected<std::vector<std::uint64_t>> message_ids(std::uint64_t tenant,
                                                    std::uint64_t campaign) override;

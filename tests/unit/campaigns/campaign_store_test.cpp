@@ -117,9 +117,9 @@ TEST_F(CampaignStoreTest, CountsFollowRecipientStatesAndMessageStatuses) {
         "payload) VALUES (" + std::to_string(mid) + ", " + std::to_string(tenant_) + ", " +
         std::to_string(status) + ", 1, 1, 'gsm7', 'Laden', x'00')");
   }
-  ASSERT_TRUE(store_->mark(id, 1, CampaignRecipientState::sent, 101, ""));
-  ASSERT_TRUE(store_->mark(id, 2, CampaignRecipientState::sent, 102, ""));
-  ASSERT_TRUE(store_->mark(id, 3, CampaignRecipientState::rejected, std::nullopt, "suppressed"));
+  ASSERT_TRUE(store_->mark(id, {{1, CampaignRecipientState::sent, 101, ""},
+                                {2, CampaignRecipientState::sent, 102, ""}}));
+  ASSERT_TRUE(store_->mark(id, {{3, CampaignRecipientState::rejected, std::nullopt, "suppressed"}}));
   auto counts = store_->counts(id);
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->pending, 1u);
