@@ -180,7 +180,14 @@ bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Templat
                             std::uint64_t contact_id, std::vector<InFlight>& flights,
                             std::vector<store::RecipientOutcome>& outcomes) {
   auto contact = contacts_.get(campaign.tenant_id, contact_id);
-  if (!contact) return false;
+  if (!contact && contact.error().code == make_error_code(Errc::unavailable)) return false;
+  if (!contact) {
+    // An erased person (subject key destroyed) or a damaged row: never readable again, so
+    // it is settled rather than retried, which would stall the campaign on it.
+    outcomes.push_back({contact_id, store::CampaignRecipientState::rejected, std::nullopt,
+                        "contact_unreadable"});
+    return true;
+  }
   if (!*contact || (*contact)->phone.empty()) {
     outcomes.push_back({contact_id, store::CampaignRecipientState::rejected, std::nullopt,
                         "contact_deleted"});

@@ -97,7 +97,7 @@ class RunnerTest : public ::testing::Test {
 
   static std::string phone(int i) { return "+4915120000" + std::to_string(100 + i); }
 
-  std::uint64_t start_campaign(std::uint32_t rate) {
+  std::uint64_t start_campaign(std::uint32_t rate, std::optional<std::int64_t> send_at_ms = {}) {
     store::CampaignRecord r;
     r.tenant_id = s_.a;
     r.name = "c";
@@ -106,10 +106,12 @@ class RunnerTest : public ::testing::Test {
     r.template_text = "Hallo {{first_name|Kundin}}";
     r.category = 1;
     r.rate_per_minute = rate;
+    r.send_at_ms = send_at_ms;
     r.status = "draft";
     auto id = sqlite_->insert(r);
     EXPECT_TRUE(id);
-    EXPECT_TRUE(*sqlite_->transition(s_.a, *id, "draft", "running", 0, true));
+    EXPECT_TRUE(*sqlite_->transition(s_.a, *id, "draft", send_at_ms ? "scheduled" : "running", 0,
+                                     true));
     return *id;
   }
   std::unique_ptr<CampaignRunner> runner() {
@@ -181,6 +183,19 @@ TEST_F(RunnerTest, PausedCampaignSendsNothingAndResumesWhereItStopped) {
   r->run_once();
   EXPECT_EQ(pipeline_.stored.size(), 2u);
   EXPECT_EQ((*sqlite_->counts(id)).pending, static_cast<std::uint64_t>(kContacts - 2));
+}
+
+TEST_F(RunnerTest, AScheduledCampaignStartsWhenSendAtIsDue) {
+  const auto id = start_campaign(100'000, s_.fx.clock.now_ms() + 60'000);
+  auto r = runner();
+  s_.fx.clock.advance(59s);
+  r->run_once();
+  EXPECT_EQ(status(id), "scheduled");
+  EXPECT_TRUE(pipeline_.stored.empty());
+  s_.fx.clock.advance(1s);
+  r->run_once();
+  EXPECT_EQ(status(id), "running");
+  EXPECT_EQ(pipeline_.stored.size(), 1u);
 }
 
 TEST_F(RunnerTest, ACrashBetweenTheCommitsReplaysInsteadOfResending) {
