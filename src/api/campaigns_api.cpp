@@ -9,6 +9,7 @@
 #include "api/contacts_api.hpp"
 #include "api/contacts_send_policy.hpp"
 #include "api/send_request.hpp"
+#include "campaigns/template.hpp"
 #include "http/problem.hpp"
 
 namespace diskret::api {
@@ -58,6 +59,8 @@ void CampaignsApi::add_routes(http::Router& router) {
   route(router, "POST", "/v1/campaigns", Permission::send_messages, bind(&CampaignsApi::create));
   route(router, "GET", "/v1/campaigns", Permission::read, bind(&CampaignsApi::list));
   route(router, "GET", "/v1/campaigns/{id}", Permission::read, bind(&CampaignsApi::get));
+  route(router, "GET", "/v1/campaigns/{id}/preview", Permission::read,
+        bind(&CampaignsApi::preview));
   for (auto a : {campaigns::Action::start, campaigns::Action::pause, campaigns::Action::resume,
                  campaigns::Action::cancel}) {
     route(router, "POST", std::string("/v1/campaigns/{id}/") + campaigns::action_name(a),
@@ -115,6 +118,51 @@ void CampaignsApi::get(const http::Request& r, const http::Respond& respond, con
   if (!campaign) return respond(store_problem(campaign.error(), "The campaign").to_response());
   if (!*campaign) return respond(not_found("campaign"));
   respond(show(**campaign, 200));
+}
+
+void CampaignsApi::preview(const http::Request& r, const http::Respond& respond,
+                           const Caller& c) {
+  auto id = id_param(r, "id");
+  if (!id) return respond(not_found("campaign"));
+  const auto tenant = c.principal.tenant.value;
+  auto campaign = s_.campaigns.get(tenant, *id);
+  if (!campaign) return respond(store_problem(campaign.error(), "The campaign").to_response());
+  if (!*campaign) return respond(not_found("campaign"));
+  auto contact_id = parse_id(r.query_param("contact"));
+  if (!contact_id) {
+    return respond(http::Problem{400,
+                                 "invalid-query",
+                                 "Invalid query parameters",
+                                 "contact must name a contact id.",
+                                 {{"contact", "must be a contact id", {}}},
+                                 {}}
+                       .to_response());
+  }
+  auto contact = s_.contacts.get(tenant, *contact_id);
+  if (!contact) return respond(store_problem(contact.error(), "The contact").to_response());
+  if (!*contact) return respond(not_found("contact"));
+  auto tmpl = campaigns::Template::parse((*campaign)->template_text);
+  if (!tmpl || !s_.planner) {
+    return respond(unavailable_problem("Previews are not available.", std::chrono::seconds{1})
+                       .to_response());
+  }
+  const auto& person = **contact;
+  auto message = s_.planner->plan(
+      tenant, person.phone,
+      tmpl->render({person.first_name, person.last_name, person.fields}), (*campaign)->sender,
+      static_cast<pipeline::Category>((*campaign)->category));
+  if (!message) return respond(store_problem(message.error(), "The preview").to_response());
+  boost::json::object o{{"campaign_id", *id},
+                        {"contact_id", *contact_id},
+                        {"to", message->to},
+                        {"text", message->text},
+                        {"segments", message->segments},
+                        {"encoding", message->encoding},
+                        {"status", message->rejected ? "rejected" : "would_send"}};
+  if (message->rejected) {
+    o["error"] = {{"code", message->rejected->code}, {"detail", message->rejected->detail}};
+  }
+  respond(json_response(200, boost::json::serialize(o)));
 }
 
 void CampaignsApi::act(campaigns::Action action, const http::Request& r,

@@ -1,6 +1,8 @@
 #pragma once
 /// /v1/campaigns (issue 7): create, list and read campaigns (with live counts) and
-/// POST /v1/campaigns/{id}/start|pause|resume|cancel. Role-checked (send_messages to
+/// POST /v1/campaigns/{id}/start|pause|resume|cancel, and
+/// GET /v1/campaigns/{id}/preview?contact= (the message one contact would get now, after
+/// the send-time rules). Role-checked (send_messages to
 /// create and steer, read to look), scoped by the key's tenant (another tenant's id is
 /// 404), store work on a background thread. CampaignPlanner gives the runner the same
 /// screening as POST /v1/messages.
@@ -26,6 +28,7 @@ struct CampaignsApiServices {
   contacts::ContactService& contacts;  ///< checks that the lists exist
   tenancy::TenantService& tenants;     ///< authenticates API keys
   campaigns::CampaignRunner* runner = nullptr;  ///< woken after start and resume
+  campaigns::Planner* planner = nullptr;        ///< previews; unset: preview answers 503
 };
 
 class CampaignsApi {
@@ -44,6 +47,7 @@ class CampaignsApi {
   void create(const http::Request& r, const http::Respond& respond, const Caller& c);
   void list(const http::Request& r, const http::Respond& respond, const Caller& c);
   void get(const http::Request& r, const http::Respond& respond, const Caller& c);
+  void preview(const http::Request& r, const http::Respond& respond, const Caller& c);
   void act(campaigns::Action action, const http::Request& r, const http::Respond& respond,
            const Caller& c);
   http::Response show(const store::CampaignRecord& campaign, int status);

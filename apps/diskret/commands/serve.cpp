@@ -241,8 +241,8 @@ int serve(const ServeOptions& options) {
   api::CampaignPlanner campaign_planner(tenants, &send_policy);
   campaigns::CampaignRunner campaign_runner(*campaign_store, contact_service, campaign_planner,
                                             pipeline, clock);
-  api::CampaignsApi campaigns_api({*campaign_store, contact_service, tenants, &campaign_runner},
-                                  clock);
+  api::CampaignsApi campaigns_api(
+      {*campaign_store, contact_service, tenants, &campaign_runner, &campaign_planner}, clock);
 
   // Inbound numbers, MO keywords and webhooks (issue 4): MOs and status changes reach the
   // inbound module through the pipeline's event sink; it stops after the pipeline.

@@ -84,6 +84,7 @@ constexpr Rule kRules[] = {
     {"POST", "/v1/campaigns", "oas"},
     {"GET", "/v1/campaigns", "oasv"},
     {"GET", "/v1/campaigns/{id}", "oasv"},
+    {"GET", "/v1/campaigns/{id}/preview", "oasv"},
     {"POST", "/v1/campaigns/{id}/start", "oas"},
     {"POST", "/v1/campaigns/{id}/pause", "oas"},
     {"POST", "/v1/campaigns/{id}/resume", "oas"},

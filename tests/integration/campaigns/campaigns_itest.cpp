@@ -211,6 +211,28 @@ TEST_F(CampaignsEndToEnd, SendsPersonalisedTextsToConsentedMembersAndRejectsTheS
   EXPECT_NE(unknown_list.body.find("\"lists\""), std::string::npos) << unknown_list.body;
 
   const auto id = create_campaign(list, 100'000);
+  // Preview: the text one contact would get now, after the send-time rules.
+  auto contacts = json::parse(call("GET", "/v1/contacts?list=" + std::to_string(list) + "&limit=500").body);
+  std::map<std::string, std::uint64_t> contact_of;
+  for (const auto& c : contacts.at("data").as_array()) {
+    contact_of[std::string(c.at("phone").as_string())] = c.at("id").to_number<std::uint64_t>();
+  }
+  ASSERT_EQ(contact_of.size(), 50u);
+  auto preview = call("GET", "/v1/campaigns/" + std::to_string(id) + "/preview?contact=" +
+                                 std::to_string(contact_of.at(number(1))));
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  auto shown = json::parse(preview.body).as_object();
+  EXPECT_EQ(shown.at("status"), "would_send");
+  EXPECT_EQ(std::string(shown.at("text").as_string()).rfind("Hallo Kundin/Kunde, Code C1.", 0), 0u)
+      << preview.body;
+  EXPECT_NE(std::string(shown.at("text").as_string()).find("STOP"), std::string::npos);
+  auto suppressed = json::parse(call("GET", "/v1/campaigns/" + std::to_string(id) +
+                                                "/preview?contact=" +
+                                                std::to_string(contact_of.at(number(7))))
+                                    .body);
+  EXPECT_EQ(suppressed.at("status"), "rejected");
+  EXPECT_EQ(suppressed.at("error").at("code"), "suppressed");
+  EXPECT_EQ(call("GET", "/v1/campaigns/" + std::to_string(id) + "/preview").status, 400);
   EXPECT_EQ(call("POST", "/v1/campaigns/" + std::to_string(id) + "/pause").status, 409);
   auto started = call("POST", "/v1/campaigns/" + std::to_string(id) + "/start");
   ASSERT_EQ(started.status, 200) << started.body;
