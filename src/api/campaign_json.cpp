@@ -106,6 +106,12 @@ void read_rate(const json::object& o, store::CampaignRecord& out, Errors& errors
 
 }  // namespace
 
+bool sender_allowed(const tenancy::TenantSettings& settings, const sms::SenderId& sender) {
+  return settings.sender_ids.empty() ||
+         std::find(settings.sender_ids.begin(), settings.sender_ids.end(), sender.display()) !=
+             settings.sender_ids.end();
+}
+
 Expected<store::CampaignRecord, http::Problem> parse_campaign_body(
     std::string_view body, const tenancy::TenantSettings& settings, SystemTime now) {
   boost::system::error_code ec;
@@ -143,6 +149,10 @@ Expected<store::CampaignRecord, http::Problem> parse_campaign_body(
   if (const auto* from = string_of(o, "from", true, errors)) {
     if (auto sender = sms::SenderId::parse(*from); !sender) {
       errors.push_back({"from", sender.error().message(), {}});
+    } else if (!sender_allowed(settings, *sender)) {
+      std::string allowed;
+      for (const auto& id : settings.sender_ids) allowed += (allowed.empty() ? "" : ", ") + id;
+      errors.push_back({"from", "is not one of this account's sender ids (" + allowed + ")", {}});
     } else {
       out.sender = std::string(*from);
     }

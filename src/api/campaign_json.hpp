@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "core/expected.hpp"
 #include "http/problem.hpp"
+#include "sms/sender_id.hpp"
 #include "store/campaign_store.hpp"
 #include "tenancy/tenancy.hpp"
 
@@ -23,6 +24,9 @@ inline constexpr std::size_t kMaxCampaignLists = 100;
 /// rate_per_minute (1..100000). status is "draft".
 Expected<store::CampaignRecord, http::Problem> parse_campaign_body(
     std::string_view body, const tenancy::TenantSettings& settings, SystemTime now);
+
+/// As POST /v1/messages: an account with verified sender ids may send only from those.
+bool sender_allowed(const tenancy::TenantSettings& settings, const sms::SenderId& sender);
 
 /// {id, name, lists, exclude_lists, from, template, category, send_at, rate_per_minute,
 ///  status, counts: {pending, sent, delivered, failed, rejected}, rejected_reasons,

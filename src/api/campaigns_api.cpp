@@ -218,6 +218,9 @@ Expected<pipeline::NewMessage> CampaignPlanner::plan(std::uint64_t tenant, const
   request.category = category;
   auto from = sms::SenderId::parse(sender);
   if (!from) return refuse("invalid_sender", from.error().message());
+  if (!sender_allowed(caller.settings, *from)) {
+    return refuse("sender_not_allowed", "The sender id is no longer one of the account's.");
+  }
   request.from = *from;
   auto info = sms::analyse(text);
   if (!info) return refuse("invalid_text", info.error().message());

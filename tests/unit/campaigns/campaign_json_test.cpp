@@ -63,6 +63,17 @@ TEST(CampaignBody, NamesEveryBadField) {
       kNow));
 }
 
+TEST(CampaignBody, FromMustBeAVerifiedSenderIdWhenTheAccountHasThem) {
+  tenancy::TenantSettings settings;
+  settings.sender_ids = {"Laden"};
+  EXPECT_TRUE(parse_campaign_body(R"({"name":"x","lists":[1],"from":"Laden","template":"Hi"})",
+                                  settings, kNow));
+  auto other = parse_campaign_body(R"({"name":"x","lists":[1],"from":"Andere","template":"Hi"})",
+                                   settings, kNow);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(fields_of(other.error()), (std::vector<std::string>{"from"}));
+}
+
 TEST(CampaignBody, RefusesATemplateBeyondTheSegmentLimit) {
   tenancy::TenantSettings settings;
   settings.max_segments = 1;
