@@ -49,6 +49,9 @@ password = "secret"
 TOML
 "$diskret" tenant create --name Peers --json --config "$work/diskret.toml" >"$work/tenant.json"
 key=$(json "$work/tenant.json" api_key)
+# Billing is on by default: SMPP submits are paid from the tenant's prepaid credit.
+"$diskret" credits grant --tenant "$(json "$work/tenant.json" tenant_id)" --amount-cents 10000000 \
+  --reason "interop test" --config "$work/diskret.toml" >/dev/null
 "$diskret" serve --config "$work/diskret.toml" >"$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do
