@@ -34,6 +34,12 @@ constexpr Rule kRules[] = {
     {"POST", "/v1/smpp-credentials", "oa"},
     {"GET", "/v1/smpp-credentials", "oa"},
     {"DELETE", "/v1/smpp-credentials/{system_id}", "oa"},
+    {"GET", "/v1/balance", "oasv"},
+    {"GET", "/v1/ledger", "oasv"},
+    {"POST", "/v1/topups", "oa"},
+    {"GET", "/v1/cards", "oa"},
+    {"GET", "/v1/cards/form", "oa"},
+    {"DELETE", "/v1/cards/{token}", "oa"},
     {"GET", "/v1/tenant", "oasv"},
     {"PATCH", "/v1/tenant", "oa"},
     {"POST", "/v1/api-keys", "oa"},
@@ -128,6 +134,35 @@ struct Keys {
 
 class AuthzMatrix : public DiskretFixture {
  protected:
+  // Billing on (the default), with a real diskret-vault: the credit routes are registered
+  // and answer, so they are in the matrix like every other route.
+  void SetUp() override {
+    DiskretFixture::SetUp();
+    ASSERT_TRUE(std::filesystem::exists(kBin + "/diskret-vault")) << "build diskret-vault";
+    const std::string secret = dir_ + "/shared/vault.secret";
+    std::filesystem::create_directories(dir_ + "/shared");
+    std::ofstream(dir_ + "/vault.toml")
+        << "[server]\ndata_dir = \"" << dir_ << "/vault\"\nhttp_listen = \"127.0.0.1:0\"\n"
+        << "[vault]\nportal_origin = \"https://portal.example\"\nservice_secret_file = \""
+        << secret << "\"\n";
+    vault_ = std::make_unique<Background>(
+        std::vector<std::string>{kBin + "/diskret-vault", "serve", "--config", dir_ + "/vault.toml"},
+        dir_ + "/vault.out", dir_ + "/vault.err");
+    auto line = vault_->wait_for(false, "serving on port ", std::chrono::seconds(20));
+    ASSERT_TRUE(line) << vault_->err();
+    std::ofstream(config_, std::ios::trunc)
+        << "[server]\ndata_dir = \"" << dir_ << "/var\"\n"
+        << "http_listen = \"127.0.0.1:0\"\nsmtp_listen = \"127.0.0.1:0\"\n"
+        << "smpp_listen = \"127.0.0.1:0\"\n"
+        << "[billing]\nenabled = true\nvault_url = \"http://127.0.0.1:" << std::stoi(*line)
+        << "\"\nvault_secret_file = \"" << secret << "\"\n"
+        << "[[smsc]]\nname = \"nowhere\"\nhost = \"127.0.0.1\"\nport = 9\n";
+  }
+  void TearDown() override {
+    DiskretFixture::TearDown();
+    vault_.reset();
+  }
+
   RawResponse call(const std::string& method, const std::string& path, const std::string& key,
                    const std::string& body = {}, const std::string& type = "application/json") {
     RawClient client(port_);
@@ -199,6 +234,7 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/smpp-credentials", {{"system_id", "nosuchsystem"}}},
             {"/v1/smtp-senders", {{"id", "999999999"}}},
             {"/v1/api-keys", {{"id", "999999999"}}},
+            {"/v1/cards", {{"token", "tok_nosuchcard0000000000"}}},
             {"/v1/access-grants", {{"id", "999999999"}}},
             {"/v1/campaigns", {{"id", "999999999"}}}};
   }
@@ -214,6 +250,7 @@ class AuthzMatrix : public DiskretFixture {
   std::string b_owner_;
   std::string list_, contact_, user_, message_, system_id_, smtp_sender_, campaign_;
   std::vector<std::string> markers_;
+  std::unique_ptr<Background> vault_;
 };
 
 TEST_F(AuthzMatrix, NoKeyNoOtherTenantNoEscalation) {
@@ -223,6 +260,9 @@ TEST_F(AuthzMatrix, NoKeyNoOtherTenantNoEscalation) {
   a_.sender = create_key(tenant_a, "sender");
   a_.viewer = create_key(tenant_a, "viewer");
   b_owner_ = create_tenant("Tenant B").second;
+  auto credit = diskret({"credits", "grant", "--tenant", tenant_a, "--amount-cents", "100000",
+                         "--reason", "authz test"});
+  ASSERT_EQ(credit.exit_code, 0) << credit.err;
   port_ = start_server();
   ASSERT_NE(port_, 0);
   const auto all = routes();

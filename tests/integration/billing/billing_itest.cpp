@@ -224,8 +224,10 @@ TEST_F(Credits, TopUpSpendLedgerAndNoCardDataInDiskret) {
   EXPECT_EQ(gone.status, 503) << gone.body;
   EXPECT_EQ(balance(owner), 0);
 
-  // diskret's files: the database (with its -wal while running), key store, logs. No card
-  // number, no CVC; searched while serving and again after the stop.
+  // diskret's files: the database (with its -wal while running), key store, logs and an
+  // online backup. No card number, no CVC; searched while serving and again after the stop.
+  auto backup = diskret({"backup", "create", dir_ + "/credits.dbk"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
   scan_files(true);
   ASSERT_EQ(server_->stop(SIGTERM, std::chrono::seconds(20)), std::optional<int>(0));
   scan_files(false);
@@ -238,6 +240,7 @@ void Credits::scan_files(bool running) {
   }
   files.push_back(dir_ + "/serve.out");
   files.push_back(dir_ + "/serve.err");
+  files.push_back(dir_ + "/credits.dbk");
   bool saw_ledger = false;
   bool saw_wal = false;
   for (const auto& p : files) {
