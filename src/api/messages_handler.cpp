@@ -33,6 +33,29 @@ http::Response insufficient_credit(std::size_t recipients) {
                        {{"to", "insufficient_credit", {}}});
 }
 
+// The stored answer of a request whose every payable recipient was refused for credit:
+// how many; 0 otherwise. A replay answers as the original did (402, not 202).
+std::size_t unpaid_in(std::string_view stored) {
+  boost::system::error_code ec;
+  auto body = boost::json::parse(stored, ec);
+  if (ec || !body.is_object()) return 0;
+  const auto* messages = body.as_object().if_contains("messages");
+  if (!messages || !messages->is_array()) return 0;
+  std::size_t payable = 0, unpaid = 0;
+  for (const auto& m : messages->as_array()) {
+    const auto* o = m.if_object();
+    if (!o) return 0;
+    const auto* status = o->if_contains("status");
+    const bool rejected = status && status->is_string() && status->as_string() == "rejected";
+    const auto* error = o->if_contains("error");
+    const auto* code = error && error->is_object() ? error->as_object().if_contains("code") : nullptr;
+    const bool for_credit = code && code->is_string() && code->as_string() == "insufficient_credit";
+    if (!rejected || for_credit) ++payable;
+    if (for_credit) ++unpaid;
+  }
+  return unpaid > 0 && unpaid == payable ? unpaid : 0;
+}
+
 http::Response not_found() {
   return http::problem(404, "not-found", "Not found", "There is no message with this id.");
 }
@@ -78,6 +101,11 @@ void Api::send_authorised(const http::Request& request, const http::Respond& res
     }
     if (*stored) {
       if ((*stored)->first != print) return respond(key_reused());
+      if (const auto unpaid = unpaid_in((*stored)->second); unpaid > 0) {
+        auto refused = insufficient_credit(unpaid);
+        refused.headers.emplace_back("Idempotent-Replayed", "true");
+        return respond(std::move(refused));
+      }
       return respond(accepted((*stored)->second, true));
     }
   }
@@ -123,7 +151,14 @@ void Api::send_authorised(const http::Request& request, const http::Respond& res
                                                           retry)
                                           .to_response());
                      }
-                     if (result->replayed) return respond(accepted(std::move(*result->replayed), true));
+                     if (result->replayed) {
+                       if (const auto unpaid = unpaid_in(*result->replayed); unpaid > 0) {
+                         auto refused = insufficient_credit(unpaid);
+                         refused.headers.emplace_back("Idempotent-Replayed", "true");
+                         return respond(std::move(refused));
+                       }
+                       return respond(accepted(std::move(*result->replayed), true));
+                     }
                      if (result->unpaid > 0 && result->unpaid == payable) {
                        return respond(insufficient_credit(result->unpaid));
                      }

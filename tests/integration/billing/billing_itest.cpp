@@ -173,6 +173,13 @@ TEST_F(Credits, TopUpSpendLedgerAndNoCardDataInDiskret) {
   EXPECT_EQ(last.header("Content-Type"), "application/problem+json");
   EXPECT_NE(last.body.find("insufficient_credit"), std::string::npos);
   EXPECT_EQ(balance(owner), 0);
+  // With an Idempotency-Key the retry gets the same answer: 402 again, marked replayed.
+  const std::string unpaid_body = R"({"to":"0151 23456799","text":"Hallo","from":"Diskret"})";
+  auto refused = call("POST", "/v1/messages", owner, unpaid_body, "Idempotency-Key: unpaid-1\r\n");
+  EXPECT_EQ(refused.status, 402) << refused.body;
+  auto replay = call("POST", "/v1/messages", owner, unpaid_body, "Idempotency-Key: unpaid-1\r\n");
+  EXPECT_EQ(replay.status, 402) << replay.body;
+  EXPECT_EQ(replay.header("Idempotent-Replayed"), "true");
   // Two recipients with 10 cents: the first paid, the second rejected, 202.
   ASSERT_EQ(topup(owner, 10, ok, "top-2").status, 201);
   auto mixed = call("POST", "/v1/messages", owner,
