@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "store/sqlite/rows.hpp"
+
 namespace diskret::store::sqlite {
 namespace {
 
@@ -60,14 +62,7 @@ Expected<std::vector<SmtpSenderRecord>> SqliteSmtpSenderStore::list(std::uint64_
   auto s = db_.use(kList);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
-  std::vector<SmtpSenderRecord> out;
-  for (;;) {
-    auto more = (*s)->step();
-    if (!more) return unexpected(more.error());
-    if (!*more) break;
-    out.push_back(row(**s));
-  }
-  return out;
+  return rows::all<SmtpSenderRecord>(**s, row);
 }
 
 Expected<std::optional<SmtpSenderRecord>> SqliteSmtpSenderStore::find(
@@ -76,10 +71,7 @@ Expected<std::optional<SmtpSenderRecord>> SqliteSmtpSenderStore::find(
   auto s = db_.use(kFind);
   if (!s) return unexpected(s.error());
   (*s)->bind_blob(1, address_index);
-  auto more = (*s)->step();
-  if (!more) return unexpected(more.error());
-  if (!*more) return std::optional<SmtpSenderRecord>{};
-  return std::optional<SmtpSenderRecord>{row(**s)};
+  return rows::first<SmtpSenderRecord>(**s, row);
 }
 
 Expected<bool> SqliteSmtpSenderStore::remove(std::uint64_t tenant, std::uint64_t id) {
