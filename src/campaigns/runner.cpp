@@ -129,9 +129,12 @@ void CampaignRunner::run_campaign(const store::CampaignRecord& campaign, std::in
   }
   const auto take = static_cast<std::size_t>(budget.tokens);
   if (take == 0) return;
-  auto pending = campaigns_.pending(campaign.id, take);
+  auto pending = campaigns_.pending(campaign.id, take, now_ms);
   if (!pending) return;
   if (pending->empty()) {
+    // Done, unless recipients are held by quiet hours.
+    auto next = campaigns_.next_pending_at(campaign.id);
+    if (!next || *next) return;
     (void)campaigns_.transition(campaign.tenant_id, campaign.id, status_name(Status::running),
                                 status_name(Status::completed), now_ms, false);
     budgets_.erase(campaign.id);
@@ -142,13 +145,18 @@ void CampaignRunner::run_campaign(const store::CampaignRecord& campaign, std::in
   auto tmpl = Template::parse(campaign.template_text);
   std::vector<store::RecipientOutcome> outcomes;
   std::vector<InFlight> flights;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> holds;
   for (auto contact : *pending) {
     if (!tmpl) {  // checked at creation; defensive
       outcomes.push_back({contact, store::CampaignRecipientState::rejected, std::nullopt,
                           "invalid_template"});
       continue;
     }
-    if (!submit(campaign, *tmpl, contact, flights, outcomes)) break;
+    if (!submit(campaign, *tmpl, contact, now_ms, flights, outcomes, holds)) break;
+  }
+  if (auto held = campaigns_.hold(campaign.id, holds); !held) {
+    spdlog::warn("campaigns: cannot hold recipients of campaign {}: {}", campaign.id,
+                 held.error().message());  // they are read again at the next tick
   }
   for (auto& flight : flights) {
     auto accepted = flight.result.get();
@@ -177,8 +185,10 @@ void CampaignRunner::run_campaign(const store::CampaignRecord& campaign, std::in
 }
 
 bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Template& tmpl,
-                            std::uint64_t contact_id, std::vector<InFlight>& flights,
-                            std::vector<store::RecipientOutcome>& outcomes) {
+                            std::uint64_t contact_id, std::int64_t now_ms,
+                            std::vector<InFlight>& flights,
+                            std::vector<store::RecipientOutcome>& outcomes,
+                            std::vector<std::pair<std::uint64_t, std::int64_t>>& holds) {
   auto contact = contacts_.get(campaign.tenant_id, contact_id);
   if (!contact && contact.error().code == make_error_code(Errc::unavailable)) return false;
   if (!contact) {
@@ -194,6 +204,15 @@ bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Templat
     return true;
   }
   const auto& c = **contact;
+  if (options_.quiet.enabled &&
+      static_cast<pipeline::Category>(campaign.category) == pipeline::Category::marketing) {
+    // Quiet hours in the recipient's own time zone: held, not dropped.
+    const auto opens = open_at_ms(now_ms, zone_of(c.phone, "DE"), options_.quiet);
+    if (opens > now_ms) {
+      holds.emplace_back(contact_id, opens);
+      return true;
+    }
+  }
   std::string text = tmpl.render(Personal{c.first_name, c.last_name, c.fields});
   auto planned = planner_.plan(campaign.tenant_id, c.phone, std::move(text), campaign.sender,
                                static_cast<pipeline::Category>(campaign.category));

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "campaigns/quiet_hours.hpp"
 #include "campaigns/template.hpp"
 #include "contacts/contact_service.hpp"
 #include "core/clock.hpp"
@@ -40,6 +41,9 @@ class Planner {
 
 struct RunnerOptions {
   std::chrono::milliseconds tick{100};
+  /// Marketing outside the recipient's local window is held until it opens (off here;
+  /// diskret serve sets it from [campaigns] quiet_hours).
+  QuietHours quiet;
 };
 
 class CampaignRunner {
@@ -68,8 +72,9 @@ class CampaignRunner {
   /// Reads, renders, screens and hands one recipient to the pipeline (or records why
   /// not); false when a dependency failed: the recipient stays pending.
   bool submit(const store::CampaignRecord& campaign, const Template& tmpl,
-              std::uint64_t contact_id, std::vector<InFlight>& flights,
-              std::vector<store::RecipientOutcome>& outcomes);
+              std::uint64_t contact_id, std::int64_t now_ms, std::vector<InFlight>& flights,
+              std::vector<store::RecipientOutcome>& outcomes,
+              std::vector<std::pair<std::uint64_t, std::int64_t>>& holds);
 
   store::CampaignStore& campaigns_;
   contacts::ContactService& contacts_;

@@ -223,7 +223,8 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
                                             std::string(e.description()));
   }
   static const std::set<std::string, std::less<>> kSections{
-      "server", "store", "keys", "billing", "api", "pipeline", "smtp", "webhooks", "log", "smsc"};
+      "server", "store", "keys", "billing", "api", "pipeline", "smtp", "webhooks", "campaigns",
+      "log", "smsc"};
   Problems problems;
   for (const auto& [k, v] : root) {
     if (!kSections.contains(k.str())) problems.add(where + ": [" + std::string(k.str()) + "]: unknown section");
@@ -301,6 +302,26 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.reject_unknown_keys();
   }
   {
+    auto r = section("campaigns");
+    // "HH:MM-HH:MM" over midnight (quiet from, quiet until) or "off".
+    r.string("quiet_hours", config.campaigns.quiet_hours, [](const std::string& v) -> Reason {
+      if (v == "off") return std::nullopt;
+      const bool shape = v.size() == 11 && v[2] == ':' && v[5] == '-' && v[8] == ':';
+      const auto num = [&](std::size_t i) { return (v[i] - '0') * 10 + (v[i + 1] - '0'); };
+      bool digits = shape;
+      for (std::size_t i : {0u, 1u, 3u, 4u, 6u, 7u, 9u, 10u}) {
+        digits = digits && v[i] >= '0' && v[i] <= '9';
+      }
+      if (!digits || num(0) > 23 || num(3) > 59 || num(6) > 23 || num(9) > 59 ||
+          num(6) * 60 + num(9) >= num(0) * 60 + num(3)) {
+        return "must be \"off\" or HH:MM-HH:MM over midnight, e.g. \"20:00-08:00\"";
+      }
+      return std::nullopt;
+    });
+    r.boolean("quiet_sundays", config.campaigns.quiet_sundays);
+    r.reject_unknown_keys();
+  }
+  {
     auto r = section("log");
     r.string("level", config.log.level, one_of({"trace", "debug", "info", "warn", "error", "off"}));
     r.reject_unknown_keys();
@@ -312,7 +333,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   for (const auto& [name, value] : env) {
     if (problems.env_used.contains(name)) continue;
     for (const char* prefix : {"DISKRET_SERVER_", "DISKRET_STORE_", "DISKRET_KEYS_",
-                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_WEBHOOKS_", "DISKRET_LOG_",
+                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_WEBHOOKS_", "DISKRET_CAMPAIGNS_", "DISKRET_LOG_",
                                "DISKRET_SMSC_"}) {
       if (name.rfind(prefix, 0) == 0) problems.add(name + ": unknown setting");
     }

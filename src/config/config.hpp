@@ -69,6 +69,12 @@ struct SmtpSection {
   std::string tls_key_file;   ///< PEM private key
 };
 
+/// Campaigns ([campaigns]): marketing outside the recipient's local window is held.
+struct CampaignsSection {
+  std::string quiet_hours = "20:00-08:00";  ///< quiet from-until, local time; or "off"
+  bool quiet_sundays = true;                ///< Sundays quiet all day
+};
+
 /// Webhooks ([webhooks]).
 struct WebhooksSection {
   /// Allow webhook URLs (and names resolving to addresses) on loopback and private
@@ -90,6 +96,7 @@ struct Config {
   PipelineSection pipeline;
   SmtpSection smtp;
   WebhooksSection webhooks;
+  CampaignsSection campaigns;
   LogSection log;
   std::vector<carrier::CarrierConfig> smsc;  ///< default: one carrier-a at 127.0.0.1:2775
 };

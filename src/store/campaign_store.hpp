@@ -56,9 +56,14 @@ class CampaignStore {
                                     bool materialise) = 0;
   /// Campaigns in status scheduled or running, of every tenant.
   virtual Expected<std::vector<CampaignRecord>> active() = 0;
-  /// Pending recipients (contact ids, ascending).
-  virtual Expected<std::vector<std::uint64_t>> pending(std::uint64_t campaign,
-                                                       std::size_t limit) = 0;
+  /// Pending recipients due at `now_ms` (not held past it), contact ids ascending.
+  virtual Expected<std::vector<std::uint64_t>> pending(std::uint64_t campaign, std::size_t limit,
+                                                       std::int64_t now_ms) = 0;
+  /// Holds pending recipients until the given epoch ms (quiet hours).
+  virtual Expected<void> hold(std::uint64_t campaign,
+                              const std::vector<std::pair<std::uint64_t, std::int64_t>>& until) = 0;
+  /// The earliest time a pending recipient is due (0: now); nullopt when none is pending.
+  virtual Expected<std::optional<std::int64_t>> next_pending_at(std::uint64_t campaign) = 0;
   /// Stores the outcomes of recipients in one transaction.
   virtual Expected<void> mark(std::uint64_t campaign,
                               const std::vector<RecipientOutcome>& outcomes) = 0;

@@ -239,8 +239,12 @@ int serve(const ServeOptions& options) {
     return campaign_store->message_ids(tenant, *campaign);
   });
   api::CampaignPlanner campaign_planner(tenants, &send_policy);
+  campaigns::RunnerOptions runner_options;
+  runner_options.quiet = must(
+      campaigns::QuietHours::parse(config.campaigns.quiet_hours, config.campaigns.quiet_sundays),
+      "[campaigns] quiet_hours");
   campaigns::CampaignRunner campaign_runner(*campaign_store, contact_service, campaign_planner,
-                                            pipeline, clock);
+                                            pipeline, clock, runner_options);
   api::CampaignsApi campaigns_api(
       {*campaign_store, contact_service, tenants, &campaign_runner, &campaign_planner}, clock);
 

@@ -31,7 +31,12 @@ constexpr std::string_view kTransition =
     "UPDATE campaigns SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ? AND status = ?";
 constexpr std::string_view kPending =
     "SELECT contact_id FROM campaign_recipients WHERE campaign_id = ? AND state = 0 "
-    "ORDER BY contact_id LIMIT ?";
+    "AND not_before <= ? ORDER BY contact_id LIMIT ?";
+constexpr std::string_view kHold =
+    "UPDATE campaign_recipients SET not_before = ? "
+    "WHERE campaign_id = ? AND contact_id = ? AND state = 0";
+constexpr std::string_view kNextPending =
+    "SELECT min(not_before) FROM campaign_recipients WHERE campaign_id = ? AND state = 0";
 constexpr std::string_view kMark =
     "UPDATE campaign_recipients SET state = ?, message_id = ?, reason = ? "
     "WHERE campaign_id = ? AND contact_id = ?";
@@ -241,12 +246,14 @@ Expected<std::vector<CampaignRecord>> SqliteCampaignStore::active() {
 }
 
 Expected<std::vector<std::uint64_t>> SqliteCampaignStore::pending(std::uint64_t campaign,
-                                                                  std::size_t limit) {
+                                                                  std::size_t limit,
+                                                                  std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
   auto s = db_.use(kPending);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, campaign);
-  (*s)->bind(2, static_cast<std::int64_t>(limit));
+  (*s)->bind(2, now_ms);
+  (*s)->bind(3, static_cast<std::int64_t>(limit));
   std::vector<std::uint64_t> out;
   for (;;) {
     auto more = (*s)->step();
@@ -255,6 +262,39 @@ Expected<std::vector<std::uint64_t>> SqliteCampaignStore::pending(std::uint64_t 
     out.push_back(static_cast<std::uint64_t>((*s)->int64(0)));
   }
   return out;
+}
+
+Expected<void> SqliteCampaignStore::hold(
+    std::uint64_t campaign, const std::vector<std::pair<std::uint64_t, std::int64_t>>& until) {
+  std::lock_guard lock(mutex_);
+  if (until.empty()) return {};
+  if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return ok;
+  for (const auto& [contact, at_ms] : until) {
+    auto s = db_.use(kHold);
+    Expected<void> ran = s ? Expected<void>{} : unexpected(s.error());
+    if (ran) {
+      (*s)->bind(1, at_ms);
+      (*s)->bind(2, campaign);
+      (*s)->bind(3, contact);
+      ran = (*s)->run();
+    }
+    if (!ran) {
+      (void)db_.exec("ROLLBACK");
+      return ran;
+    }
+  }
+  return db_.exec("COMMIT");
+}
+
+Expected<std::optional<std::int64_t>> SqliteCampaignStore::next_pending_at(std::uint64_t campaign) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kNextPending);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, campaign);
+  auto row = (*s)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row || (*s)->is_null(0)) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>{(*s)->int64(0)};
 }
 
 Expected<void> SqliteCampaignStore::mark(std::uint64_t campaign,

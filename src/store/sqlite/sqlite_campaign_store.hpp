@@ -29,7 +29,11 @@ class SqliteCampaignStore final : public CampaignStore {
   Expected<bool> transition(std::uint64_t tenant, std::uint64_t id, const std::string& from,
                             const std::string& to, std::int64_t now_ms, bool materialise) override;
   Expected<std::vector<CampaignRecord>> active() override;
-  Expected<std::vector<std::uint64_t>> pending(std::uint64_t campaign, std::size_t limit) override;
+  Expected<std::vector<std::uint64_t>> pending(std::uint64_t campaign, std::size_t limit,
+                                               std::int64_t now_ms) override;
+  Expected<void> hold(std::uint64_t campaign,
+                      const std::vector<std::pair<std::uint64_t, std::int64_t>>& until) override;
+  Expected<std::optional<std::int64_t>> next_pending_at(std::uint64_t campaign) override;
   Expected<void> mark(std::uint64_t campaign,
                       const std::vector<RecipientOutcome>& outcomes) override;
   Expected<CampaignCounts> counts(std::uint64_t campaign) override;

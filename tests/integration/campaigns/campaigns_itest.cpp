@@ -94,6 +94,7 @@ class CampaignsEndToEnd : public ::testing::Test {
                            << "http_listen = \"127.0.0.1:0\"\nsmtp_listen = \"127.0.0.1:0\"\n"
                            << "smpp_listen = \"127.0.0.1:0\"\n"
                            << "[billing]\nenabled = false\n"
+                           << "[campaigns]\nquiet_hours = \"off\"\n"  // the test runs at any hour
                            << "[[smsc]]\nname = \"sim\"\nport = " << smpp_port_ << "\n";
   }
 

@@ -81,7 +81,7 @@ TEST_F(CampaignStoreTest, RecipientsAreListMembersMinusExcludedOnceEach) {
   const auto id = campaign({1, 2, 4}, {3});
   auto started = store_->transition(tenant_, id, "draft", "running", 1, true);
   ASSERT_TRUE(started && *started);
-  auto pending = store_->pending(id, 100);
+  auto pending = store_->pending(id, 100, 0);
   ASSERT_TRUE(pending);
   EXPECT_EQ(*pending, (std::vector<std::uint64_t>{1, 2, 3, 4}));
   auto counts = store_->counts(id);
@@ -129,7 +129,7 @@ TEST_F(CampaignStoreTest, CountsFollowRecipientStatesAndMessageStatuses) {
   EXPECT_EQ(counts->rejected, 1u);
   ASSERT_EQ(counts->rejected_by_reason.size(), 1u);
   EXPECT_EQ(counts->rejected_by_reason[0].first, "suppressed");
-  EXPECT_EQ(*store_->pending(id, 10), (std::vector<std::uint64_t>{4}));
+  EXPECT_EQ(*store_->pending(id, 10, 0), (std::vector<std::uint64_t>{4}));
   EXPECT_EQ(*store_->message_ids(tenant_, id), (std::vector<std::uint64_t>{101, 102}));
   EXPECT_TRUE(store_->message_ids(other_, id)->empty());
 }

@@ -136,6 +136,19 @@ TEST(Config, BadValuesAreErrors) {
             std::string::npos);
 }
 
+TEST(Config, CampaignQuietHours) {
+  EXPECT_EQ(parse_error("[campaigns]\nquiet_hours = \"08:00-20:00\"\n").rfind(
+                "diskret.toml: [campaigns].quiet_hours: must be", 0),
+            0u);
+  EXPECT_EQ(parse_error("[campaigns]\nquiet_hours = \"25:00-08:00\"\n").rfind(
+                "diskret.toml: [campaigns].quiet_hours: must be", 0),
+            0u);
+  auto c = parse_ok("[campaigns]\nquiet_hours = \"off\"\nquiet_sundays = false\n");
+  EXPECT_EQ(c.campaigns.quiet_hours, "off");
+  EXPECT_FALSE(c.campaigns.quiet_sundays);
+  EXPECT_EQ(parse_ok("").campaigns.quiet_hours, "20:00-08:00");
+}
+
 TEST(Config, SyntaxErrorGivesLineAndColumn) {
   auto e = parse_error("[server\n");
   EXPECT_EQ(e.rfind("diskret.toml:1:", 0), 0u) << e;

@@ -1,0 +1,74 @@
+#include "campaigns/quiet_hours.hpp"
+
+#include <absl/time/civil_time.h>
+#include <absl/time/time.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "phone/phone_number.hpp"
+
+namespace diskret::campaigns {
+namespace {
+
+std::optional<int> minute_of_day(std::string_view hhmm) {
+  if (hhmm.size() != 5 || hhmm[2] != ':') return std::nullopt;
+  for (std::size_t i : {0u, 1u, 3u, 4u}) {
+    if (hhmm[i] < '0' || hhmm[i] > '9') return std::nullopt;
+  }
+  const int h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
+  const int m = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
+}  // namespace
+
+Expected<QuietHours> QuietHours::parse(std::string_view text, bool sundays) {
+  QuietHours q;
+  q.sundays = sundays;
+  if (text == "off") return q;
+  const auto dash = text.find('-');
+  auto from = minute_of_day(text.substr(0, dash));
+  auto until = dash == std::string_view::npos ? std::nullopt : minute_of_day(text.substr(dash + 1));
+  // Quiet over midnight ("20:00-08:00"): the window is until..from.
+  if (!from || !until || *until >= *from) {
+    return fail(Errc::invalid_argument,
+                "quiet hours are written \"HH:MM-HH:MM\" over midnight (e.g. \"20:00-08:00\") or \"off\"");
+  }
+  q.enabled = true;
+  q.window_start_minute = *until;
+  q.window_end_minute = *from;
+  return q;
+}
+
+std::string zone_of(std::string_view e164, std::string_view default_region) {
+  auto number = phone::PhoneNumber::parse(e164, phone::Region{std::string(default_region)});
+  if (!number) return {};
+  const auto zones = number->time_zones();
+  if (zones.empty() || zones.front() == "Etc/Unknown") return {};
+  return zones.front();  // several: the most populous first
+}
+
+std::int64_t open_at_ms(std::int64_t now_ms, std::string_view zone, const QuietHours& quiet) {
+  if (!quiet.enabled) return now_ms;
+  absl::TimeZone tz = absl::UTCTimeZone();
+  if (!zone.empty()) (void)absl::LoadTimeZone(std::string(zone), &tz);
+  const absl::Time now = absl::FromUnixMillis(now_ms);
+  const absl::CivilMinute local = absl::ToCivilMinute(now, tz);
+  absl::CivilDay day(local);
+  const int minute = local.hour() * 60 + local.minute();
+  auto quiet_day = [&](absl::CivilDay d) {
+    return quiet.sundays && absl::GetWeekday(d) == absl::Weekday::sunday;
+  };
+  if (!quiet_day(day) && minute >= quiet.window_start_minute && minute < quiet.window_end_minute) {
+    return now_ms;
+  }
+  if (quiet_day(day) || minute >= quiet.window_end_minute) day += 1;
+  while (quiet_day(day)) day += 1;
+  const absl::CivilMinute opens(day.year(), day.month(), day.day(), quiet.window_start_minute / 60,
+                                quiet.window_start_minute % 60);
+  return std::max(now_ms, absl::ToUnixMillis(absl::FromCivil(opens, tz)));
+}
+
+}  // namespace diskret::campaigns
