@@ -11,6 +11,8 @@
 #include "api/send_request.hpp"
 #include "campaigns/template.hpp"
 #include "http/problem.hpp"
+#include "phone/phone_number.hpp"
+#include "pipeline/message.hpp"
 
 namespace diskret::api {
 
@@ -61,6 +63,8 @@ void CampaignsApi::add_routes(http::Router& router) {
   route(router, "GET", "/v1/campaigns/{id}", Permission::read, bind(&CampaignsApi::get));
   route(router, "GET", "/v1/campaigns/{id}/preview", Permission::read,
         bind(&CampaignsApi::preview));
+  route(router, "GET", "/v1/campaigns/{id}/report", Permission::read,
+        bind(&CampaignsApi::report));
   for (auto a : {campaigns::Action::start, campaigns::Action::pause, campaigns::Action::resume,
                  campaigns::Action::cancel}) {
     route(router, "POST", std::string("/v1/campaigns/{id}/") + campaigns::action_name(a),
@@ -163,6 +167,45 @@ void CampaignsApi::preview(const http::Request& r, const http::Respond& respond,
     o["error"] = {{"code", message->rejected->code}, {"detail", message->rejected->detail}};
   }
   respond(json_response(200, boost::json::serialize(o)));
+}
+
+void CampaignsApi::report(const http::Request& r, const http::Respond& respond, const Caller& c) {
+  auto id = id_param(r, "id");
+  if (!id) return respond(not_found("campaign"));
+  const auto tenant = c.principal.tenant.value;
+  auto campaign = s_.campaigns.get(tenant, *id);
+  if (!campaign) return respond(store_problem(campaign.error(), "The campaign").to_response());
+  if (!*campaign) return respond(not_found("campaign"));
+  auto rows = s_.campaigns.report(*id);
+  if (!rows) return respond(store_problem(rows.error(), "The report").to_response());
+  // Whoever may not export personal data (viewers) sees numbers masked.
+  const bool full_numbers = contacts::allows(c.principal.role, Permission::export_data);
+  std::string csv = "contact_id,number,status,reason,message_id\r\n";
+  for (const auto& row : *rows) {
+    std::string number;
+    auto contact = s_.contacts.get(tenant, row.contact_id);
+    if (!contact && contact.error().code == make_error_code(Errc::unavailable)) {
+      return respond(store_problem(contact.error(), "The report").to_response());
+    }
+    if (contact && *contact) {
+      number = full_numbers ? (*contact)->phone : phone::PhoneNumber::mask_e164((*contact)->phone);
+    }
+    std::string status = "pending";
+    if (row.state == store::CampaignRecipientState::rejected) status = "rejected";
+    if (row.state == store::CampaignRecipientState::sent) {
+      status = row.message_status
+                   ? pipeline::status_name(static_cast<pipeline::MessageStatus>(*row.message_status))
+                   : "sent";
+    }
+    csv += std::to_string(row.contact_id) + ',' + number + ',' + status + ',' + row.reason + ',' +
+           (row.message_id ? pipeline::format_message_id(pipeline::MessageId{*row.message_id})
+                           : std::string()) +
+           "\r\n";
+  }
+  http::Response out{200, "text/csv; charset=utf-8", {}, std::move(csv)};
+  out.headers.emplace_back("Content-Disposition", "attachment; filename=\"campaign-" +
+                                                      std::to_string(*id) + "-report.csv\"");
+  respond(std::move(out));
 }
 
 void CampaignsApi::act(campaigns::Action action, const http::Request& r,

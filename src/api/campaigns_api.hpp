@@ -2,7 +2,8 @@
 /// /v1/campaigns (issue 7): create, list and read campaigns (with live counts) and
 /// POST /v1/campaigns/{id}/start|pause|resume|cancel, and
 /// GET /v1/campaigns/{id}/preview?contact= (the message one contact would get now, after
-/// the send-time rules). Role-checked (send_messages to
+/// the send-time rules), GET /v1/campaigns/{id}/report (the delivery report as CSV; numbers
+/// masked for roles that may not export personal data). Role-checked (send_messages to
 /// create and steer, read to look), scoped by the key's tenant (another tenant's id is
 /// 404), store work on a background thread. CampaignPlanner gives the runner the same
 /// screening as POST /v1/messages.
@@ -48,6 +49,7 @@ class CampaignsApi {
   void list(const http::Request& r, const http::Respond& respond, const Caller& c);
   void get(const http::Request& r, const http::Respond& respond, const Caller& c);
   void preview(const http::Request& r, const http::Respond& respond, const Caller& c);
+  void report(const http::Request& r, const http::Respond& respond, const Caller& c);
   void act(campaigns::Action action, const http::Request& r, const http::Respond& respond,
            const Caller& c);
   http::Response show(const store::CampaignRecord& campaign, int status);

@@ -33,6 +33,15 @@ struct CampaignCounts {
 
 enum class CampaignRecipientState : std::uint8_t { pending = 0, sent = 1, rejected = 2 };
 
+/// One line of a campaign's delivery report.
+struct RecipientReportRow {
+  std::uint64_t contact_id = 0;
+  CampaignRecipientState state = CampaignRecipientState::pending;
+  std::optional<std::uint64_t> message_id;
+  std::string reason;                         ///< why rejected ("" otherwise)
+  std::optional<std::uint8_t> message_status;  ///< pipeline::MessageStatus of the message
+};
+
 struct RecipientOutcome {
   std::uint64_t contact_id = 0;
   CampaignRecipientState state = CampaignRecipientState::sent;
@@ -67,6 +76,8 @@ class CampaignStore {
   /// Stores the outcomes of recipients in one transaction.
   virtual Expected<void> mark(std::uint64_t campaign,
                               const std::vector<RecipientOutcome>& outcomes) = 0;
+  /// Every recipient with its outcome and its message's status, by contact id.
+  virtual Expected<std::vector<RecipientReportRow>> report(std::uint64_t campaign) = 0;
   /// Progress; delivered and failed follow the statuses of the campaign's messages.
   virtual Expected<CampaignCounts> counts(std::uint64_t campaign) = 0;
   /// The message ids of a campaign (for GET /v1/messages?campaign=), ascending.

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "store/sqlite/rows.hpp"
+
 namespace diskret::store::sqlite {
 namespace {
 
@@ -44,6 +46,9 @@ constexpr std::string_view kCounts =
     "SELECT r.state, r.reason, m.status, COUNT(*) FROM campaign_recipients r "
     "LEFT JOIN messages m ON m.id = r.message_id WHERE r.campaign_id = ? "
     "GROUP BY r.state, r.reason, m.status";
+constexpr std::string_view kReport =
+    "SELECT r.contact_id, r.state, r.message_id, r.reason, m.status FROM campaign_recipients r "
+    "LEFT JOIN messages m ON m.id = r.message_id WHERE r.campaign_id = ? ORDER BY r.contact_id";
 constexpr std::string_view kMessageIds =
     "SELECT r.message_id FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id "
     "WHERE c.tenant_id = ? AND r.campaign_id = ? AND r.message_id IS NOT NULL "
@@ -262,6 +267,22 @@ Expected<std::vector<std::uint64_t>> SqliteCampaignStore::pending(std::uint64_t 
     out.push_back(static_cast<std::uint64_t>((*s)->int64(0)));
   }
   return out;
+}
+
+Expected<std::vector<RecipientReportRow>> SqliteCampaignStore::report(std::uint64_t campaign) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kReport);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, campaign);
+  return rows::all<RecipientReportRow>(**s, [](const SqliteStatement& q) {
+    RecipientReportRow r;
+    r.contact_id = static_cast<std::uint64_t>(q.int64(0));
+    r.state = static_cast<CampaignRecipientState>(q.int64(1));
+    if (!q.is_null(2)) r.message_id = static_cast<std::uint64_t>(q.int64(2));
+    if (!q.is_null(3)) r.reason = q.text(3);
+    if (!q.is_null(4)) r.message_status = static_cast<std::uint8_t>(q.int64(4));
+    return r;
+  });
 }
 
 Expected<void> SqliteCampaignStore::hold(

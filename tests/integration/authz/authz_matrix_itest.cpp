@@ -91,6 +91,7 @@ constexpr Rule kRules[] = {
     {"GET", "/v1/campaigns", "oasv"},
     {"GET", "/v1/campaigns/{id}", "oasv"},
     {"GET", "/v1/campaigns/{id}/preview", "oasv"},
+    {"GET", "/v1/campaigns/{id}/report", "oasv"},
     {"POST", "/v1/campaigns/{id}/start", "oas"},
     {"POST", "/v1/campaigns/{id}/pause", "oas"},
     {"POST", "/v1/campaigns/{id}/resume", "oas"},

@@ -115,9 +115,10 @@ class CampaignsEndToEnd : public ::testing::Test {
         << server_->err();
   }
 
-  test::RawResponse call(std::string_view method, std::string_view path, std::string_view body = "") {
+  test::RawResponse call(std::string_view method, std::string_view path, std::string_view body = "",
+                         const std::string& key = "") {
     RawClient api(port_);
-    auto r = api.request(request(method, path, body, key_));
+    auto r = api.request(request(method, path, body, key.empty() ? key_ : key));
     EXPECT_TRUE(r);
     return r ? *r : test::RawResponse{};
   }
@@ -249,6 +250,22 @@ TEST_F(CampaignsEndToEnd, SendsPersonalisedTextsToConsentedMembersAndRejectsTheS
   ASSERT_TRUE(eventually([&] { return count(id, "delivered") == 49; }))
       << json::serialize(campaign(id));
   EXPECT_EQ(call("POST", "/v1/campaigns/" + std::to_string(id) + "/resume").status, 409);
+
+  // The delivery report: one CSV line per recipient; a viewer sees numbers masked.
+  auto report = call("GET", "/v1/campaigns/" + std::to_string(id) + "/report");
+  ASSERT_EQ(report.status, 200) << report.body;
+  EXPECT_EQ(report.header("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(report.body.rfind("contact_id,number,status,reason,message_id\r\n", 0), 0u);
+  EXPECT_EQ(std::count(report.body.begin(), report.body.end(), '\n'), 51);
+  EXPECT_NE(report.body.find(number(7) + ",rejected,suppressed,"), std::string::npos) << report.body;
+  EXPECT_NE(report.body.find(number(1) + ",delivered,,"), std::string::npos) << report.body;
+  auto viewer = json::parse(call("POST", "/v1/api-keys", R"({"name":"v","role":"viewer"})").body);
+  auto masked = call("GET", "/v1/campaigns/" + std::to_string(id) + "/report", "",
+                     std::string(viewer.at("key").as_string()));
+  ASSERT_EQ(masked.status, 200) << masked.body;
+  EXPECT_EQ(masked.body.find(number(1)), std::string::npos) << "a viewer sees no full number";
+  EXPECT_NE(masked.body.find(number(1).substr(0, 6)), std::string::npos);
+  EXPECT_NE(masked.body.find("*"), std::string::npos) << masked.body;
 
   ASSERT_TRUE(eventually([&] { return submit_count() == 49; })) << submit_count();
   std::this_thread::sleep_for(300ms);  // room for a (wrong) 50th

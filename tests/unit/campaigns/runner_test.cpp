@@ -52,6 +52,9 @@ class FlakyProgress final : public store::CampaignStore {
     return inner_.mark(c, o);
   }
   Expected<store::CampaignCounts> counts(std::uint64_t c) override { return inner_.counts(c); }
+  Expected<std::vector<store::RecipientReportRow>> report(std::uint64_t c) override {
+    return inner_.report(c);
+  }
   Expected<std::vector<std::uint64_t>> message_ids(std::uint64_t t, std::uint64_t c) override {
     return inner_.message_ids(t, c);
   }
