@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "api/rfc3339.hpp"
+#include "campaigns/quiet_hours.hpp"
 #include "contacts/permissions.hpp"
 #include "phone/region.hpp"
 #include "sms/sender_id.hpp"
@@ -52,6 +53,9 @@ json::object settings_json(const tenancy::Tenant& t) {
                       {"allowed_countries", std::move(countries)},
                       {"max_segments", t.settings.max_segments},
                       {"sender_ids", std::move(senders)},
+                      {"quiet_hours", t.settings.quiet_hours.empty()
+                                          ? json::value(nullptr)
+                                          : json::value(t.settings.quiet_hours)},
                       {"created_at", format_rfc3339(t.created_at)}};
 }
 
@@ -138,9 +142,20 @@ void apply_settings(const json::object& body, tenancy::TenantSettings& s,
         }
       }
       s.sender_ids = std::move(senders);
+    } else if (key == "quiet_hours") {
+      // null: the platform's default; "off" or "HH:MM-HH:MM" over midnight.
+      if (v.is_null()) {
+        s.quiet_hours.clear();
+      } else if (!v.is_string() || !campaigns::QuietHours::parse(v.as_string())) {
+        errors.push_back({"quiet_hours", "must be null, \"off\" or HH:MM-HH:MM over midnight, "
+                                         "e.g. \"20:00-08:00\""});
+      } else {
+        s.quiet_hours = std::string(v.as_string());
+      }
     } else {
       errors.push_back({std::string(key), "is not a setting (display_name, default_region, "
-                                          "allowed_countries, max_segments, sender_ids)"});
+                                          "allowed_countries, max_segments, sender_ids, "
+                                          "quiet_hours)"});
     }
   }
 }

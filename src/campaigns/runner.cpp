@@ -146,13 +146,16 @@ void CampaignRunner::run_campaign(const store::CampaignRecord& campaign, std::in
   std::vector<store::RecipientOutcome> outcomes;
   std::vector<InFlight> flights;
   std::vector<std::pair<std::uint64_t, std::int64_t>> holds;
+  std::optional<QuietHours> own;  // the tenant's own quiet hours, read once per tick
+  if (options_.tenant_quiet) own = options_.tenant_quiet(campaign.tenant_id);
+  const QuietHours& quiet = own ? *own : options_.quiet;
   for (auto contact : *pending) {
     if (!tmpl) {  // checked at creation; defensive
       outcomes.push_back({contact, store::CampaignRecipientState::rejected, std::nullopt,
                           "invalid_template"});
       continue;
     }
-    if (!submit(campaign, *tmpl, contact, now_ms, flights, outcomes, holds)) break;
+    if (!submit(campaign, *tmpl, contact, now_ms, quiet, flights, outcomes, holds)) break;
   }
   if (auto held = campaigns_.hold(campaign.id, holds); !held) {
     spdlog::warn("campaigns: cannot hold recipients of campaign {}: {}", campaign.id,
@@ -186,7 +189,7 @@ void CampaignRunner::run_campaign(const store::CampaignRecord& campaign, std::in
 
 bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Template& tmpl,
                             std::uint64_t contact_id, std::int64_t now_ms,
-                            std::vector<InFlight>& flights,
+                            const QuietHours& quiet, std::vector<InFlight>& flights,
                             std::vector<store::RecipientOutcome>& outcomes,
                             std::vector<std::pair<std::uint64_t, std::int64_t>>& holds) {
   auto contact = contacts_.get(campaign.tenant_id, contact_id);
@@ -204,10 +207,10 @@ bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Templat
     return true;
   }
   const auto& c = **contact;
-  if (options_.quiet.enabled &&
+  if (quiet.enabled &&
       static_cast<pipeline::Category>(campaign.category) == pipeline::Category::marketing) {
     // Quiet hours in the recipient's own time zone: held, not dropped.
-    const auto opens = open_at_ms(now_ms, zone_of(c.phone, "DE"), options_.quiet);
+    const auto opens = open_at_ms(now_ms, zone_of(c.phone, "DE"), quiet);
     if (opens > now_ms) {
       holds.emplace_back(contact_id, opens);
       return true;

@@ -10,9 +10,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +46,8 @@ struct RunnerOptions {
   /// Marketing outside the recipient's local window is held until it opens (off here;
   /// diskret serve sets it from [campaigns] quiet_hours).
   QuietHours quiet;
+  /// A tenant's own quiet hours, if it set any; otherwise `quiet` applies.
+  std::function<std::optional<QuietHours>(std::uint64_t tenant)> tenant_quiet;
 };
 
 class CampaignRunner {
@@ -72,7 +76,8 @@ class CampaignRunner {
   /// Reads, renders, screens and hands one recipient to the pipeline (or records why
   /// not); false when a dependency failed: the recipient stays pending.
   bool submit(const store::CampaignRecord& campaign, const Template& tmpl,
-              std::uint64_t contact_id, std::int64_t now_ms, std::vector<InFlight>& flights,
+              std::uint64_t contact_id, std::int64_t now_ms, const QuietHours& quiet,
+              std::vector<InFlight>& flights,
               std::vector<store::RecipientOutcome>& outcomes,
               std::vector<std::pair<std::uint64_t, std::int64_t>>& holds);
 

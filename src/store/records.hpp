@@ -39,6 +39,7 @@ struct TenantRecord {
   std::uint16_t max_segments = 10;
   std::int64_t created_at_ms = 0;
   std::string sender_ids;  ///< comma-separated; empty: any valid sender id
+  std::string quiet_hours;  ///< "20:00-08:00", "off"; empty: the platform's
 };
 
 struct ApiKeyRecord {

@@ -44,6 +44,7 @@ Tenant to_tenant(store::TenantRecord&& r) {
   t.settings.allowed_countries = split(r.allowed_countries);
   t.settings.max_segments = r.max_segments;
   t.settings.sender_ids = split(r.sender_ids);
+  t.settings.quiet_hours = std::move(r.quiet_hours);
   t.created_at = from_ms(r.created_at_ms);
   return t;
 }
@@ -164,6 +165,7 @@ Expected<Tenant> SqlTenantService::update_settings(TenantId tenant, const Tenant
   r.allowed_countries = join(settings.allowed_countries);
   r.max_segments = settings.max_segments;
   r.sender_ids = join(settings.sender_ids);
+  r.quiet_hours = settings.quiet_hours;
   auto updated = (*tx)->update_tenant_settings(r);
   if (!updated) return unexpected(updated.error());
   if (!*updated) return fail(Errc::not_found, "No such tenant.");
@@ -183,7 +185,8 @@ Expected<Tenant> SqlTenantService::update_settings(TenantId tenant, const Tenant
         {"default_region", settings.default_region},
         {"allowed_countries", std::move(countries)},
         {"max_segments", settings.max_segments},
-        {"sender_ids", std::move(senders)}});
+        {"sender_ids", std::move(senders)},
+        {"quiet_hours", settings.quiet_hours}});
     if (auto ok = audit_->append(**tx, e); !ok) return unexpected(ok.error());
   }
   if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());

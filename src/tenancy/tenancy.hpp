@@ -24,6 +24,7 @@ struct TenantSettings {
   std::vector<std::string> allowed_countries;   ///< ISO regions; empty = default_region only
   std::uint16_t max_segments = 10;              ///< texts longer than this are refused
   std::vector<std::string> sender_ids;          ///< verified sender ids; empty = any valid one
+  std::string quiet_hours;  ///< marketing campaigns: "20:00-08:00", "off"; "" = platform default
 };
 
 struct Tenant {

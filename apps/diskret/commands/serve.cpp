@@ -243,6 +243,14 @@ int serve(const ServeOptions& options) {
   runner_options.quiet = must(
       campaigns::QuietHours::parse(config.campaigns.quiet_hours, config.campaigns.quiet_sundays),
       "[campaigns] quiet_hours");
+  runner_options.tenant_quiet =
+      [&tenants, sundays = config.campaigns.quiet_sundays](
+          std::uint64_t tenant) -> std::optional<campaigns::QuietHours> {
+    auto t = tenants.get_tenant(tenancy::TenantId{tenant});
+    if (!t || t->settings.quiet_hours.empty()) return std::nullopt;
+    auto q = campaigns::QuietHours::parse(t->settings.quiet_hours, sundays);
+    return q ? std::optional{*q} : std::nullopt;
+  };
   campaigns::CampaignRunner campaign_runner(*campaign_store, contact_service, campaign_planner,
                                             pipeline, clock, runner_options);
   api::CampaignsApi campaigns_api(

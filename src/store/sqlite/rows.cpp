@@ -80,6 +80,7 @@ TenantRecord tenant(const SqliteStatement& s) {
   t.max_segments = u16(s, 6);
   t.created_at_ms = s.int64(7);
   t.sender_ids = s.text(8);
+  t.quiet_hours = s.text(9);
   return t;
 }
 

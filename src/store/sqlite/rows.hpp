@@ -14,7 +14,7 @@ namespace diskret::store::sqlite::rows {
   "error_code, error_detail"
 #define DISKRET_TENANT_COLUMNS \
   "id, public_id, name, display_name, default_region, allowed_countries, max_segments, created_at, " \
-  "sender_ids"
+  "sender_ids, quiet_hours"
 #define DISKRET_API_KEY_COLUMNS \
   "k.id, k.tenant_id, k.prefix, k.hash, k.name, k.role, k.created_at, k.revoked_at, t.public_id"
 #define DISKRET_SUBJECT_COLUMNS "s.tenant_id, s.blind, s.subject_id, s.wrapped, s.created_at"

@@ -24,7 +24,7 @@ constexpr std::string_view kInsertSubjectIndex =
     "INSERT INTO subject_index(tenant_id, blind, subject_id) VALUES (?, ?, ?)";
 constexpr std::string_view kUpdateTenantSettings =
     "UPDATE tenants SET display_name = ?, default_region = ?, allowed_countries = ?, "
-    "max_segments = ?, sender_ids = ? WHERE id = ?";
+    "max_segments = ?, sender_ids = ?, quiet_hours = ? WHERE id = ?";
 constexpr std::string_view kInsertTenant =
     "INSERT INTO tenants(public_id, name, display_name, default_region, allowed_countries, "
     "max_segments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -182,7 +182,8 @@ class SqliteStore::Transaction final : public WriteTransaction {
       s.bind_text(3, t.allowed_countries);
       s.bind(4, int{t.max_segments});
       s.bind_text(5, t.sender_ids);
-      s.bind(6, t.id);
+      s.bind_text(6, t.quiet_hours);
+      s.bind(7, t.id);
     });
     if (!ok) return unexpected(ok.error());
     return store_.main_.changes() > 0;

@@ -234,19 +234,21 @@ TEST_F(ServeTest, TenantSettingsAndApiKeysThroughTheApi) {
 
   // Settings: bad input is named, good input applies to the very next request.
   auto bad = call("PATCH", "/v1/tenant", owner,
-                  R"({"default_region":"Deutschland","max_segments":0,"colour":"blue"})");
+                  R"({"default_region":"Deutschland","max_segments":0,"colour":"blue",)"
+                  R"("quiet_hours":"08:00-20:00"})");
   EXPECT_EQ(bad.status, 422) << bad.body;
-  for (const char* field : {"default_region", "max_segments", "colour"}) {
+  for (const char* field : {"default_region", "max_segments", "colour", "quiet_hours"}) {
     EXPECT_NE(bad.body.find(field), std::string::npos) << field;
   }
   auto patched = call("PATCH", "/v1/tenant", owner,
                       R"({"display_name":"Laden am Markt","allowed_countries":["DE","FR"],)"
-                      R"("sender_ids":["Laden","+4930123456"]})");
+                      R"("sender_ids":["Laden","+4930123456"],"quiet_hours":"21:00-07:30"})");
   ASSERT_EQ(patched.status, 200) << patched.body;
   auto settings = json::parse(call("GET", "/v1/tenant", owner).body).as_object();
   EXPECT_EQ(settings.at("display_name").as_string(), "Laden am Markt");
   EXPECT_EQ(settings.at("id").as_string(), tenant);
   EXPECT_EQ(settings.at("allowed_countries").as_array().size(), 2u);
+  EXPECT_EQ(settings.at("quiet_hours").as_string(), "21:00-07:30");
   auto after = json::parse(call("POST", "/v1/messages", owner, to_france).body);
   EXPECT_EQ(after.at("messages").at(0).at("status").as_string(), "accepted") << after;
   auto other_sender = call("POST", "/v1/messages", owner,

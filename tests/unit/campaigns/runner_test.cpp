@@ -222,6 +222,23 @@ TEST_F(RunnerTest, QuietHoursHoldMarketingUntilTheRecipientsMorning) {
   EXPECT_EQ(status(id), "completed");
 }
 
+TEST_F(RunnerTest, ATenantsOwnQuietHoursWinOverThePlatformDefault) {
+  RunnerOptions options;
+  options.quiet = *QuietHours::parse("20:00-08:00");
+  options.tenant_quiet = [this](std::uint64_t tenant) -> std::optional<QuietHours> {
+    if (tenant == s_.a) return *QuietHours::parse("off");
+    return std::nullopt;
+  };
+  const auto id = start_campaign(100'000);
+  auto r = runner(options);
+  for (int tick = 0; tick < 5; ++tick) {
+    s_.fx.clock.advance(100ms);
+    r->run_once();
+  }
+  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts)) << "this tenant sends at night";
+  EXPECT_EQ(status(id), "completed");
+}
+
 TEST_F(RunnerTest, QuietHoursDoNotHoldTransactionalCampaigns) {
   RunnerOptions options;
   options.quiet = *QuietHours::parse("20:00-08:00");
