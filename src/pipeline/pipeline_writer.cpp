@@ -113,11 +113,8 @@ void DurablePipeline::commit_cycle(Work& work) {
     if (!written) ok = unexpected(written.error());
     else status_events = *written;
   }
-  // Side by side: the new messages' subject keys and the messages are flushed at once. A
-  // crash in between may keep messages that were never acknowledged without their key;
-  // the dispatcher settles such rows as undeliverable instead of sending them.
   if (ok) ok = settle_charges(**tx, changed, effects, now_ms);
-  if (ok) ok = (*tx)->commit_side_by_side();
+  if (ok) ok = (*tx)->commit();
   // New subject keys are settled while the write lock is held: once it is free another
   // writer (contacts, inbound) may have keys of its own pending in the same KeyRing.
   if (ok) {

@@ -26,12 +26,6 @@ class WriteTransaction {
   /// Makes the work durable: the key store first, then the main database. A crash between
   /// the two leaves unused keys behind, which is harmless; never data without its key.
   virtual Expected<void> commit() = 0;
-  /// commit() with both logs flushed at once: one fsync of latency instead of two. A crash
-  /// between the two can leave committed rows whose new subject key was lost. Only for
-  /// rows nobody was told about yet that every reader treats as erased when their key is
-  /// missing (the pipeline's new messages: resumed with a key check, never sent then). A
-  /// transaction that wrote a tenant key commits in order all the same.
-  virtual Expected<void> commit_side_by_side() = 0;
 
   /// Nested unit for one request inside a group commit (main database only; key store rows
   /// written inside stay, unused keys are harmless). Not nestable.

@@ -1,8 +1,6 @@
 // The SQLite WriteTransaction: BEGIN IMMEDIATE on the main database at once, on the key
-// store only when a key is written; commit() commits the key store first,
-// commit_side_by_side() both at once.
+// store only when a key is written; commit() commits the key store first.
 #include <cassert>
-#include <future>
 
 #include <fmt/format.h>
 
@@ -95,22 +93,6 @@ class SqliteStore::Transaction final : public WriteTransaction {
     return {};
   }
 
-  Expected<void> commit_side_by_side() override {
-    if (!keys_open_ || tenant_key_written_) return commit();
-    if (!store_.main_.in_transaction()) {
-      return fail(Errc::unavailable, "the database ended the transaction after an error");
-    }
-    // The two connections are separate; each is used by one thread at a time.
-    auto keys = std::async(std::launch::async, [this] { return store_.keys_.exec("COMMIT"); });
-    auto main = store_.main_.exec("COMMIT");
-    auto keys_done = keys.get();
-    if (keys_done) keys_open_ = false;
-    if (main) ++store_.commits_;
-    if (!keys_done) return unexpected(keys_done.error());
-    if (!main) return unexpected(main.error());
-    return {};
-  }
-
   // One savepoint per request of a group commit: prepared once, not parsed every time.
   Expected<void> savepoint() override {
     return run(store_.main_, "SAVEPOINT request", [](SqliteStatement&) {});
@@ -125,7 +107,6 @@ class SqliteStore::Transaction final : public WriteTransaction {
 
   Expected<void> insert_tenant_key(const TenantKeyRecord& k) override {
     if (auto ok = open_keys(); !ok) return ok;
-    tenant_key_written_ = true;
     return run(store_.keys_, kInsertTenantKey, [&](SqliteStatement& s) {
       s.bind(1, k.tenant_id);
       s.bind(2, std::int64_t{k.version});
@@ -319,7 +300,6 @@ class SqliteStore::Transaction final : public WriteTransaction {
   SqliteStore& store_;
   std::unique_lock<std::mutex> lock_;
   bool keys_open_ = false;
-  bool tenant_key_written_ = false;
 };
 
 // The open transaction holds write_mutex_, so the write connection is its connection.

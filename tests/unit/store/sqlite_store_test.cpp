@@ -92,38 +92,6 @@ TEST(SqliteStore, SavepointRollsBackOneRequestOnly) {
   EXPECT_FALSE(*f.store->message(tenant, 2 << 16));
 }
 
-TEST(SqliteStore, SideBySideCommitMakesKeysAndRowsDurableTogether) {
-  TempDir dir;
-  StoreFixture f(dir);
-  const auto tenant = f.create_tenant("tn_a");
-  const std::uint64_t commits_before = f.store->commits();
-  {
-    auto tx = f.store->begin();
-    ASSERT_TRUE(tx);
-    SubjectRecord subject{tenant, Blind{}, 41, "wrapped-key", 1};
-    subject.blind[0] = 0x5a;
-    ASSERT_TRUE((*tx)->insert_subject(subject));
-    auto m = sample_message(3 << 16, tenant);
-    m.subject_id = 41;
-    ASSERT_TRUE((*tx)->insert_message(m));
-    ASSERT_TRUE((*tx)->commit_side_by_side());
-  }
-  {  // without a key written it is a plain commit
-    auto tx = f.store->begin();
-    ASSERT_TRUE((*tx)->insert_message(sample_message(4 << 16, tenant)));
-    ASSERT_TRUE((*tx)->commit_side_by_side());
-  }
-  EXPECT_EQ(f.store->commits(), commits_before + 2);
-  f.open();  // what another process (or a restart) reads
-  EXPECT_TRUE(*f.store->message(tenant, 3 << 16));
-  EXPECT_TRUE(*f.store->message(tenant, 4 << 16));
-  auto stored = f.store->subject(41);
-  ASSERT_TRUE(stored);
-  ASSERT_TRUE(*stored);
-  EXPECT_EQ((*stored)->wrapped, "wrapped-key");
-  EXPECT_EQ(count(dir.path() / "keys.db", "SELECT count(*) FROM subject_index"), 1);
-}
-
 TEST(SqliteStore, MessageOfAnotherTenantIsNotFound) {
   TempDir dir;
   StoreFixture f(dir);
