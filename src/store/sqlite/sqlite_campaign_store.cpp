@@ -109,11 +109,8 @@ CampaignRecord row(const SqliteStatement& s) {
 
 Expected<std::unique_ptr<SqliteCampaignStore>> SqliteCampaignStore::open(
     const std::filesystem::path& main_path, std::chrono::milliseconds busy_timeout) {
-  auto db = SqliteDb::open(main_path, OpenMode::read_write_create);
+  auto db = SqliteDb::open_beside(main_path, busy_timeout);
   if (!db) return unexpected(db.error());
-  auto ok = db->exec(
-      fmt::format("PRAGMA busy_timeout={}; PRAGMA synchronous=FULL;", busy_timeout.count()));
-  if (!ok) return unexpected(ok.error());
   return std::make_unique<SqliteCampaignStore>(OpenToken{}, std::move(*db));
 }
 
@@ -259,14 +256,8 @@ Expected<std::vector<std::uint64_t>> SqliteCampaignStore::pending(std::uint64_t 
   (*s)->bind(1, campaign);
   (*s)->bind(2, now_ms);
   (*s)->bind(3, static_cast<std::int64_t>(limit));
-  std::vector<std::uint64_t> out;
-  for (;;) {
-    auto more = (*s)->step();
-    if (!more) return unexpected(more.error());
-    if (!*more) break;
-    out.push_back(static_cast<std::uint64_t>((*s)->int64(0)));
-  }
-  return out;
+  return rows::all<std::uint64_t>(
+      **s, [](const SqliteStatement& q) { return static_cast<std::uint64_t>(q.int64(0)); });
 }
 
 Expected<std::vector<RecipientReportRow>> SqliteCampaignStore::report(std::uint64_t campaign) {

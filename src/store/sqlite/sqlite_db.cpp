@@ -121,6 +121,16 @@ bool SqliteStatement::is_null(int column) const {
 
 void SqliteDb::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
 
+Expected<SqliteDb> SqliteDb::open_beside(const std::filesystem::path& path,
+                                         std::chrono::milliseconds busy_timeout) {
+  auto db = open(path, OpenMode::read_write_create);
+  if (!db) return db;
+  auto ok = db->exec(
+      fmt::format("PRAGMA busy_timeout={}; PRAGMA synchronous=FULL;", busy_timeout.count()));
+  if (!ok) return unexpected(ok.error());
+  return db;
+}
+
 Expected<SqliteDb> SqliteDb::open(const std::filesystem::path& path, OpenMode mode) {
   sqlite3* raw = nullptr;
   const int flags = (mode == OpenMode::read_only ? SQLITE_OPEN_READONLY

@@ -1,6 +1,7 @@
 #pragma once
 /// RAII wrappers for a SQLite connection and its prepared statements, with errors mapped
 /// to diskret's generic codes (full disk, busy or I/O -> Errc::unavailable).
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -82,6 +83,10 @@ enum class OpenMode : std::uint8_t { read_write_create, read_only };
 class SqliteDb {
  public:
   static Expected<SqliteDb> open(const std::filesystem::path& path, OpenMode mode);
+  /// A connection of its own beside SqliteStore's on an already migrated database (WAL
+  /// allows it): it waits up to `busy_timeout` for the writer and fsyncs every commit.
+  static Expected<SqliteDb> open_beside(const std::filesystem::path& path,
+                                        std::chrono::milliseconds busy_timeout);
   SqliteDb(SqliteDb&&) noexcept = default;
   SqliteDb& operator=(SqliteDb&&) noexcept = default;
   ~SqliteDb();

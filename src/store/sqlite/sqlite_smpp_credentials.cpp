@@ -1,7 +1,5 @@
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
 
-#include <fmt/format.h>
-
 namespace diskret::store::sqlite {
 namespace {
 
@@ -35,13 +33,10 @@ SmppCredentialRecord row(const SqliteStatement& s) {
 
 Expected<std::unique_ptr<SqliteSmppCredentialStore>> SqliteSmppCredentialStore::open(
     const std::filesystem::path& main_path, std::chrono::milliseconds busy_timeout) {
-  auto db = SqliteDb::open(main_path, OpenMode::read_write_create);
-  if (!db) return unexpected(db.error());
   // Writers of the main database (the pipeline's group commits) hold the lock briefly;
   // waiting for them is the right answer, not failing.
-  auto ok = db->exec(
-      fmt::format("PRAGMA busy_timeout={}; PRAGMA synchronous=FULL;", busy_timeout.count()));
-  if (!ok) return unexpected(ok.error());
+  auto db = SqliteDb::open_beside(main_path, busy_timeout);
+  if (!db) return unexpected(db.error());
   return std::make_unique<SqliteSmppCredentialStore>(OpenToken{}, std::move(*db));
 }
 

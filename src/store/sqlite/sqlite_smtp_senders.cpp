@@ -1,7 +1,5 @@
 #include "store/sqlite/sqlite_smtp_senders.hpp"
 
-#include <fmt/format.h>
-
 #include "store/sqlite/rows.hpp"
 
 namespace diskret::store::sqlite {
@@ -33,11 +31,8 @@ SmtpSenderRecord row(const SqliteStatement& s) {
 
 Expected<std::unique_ptr<SqliteSmtpSenderStore>> SqliteSmtpSenderStore::open(
     const std::filesystem::path& main_path, std::chrono::milliseconds busy_timeout) {
-  auto db = SqliteDb::open(main_path, OpenMode::read_write_create);
+  auto db = SqliteDb::open_beside(main_path, busy_timeout);
   if (!db) return unexpected(db.error());
-  auto ok = db->exec(
-      fmt::format("PRAGMA busy_timeout={}; PRAGMA synchronous=FULL;", busy_timeout.count()));
-  if (!ok) return unexpected(ok.error());
   return std::make_unique<SqliteSmtpSenderStore>(OpenToken{}, std::move(*db));
 }
 
