@@ -14,6 +14,7 @@ find_package(OpenSSL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)   # dlp: tenant patterns
 find_package(Protobuf REQUIRED)
 find_package(absl REQUIRED CONFIG)
 

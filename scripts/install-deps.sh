@@ -16,7 +16,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libexpected-dev libsodium-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev
   libphonenumber8 libgeocoding8 libprotobuf-dev libabsl-dev libicu-dev
-  libgmime-3.0-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
+  libgmime-3.0-dev libpcre2-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk swaks libnet-ssleay-perl kannel curl openssl postgresql
 )
