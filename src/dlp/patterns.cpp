@@ -71,6 +71,11 @@ Expected<PatternSet> PatternSet::compile(const std::vector<PatternSpec>& specs) 
       return fail(Errc::invalid_argument, "pattern \"" + spec.name + "\" must be 1.." +
                                               std::to_string(kMaxPatternLength) + " bytes");
     }
+    if (std::any_of(spec.regex.begin(), spec.regex.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+      return fail(Errc::invalid_argument, "pattern \"" + spec.name +
+                                              "\" contains a control character; write \\t, \\n");
+    }
     int code = 0;
     PCRE2_SIZE at = 0;
     std::unique_ptr<pcre2_code, CodeDeleter> compiled(
