@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "api/content_settings_json.hpp"
 #include "api/rfc3339.hpp"
 #include "campaigns/quiet_hours.hpp"
 #include "contacts/permissions.hpp"
@@ -85,6 +86,7 @@ void apply_settings(const json::object& body, tenancy::TenantSettings& s,
   for (const auto& kv : body) {
     const std::string_view key = kv.key();
     const json::value& v = kv.value();
+    if (is_content_key(key)) continue;  // apply_content_settings
     if (key == "display_name") {
       if (!v.is_string() || v.as_string().empty() || v.as_string().size() > 200) {
         errors.push_back({"display_name", "must be a string of 1 to 200 characters"});
@@ -155,7 +157,8 @@ void apply_settings(const json::object& body, tenancy::TenantSettings& s,
     } else {
       errors.push_back({std::string(key), "is not a setting (display_name, default_region, "
                                           "allowed_countries, max_segments, sender_ids, "
-                                          "quiet_hours)"});
+                                          "quiet_hours, smart_encoding, dlp_policy, "
+                                          "dlp_patterns, short_links)"});
     }
   }
 }
@@ -189,7 +192,13 @@ void TenantApi::get_tenant(http::Request&& request, http::Respond respond) {
   if (!caller) return respond(caller.error().to_response());
   auto tenant = tenants_.get_tenant(caller->principal.tenant);
   if (!tenant) return respond(unavailable());
-  respond(http::Response{200, "application/json", {}, json::serialize(settings_json(*tenant))});
+  auto shown = settings_json(*tenant);
+  if (content_) {
+    auto content = content_->settings(caller->principal.tenant.value);
+    if (!content) return respond(unavailable());
+    add_content_json(shown, *content);
+  }
+  respond(http::Response{200, "application/json", {}, json::serialize(shown)});
 }
 
 void TenantApi::patch_tenant(http::Request&& request, http::Respond respond) {
@@ -203,10 +212,34 @@ void TenantApi::patch_tenant(http::Request&& request, http::Respond respond) {
   tenancy::TenantSettings settings = tenant->settings;
   std::vector<http::FieldError> errors;
   apply_settings(*body, settings, errors);
+  // Content safeguards (issue 12) live beside the tenant row, in ContentService.
+  std::optional<content::ContentSettings> content;
+  const bool content_keys = std::any_of(body->begin(), body->end(),
+                                        [](const auto& kv) { return is_content_key(kv.key()); });
+  if (content_keys && !content_) {
+    errors.push_back({"smart_encoding", "content settings are not available on this server"});
+  } else if (content_) {
+    auto current = content_->settings(caller->principal.tenant.value);
+    if (!current) return respond(unavailable());
+    content = *current;
+    apply_content_settings(*body, *content, errors);
+  }
   if (!errors.empty()) return respond(invalid(std::move(errors)));
-  auto updated = tenants_.update_settings(caller->principal.tenant, settings, actor_of(*caller));
-  if (!updated) return respond(unavailable());
-  respond(http::Response{200, "application/json", {}, json::serialize(settings_json(*updated))});
+  const bool tenant_keys = std::any_of(body->begin(), body->end(),
+                                       [](const auto& kv) { return !is_content_key(kv.key()); });
+  tenancy::Tenant shown_tenant = *tenant;
+  if (tenant_keys || !content_keys) {
+    auto updated = tenants_.update_settings(caller->principal.tenant, settings, actor_of(*caller));
+    if (!updated) return respond(unavailable());
+    shown_tenant = std::move(*updated);
+  }
+  if (content && content_keys) {
+    auto saved = content_->update(caller->principal.tenant.value, *content, actor_of(*caller));
+    if (!saved) return respond(unavailable());
+  }
+  auto shown = settings_json(shown_tenant);
+  if (content) add_content_json(shown, *content);
+  respond(http::Response{200, "application/json", {}, json::serialize(shown)});
 }
 
 void TenantApi::create_key(http::Request&& request, http::Respond respond) {

@@ -1,12 +1,14 @@
 #pragma once
 /// The tenant's own account: GET /v1/tenant (every role) and PATCH /v1/tenant
-/// {display_name, default_region, allowed_countries, max_segments, sender_ids} (owner,
+/// {display_name, default_region, allowed_countries, max_segments, sender_ids, quiet_hours,
+/// smart_encoding, dlp_policy, dlp_patterns, short_links} (owner,
 /// admin); API keys: POST /v1/api-keys {name, role} (the key is shown once), GET (prefix
 /// only), DELETE /v1/api-keys/{id} (a revoked key fails at once). Owners and admins manage
 /// keys; an admin cannot create an owner key (no escalation). Every change is audited.
 #include <chrono>
 
 #include "api/authenticator.hpp"
+#include "content/content_service.hpp"
 #include "core/clock.hpp"
 #include "http/router.hpp"
 
@@ -17,6 +19,9 @@ class TenantApi {
   TenantApi(tenancy::TenantService& tenants, const Clock& clock,
             std::chrono::seconds settings_ttl = std::chrono::seconds{30});
   void add_routes(http::Router& router);
+  /// Content safeguards (smart_encoding, dlp_policy, dlp_patterns, short_links) in GET and
+  /// PATCH /v1/tenant; without it those keys are refused. Set before serving.
+  void set_content(content::ContentService* content) { content_ = content; }
 
   void get_tenant(http::Request&& request, http::Respond respond);
   void patch_tenant(http::Request&& request, http::Respond respond);
@@ -27,6 +32,7 @@ class TenantApi {
  private:
   tenancy::TenantService& tenants_;
   Authenticator auth_;
+  content::ContentService* content_ = nullptr;
 };
 
 }  // namespace diskret::api

@@ -1,0 +1,84 @@
+#include "api/content_send_policy.hpp"
+
+#include <map>
+
+#include "sms/text.hpp"
+
+namespace diskret::api {
+namespace {
+
+http::Problem settings_unavailable() {
+  return unavailable_problem("The account's content rules cannot be read right now.",
+                             std::chrono::seconds{1});
+}
+
+}  // namespace
+
+void reject_sensitive(std::vector<pipeline::NewMessage>& messages, const std::string& detail) {
+  for (auto& m : messages) {
+    if (m.rejected) continue;
+    m.rejected = pipeline::MessageError{std::string(content::kSensitiveContent), detail};
+    m.text.clear();
+  }
+}
+
+Expected<void, http::Problem> ContentSendPolicy::prepare(const Caller& caller,
+                                                         SendRequest& request) {
+  const auto tenant = caller.principal.tenant.value;
+  auto settings = content_.settings(tenant);
+  if (!settings) return unexpected(settings_unavailable());
+  // Findings are recorded once, in screen(); here only the text changes (smart encoding,
+  // masking) so that segments and the opt-out line are counted on what is sent.
+  auto prepared = content_.prepare_with(tenant, *settings, request.text, source_,
+                                        request.to.size(), dlp::ContentGuard::Record::no);
+  if (prepared.text != request.text) {
+    auto info = sms::analyse(prepared.text);
+    if (info) {
+      request.text = std::move(prepared.text);
+      request.text_info = *info;
+    }
+  }
+  if (inner_) return inner_->prepare(caller, request);
+  return {};
+}
+
+Expected<void, http::Problem> ContentSendPolicy::screen(
+    const Caller& caller, std::vector<pipeline::NewMessage>& messages) {
+  if (inner_) {
+    if (auto ok = inner_->screen(caller, messages); !ok) return ok;
+  }
+  const auto tenant = caller.principal.tenant.value;
+  auto settings = content_.settings(tenant);
+  if (!settings) return unexpected(settings_unavailable());
+  content::ContentSettings rules = *settings;
+  if (smart_in_screen_ == SmartInScreen::no) rules.smart_encoding = false;
+  // Recipients of one request share a text: screen each distinct text once.
+  std::map<std::string, std::vector<std::size_t>> by_text;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (!messages[i].rejected && !messages[i].text.empty()) by_text[messages[i].text].push_back(i);
+  }
+  for (auto& [text, positions] : by_text) {
+    auto prepared = content_.prepare_with(tenant, rules, text, source_, positions.size(),
+                                          dlp::ContentGuard::Record::yes);
+    if (prepared.rejected()) {
+      const std::string reason = prepared.reason();
+      for (auto i : positions) {
+        messages[i].rejected =
+            pipeline::MessageError{std::string(content::kSensitiveContent), reason};
+        messages[i].text.clear();
+      }
+      continue;
+    }
+    if (prepared.text == text) continue;
+    auto info = sms::analyse(prepared.text);
+    if (!info) continue;
+    for (auto i : positions) {
+      messages[i].text = prepared.text;
+      messages[i].segments = static_cast<std::uint16_t>(info->segments);
+      messages[i].encoding = sms::encoding_name(info->encoding);
+    }
+  }
+  return {};
+}
+
+}  // namespace diskret::api

@@ -1,0 +1,191 @@
+// Content safeguards (issue 12) through the Router with in-memory services: DLP on
+// POST /v1/messages (reject per recipient, mask, false positives), smart encoding, the
+// content keys of GET/PATCH /v1/tenant and POST /v1/messages/preview (nothing sent or
+// stored).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <future>
+
+#include "api/api.hpp"
+#include "api/content_send_policy.hpp"
+#include "api/preview_api.hpp"
+#include "api/tenant_api.hpp"
+#include "http/router.hpp"
+#include "unit/api/in_memory_services.hpp"
+
+namespace diskret::api {
+namespace {
+
+namespace json = boost::json;
+using pipeline::TenantId;
+
+constexpr TenantId kAcme{1};
+
+class ContentApiTest : public ::testing::Test {
+ protected:
+  ContentApiTest() {
+    tenants_.add_tenant(kAcme, {});
+    tenants_.add_key("key-owner", kAcme, tenancy::Role::owner);
+    tenants_.add_key("key-viewer", kAcme, tenancy::Role::viewer);
+    api_.set_send_policy(&policy_);
+    tenant_api_.set_content(&content_);
+    api_.add_routes(router_);
+    preview_api_.add_routes(router_);
+    tenant_api_.add_routes(router_);
+  }
+
+  http::Response call(std::string method, std::string path, std::string body = {},
+                      std::string key = "key-owner") {
+    http::Request r;
+    r.method = std::move(method);
+    r.target = path;
+    r.path = path;
+    r.headers = {{"Authorization", "Bearer " + key}};
+    r.body = std::move(body);
+    auto promise = std::make_shared<std::promise<http::Response>>();
+    auto answered = promise->get_future();
+    router_.handler(nullptr)(std::move(r), [promise](http::Response&& res) {
+      promise->set_value(std::move(res));
+    });
+    if (answered.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      ADD_FAILURE() << "no response";
+      return {};
+    }
+    return answered.get();
+  }
+  static json::object parse(const http::Response& r) { return json::parse(r.body).as_object(); }
+  static std::string send_body(std::string_view text) {
+    return json::serialize(json::object{{"to", json::array{"0151 23456789", "0160 1234567"}},
+                                        {"text", text},
+                                        {"from", "Diskret"}});
+  }
+
+  FakeClock clock_;
+  test::InMemoryPipeline pipeline_;
+  test::InMemoryTenants tenants_;
+  content::MemoryContentSettingsStore content_store_;
+  content::ContentService content_{content_store_, clock_};
+  ContentSendPolicy policy_{nullptr, content_, "api"};
+  Api api_{pipeline_, tenants_, clock_};
+  PreviewApi preview_api_{{tenants_, content_, billing::PriceTable(7), nullptr}, clock_};
+  TenantApi tenant_api_{tenants_, clock_};
+  http::Router router_;
+};
+
+TEST_F(ContentApiTest, CardNumberRejectsEveryRecipientNamingTheKindOnly) {
+  auto r = call("POST", "/v1/messages", send_body("Ihre Karte 4111 1111 1111 1111 ist aktiv"));
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.body.find("4111"), std::string::npos);
+  auto messages = parse(r).at("messages").as_array();
+  ASSERT_EQ(messages.size(), 2u);
+  for (const auto& m : messages) {
+    EXPECT_EQ(m.at("status").as_string(), "rejected");
+    EXPECT_EQ(m.at("error").at("code").as_string(), "sensitive_content");
+    EXPECT_NE(std::string(m.at("error").at("detail").as_string()).find("card_number"),
+              std::string::npos);
+  }
+  ASSERT_EQ(pipeline_.stored.size(), 2u);
+  for (const auto& s : pipeline_.stored) EXPECT_EQ(s.message.text, "");  // value never stored
+  EXPECT_EQ(content_.guard().count(dlp::Kind::card_number, dlp::Action::rejected), 1u);
+}
+
+TEST_F(ContentApiTest, OrderAndPhoneNumbersDatesAndAmountsPass) {
+  for (const char* text : {"Bestellung 1234567890123456 ist unterwegs.",
+                           "Rückruf unter +49 151 12345678 oder 0151 1234 5678",
+                           "Termin 2026-12-01 09:00, Betrag 1.234,56 EUR",
+                           "Sendung 00340434161234567890 zugestellt"}) {
+    auto r = call("POST", "/v1/messages", send_body(text));
+    ASSERT_EQ(r.status, 202) << r.body;
+    const auto messages = parse(r).at("messages").as_array();
+    for (const auto& m : messages) {
+      EXPECT_EQ(m.at("status").as_string(), "accepted") << text;
+    }
+  }
+}
+
+TEST_F(ContentApiTest, MaskPolicyKeepsTheLastFourAndIbansToo) {
+  auto patched = call("PATCH", "/v1/tenant", R"({"dlp_policy":"mask"})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(parse(patched).at("dlp_policy").as_string(), "mask");
+  auto r = call("POST", "/v1/messages", send_body("IBAN DE89 3704 0044 0532 0130 00"));
+  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_EQ(pipeline_.stored.size(), 2u);
+  EXPECT_EQ(pipeline_.stored[0].message.text, "IBAN **** **** **** **** **30 00");
+  EXPECT_EQ(pipeline_.stored[0].view.status, pipeline::MessageStatus::accepted);
+}
+
+TEST_F(ContentApiTest, SmartEncodingKeepsTypographicTextGsm7UnlessSwitchedOff) {
+  auto r = call("POST", "/v1/messages", send_body("\u201EDanke\u201C \u2013 bis bald\u2026"));
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(parse(r).at("messages").at(0).at("encoding").as_string(), "gsm7");
+  EXPECT_EQ(pipeline_.stored[0].message.text, "\"Danke\" - bis bald...");
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"smart_encoding":false})").status, 200);
+  auto off = call("POST", "/v1/messages", send_body("\u201EDanke\u201C"));
+  EXPECT_EQ(parse(off).at("messages").at(0).at("encoding").as_string(), "ucs2");
+}
+
+TEST_F(ContentApiTest, TenantPatternsAreValidatedAndShown) {
+  auto bad = call("PATCH", "/v1/tenant", R"({"dlp_patterns":[{"name":"kd","regex":"(["}]})");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_NE(bad.body.find("dlp_patterns"), std::string::npos);
+  EXPECT_NE(bad.body.find("\\\"kd\\\" does not compile"), std::string::npos) << bad.body;
+  EXPECT_EQ(call("PATCH", "/v1/tenant", R"({"dlp_policy":"drop"})").status, 422);
+  EXPECT_EQ(call("PATCH", "/v1/tenant", R"({"dlp_policy":"mask"})", "key-viewer").status, 403);
+  auto ok = call("PATCH", "/v1/tenant",
+                 R"({"display_name":"Acme","dlp_patterns":[{"name":"kd","regex":"KD-\\d{6}"}]})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto shown = parse(call("GET", "/v1/tenant"));
+  EXPECT_EQ(shown.at("display_name").as_string(), "Acme");
+  EXPECT_EQ(shown.at("dlp_patterns").at(0).at("name").as_string(), "kd");
+  EXPECT_EQ(shown.at("smart_encoding").as_bool(), true);
+  EXPECT_EQ(shown.at("dlp_policy").as_string(), "reject");
+  auto r = call("POST", "/v1/messages", send_body("Kundennummer KD-123456"));
+  EXPECT_EQ(parse(r).at("messages").at(0).at("error").at("detail").as_string().find("custom:kd") !=
+                std::string::npos,
+            true)
+      << r.body;
+}
+
+TEST_F(ContentApiTest, PreviewShowsEverythingAndStoresNothing) {
+  auto r = call("POST", "/v1/messages/preview",
+                send_body("\u201EHallo\u201C, Karte 4242 4242 4242 4242"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto o = parse(r);
+  EXPECT_EQ(o.at("encoding").as_string(), "gsm7");
+  EXPECT_EQ(o.at("segments").as_int64(), 1);
+  EXPECT_EQ(o.at("characters").as_int64(), 34);
+  EXPECT_EQ(o.at("characters_left").as_int64(), 160 - 34);
+  EXPECT_EQ(o.at("dlp").at("action").as_string(), "rejected");
+  const auto& finding = o.at("dlp").at("findings").at(0);
+  EXPECT_EQ(finding.at("kind").as_string(), "card_number");
+  EXPECT_EQ(finding.at("offset").as_int64(), 15);
+  EXPECT_EQ(finding.at("length").as_int64(), 19);
+  EXPECT_EQ(o.at("smart_encoding").at("replacements").as_array().size(), 2u);
+  EXPECT_EQ(o.at("smart_encoding").at("replacements").at(0).at("from").as_string(), "U+201E");
+  EXPECT_EQ(o.at("recipients").at(0).at("status").as_string(), "rejected");
+  EXPECT_EQ(o.at("price").at("total_cents").as_int64(), 0);
+  EXPECT_EQ(r.body.find("4242"), std::string::npos);
+  EXPECT_TRUE(pipeline_.stored.empty());
+  EXPECT_EQ(pipeline_.commits, 0u);
+  // Previews are not findings: nothing counted.
+  EXPECT_EQ(content_.guard().count(dlp::Kind::card_number, dlp::Action::rejected), 0u);
+
+  auto clean = parse(call("POST", "/v1/messages/preview", send_body(std::string(170, 'a'))));
+  EXPECT_EQ(clean.at("segments").as_int64(), 2);
+  EXPECT_EQ(clean.at("characters_left").as_int64(), 2 * 153 - 170);
+  EXPECT_EQ(clean.at("price").at("total_cents").as_int64(), 2 * 2 * 7);
+  EXPECT_EQ(clean.at("recipients").at(1).at("price_cents").as_int64(), 14);
+  EXPECT_EQ(clean.at("recipients").at(1).at("country").as_string(), "DE");
+  EXPECT_TRUE(pipeline_.stored.empty());
+}
+
+TEST_F(ContentApiTest, PreviewNeedsASendingRoleAndAValidBody) {
+  EXPECT_EQ(call("POST", "/v1/messages/preview", send_body("Hallo"), "key-viewer").status, 403);
+  EXPECT_EQ(call("POST", "/v1/messages/preview", "{").status, 400);
+  EXPECT_EQ(call("POST", "/v1/messages/preview", R"({"text":"x"})").status, 422);
+  EXPECT_EQ(call("POST", "/v1/messages/preview", send_body("Hallo"), "nope").status, 401);
+}
+
+}  // namespace
+}  // namespace diskret::api
