@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/send_request.hpp"
+#include "smtp/errc.hpp"
 #include "sms/text.hpp"
 
 namespace diskret::gateway {
@@ -130,6 +131,14 @@ void SmtpBackend::submit(smtp::Submission&& submission, Done done) {
         !screened) {
       return done(fail(Errc::unavailable,
                        "The opt-out list cannot be checked right now; nothing was accepted."));
+    }
+  }
+  // Content the tenant's policy refuses (a card number, an IBAN ...) refuses the whole mail
+  // with a sentence (550): nothing is stored, the sender learns why at once.
+  for (const auto& m : accept.messages) {
+    if (m.rejected && m.rejected->code == "sensitive_content") {
+      return done(unexpected(Error{smtp::make_error_code(smtp::Errc::content_refused),
+                                   m.rejected->detail}));
     }
   }
   auto ids = pipeline_.preassign(accept.messages.size());

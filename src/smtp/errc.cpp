@@ -22,6 +22,8 @@ class SmtpCategory final : public std::error_category {
         return "the message has no text to send";
       case Errc::malformed_message:
         return "the message could not be parsed";
+      case Errc::content_refused:
+        return "the text contains sensitive content";
     }
     return "unknown error";
   }

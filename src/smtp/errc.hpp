@@ -11,6 +11,7 @@ enum class Errc {
   not_a_number,       ///< the local part is not a phone number
   empty_text,         ///< after conversion nothing is left to send
   malformed_message,  ///< the MIME structure could not be parsed
+  content_refused,    ///< the text breaks the tenant's content policy (card number, IBAN ...)
 };
 
 const std::error_category& smtp_category() noexcept;

@@ -338,6 +338,10 @@ Output SmtpSession::on_delivered(const Expected<void>& result) {
     const auto& e = result.error();
     if (e.code == Errc::empty_text || e.code == Errc::malformed_message) {
       reply(554, "5.6.0", "Message refused: " + detail_or(e.detail, e.code.message()));
+    } else if (e.code == Errc::content_refused) {
+      // RFC 5321 4.3.2 allows 550 after DATA for policy reasons; the sentence names the
+      // kind of content, never the value.
+      reply(550, "5.7.1", "Message refused: " + detail_or(e.detail, e.code.message()));
     } else if (is(e, diskret::Errc::permission_denied)) {
       reply(554, "5.7.1", "Message refused: " + detail_or(e.detail, "not allowed"));
     } else if (is_temporary(e) || e.code.category() != smtp_category()) {

@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 
+#include "api/content_send_policy.hpp"
+#include "smtp/errc.hpp"
 #include "unit/api/in_memory_services.hpp"
 
 namespace diskret::gateway {
@@ -312,6 +314,45 @@ TEST_F(SmtpBackendTest, OptOutBetweenRcptAndDataIsStoredRejectedAsSuppressed) {
   ASSERT_FALSE(*answer);
   EXPECT_TRUE(smtp::is_temporary(answer->error()));
   EXPECT_TRUE(pipeline_.held.empty()) << "nothing accepted unscreened";
+}
+
+// Content safeguards (issue 12) on email to SMS: the ContentSendPolicy around the contacts
+// rules, as `serve` wires it.
+class SmtpContentTest : public SmtpBackendTest {
+ protected:
+  FakeClock clock_;
+  content::MemoryContentSettingsStore content_store_;
+  content::ContentService content_{content_store_, clock_};
+  api::ContentSendPolicy content_policy_{&policy_, content_, "smtp",
+                                         api::ContentSendPolicy::SmartInScreen::yes};
+  SmtpBackend content_backend_{tenants_, pipeline_,
+                               {*sms::SenderId::parse("Praxis"), &content_policy_}};
+};
+
+TEST_F(SmtpContentTest, SensitiveContentRefusesTheMailWithASentenceAndStoresNothing) {
+  std::optional<Expected<void>> answer;
+  content_backend_.submit(mail({"015112345678", "015198765432"},
+                               "Bitte zahlen Sie auf DE89 3704 0044 0532 0130 00 ein."),
+                          [&](Expected<void> r) { answer = std::move(r); });
+  ASSERT_TRUE(answer) << "refused at once, before any commit";
+  ASSERT_FALSE(*answer);
+  EXPECT_EQ(answer->error().code, smtp::make_error_code(smtp::Errc::content_refused));
+  EXPECT_NE(answer->error().detail.find("iban"), std::string::npos) << answer->error().detail;
+  EXPECT_EQ(answer->error().detail.find("3704"), std::string::npos);
+  EXPECT_TRUE(pipeline_.held.empty());
+  EXPECT_EQ(content_.guard().count(dlp::Kind::iban, dlp::Action::rejected), 1u);
+}
+
+TEST_F(SmtpContentTest, MailTextIsSmartEncodedAndOrderNumbersPass) {
+  std::optional<Expected<void>> answer;
+  content_backend_.submit(mail({"015112345678"}, "Ihre Bestellung 1234567890123456 \u2013 danke\u2026"),
+                          [&](Expected<void> r) { answer = std::move(r); });
+  pipeline_.commit();
+  ASSERT_TRUE(answer);
+  EXPECT_TRUE(*answer);
+  ASSERT_EQ(pipeline_.store.stored.size(), 1u);
+  EXPECT_EQ(pipeline_.store.stored[0].message.text, "Ihre Bestellung 1234567890123456 - danke...");
+  EXPECT_EQ(pipeline_.store.stored[0].message.encoding, "gsm7");
 }
 
 }  // namespace

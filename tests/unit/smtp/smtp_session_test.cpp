@@ -486,6 +486,19 @@ TEST(SmtpSession, BuffersInputWhileADeliveryIsPending) {
   EXPECT_TRUE(after.close);
 }
 
+TEST(SmtpSession, RefusedContentIs550WithTheSentence) {
+  Fixture f;
+  f.driver.drive(f.session.greet());
+  auto out = f.session.feed(
+      "EHLO c\r\nAUTH PLAIN AHRuX2FscGhhAGtleS1hbHBoYQ==\r\nMAIL FROM:<a@b.example>\r\n"
+      "RCPT TO:<+4915112345678@sms.example.com>\r\nDATA\r\nhi\r\n.\r\n");
+  ASSERT_TRUE(out.deliver);
+  auto after = f.session.on_delivered(unexpected(
+      Error{make_error_code(Errc::content_refused), "The text contains sensitive content (iban)."}));
+  EXPECT_EQ(after.replies,
+            "550 5.7.1 Message refused: The text contains sensitive content (iban).\r\n");
+}
+
 TEST(SmtpSession, EndsDataOnlyAtCrLfDotCrLf) {
   Fixture f;
   f.driver.run(authenticated(R"(
