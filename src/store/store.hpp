@@ -17,6 +17,11 @@
 
 namespace diskret::store {
 
+/// What a WriteTransaction::commit_unsynced() left for Store::sync() to make durable.
+struct Unsynced {
+  bool keys = false;  ///< the key store was written too
+};
+
 /// One atomic unit of writes. Destroying it without commit() rolls everything back.
 /// Only one transaction is open at a time per Store (begin() waits for the previous one).
 class WriteTransaction {
@@ -25,7 +30,14 @@ class WriteTransaction {
 
   /// Makes the work durable: the key store first, then the main database. A crash between
   /// the two leaves unused keys behind, which is harmless; never data without its key.
+  /// The same as commit_unsynced() followed by Store::sync().
   virtual Expected<void> commit() = 0;
+
+  /// Commits without waiting for the disk: the work is visible to readers and survives a
+  /// crash of the process, and survives a power loss once Store::sync() of the answer has
+  /// returned. Answer nobody (no 202, no submit_sm_resp) before that. Lets a writer build
+  /// its next group commit while the disk syncs the last one.
+  virtual Expected<Unsynced> commit_unsynced() = 0;
 
   /// Nested unit for one request inside a group commit (main database only; key store rows
   /// written inside stay, unused keys are harmless). Not nestable.
@@ -79,6 +91,10 @@ class Store {
   virtual Expected<void> migrate() = 0;
   /// Opens the write transaction; blocks while another one is open.
   virtual Expected<std::unique_ptr<WriteTransaction>> begin() = 0;
+  /// Makes the commits named by `commit` durable (and every earlier one). Thread-safe, and
+  /// may run while the next transaction is open. An error means the disk may have lost
+  /// them: nothing that waited for it may be acknowledged.
+  virtual Expected<void> sync(const Unsynced& commit) = 0;
 
   // Key store.
   virtual Expected<std::optional<TenantKeyRecord>> tenant_key(std::uint64_t tenant) = 0;

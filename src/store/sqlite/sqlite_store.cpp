@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <future>
+
 #include <fmt/format.h>
 
 #include "store/sqlite/migrations.hpp"
@@ -9,12 +11,14 @@ namespace diskret::store::sqlite {
 namespace {
 
 Expected<void> configure_writer(SqliteDb& db, const SqliteOptions& o) {
-  // WAL lets readers run beside the writer; synchronous=FULL fsyncs every commit, which is
-  // what makes an acknowledged message durable.
+  // WAL lets readers run beside the writer. synchronous=NORMAL: SQLite syncs the log
+  // before and the database after each checkpoint, never at a commit; SqliteStore::sync()
+  // fdatasyncs the logs of both files side by side (WalSync), which is what makes an
+  // acknowledged message durable, in about the time of one fsync instead of two in a row.
   const std::string pragmas = fmt::format(
       "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {};"
       "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA temp_store = MEMORY;",
-      o.busy_timeout.count(), o.fsync ? "FULL" : "OFF", o.cache_kib);
+      o.busy_timeout.count(), o.fsync ? "NORMAL" : "OFF", o.cache_kib);
   return db.exec(pragmas);
 }
 
@@ -68,22 +72,40 @@ Expected<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& op
 
 SqliteStore::SqliteStore(OpenToken, const SqliteOptions& options, const Clock& clock,
                          SqliteDb main, SqliteDb keys)
-    : options_(options), clock_(clock), main_(std::move(main)), keys_(std::move(keys)) {}
+    : options_(options),
+      clock_(clock),
+      main_(std::move(main)),
+      keys_(std::move(keys)),
+      main_log_(options.main_path),
+      keys_log_(options.keys_path) {}
 
 SqliteStore::~SqliteStore() = default;
 
 Expected<void> SqliteStore::migrate() {
   std::lock_guard lock(write_mutex_);
-  if (auto n = apply_migrations(keys_, keys_migrations(), clock_.now_ms()); !n) {
-    return unexpected(n.error());
-  }
-  if (auto n = apply_migrations(main_, main_migrations(), clock_.now_ms()); !n) {
-    return unexpected(n.error());
-  }
-  return {};
+  auto keys = apply_migrations(keys_, keys_migrations(), clock_.now_ms());
+  if (!keys) return unexpected(keys.error());
+  auto main = apply_migrations(main_, main_migrations(), clock_.now_ms());
+  if (!main) return unexpected(main.error());
+  // synchronous=NORMAL: the new schema is on disk only after a sync.
+  return sync(Unsynced{.keys = *keys > 0});
 }
 
 std::uint64_t SqliteStore::commits() const { return commits_.load(); }
+
+Expected<void> SqliteStore::sync(const Unsynced& commit) {
+  if (!options_.fsync) return {};
+  if (!commit.keys) return main_log_.sync();
+  // Both logs at once: the disk serves two flushes side by side in about the time of one.
+  // Crash order is kept (keys before data: the key store commits first); only a power loss
+  // inside these milliseconds could keep the data of a commit nobody was told about without
+  // a new person's key, and such a message fails as unreadable instead of being sent.
+  auto keys = std::async(std::launch::async, [this] { return keys_log_.sync(); });
+  auto main = main_log_.sync();
+  auto keys_done = keys.get();
+  if (!keys_done) return keys_done;
+  return main;
+}
 
 Expected<SqliteStore::ReadLease> SqliteStore::reader() {
   {

@@ -1,6 +1,7 @@
 #pragma once
 /// SqliteStore: the embedded Store. Two files (main database and key store), WAL with
-/// synchronous=FULL, one write connection per file guarded by a mutex (the open
+/// synchronous=NORMAL plus an fdatasync of both logs (side by side) before any commit is
+/// reported durable, one write connection per file guarded by a mutex (the open
 /// WriteTransaction holds it), and a small pool of read connections.
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include "core/clock.hpp"
 #include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/wal_sync.hpp"
 #include "store/store.hpp"
 
 namespace diskret::store::sqlite {
@@ -22,8 +24,9 @@ struct SqliteOptions {
   std::filesystem::path keys_path = "var/keys.db";
   std::chrono::milliseconds busy_timeout{5'000};
   int cache_kib = 16 * 1024;  ///< page cache per write connection
-  /// synchronous=FULL: every commit is fsync'd. Tests may turn it off (commits then
-  /// survive a process crash but not a power loss); production never does.
+  /// Every commit is fsync'd (commit(), or commit_unsynced() then sync()). Tests may turn
+  /// it off (commits then survive a process crash but not a power loss); production never
+  /// does.
   bool fsync = true;
   /// Size limit of the main database in pages (a quota; tests use it to fill the "disk").
   std::optional<std::uint32_t> max_page_count;
@@ -49,6 +52,7 @@ class SqliteStore final : public Store {
   // Store
   Expected<void> migrate() override;
   Expected<std::unique_ptr<WriteTransaction>> begin() override;
+  Expected<void> sync(const Unsynced& commit) override;
   Expected<std::optional<TenantKeyRecord>> tenant_key(std::uint64_t tenant) override;
   Expected<std::optional<SubjectRecord>> subject(std::uint64_t subject_id) override;
   Expected<std::uint64_t> max_subject_id() override;
@@ -108,6 +112,8 @@ class SqliteStore final : public Store {
   std::mutex write_mutex_;  // held by the open Transaction
   SqliteDb main_;
   SqliteDb keys_;
+  WalSync main_log_;
+  WalSync keys_log_;
   std::atomic<std::uint64_t> commits_{0};
   mutable std::mutex readers_mutex_;
   std::vector<std::unique_ptr<SqliteDb>> idle_readers_;

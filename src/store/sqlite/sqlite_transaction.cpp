@@ -81,16 +81,24 @@ class SqliteStore::Transaction final : public WriteTransaction {
 
   // WriteTransaction
   Expected<void> commit() override {
+    auto unsynced = commit_unsynced();
+    if (!unsynced) return unexpected(unsynced.error());
+    return store_.sync(*unsynced);
+  }
+
+  Expected<Unsynced> commit_unsynced() override {
+    Unsynced written;
     if (keys_open_) {
       if (auto ok = store_.keys_.exec("COMMIT"); !ok) return unexpected(ok.error());
       keys_open_ = false;
+      written.keys = true;
     }
     if (!store_.main_.in_transaction()) {
       return fail(Errc::unavailable, "the database ended the transaction after an error");
     }
     if (auto ok = store_.main_.exec("COMMIT"); !ok) return unexpected(ok.error());
     ++store_.commits_;
-    return {};
+    return written;
   }
 
   // One savepoint per request of a group commit: prepared once, not parsed every time.

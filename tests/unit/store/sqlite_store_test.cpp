@@ -59,6 +59,54 @@ TEST(SqliteStore, MigrationsAreIdempotent) {
                   "SELECT count(*) FROM sqlite_master WHERE name = 'subjects'"), 0);
 }
 
+// With fsync on: commit_unsynced() is visible at once and tells whether the key store was
+// written; sync() then flushes the logs (both side by side when it was).
+TEST(SqliteStore, UnsyncedCommitIsVisibleAndSyncFlushesTheLogsItNames) {
+  TempDir dir;
+  FakeClock clock;
+  sqlite::SqliteOptions o;
+  o.main_path = dir.path() / "diskret.db";
+  o.keys_path = dir.path() / "keys.db";
+  auto store = sqlite::SqliteStore::open(o, clock);
+  ASSERT_TRUE(store) << store.error().message();
+  ASSERT_TRUE((*store)->migrate());
+  KeyRing keys(**store, crypto::SecretKey::generate(), "testkey0testkey0");
+
+  auto tx = (*store)->begin();
+  ASSERT_TRUE(tx);
+  TenantRecord t;
+  t.public_id = "tn_sync";
+  t.name = "sync";
+  auto tenant = (*tx)->insert_tenant(t);
+  ASSERT_TRUE(tenant);
+  ASSERT_TRUE((*tx)->insert_tenant_key(keys.new_tenant_key(*tenant, clock.now_ms())));
+  auto first = (*tx)->commit_unsynced();
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_TRUE(first->keys);
+  tx->reset();
+  EXPECT_TRUE(*(*store)->tenant(*tenant));
+  ASSERT_TRUE((*store)->sync(*first));
+
+  tx = (*store)->begin();
+  ASSERT_TRUE(tx);
+  ASSERT_TRUE((*tx)->insert_message(sample_message(1 << 16, *tenant)));
+  auto second = (*tx)->commit_unsynced();
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(second->keys);
+  tx->reset();
+  EXPECT_TRUE(*(*store)->message(*tenant, 1 << 16));
+  ASSERT_TRUE((*store)->sync(*second));
+}
+
+// A log that is not there cannot have been synced: that is an error, never a success.
+TEST(WalSync, MissingLogIsAnError) {
+  TempDir dir;
+  sqlite::WalSync log(dir.path() / "nothing.db");
+  auto ok = log.sync();
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(ok.error().code, make_error_code(Errc::unavailable));
+}
+
 TEST(SqliteStore, UncommittedTransactionLeavesNothing) {
   TempDir dir;
   StoreFixture f(dir);
