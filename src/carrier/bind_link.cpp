@@ -7,12 +7,15 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "carrier/pool_core.hpp"
+#include "io/tls.hpp"
 
 namespace diskret::carrier {
 namespace asio = boost::asio;
@@ -48,6 +51,17 @@ BindLink::BindLink(PoolCore& core, std::size_t carrier, unsigned index)
   free_slots_.reserve(window);
   for (std::uint32_t s = window; s > 0; --s) free_slots_.push_back(s - 1);
   wake_timer_.expires_at(SteadyTime::max());
+  const auto& cfg = core.carriers[carrier];
+  if (cfg.tls) {
+    tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    io::TlsClientOptions options;
+    options.ca_file = cfg.tls_ca_file;
+    options.verify = cfg.tls_verify;
+    if (auto ok = io::configure_client(*tls_, options, name_); !ok) tls_error_ = ok.error().detail;
+    if (!cfg.tls_verify && index == 0) {
+      spdlog::warn("{}: TLS without certificate verification (tls_verify = false)", cfg.name);
+    }
+  }
 }
 
 BindLink::~BindLink() = default;
@@ -113,7 +127,18 @@ asio::awaitable<std::shared_ptr<smpp::Session>> BindLink::connect_and_bind() {
   options.name = name_;
   options.enquire_link_interval = cfg.enquire_link_interval;
   options.response_timeout = cfg.response_timeout;
-  auto session = smpp::Session::create(std::move(socket), std::move(options));
+  std::shared_ptr<smpp::Session> session;
+  if (cfg.tls) {
+    std::string why;
+    session = co_await secure(std::move(socket), std::move(options), why);
+    if (core_.stopping) co_return nullptr;
+    if (!session) {
+      report("TLS failed: " + why);
+      co_return nullptr;
+    }
+  } else {
+    session = smpp::Session::create(std::move(socket), std::move(options));
+  }
   session_ = session;
   session->start([this](smpp::Pdu&& pdu) { on_request(std::move(pdu)); },
                  [this](std::error_code why) { on_closed(why); });
@@ -133,6 +158,39 @@ asio::awaitable<std::shared_ptr<smpp::Session>> BindLink::connect_and_bind() {
   }
   if (!session->is_open() || core_.stopping) co_return nullptr;
   co_return session;
+}
+
+asio::awaitable<std::shared_ptr<smpp::Session>> BindLink::secure(tcp::socket socket,
+                                                                 smpp::SessionOptions options,
+                                                                 std::string& why) {
+  using namespace asio::experimental::awaitable_operators;
+  const auto& cfg = core_.carriers[carrier_];
+  if (!tls_error_.empty()) {
+    why = tls_error_;
+    co_return nullptr;
+  }
+  smpp::Session::TlsSocket stream(std::move(socket), *tls_);
+  // SNI for carriers that host several names, and the name the certificate must carry.
+  boost::system::error_code not_ip;
+  asio::ip::make_address(cfg.host, not_ip);
+  if (not_ip) SSL_set_tlsext_host_name(stream.native_handle(), cfg.host.c_str());
+  if (cfg.tls_verify) stream.set_verify_callback(asio::ssl::host_name_verification(cfg.host));
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer timeout(ex);
+  timeout.expires_after(cfg.response_timeout);
+  connecting_ = &stream.next_layer();
+  auto done = co_await (stream.async_handshake(asio::ssl::stream_base::client, as_tuple(use_awaitable)) ||
+                        timeout.async_wait(as_tuple(use_awaitable)));
+  connecting_ = nullptr;
+  if (done.index() == 1) {
+    why = "handshake timed out";
+    co_return nullptr;
+  }
+  if (auto ec = std::get<0>(std::get<0>(done)); ec) {
+    why = ec.message();
+    co_return nullptr;
+  }
+  co_return smpp::Session::create(std::move(stream), std::move(options));
 }
 
 asio::awaitable<void> BindLink::serve() {

@@ -12,6 +12,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "carrier/backoff.hpp"
@@ -47,6 +48,10 @@ class BindLink {
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> waker();
   boost::asio::awaitable<std::shared_ptr<smpp::Session>> connect_and_bind();
+  /// The TLS handshake on a connected socket (when the carrier is configured with tls).
+  boost::asio::awaitable<std::shared_ptr<smpp::Session>> secure(boost::asio::ip::tcp::socket socket,
+                                                                smpp::SessionOptions options,
+                                                                std::string& why);
   boost::asio::awaitable<void> serve();
   boost::asio::awaitable<void> unbind(std::shared_ptr<smpp::Session> session);
   void on_closed(std::error_code why);
@@ -67,6 +72,8 @@ class BindLink {
   boost::asio::steady_timer closed_signal_;
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::ip::tcp::socket* connecting_ = nullptr;
+  std::unique_ptr<boost::asio::ssl::context> tls_;  // with [[smsc]] tls = true
+  std::string tls_error_;                           // why tls_ could not be set up
   std::shared_ptr<smpp::Session> session_;
   bool bound_ = false;
   SteadyTime paused_until_{};

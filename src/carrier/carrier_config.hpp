@@ -28,6 +28,11 @@ struct CarrierConfig {
   std::chrono::milliseconds reconnect_min{500};
   std::chrono::milliseconds reconnect_max{30'000};
   std::chrono::milliseconds throttle_backoff{1'000};  ///< pause after ESME_RTHROTTLED/RMSGQFUL
+  /// SMPP over TLS from the first byte (the carrier's TLS port). The carrier's certificate
+  /// is checked against tls_ca_file (empty: the system trust store) and `host`.
+  bool tls = false;
+  std::string tls_ca_file;
+  bool tls_verify = true;  ///< false: no chain or host name check (labs only; logged)
 };
 
 }  // namespace diskret::carrier

@@ -145,6 +145,9 @@ void read_smsc(Reader& r, carrier::CarrierConfig& c) {
   read_milliseconds(r, "reconnect_min_ms", c.reconnect_min, 10, 600'000);
   read_milliseconds(r, "reconnect_max_ms", c.reconnect_max, 10, 3'600'000);
   read_milliseconds(r, "throttle_backoff_ms", c.throttle_backoff, 10, 600'000);
+  r.boolean("tls", c.tls);
+  r.string("tls_ca_file", c.tls_ca_file);
+  r.boolean("tls_verify", c.tls_verify);
 }
 
 const toml::table* section_table(const toml::table& root, std::string_view name,
@@ -223,7 +226,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
                                             std::string(e.description()));
   }
   static const std::set<std::string, std::less<>> kSections{
-      "server", "store", "keys", "billing", "api", "pipeline", "smtp", "webhooks", "campaigns",
+      "server", "store", "keys", "billing", "api", "tls", "pipeline", "smtp", "webhooks", "campaigns",
       "log", "smsc"};
   Problems problems;
   for (const auto& [k, v] : root) {
@@ -243,6 +246,11 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.string("http_listen", config.server.http_listen, check_listen);
     r.string("smtp_listen", config.server.smtp_listen, check_listen);
     r.string("smpp_listen", config.server.smpp_listen, check_listen);
+    const auto optional_listen = [](const std::string& v) -> Reason {
+      return v.empty() ? std::nullopt : check_listen(v);
+    };
+    r.string("smpps_listen", config.server.smpps_listen, optional_listen);
+    r.string("https_listen", config.server.https_listen, optional_listen);
     r.string("sms_domain", config.server.sms_domain, check_not_empty);
     r.reject_unknown_keys();
   }
@@ -279,6 +287,22 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.reject_unknown_keys();
   }
   {
+    auto r = section("tls");
+    r.string("cert_file", config.tls.cert_file);
+    r.string("key_file", config.tls.key_file);
+    r.string("min_version", config.tls.min_version, one_of({"1.2", "1.3"}));
+    if (config.tls.cert_file.empty() != config.tls.key_file.empty()) {
+      problems.add(where + ": [tls].key_file: cert_file and key_file go together");
+    }
+    r.reject_unknown_keys();
+  }
+  for (const auto& [key, value] : {std::pair{"smpps_listen", config.server.smpps_listen},
+                                    std::pair{"https_listen", config.server.https_listen}}) {
+    if (!value.empty() && config.tls.cert_file.empty()) {
+      problems.add(where + ": [server]." + key + ": needs [tls] cert_file and key_file");
+    }
+  }
+  {
     auto r = section("pipeline");
     r.number("max_in_flight", config.pipeline.max_in_flight, 0, 1'000'000);
     r.number("memory_queue", config.pipeline.memory_queue, 1'000, 10'000'000);
@@ -295,6 +319,11 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
       problems.add(where + ": [smtp].tls_key_file: tls_cert_file and tls_key_file go together");
     }
     r.reject_unknown_keys();
+    // One certificate for every listener unless SMTP names its own.
+    if (config.smtp.tls_cert_file.empty() && config.smtp.tls_key_file.empty()) {
+      config.smtp.tls_cert_file = config.tls.cert_file;
+      config.smtp.tls_key_file = config.tls.key_file;
+    }
   }
   {
     auto r = section("webhooks");
@@ -333,7 +362,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   for (const auto& [name, value] : env) {
     if (problems.env_used.contains(name)) continue;
     for (const char* prefix : {"DISKRET_SERVER_", "DISKRET_STORE_", "DISKRET_KEYS_",
-                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_WEBHOOKS_", "DISKRET_CAMPAIGNS_", "DISKRET_LOG_",
+                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_TLS_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_WEBHOOKS_", "DISKRET_CAMPAIGNS_", "DISKRET_LOG_",
                                "DISKRET_SMSC_"}) {
       if (name.rfind(prefix, 0) == 0) problems.add(name + ": unknown setting");
     }

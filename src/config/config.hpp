@@ -22,6 +22,8 @@ struct ServerSection {
   std::string http_listen = "127.0.0.1:8080";
   std::string smtp_listen = "127.0.0.1:2525";
   std::string smpp_listen = "127.0.0.1:2776";
+  std::string smpps_listen;  ///< SMPP over TLS (e.g. "0.0.0.0:3550"); "" = off; needs [tls]
+  std::string https_listen;  ///< the HTTP API over TLS (e.g. "0.0.0.0:8443"); "" = off; needs [tls]
   std::string sms_domain = "sms.localhost";
 };
 
@@ -62,11 +64,20 @@ struct PipelineSection {
   std::size_t max_commit_messages = 20'000;  ///< messages per group commit
 };
 
+/// The certificate of every TLS listener ([tls]): SMTP STARTTLS, smpps_listen and
+/// https_listen. Empty files: no TLS is offered.
+struct TlsSection {
+  std::string cert_file;            ///< PEM chain, leaf first
+  std::string key_file;             ///< PEM private key (keep it mode 0600)
+  std::string min_version = "1.2";  ///< "1.2" or "1.3"
+};
+
 /// Email to SMS ([smtp]); the listen address and SMS domain are in [server].
 struct SmtpSection {
   std::string default_sender = "Diskret";  ///< sender id of SMS sent by mail
-  std::string tls_cert_file;  ///< PEM chain; with tls_key_file: STARTTLS is offered
-  std::string tls_key_file;   ///< PEM private key
+  /// PEM chain and key for STARTTLS; default: [tls] cert_file/key_file.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 /// Campaigns ([campaigns]): marketing outside the recipient's local window is held.
@@ -93,6 +104,7 @@ struct Config {
   KeysSection keys;
   BillingSection billing;
   ApiSection api;
+  TlsSection tls;
   PipelineSection pipeline;
   SmtpSection smtp;
   WebhooksSection webhooks;

@@ -13,18 +13,21 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "http/problem.hpp"
 #include "http/request_id.hpp"
 #include "http/response_head.hpp"
+#include "io/tls.hpp"
 
 namespace diskret::http {
 namespace {
@@ -57,7 +60,15 @@ Expected<tcp::endpoint> parse_listen(const std::string& listen) {
   return tcp::endpoint(address, static_cast<std::uint16_t>(port));
 }
 
-class Session;
+/// What stop() and the replies need of a connection, whatever its stream.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual bool busy() const = 0;
+  virtual void cancel() = 0;
+  /// Runs on the I/O thread: hands the handler's response to the waiting coroutine.
+  virtual void deliver(Response&& response) = 0;
+};
 
 /// Everything the connections share. Owned by shared_ptr so that a Respond called after
 /// the server stopped still finds a live io_context to post to (its handler is then
@@ -66,24 +77,28 @@ class Session;
 struct Core : std::enable_shared_from_this<Core> {
   ServerConfig config;
   Handler handler;
-  std::unordered_set<Session*> sessions;
+  std::unordered_set<SessionBase*> sessions;
   bool stopping = false;
   RequestIds ids;
+  asio::ssl::context tls{asio::ssl::context::tls_server};
   asio::io_context io{1};
   std::optional<tcp::acceptor> acceptor;
+  std::optional<tcp::acceptor> tls_acceptor;
 
   Core(ServerConfig c, Handler h) : config(std::move(c)), handler(std::move(h)) {}
 };
 
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(Core& core, tcp::socket socket)
-      : core_(core), stream_(std::move(socket)), wake_(core.io) {}
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-  bool busy() const { return busy_; }
-  void cancel() { stream_.cancel(); }
-  /// Runs on the I/O thread: hands the handler's response to the waiting coroutine.
-  void deliver(Response&& response) {
+/// One connection; Stream is beast::tcp_stream or TlsStream (handshake done by run()).
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(Core& core, tcp::socket socket) : core_(core), stream_(make(core, std::move(socket))), wake_(core.io) {}
+
+  bool busy() const override { return busy_; }
+  void cancel() override { lowest().cancel(); }
+  void deliver(Response&& response) override {
     response_ = std::move(response);
     wake_.cancel();
   }
@@ -91,6 +106,17 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> run();
 
  private:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  static Stream make(Core& core, tcp::socket socket) {
+    if constexpr (kTls) {
+      return Stream(beast::tcp_stream(std::move(socket)), core.tls);
+    } else {
+      (void)core;
+      return Stream(std::move(socket));
+    }
+  }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
   asio::awaitable<bool> read_request(bhttp::request_parser<bhttp::string_body>& parser);
   asio::awaitable<void> answer_and_close(Response&& response);
   Request to_request(bhttp::request<bhttp::string_body>&& req);
@@ -106,7 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   Core& core_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   asio::steady_timer wake_;
   std::optional<Response> response_;
@@ -118,11 +144,12 @@ class Session : public std::enable_shared_from_this<Session> {
 /// released before the core (whose io_context the session's socket belongs to).
 struct ReplySlot {
   std::shared_ptr<Core> core;
-  std::shared_ptr<Session> session;
+  std::shared_ptr<SessionBase> session;
   std::atomic<bool> used{false};
 };
 
-Request Session::to_request(bhttp::request<bhttp::string_body>&& req) {
+template <class Stream>
+Request Session<Stream>::to_request(bhttp::request<bhttp::string_body>&& req) {
   Request r;
   r.method = std::string(req.method_string());
   r.target = std::string(req.target());
@@ -140,25 +167,27 @@ Request Session::to_request(bhttp::request<bhttp::string_body>&& req) {
   return r;
 }
 
-asio::awaitable<error_code> Session::write_response(Response&& response,
+template <class Stream>
+asio::awaitable<error_code> Session<Stream>::write_response(Response&& response,
                                                      std::string_view request_id, bool keep_alive) {
   // One gather write of our own head and the body: Beast's field container and serializer
   // cost more per response than the whole rest of a small request.
   std::string head = serialize_head(response, request_id, keep_alive);
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
-  stream_.expires_after(core_.config.read_timeout);
+  lowest().expires_after(core_.config.read_timeout);
   auto [ec, n] = co_await asio::async_write(stream_, buffers, kTuple);
   co_return ec;
 }
 
 /// Reads one request. Answers 100-continue when asked; returns false when the connection
 /// must end (the error answer, if any, is already written).
-asio::awaitable<bool> Session::read_request(bhttp::request_parser<bhttp::string_body>& parser) {
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::read_request(bhttp::request_parser<bhttp::string_body>& parser) {
   parser.header_limit(static_cast<std::uint32_t>(core_.config.max_header_bytes));
   // Beast checks Content-Length against the limit while it parses the header, so the
   // larger upload limit goes first and the path's own limit is applied once it is known.
   parser.body_limit(std::max(core_.config.max_body_bytes, core_.config.max_upload_bytes));
-  stream_.expires_after(core_.config.read_timeout);
+  lowest().expires_after(core_.config.read_timeout);
   auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, parser, kTuple);
   const std::size_t limit = is_upload(parser.get().target()) ? core_.config.max_upload_bytes
                                                               : core_.config.max_body_bytes;
@@ -191,13 +220,14 @@ asio::awaitable<bool> Session::read_request(bhttp::request_parser<bhttp::string_
   co_return false;
 }
 
-asio::awaitable<void> Session::answer_and_close(Response&& response) {
+template <class Stream>
+asio::awaitable<void> Session<Stream>::answer_and_close(Response&& response) {
   co_await write_response(std::move(response), core_.ids.assign({}), false);
   // Drain what the client is still sending (e.g. an oversized body) before closing, so
   // the close does not become a reset that destroys our answer in the client's buffers.
   error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.expires_after(std::chrono::seconds(2));
+  lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+  lowest().expires_after(std::chrono::seconds(2));
   std::size_t drained = 0;
   while (drained < 2 * std::max(core_.config.max_body_bytes, core_.config.max_upload_bytes) + 65536) {
     buffer_.clear();
@@ -207,20 +237,34 @@ asio::awaitable<void> Session::answer_and_close(Response&& response) {
   }
 }
 
-void Session::close_gracefully() {
+template <class Stream>
+void Session<Stream>::close_gracefully() {
   error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.close();
+  // No TLS close_notify: HTTP/1.1 frames every message itself, so a truncation cannot
+  // pass unnoticed, and a client that stopped reading must not hold the connection.
+  lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+  lowest().close();
 }
 
-asio::awaitable<void> Session::run() {
+template <class Stream>
+asio::awaitable<void> Session<Stream>::run() {
   error_code ec;
-  auto remote = stream_.socket().remote_endpoint(ec);
+  auto remote = lowest().socket().remote_endpoint(ec);
   if (!ec) remote_ip_ = remote.address().to_string();
+  if constexpr (kTls) {
+    // The handshake is timed like the reading of a request: a silent client goes.
+    lowest().expires_after(core_.config.read_timeout);
+    auto [hec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (hec) {
+      spdlog::debug("http: TLS handshake failed: {}", hec.message());
+      close_gracefully();
+      co_return;
+    }
+  }
   while (!core_.stopping) {
     if (buffer_.size() == 0) {
       // Keep-alive idle wait: only the first bytes of the next request are timed by it.
-      stream_.expires_after(core_.config.idle_timeout);
+      lowest().expires_after(core_.config.idle_timeout);
       auto [rec, n] = co_await stream_.async_read_some(buffer_.prepare(8192), kTuple);
       if (rec || core_.stopping) break;
       buffer_.commit(n);
@@ -240,7 +284,7 @@ asio::awaitable<void> Session::run() {
     busy_ = true;
     response_.reset();
     auto slot = std::make_shared<ReplySlot>();
-    slot->session = shared_from_this();
+    slot->session = this->shared_from_this();
     slot->core = core_.shared_from_this();
     Respond respond = [slot](Response&& r) {
       if (slot->used.exchange(true)) return;
@@ -275,11 +319,12 @@ asio::awaitable<void> Session::run() {
 }
 
 /// Registers the session for stop() while its coroutine runs.
-asio::awaitable<void> run_session(std::shared_ptr<Session> session, Core& core) {
+template <class Stream>
+asio::awaitable<void> run_session(std::shared_ptr<Session<Stream>> session, Core& core) {
   core.sessions.insert(session.get());
   struct Unregister {
     Core& core;
-    Session* session;
+    SessionBase* session;
     ~Unregister() { core.sessions.erase(session); }
   } unregister{core, session.get()};
   co_await session->run();
@@ -311,11 +356,12 @@ void log_failure(std::exception_ptr e) {
   }
 }
 
-asio::awaitable<void> accept_loop(Core& core) {
+template <class Stream>
+asio::awaitable<void> accept_loop(Core& core, tcp::acceptor& acceptor) {
   asio::steady_timer pause(core.io);
   for (;;) {
-    auto [ec, socket] = co_await core.acceptor->async_accept(kTuple);
-    if (core.stopping || !core.acceptor->is_open()) co_return;
+    auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+    if (core.stopping || !acceptor.is_open()) co_return;
     if (ec) {
       // Out of file descriptors and the like: back off briefly instead of spinning.
       spdlog::warn("http: accept failed: {}", ec.message());
@@ -328,8 +374,8 @@ asio::awaitable<void> accept_loop(Core& core) {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto session = std::make_shared<Session>(core, std::move(socket));
-    asio::co_spawn(core.io, run_session(std::move(session), core), log_failure);
+    auto session = std::make_shared<Session<Stream>>(core, std::move(socket));
+    asio::co_spawn(core.io, run_session<Stream>(std::move(session), core), log_failure);
   }
 }
 
@@ -344,6 +390,7 @@ class Server::Impl {
   std::thread thread;
   std::promise<void> finished;
   std::uint16_t port = 0;
+  std::uint16_t tls_port = 0;
   bool started = false;
 };
 
@@ -352,24 +399,40 @@ Server::Server(ServerConfig config, Handler handler)
 
 Server::~Server() { stop(); }
 
-Expected<void> Server::start() {
-  if (impl_->started) return fail(Errc::invalid_argument, "the HTTP server was already started");
-  Core& core = *impl_->core;
-  auto endpoint = parse_listen(core.config.listen);
+static Expected<tcp::acceptor> listen_on(asio::io_context& io, const std::string& listen) {
+  auto endpoint = parse_listen(listen);
   if (!endpoint) return unexpected(endpoint.error());
   error_code ec;
-  tcp::acceptor acceptor(core.io);
+  tcp::acceptor acceptor(io);
   acceptor.open(endpoint->protocol(), ec);
   if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor.bind(*endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (!ec) impl_->port = acceptor.local_endpoint(ec).port();
-  if (ec) {
-    return fail(Errc::unavailable,
-                "cannot listen on " + core.config.listen + ": " + ec.message());
+  if (ec) return fail(Errc::unavailable, "cannot listen on " + listen + ": " + ec.message());
+  return acceptor;
+}
+
+Expected<void> Server::start() {
+  if (impl_->started) return fail(Errc::invalid_argument, "the HTTP server was already started");
+  Core& core = *impl_->core;
+  error_code ec;
+  if (!core.config.tls_listen.empty()) {
+    if (auto ok = io::configure_server(core.tls, core.config.tls, "HTTPS"); !ok) return ok;
+    auto acceptor = listen_on(core.io, core.config.tls_listen);
+    if (!acceptor) return unexpected(acceptor.error());
+    impl_->tls_port = acceptor->local_endpoint(ec).port();
+    core.tls_acceptor.emplace(std::move(*acceptor));
   }
-  core.acceptor.emplace(std::move(acceptor));
-  asio::co_spawn(core.io, accept_loop(core), log_failure);
+  if (!core.config.listen.empty()) {
+    auto acceptor = listen_on(core.io, core.config.listen);
+    if (!acceptor) return unexpected(acceptor.error());
+    impl_->port = acceptor->local_endpoint(ec).port();
+    core.acceptor.emplace(std::move(*acceptor));
+    asio::co_spawn(core.io, accept_loop<beast::tcp_stream>(core, *core.acceptor), log_failure);
+  }
+  if (core.tls_acceptor) {
+    asio::co_spawn(core.io, accept_loop<TlsStream>(core, *core.tls_acceptor), log_failure);
+  }
   impl_->started = true;
   impl_->thread = std::thread([&core, &finished = impl_->finished] {
     for (;;) {
@@ -387,6 +450,8 @@ Expected<void> Server::start() {
 
 std::uint16_t Server::port() const { return impl_->port; }
 
+std::uint16_t Server::tls_port() const { return impl_->tls_port; }
+
 void Server::stop() {
   if (!impl_->thread.joinable()) return;
   Core& core = *impl_->core;
@@ -394,6 +459,7 @@ void Server::stop() {
     core.stopping = true;
     error_code ec;
     if (core.acceptor) core.acceptor->close(ec);
+    if (core.tls_acceptor) core.tls_acceptor->close(ec);
     // Idle or half-read connections end now; those waiting for their handler's answer
     // finish that response (with Connection: close) and end by themselves.
     for (auto* session : core.sessions) {

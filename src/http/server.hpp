@@ -1,6 +1,6 @@
 #pragma once
 /// HTTP/1.1 server (Beast, Asio C++20 coroutines, one I/O thread) that turns requests into
-/// http::Request values for a Handler. Keep-alive, size limits and timeouts, X-Request-Id,
+/// http::Request values for a Handler, over TCP and optionally TLS. Keep-alive, size limits and timeouts, X-Request-Id,
 /// security headers, graceful stop. Beast stays inside server.cpp (pimpl).
 #include <chrono>
 #include <cstddef>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/expected.hpp"
+#include "io/tls_config.hpp"
 #include "http/message.hpp"
 
 namespace diskret::http {
@@ -27,6 +28,10 @@ struct ServerConfig {
   std::chrono::milliseconds idle_timeout{60'000};   ///< keep-alive: wait for the next request
   std::chrono::milliseconds shutdown_grace{10'000}; ///< stop(): wait this long for in-flight work
   std::size_t max_connections = 10'000;  ///< more are answered 503 and closed
+  /// A second listener speaking HTTPS ("" = none), same handler and limits; needs `tls`.
+  /// The handshake must finish within read_timeout.
+  std::string tls_listen;
+  io::TlsServerFiles tls;
 };
 
 class Server {
@@ -41,8 +46,9 @@ class Server {
   /// Binds and starts the I/O thread. Fails (Errc::unavailable) when the address cannot be
   /// bound, with the reason in the detail.
   Expected<void> start();
-  /// The bound port (useful with port 0); 0 before start().
+  /// The bound port (useful with port 0); 0 before start() or without a plain listener.
   std::uint16_t port() const;
+  std::uint16_t tls_port() const;  ///< the HTTPS port; 0 without tls_listen
   /// Graceful: stops accepting, closes idle connections, lets requests in flight get their
   /// response (up to shutdown_grace), then closes everything and joins the thread.
   void stop();

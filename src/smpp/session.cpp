@@ -7,6 +7,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
@@ -67,21 +68,31 @@ const std::error_category& session_category() noexcept {
 }
 
 std::shared_ptr<Session> Session::create(Socket socket, SessionOptions options) {
-  return std::shared_ptr<Session>(new Session(std::move(socket), std::move(options)));
+  return std::shared_ptr<Session>(new Session(Stream(std::move(socket)), std::move(options)));
 }
 
-Session::Session(Socket socket, SessionOptions options)
-    : socket_(std::move(socket)),
+std::shared_ptr<Session> Session::create(TlsSocket stream, SessionOptions options) {
+  return std::shared_ptr<Session>(
+      new Session(Stream(std::in_place_type<TlsSocket>, std::move(stream)), std::move(options)));
+}
+
+Session::Session(Stream stream, SessionOptions options)
+    : stream_(std::move(stream)),
       options_(std::move(options)),
       framer_(options_.max_pdu_length),
-      writer_wake_(socket_.get_executor()),
-      keepalive_timer_(socket_.get_executor()) {
+      writer_wake_(socket().get_executor()),
+      keepalive_timer_(socket().get_executor()) {
   writer_wake_.expires_at(Clock::time_point::max());
   out_.reserve(16 * 1024);
   wbuf_.reserve(16 * 1024);
 }
 
 Session::~Session() = default;
+
+Session::Socket& Session::socket() noexcept {
+  if (auto* tls = std::get_if<TlsSocket>(&stream_)) return tls->next_layer();
+  return std::get<Socket>(stream_);
+}
 
 void Session::start(RequestHandler on_request, CloseHandler on_close) {
   if (started_) return;
@@ -91,9 +102,9 @@ void Session::start(RequestHandler on_request, CloseHandler on_close) {
   last_rx_ = Clock::now();
   if (!open_) return;
   boost::system::error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   auto self = shared_from_this();
-  auto ex = socket_.get_executor();
+  auto ex = socket().get_executor();
   asio::co_spawn(ex, [self]() { return self->read_loop(); }, LogOnError{options_.name + " read"});
   asio::co_spawn(ex, [self]() { return self->write_loop(); }, LogOnError{options_.name + " write"});
   asio::co_spawn(ex, [self]() { return self->keepalive_loop(); },
@@ -117,7 +128,7 @@ std::uint32_t Session::send_request(Pdu& pdu, ResponseHandler on_response) {
 }
 
 asio::awaitable<Expected<Pdu, std::error_code>> Session::request(Body body) {
-  auto waiter = std::make_shared<Waiter>(socket_.get_executor());
+  auto waiter = std::make_shared<Waiter>(socket().get_executor());
   waiter->timer.expires_at(Clock::time_point::max());
   Pdu pdu{0, 0, std::move(body)};
   const auto seq = send_request(pdu, [waiter](std::error_code ec, Pdu&& resp) {
@@ -147,7 +158,7 @@ void Session::send(const Pdu& pdu) {
 
 asio::awaitable<void> Session::unbind(std::chrono::milliseconds wait) {
   if (!open_) co_return;
-  auto waiter = std::make_shared<Waiter>(socket_.get_executor());
+  auto waiter = std::make_shared<Waiter>(socket().get_executor());
   waiter->timer.expires_after(wait);
   Pdu pdu{0, 0, Unbind{}};
   if (send_request(pdu, [waiter](std::error_code, Pdu&&) { waiter->timer.cancel(); }) != 0) {
@@ -180,8 +191,10 @@ void Session::fail(std::error_code why) {
   close_reason_ = why;
   auto self = shared_from_this();  // the handlers below may drop the owner's reference
   boost::system::error_code ignored;
-  socket_.shutdown(Socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  // A TLS close_notify is not awaited here: SMPP ends with unbind/unbind_resp, which is
+  // the protocol's own proof that nothing was truncated.
+  socket().shutdown(Socket::shutdown_both, ignored);
+  socket().close(ignored);
   writer_wake_.cancel();
   keepalive_timer_.cancel();
   spdlog::debug("{}: session closed: {}", options_.name, why.message());
@@ -210,10 +223,14 @@ void Session::fail(std::error_code why) {
 asio::awaitable<void> Session::read_loop() {
   std::vector<std::uint8_t> buf(kReadChunk);
   while (open_ && !close_when_flushed_) {
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), as_tuple(use_awaitable));
+    // Both alternatives return the same awaitable type, so one co_await serves TCP and TLS.
+    auto [ec, n] = co_await std::visit(
+        [&](auto& s) { return s.async_read_some(asio::buffer(buf), as_tuple(use_awaitable)); },
+        stream_);
     if (!open_) co_return;
     if (ec) {
-      fail(ec == asio::error::eof ? make_error_code(SessionErrc::peer_closed) : std::error_code(ec));
+      const bool ended = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+      fail(ended ? make_error_code(SessionErrc::peer_closed) : std::error_code(ec));
       co_return;
     }
     last_rx_ = Clock::now();
@@ -305,7 +322,9 @@ asio::awaitable<void> Session::write_loop() {
       continue;
     }
     wbuf_.swap(out_);
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(wbuf_), as_tuple(use_awaitable));
+    auto [ec, n] = co_await std::visit(
+        [&](auto& s) { return asio::async_write(s, asio::buffer(wbuf_), as_tuple(use_awaitable)); },
+        stream_);
     wbuf_.clear();
     if (ec) {
       fail(ec);

@@ -1,5 +1,5 @@
 #pragma once
-/// Session: one SMPP 3.4 connection over TCP, shared by the client (carrier), the server
+/// Session: one SMPP 3.4 connection over TCP or TLS, shared by the client (carrier), the server
 /// (smpp_server) and the simulator. It frames and decodes incoming PDUs, coalesces all
 /// queued outgoing PDUs into one write, numbers requests, matches responses to requests,
 /// answers enquire_link/unbind itself, sends enquire_link while the link is idle and
@@ -14,10 +14,12 @@
 #include <string>
 #include <system_error>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/expected.hpp"
@@ -59,6 +61,8 @@ struct SessionOptions {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   using Socket = boost::asio::ip::tcp::socket;
+  /// A TLS connection whose handshake is complete (the owner does it, with its timeout).
+  using TlsSocket = boost::asio::ssl::stream<Socket>;
   /// The response (a *_resp or a generic_nack carrying the request's sequence number), or
   /// an error when the session closed first (the Pdu is then empty).
   using ResponseHandler = std::function<void(std::error_code, Pdu&&)>;
@@ -68,6 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
   using CloseHandler = std::function<void(std::error_code)>;
 
   static std::shared_ptr<Session> create(Socket socket, SessionOptions options);
+  static std::shared_ptr<Session> create(TlsSocket stream, SessionOptions options);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -97,10 +102,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t outstanding() const noexcept { return outstanding_.size(); }
   std::size_t queued_bytes() const noexcept { return out_.size(); }
   const std::string& name() const noexcept { return options_.name; }
-  Socket::executor_type get_executor() noexcept { return socket_.get_executor(); }
+  bool is_tls() const noexcept { return std::holds_alternative<TlsSocket>(stream_); }
+  Socket::executor_type get_executor() noexcept { return socket().get_executor(); }
 
  private:
-  Session(Socket socket, SessionOptions options);
+  using Stream = std::variant<Socket, TlsSocket>;
+  Session(Stream stream, SessionOptions options);
+  Socket& socket() noexcept;
 
   struct Outstanding {
     ResponseHandler handler;
@@ -117,7 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void fail(std::error_code why);
   std::uint32_t next_sequence() noexcept;
 
-  Socket socket_;
+  Stream stream_;
   SessionOptions options_;
   PduFramer framer_;
   RequestHandler on_request_;

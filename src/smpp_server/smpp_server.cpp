@@ -10,10 +10,12 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
@@ -22,6 +24,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "crypto/secret_box.hpp"
+#include "io/tls.hpp"
 #include "smpp/session.hpp"
 #include "smpp_server/part_collector.hpp"
 #include "smpp_server/receipts.hpp"
@@ -39,6 +43,15 @@ namespace {
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr const char* kServerSystemId = "diskret";
 constexpr std::chrono::seconds kRetryDelay{1};
+constexpr std::size_t kOutboxBatch = 1'000;  // stored deliver_sm loaded into memory at once
+
+std::int64_t to_ms(SystemTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::string outbox_ad(std::uint64_t tenant) {
+  return crypto::record_ad(tenant, "smpp_outbox", 0, "pdu");
+}
 
 enum class BindMode : std::uint8_t { none, transmitter, receiver, transceiver, failing };
 
@@ -59,10 +72,13 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   struct Outgoing {
     smpp::DeliverSm pdu;
     SystemTime keep_until;
+    std::uint64_t outbox_id = 0;  // its row in the outbox, deleted once delivered
   };
   struct TenantQueue {
     std::deque<Outgoing> queue;
     std::size_t next_receiver = 0;
+    std::uint64_t outbox_cursor = 0;  // rows up to this id are in `queue` or delivered
+    bool outbox_more = false;         // the last load was a full batch
   };
 
   ServerConfig config;
@@ -71,17 +87,23 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   pipeline::Pipeline& pipeline;
   const Clock& clock;
   api::SendPolicy* send_policy = nullptr;
+  store::SmppOutboxStore* outbox = nullptr;
+  store::KeyRing* keys = nullptr;
 
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
+  tcp::acceptor tls_acceptor{io};
+  asio::ssl::context tls_context{asio::ssl::context::tls_server};
   asio::steady_timer housekeeping{io};
   std::thread thread;
   std::atomic<std::uint16_t> port{0};
+  std::atomic<std::uint16_t> tls_port{0};
   bool stopping = false;  // I/O thread
 
   // I/O thread only.
   std::uint64_t next_connection = 1;
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
+  std::size_t handshaking = 0;  // TLS connections before their session exists
   std::map<std::string, Throttle> throttles;  // by system_id
   PartCollector collector;
   std::map<std::uint64_t, ReceiptRequest> awaiting;  // message id (time-ordered) -> receipt wanted
@@ -105,35 +127,49 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   // ---- listening -------------------------------------------------------------------
 
   Expected<void> listen() {
-    const auto colon = config.listen.rfind(':');
-    if (colon == std::string::npos) {
-      return fail(Errc::invalid_argument, "smpp_listen must be host:port, got " + config.listen);
+    if (!config.tls_listen.empty()) {
+      if (auto ok = io::configure_server(tls_context, config.tls, "SMPP over TLS"); !ok) return ok;
+      auto bound = listen_on(tls_acceptor, config.tls_listen, "smpps_listen");
+      if (!bound) return unexpected(bound.error());
+      tls_port = *bound;
     }
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(config.listen.substr(0, colon), ec);
-    unsigned long port_number = 0;
-    try {
-      port_number = std::stoul(config.listen.substr(colon + 1));
-    } catch (const std::exception&) {
-      return fail(Errc::invalid_argument, "smpp_listen has no valid port: " + config.listen);
-    }
-    const tcp::endpoint endpoint(address, static_cast<std::uint16_t>(port_number));
-    if (!ec) acceptor.open(endpoint.protocol(), ec);
-    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      return fail(Errc::unavailable,
-                  fmt::format("SMPP server cannot listen on {}: {}", config.listen, ec.message()));
-    }
-    port = acceptor.local_endpoint().port();
+    if (config.listen.empty()) return {};
+    auto bound = listen_on(acceptor, config.listen, "smpp_listen");
+    if (!bound) return unexpected(bound.error());
+    port = *bound;
     return {};
   }
 
-  asio::awaitable<void> accept_loop() {
+  Expected<std::uint16_t> listen_on(tcp::acceptor& a, const std::string& listen,
+                                    const char* key) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+      return fail(Errc::invalid_argument, fmt::format("{} must be host:port, got {}", key, listen));
+    }
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(listen.substr(0, colon), ec);
+    unsigned long port_number = 0;
+    try {
+      port_number = std::stoul(listen.substr(colon + 1));
+    } catch (const std::exception&) {
+      return fail(Errc::invalid_argument, fmt::format("{} has no valid port: {}", key, listen));
+    }
+    const tcp::endpoint endpoint(address, static_cast<std::uint16_t>(port_number));
+    if (!ec) a.open(endpoint.protocol(), ec);
+    if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) a.bind(endpoint, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return fail(Errc::unavailable,
+                  fmt::format("SMPP server cannot listen on {}: {}", listen, ec.message()));
+    }
+    return a.local_endpoint().port();
+  }
+
+  asio::awaitable<void> accept_loop(tcp::acceptor& from, bool tls) {
     asio::steady_timer backoff(io);
     while (!stopping) {
-      auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
+      auto [ec, socket] = co_await from.async_accept(kUseTuple);
       if (stopping) break;
       if (ec) {
         spdlog::warn("smpp server: accept failed: {}", ec.message());
@@ -141,25 +177,63 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
         co_await backoff.async_wait(kUseTuple);
         continue;
       }
-      if (connections.size() >= config.max_connections) {
+      if (connections.size() + handshaking >= config.max_connections) {
         boost::system::error_code ignored;
         socket.close(ignored);
         continue;
       }
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      open_connection(std::move(socket));
+      if (tls) {
+        ++handshaking;
+        auto self = shared_from_this();
+        asio::co_spawn(
+            io, [self, s = std::move(socket)]() mutable { return self->handshake(std::move(s)); },
+            asio::detached);
+        continue;
+      }
+      auto session = smpp::Session::create(std::move(socket), session_options());
+      open_connection(std::move(session));
     }
   }
 
-  void open_connection(tcp::socket socket) {
-    auto conn = std::make_shared<Connection>();
-    conn->id = next_connection++;
+  smpp::SessionOptions session_options() {
     smpp::SessionOptions options;
-    options.name = fmt::format("smpp-in#{}", conn->id);
+    options.name = fmt::format("smpp-in#{}", next_connection);
     options.enquire_link_interval = config.enquire_link_interval;
     options.response_timeout = config.response_timeout;
-    conn->session = smpp::Session::create(std::move(socket), options);
+    return options;
+  }
+
+  // The TLS handshake gets its own deadline: a client that connects and says nothing must
+  // not hold a connection slot for longer.
+  asio::awaitable<void> handshake(tcp::socket socket) {
+    using namespace asio::experimental::awaitable_operators;
+    smpp::Session::TlsSocket stream(std::move(socket), tls_context);
+    asio::steady_timer deadline(io, config.tls_handshake_timeout);
+    auto done = co_await (stream.async_handshake(asio::ssl::stream_base::server, kUseTuple) ||
+                          deadline.async_wait(kUseTuple));
+    --handshaking;
+    const bool ok = done.index() == 0 && !std::get<0>(std::get<0>(done));
+    if (!ok || stopping) {
+      if (!ok) {
+        count([](ServerStats& s) { ++s.tls_handshake_failures; });
+        spdlog::info("smpp server: TLS handshake failed ({})",
+                     done.index() == 1 ? std::string("timeout")
+                                       : std::get<0>(std::get<0>(done)).message());
+      }
+      boost::system::error_code ignored;
+      stream.next_layer().close(ignored);
+      co_return;
+    }
+    count([](ServerStats& s) { ++s.tls_connections; });
+    open_connection(smpp::Session::create(std::move(stream), session_options()));
+  }
+
+  void open_connection(std::shared_ptr<smpp::Session> session) {
+    auto conn = std::make_shared<Connection>();
+    conn->id = next_connection++;
+    conn->session = std::move(session);
     connections.emplace(conn->id, conn);
     count([](ServerStats& s) { ++s.connections; });
     std::weak_ptr<Impl> weak = weak_from_this();
@@ -273,7 +347,10 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
                                                : "transceiver",
                  conn.credential.system_id);
     conn.session->respond(seq, Status::ok, bind_resp(mode, kServerSystemId));
-    if (can_receive(mode)) pump(conn.credential.tenant.value);
+    if (can_receive(mode)) {
+      load_outbox(conn.credential.tenant.value);
+      pump(conn.credential.tenant.value);
+    }
   }
 
   void on_submit(Connection& conn, std::uint32_t seq, smpp::SubmitSm&& pdu) {
@@ -432,7 +509,76 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     enqueue(tenant.value, Outgoing{std::move(pdu), clock.now() + config.receipt_keep});
   }
 
+  bool has_receiver(std::uint64_t tenant) const {
+    for (const auto& [id, c] : connections) {
+      if (can_receive(c->mode) && c->credential.tenant.value == tenant && c->session->is_open()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // One blocking insert on the I/O thread: only while the tenant has no receiver bound.
+  bool store(std::uint64_t tenant, const Outgoing& out) {
+    if (!outbox || !keys) return false;
+    auto tenant_keys = keys->tenant(tenant);
+    if (!tenant_keys) return false;
+    std::vector<std::uint8_t> bytes;
+    smpp::encode_to(smpp::Pdu{0, 0, out.pdu}, bytes);
+    const std::string sealed = crypto::seal(
+        (*tenant_keys)->data_key,
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+        outbox_ad(tenant));
+    auto id = outbox->add(tenant, to_ms(out.keep_until), sealed);
+    if (!id) {
+      spdlog::warn("smpp server: cannot store a deliver_sm for later: {}", id.error().message());
+      return false;
+    }
+    count([](ServerStats& s) { ++s.receipts_stored; });
+    return true;
+  }
+
+  // Stored deliver_sm of the tenant into its memory queue (after those already there), a
+  // batch at a time; expired rows are deleted by the store, unreadable ones here.
+  void load_outbox(std::uint64_t tenant) {
+    if (!outbox || !keys) return;
+    TenantQueue& q = queues[tenant];
+    auto rows = outbox->pending(tenant, clock.now_ms(), q.outbox_cursor, kOutboxBatch);
+    if (!rows) {
+      spdlog::warn("smpp server: cannot read stored deliver_sm: {}", rows.error().message());
+      return;
+    }
+    q.outbox_more = rows->size() == kOutboxBatch;
+    auto tenant_keys = keys->tenant(tenant);
+    for (auto& row : *rows) {
+      q.outbox_cursor = row.id;
+      std::optional<smpp::DeliverSm> pdu;
+      if (tenant_keys) {
+        auto plain = crypto::open((*tenant_keys)->data_key, row.sealed_pdu, outbox_ad(tenant));
+        if (plain) {
+          auto decoded = smpp::decode(std::span<const std::uint8_t>(
+              reinterpret_cast<const std::uint8_t*>(plain->data()), plain->size()));
+          if (decoded) {
+            if (auto* d = std::get_if<smpp::DeliverSm>(&decoded->body)) pdu = std::move(*d);
+          }
+        }
+      }
+      if (!pdu) {  // the tenant's key is gone (offboarded) or the row is damaged
+        (void)outbox->remove(row.id);
+        count([](ServerStats& s) { ++s.receipts_dropped; });
+        continue;
+      }
+      q.queue.push_back(Outgoing{std::move(*pdu),
+                                 SystemTime{std::chrono::milliseconds{row.keep_until}}, row.id});
+    }
+  }
+
+  void forget_stored(const Outgoing& out) {
+    if (out.outbox_id != 0 && outbox) (void)outbox->remove(out.outbox_id);
+  }
+
   void enqueue(std::uint64_t tenant, Outgoing&& out) {
+    if (outbox && !has_receiver(tenant) && store(tenant, out)) return;
     TenantQueue& q = queues[tenant];
     if (q.queue.size() >= config.max_queued_receipts) {
       q.queue.pop_front();
@@ -449,6 +595,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     auto qit = queues.find(tenant);
     if (qit == queues.end()) return;
     TenantQueue& q = qit->second;
+    if (q.queue.empty() && q.outbox_more && has_receiver(tenant)) load_outbox(tenant);
     std::vector<std::shared_ptr<Connection>> receivers;
     for (auto& [id, c] : connections) {
       if (can_receive(c->mode) && c->credential.tenant.value == tenant && c->session->is_open()) {
@@ -468,6 +615,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
       Outgoing out = std::move(q.queue.front());
       q.queue.pop_front();
       if (out.keep_until < now) {
+        forget_stored(out);
         count([](ServerStats& s) { ++s.receipts_dropped; });
         continue;
       }
@@ -482,6 +630,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
         if (!self) return;
         if (auto c = weak_conn.lock(); c && c->receipts_out > 0) --c->receipts_out;
         if (!ec && resp.command_status == 0) {
+          self->forget_stored(out);
           self->count([](ServerStats& s) { ++s.receipts_sent; });
           asio::post(self->io, [self, tenant] { self->pump(tenant); });
           return;
@@ -541,9 +690,17 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     stopping = true;
     boost::system::error_code ignored;
     acceptor.close(ignored);
+    tls_acceptor.close(ignored);
     housekeeping.cancel();
     auto all = connections;
-    for (auto& [id, c] : all) c->session->close();
+    for (auto& [id, c] : all) c->session->close();  // unanswered deliver_sm return to the queues
+    // What is still queued in memory (and not stored yet) is kept for the next start.
+    for (auto& [tenant, q] : queues) {
+      for (const auto& out : q.queue) {
+        if (out.outbox_id == 0 && out.keep_until >= clock.now()) store(tenant, out);
+      }
+      q.queue.clear();
+    }
   }
 };
 
@@ -575,12 +732,19 @@ Expected<void> SmppServer::start() {
       if (auto s = weak.lock()) s->drop_binds(system_id);
     });
   });
-  asio::co_spawn(
-      impl->io, [impl] { return impl->accept_loop(); }, report);
+  if (impl->acceptor.is_open()) {
+    asio::co_spawn(
+        impl->io, [impl] { return impl->accept_loop(impl->acceptor, false); }, report);
+  }
+  if (impl->tls_acceptor.is_open()) {
+    asio::co_spawn(
+        impl->io, [impl] { return impl->accept_loop(impl->tls_acceptor, true); }, report);
+  }
   asio::co_spawn(
       impl->io, [impl] { return impl->housekeeping_loop(); }, report);
   impl_->thread = std::thread([impl] { impl->io.run(); });
-  spdlog::info("smpp server: listening on port {}", impl_->port.load());
+  spdlog::info("smpp server: listening on port {}{}", impl_->port.load(),
+               impl_->tls_port ? fmt::format(", TLS on port {}", impl_->tls_port.load()) : "");
   return {};
 }
 
@@ -596,7 +760,14 @@ void SmppServer::stop() {
 
 void SmppServer::set_send_policy(api::SendPolicy* policy) { impl_->send_policy = policy; }
 
+void SmppServer::set_outbox(store::SmppOutboxStore* outbox, store::KeyRing* keys) {
+  impl_->outbox = outbox;
+  impl_->keys = keys;
+}
+
 std::uint16_t SmppServer::port() const { return impl_->port.load(); }
+
+std::uint16_t SmppServer::tls_port() const { return impl_->tls_port.load(); }
 
 void SmppServer::notify_status(pipeline::MessageId id, pipeline::MessageStatus status) {
   std::weak_ptr<Impl> weak = impl_;

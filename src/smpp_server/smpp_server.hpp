@@ -4,7 +4,8 @@
 /// delay, then the connection closes); submit_sm enters the durable pipeline and is
 /// answered with our message id only once committed; concatenated submits are joined
 /// first. Final statuses come back as receipt deliver_sm to the tenant's receiver and
-/// transceiver binds, queued while none is bound. Each credential has a window and a TPS
+/// transceiver binds, queued while none is bound (in the database when an outbox is set,
+/// so that they survive a restart). Each credential has a window and a TPS
 /// limit answered with ESME_RTHROTTLED.
 ///
 /// Runs its own I/O thread; every public function is thread-safe. No Asio in this header.
@@ -16,15 +17,23 @@
 #include "api/send_policy.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
+#include "io/tls_config.hpp"
 #include "pipeline/message.hpp"
 #include "pipeline/pipeline.hpp"
 #include "smpp_server/credentials.hpp"
+#include "store/key_ring.hpp"
+#include "store/smpp_outbox_store.hpp"
 #include "tenancy/tenancy.hpp"
 
 namespace diskret::smpp_server {
 
 struct ServerConfig {
-  std::string listen = "127.0.0.1:2776";  ///< host:port; port 0 picks a free one
+  std::string listen = "127.0.0.1:2776";  ///< host:port; port 0 picks a free one; "" = none
+  /// A second listener speaking SMPP over TLS from the first byte (SMPP has no STARTTLS);
+  /// "" = none. Needs `tls`.
+  std::string tls_listen;
+  io::TlsServerFiles tls;
+  std::chrono::milliseconds tls_handshake_timeout{10'000};
   std::uint32_t default_window = 64;      ///< unanswered submits per credential
   std::uint32_t default_tps = 200;        ///< submits per second per credential; 0 = unlimited
   std::chrono::milliseconds bind_fail_delay{1'000};
@@ -43,8 +52,9 @@ struct ServerConfig {
 struct ServerStats {
   std::uint64_t binds = 0, bind_failures = 0, submits = 0, submits_accepted = 0, throttled = 0,
                 refused_opted_out = 0,
-                receipts_sent = 0, receipts_queued = 0, receipts_dropped = 0;
-  std::uint64_t connections = 0;
+                receipts_sent = 0, receipts_queued = 0, receipts_dropped = 0,
+                receipts_stored = 0;  ///< written to the outbox while no receiver was bound
+  std::uint64_t connections = 0, tls_connections = 0, tls_handshake_failures = 0;
 };
 
 class SmppServer {
@@ -61,11 +71,18 @@ class SmppServer {
   /// ESME_RSYSERR (the ESME retries). Set before start(); null: no screening.
   void set_send_policy(api::SendPolicy* policy);
 
+  /// Receipts and inbound messages for a tenant without a receiver bind are stored in
+  /// `outbox`, sealed with the tenant's data key from `keys`, and delivered (then deleted)
+  /// once a receiver binds, also after a restart; dropped once their validity passed.
+  /// Set before start(); null: they wait in memory only.
+  void set_outbox(store::SmppOutboxStore* outbox, store::KeyRing* keys);
+
   /// Listens and starts the I/O thread; a sentence naming the address when it cannot.
   Expected<void> start();
   /// Closes the listener and every connection, then joins the I/O thread.
   void stop();
   std::uint16_t port() const;
+  std::uint16_t tls_port() const;  ///< 0 without a TLS listener
 
   /// A message reached a final status (after its commit). Sends the receipt when the
   /// message was submitted here with registered_delivery; ignores other ids.

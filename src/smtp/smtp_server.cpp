@@ -20,6 +20,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "io/tls.hpp"
 #include "smtp/delivery.hpp"
 
 namespace diskret::smtp {
@@ -306,19 +307,11 @@ Expected<void> configure_tls(Core& core) {
     return fail(Errc::invalid_argument, "STARTTLS needs both a certificate and a key file");
   }
   if (c.tls_cert_file.empty()) return {};
-  error_code ec;
-  core.tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                           ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
-                       ec);
-  if (!ec) core.tls.use_certificate_chain_file(c.tls_cert_file, ec);
-  if (ec)
-    return fail(Errc::invalid_argument,
-                "cannot load the SMTP certificate " + c.tls_cert_file + ": " + ec.message());
-  core.tls.use_private_key_file(c.tls_key_file, ssl::context::pem, ec);
-  if (ec)
-    return fail(Errc::invalid_argument,
-                "cannot load the SMTP key " + c.tls_key_file + ": " + ec.message());
+  io::TlsServerFiles files;
+  files.cert_file = c.tls_cert_file;
+  files.key_file = c.tls_key_file;
+  files.min_version = c.tls_min_version;
+  if (auto ok = io::configure_server(core.tls, files, "SMTP STARTTLS"); !ok) return ok;
   core.config.session.tls_available = true;
   if (!c.allow_plaintext_auth) core.config.session.auth_requires_tls = true;
   return {};

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/expected.hpp"
+#include "io/tls_config.hpp"
 #include "smtp/backend.hpp"
 #include "smtp/smtp_session.hpp"
 
@@ -20,6 +21,7 @@ struct SmtpServerConfig {
   SessionConfig session;      ///< hostname, sms_domain, limits (tls_available is set by start())
   std::string tls_cert_file;  ///< PEM chain; with tls_key_file: STARTTLS is offered
   std::string tls_key_file;   ///< PEM private key
+  io::TlsVersion tls_min_version = io::TlsVersion::v1_2;
   /// With TLS configured, AUTH is refused until STARTTLS (538 5.7.11) unless this is set.
   bool allow_plaintext_auth = false;
   std::size_t max_connections = 100;  ///< more get "421 4.7.0" and are closed

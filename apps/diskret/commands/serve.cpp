@@ -33,6 +33,7 @@
 #include "inbound/contacts_keyword_effects.hpp"
 #include "inbound/inbound_module.hpp"
 #include "pipeline/carrier_pool_link.hpp"
+#include "io/tls_config.hpp"
 #include "pipeline/durable_pipeline.hpp"
 #include "smtp/smtp_server.hpp"
 #include "smpp_server/credentials_api.hpp"
@@ -41,6 +42,7 @@
 #include "store/sqlite/sqlite_audit_trail.hpp"
 #include "store/sqlite/sqlite_billing_store.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
+#include "store/sqlite/sqlite_smpp_outbox.hpp"
 #include "store/sqlite/sqlite_campaign_store.hpp"
 #include "store/sqlite/sqlite_smtp_senders.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
@@ -69,6 +71,14 @@ int wait_for_stop_signal(const sigset_t& set) {
   return signal;
 }
 
+io::TlsServerFiles tls_files(const config::Config& config) {
+  io::TlsServerFiles files;
+  files.cert_file = config.tls.cert_file;
+  files.key_file = config.tls.key_file;
+  files.min_version = config.tls.min_version == "1.3" ? io::TlsVersion::v1_3 : io::TlsVersion::v1_2;
+  return files;
+}
+
 http::ServerConfig http_config(const config::Config& config) {
   http::ServerConfig c;
   c.listen = config.server.http_listen;
@@ -79,6 +89,8 @@ http::ServerConfig http_config(const config::Config& config) {
   c.read_timeout = config.api.read_timeout;
   c.idle_timeout = config.api.idle_timeout;
   c.max_connections = config.api.max_connections;
+  c.tls_listen = config.server.https_listen;
+  c.tls = tls_files(config);
   return c;
 }
 
@@ -88,6 +100,7 @@ smtp::SmtpServerConfig smtp_config(const config::Config& config) {
   c.session.sms_domain = config.server.sms_domain;
   c.tls_cert_file = config.smtp.tls_cert_file;
   c.tls_key_file = config.smtp.tls_key_file;
+  c.tls_min_version = tls_files(config).min_version;
   return c;
 }
 
@@ -206,9 +219,15 @@ int serve(const ServeOptions& options) {
   gateway::SmtpSendersApi smtp_senders_api(smtp_senders, tenants, clock);
   smpp_server::ServerConfig smpp_config;
   smpp_config.listen = config.server.smpp_listen;
+  smpp_config.tls_listen = config.server.smpps_listen;
+  smpp_config.tls = tls_files(config);
   // Receipts follow the pipeline's status events; polling is only a slow safety net.
   smpp_config.status_poll = std::chrono::milliseconds{5'000};
+  // Receipts and MOs for tenants without a receiver bind wait here, across restarts.
+  auto smpp_outbox = must(store::sqlite::SqliteSmppOutbox::open(sqlite_options.main_path),
+                          "cannot open the SMPP outbox");
   smpp_server::SmppServer smpp(smpp_config, smpp_credentials, tenants, pipeline, clock);
+  smpp.set_outbox(smpp_outbox.get(), storage.keys.get());
 
   // Contacts, consent, suppressions and users (issue 4): tables in the main database,
   // writes inside the Store's transactions; the send policy screens POST /v1/messages.
@@ -311,7 +330,15 @@ int serve(const ServeOptions& options) {
     throw Failure(started.error().message());
   }
   spdlog::info("diskret: SMPP server on {}:{}", host_of(config.server.smpp_listen), smpp.port());
+  if (smpp.tls_port() != 0) {
+    spdlog::info("diskret: SMPP over TLS on {}:{}", host_of(config.server.smpps_listen),
+                 smpp.tls_port());
+  }
   spdlog::info("diskret: listening on http://{}:{}", host_of(config.server.http_listen), server.port());
+  if (server.tls_port() != 0) {
+    spdlog::info("diskret: listening on https://{}:{}", host_of(config.server.https_listen),
+                 server.tls_port());
+  }
   if (!options.routes_file.empty()) write_routes(router, options.routes_file);
 
   // Email to SMS: the same rules and durable pipeline as the API (250 only after commit).

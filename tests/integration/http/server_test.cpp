@@ -13,6 +13,7 @@
 #include "http/problem.hpp"
 #include "http/router.hpp"
 #include "integration/http/raw_client.hpp"
+#include "support/tls_certificate.hpp"
 
 namespace diskret::http {
 namespace {
@@ -300,6 +301,56 @@ TEST(Server, StartFailsOnAddressInUse) {
   auto started = second.start();
   ASSERT_FALSE(started);
   EXPECT_NE(started.error().detail.find("cannot listen on"), std::string::npos);
+}
+
+/// HTTPS on a second listener: the same handler, TLS 1.2+ only, and a plain client on
+/// the TLS port gets nothing.
+TEST_F(ServerTest, ServesHttpsOnItsOwnListenerWithTls12OrNewer) {
+  diskret::test::SelfSignedCertificate cert;
+  ASSERT_TRUE(cert.ok());
+  ServerConfig config;
+  config.tls_listen = "127.0.0.1:0";
+  config.tls.cert_file = cert.cert();
+  config.tls.key_file = cert.key();
+  config.read_timeout = std::chrono::milliseconds{2'000};
+  start(config);
+  const auto port = server_->tls_port();
+  ASSERT_NE(port, 0);
+  EXPECT_NE(port, server_->port());
+  auto curl = diskret::test::run_command(
+      "curl -sS --max-time 10 --cacert " + cert.cert() + " https://localhost:" +
+      std::to_string(port) + "/hello -w ' %{http_code} %{ssl_verify_result}'");
+  EXPECT_EQ(curl.status, 0) << curl.output;
+  EXPECT_EQ(curl.output.rfind("hello ", 0), 0u) << curl.output;
+  EXPECT_NE(curl.output.find(" 200 0"), std::string::npos) << curl.output;
+  auto v12 = diskret::test::s_client(port, "-tls1_2 -CAfile " + cert.cert());
+  EXPECT_NE(v12.output.find("Protocol version: TLSv1.2"), std::string::npos) << v12.output;
+  for (const char* old : {"-tls1_1", "-tls1"}) {
+    auto r = diskret::test::s_client(port, std::string(old) + " -cipher DEFAULT@SECLEVEL=0");
+    EXPECT_NE(r.status, 0) << old << ": " << r.output;
+    EXPECT_EQ(r.output.find("Protocol version"), std::string::npos) << old << ": " << r.output;
+  }
+  RawClient plain(port);
+  ASSERT_TRUE(plain.connected());
+  EXPECT_FALSE(plain.request(get("/hello"))) << "plain HTTP answered on the TLS port";
+  // The plain listener still works beside it.
+  RawClient client(server_->port());
+  EXPECT_TRUE(client.request(get("/hello")));
+}
+
+TEST_F(ServerTest, RefusesToStartWithAKeyThatIsNotTheCertificates) {
+  diskret::test::SelfSignedCertificate a, b;
+  ASSERT_TRUE(a.ok() && b.ok());
+  ServerConfig config;
+  config.listen = "127.0.0.1:0";
+  config.tls_listen = "127.0.0.1:0";
+  config.tls.cert_file = a.cert();
+  config.tls.key_file = b.key();
+  Server server(config, router_.handler());
+  auto started = server.start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message().find(b.key()), std::string::npos)
+      << started.error().message();
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
 #include "tenancy/sql_tenant_service.hpp"
 #include "unit/pipeline/pipeline_fixture.hpp"
+#include "server_fixture.hpp"
 
 namespace diskret::smpp_server {
 namespace {
@@ -19,62 +20,8 @@ using pipeline::testing::PipelineFixture;
 using smpp::CommandId;
 using smsc_sim::test::SmppTestClient;
 
-constexpr auto kBindFailDelay = 300ms;
-
-struct ServerFixture {
-  /// With `poll`, the server finds final statuses by reading them; otherwise the
-  /// pipeline's status events reach it through a StatusTee.
-  explicit ServerFixture(bool poll = false, api::SendPolicy* policy = nullptr)
-      : pf(FakeCarrier::Behaviour::accepts_all) {
-    auto s = store::sqlite::SqliteSmppCredentialStore::open(pf.dir.path() / "diskret.db");
-    if (!s) throw std::runtime_error(s.error().message());
-    cred_store = std::move(*s);
-    credentials = std::make_unique<CredentialService>(*cred_store, pf.store.keys->api_key_pepper(),
-                                                      pf.store.clock);
-    tenants = std::make_unique<tenancy::SqlTenantService>(*pf.store.store, *pf.store.keys,
-                                                          pf.store.clock);
-    ServerConfig config;
-    config.listen = "127.0.0.1:0";
-    config.bind_fail_delay = kBindFailDelay;
-    config.status_poll = poll ? 20ms : 0ms;
-    server =
-        std::make_unique<SmppServer>(config, *credentials, *tenants, *pf.pipeline, pf.store.clock);
-    if (!poll) {
-      tee = std::make_unique<StatusTee>(nullptr, *server);
-      pf.pipeline->set_event_sink(tee.get());
-    }
-    server->set_send_policy(policy);
-    auto ok = server->start();
-    if (!ok) throw std::runtime_error(ok.error().message());
-  }
-  ~ServerFixture() {
-    pf.pipeline->set_event_sink(nullptr);
-    server->stop();
-  }
-
-  CreatedCredential credential(std::uint32_t window = 0, std::uint32_t tps = 0) {
-    auto c = credentials->create(pf.tenant, window, tps);
-    EXPECT_TRUE(c);
-    return *c;
-  }
-
-  /// The carrier's receipt for the message with our public id `id`.
-  void deliver(const std::string& id, smpp::ReceiptState state = smpp::ReceiptState::delivered) {
-    auto parsed = pipeline::parse_message_id(id);
-    ASSERT_TRUE(parsed);
-    pf.idle();
-    auto carrier_ids = pf.carrier.carrier_ids(parsed->value);
-    ASSERT_FALSE(carrier_ids.empty());
-    for (const auto& cid : carrier_ids) ASSERT_TRUE(pf.carrier.receipt(cid, state));
-  }
-
-  PipelineFixture pf;
-  std::unique_ptr<store::sqlite::SqliteSmppCredentialStore> cred_store;
-  std::unique_ptr<CredentialService> credentials;
-  std::unique_ptr<tenancy::SqlTenantService> tenants;
-  std::unique_ptr<SmppServer> server;
-  std::unique_ptr<StatusTee> tee;
-};
+using test::kBindFailDelay;
+using test::ServerFixture;
 
 smpp::SubmitSm submit(std::string text, std::uint8_t registered_delivery = 1) {
   smpp::SubmitSm s;

@@ -15,6 +15,7 @@
 
 #include "integration/smtp/swaks.hpp"
 #include "smtp/smtp_server.hpp"
+#include "support/tls_certificate.hpp"
 #include "unit/smtp/fake_backend.hpp"
 
 namespace diskret::smtp {
@@ -351,6 +352,20 @@ TEST_F(SmtpServerTlsTest, DeliversOverStartTls) {
   EXPECT_EQ(got[0].tenant.id, "tn_alpha");
 }
 
+TEST_F(SmtpServerTlsTest, StartTlsNegotiatesTls12OrNewerOnly) {
+  auto v12 = diskret::test::s_client(port_, "-starttls smtp -tls1_2");
+  EXPECT_EQ(v12.status, 0) << v12.output;
+  EXPECT_NE(v12.output.find("Protocol version: TLSv1.2"), std::string::npos) << v12.output;
+  auto v13 = diskret::test::s_client(port_, "-starttls smtp -tls1_3");
+  EXPECT_NE(v13.output.find("Protocol version: TLSv1.3"), std::string::npos) << v13.output;
+  // SECLEVEL=0 lets the client offer the old protocols: the refusal is the server's.
+  for (const char* old : {"-tls1_1", "-tls1"}) {
+    auto r = diskret::test::s_client(port_, std::string("-starttls smtp -cipher DEFAULT@SECLEVEL=0 ") + old);
+    EXPECT_NE(r.status, 0) << old << ": " << r.output;
+    EXPECT_EQ(r.output.find("Protocol version"), std::string::npos) << old << ": " << r.output;
+  }
+}
+
 TEST_F(SmtpServerTlsTest, RefusesAuthInTheClearWhenTlsIsAvailable) {
   RawClient client(port_);
   EXPECT_EQ(client.lines(1).substr(0, 4), "220 ");
@@ -371,7 +386,7 @@ TEST(SmtpServerConfig, RefusesAMissingCertificate) {
   SmtpServer server(config, backend);
   auto started = server.start();
   ASSERT_FALSE(started);
-  EXPECT_NE(started.error().message().find("cannot load the SMTP certificate"), std::string::npos);
+  EXPECT_NE(started.error().message().find("cannot load the certificate"), std::string::npos);
   config.tls_key_file.clear();
   SmtpServer half(config, backend);
   EXPECT_FALSE(half.start());

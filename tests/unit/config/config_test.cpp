@@ -233,6 +233,41 @@ TEST(Config, SmtpSectionHasDefaultsAndChecksItsKeys) {
   EXPECT_NE(parse_error("[smtp]\nport = 25\n").find("[smtp].port"), std::string::npos);
 }
 
+TEST(Config, TlsSectionServesEveryListenerAndCarriersChooseTls) {
+  auto c = parse_ok("");
+  EXPECT_TRUE(c.tls.cert_file.empty());
+  EXPECT_EQ(c.tls.min_version, "1.2");
+  EXPECT_TRUE(c.server.smpps_listen.empty());
+  EXPECT_TRUE(c.server.https_listen.empty());
+  EXPECT_FALSE(c.smsc.at(0).tls);
+  EXPECT_TRUE(c.smsc.at(0).tls_verify);
+  c = parse_ok(
+      "[server]\nsmpps_listen = \"0.0.0.0:3550\"\nhttps_listen = \"0.0.0.0:8443\"\n[tls]\ncert_file = \"c.pem\"\nkey_file = "
+      "\"k.pem\"\nmin_version = \"1.3\"\n[[smsc]]\ntls = true\ntls_ca_file = \"ca.pem\"\n");
+  EXPECT_EQ(c.server.smpps_listen, "0.0.0.0:3550");
+  EXPECT_EQ(c.server.https_listen, "0.0.0.0:8443");
+  EXPECT_EQ(c.tls.min_version, "1.3");
+  // SMTP STARTTLS uses the [tls] certificate unless [smtp] names its own.
+  EXPECT_EQ(c.smtp.tls_cert_file, "c.pem");
+  EXPECT_EQ(c.smtp.tls_key_file, "k.pem");
+  EXPECT_TRUE(c.smsc.at(0).tls);
+  EXPECT_EQ(c.smsc.at(0).tls_ca_file, "ca.pem");
+  c = parse_ok("[tls]\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\n[smtp]\ntls_cert_file = "
+               "\"s.pem\"\ntls_key_file = \"sk.pem\"\n",
+               {{"DISKRET_SMSC_0_TLS_VERIFY", "false"}});
+  EXPECT_EQ(c.smtp.tls_cert_file, "s.pem");
+  EXPECT_FALSE(c.smsc.at(0).tls_verify);
+  EXPECT_EQ(parse_error("[server]\nsmpps_listen = \"0.0.0.0:3550\"\n"),
+            "diskret.toml: [server].smpps_listen: needs [tls] cert_file and key_file");
+  EXPECT_EQ(parse_error("[server]\nhttps_listen = \"0.0.0.0:8443\"\n"),
+            "diskret.toml: [server].https_listen: needs [tls] cert_file and key_file");
+  EXPECT_NE(parse_error("[server]\nhttps_listen = \"nope\"\n").find("[server].https_listen"),
+            std::string::npos);
+  EXPECT_NE(parse_error("[tls]\ncert_file = \"c.pem\"\n").find("[tls].key_file"), std::string::npos);
+  EXPECT_NE(parse_error("[tls]\nmin_version = \"1.1\"\n").find("[tls].min_version"),
+            std::string::npos);
+}
+
 TEST(Config, UnrelatedEnvironmentIsIgnored) {
   parse_ok("", {{"DISKRET_CONFIG", "x"}, {"DISKRET_BIN_DIR", "/x"}});
 }

@@ -1,0 +1,89 @@
+#include "store/sqlite/sqlite_smpp_outbox.hpp"
+
+namespace diskret::store::sqlite {
+namespace {
+
+constexpr std::string_view kInsert =
+    "INSERT INTO smpp_outbox(tenant_id, keep_until, pdu) VALUES (?, ?, ?)";
+constexpr std::string_view kExpire = "DELETE FROM smpp_outbox WHERE tenant_id = ? AND keep_until < ?";
+constexpr std::string_view kPending =
+    "SELECT id, tenant_id, keep_until, pdu FROM smpp_outbox WHERE tenant_id = ? AND id > ? "
+    "ORDER BY id LIMIT ?";
+constexpr std::string_view kRemove = "DELETE FROM smpp_outbox WHERE id = ?";
+constexpr std::string_view kCount = "SELECT COUNT(*) FROM smpp_outbox WHERE tenant_id = ?";
+
+}  // namespace
+
+Expected<std::unique_ptr<SqliteSmppOutbox>> SqliteSmppOutbox::open(
+    const std::filesystem::path& main_path, std::chrono::milliseconds busy_timeout) {
+  auto db = SqliteDb::open_beside(main_path, busy_timeout);
+  if (!db) return unexpected(db.error());
+  return std::make_unique<SqliteSmppOutbox>(OpenToken{}, std::move(*db));
+}
+
+SqliteSmppOutbox::SqliteSmppOutbox(OpenToken, SqliteDb db) : db_(std::move(db)) {}
+
+Expected<std::uint64_t> SqliteSmppOutbox::add(std::uint64_t tenant, std::int64_t keep_until,
+                                              std::string_view sealed_pdu) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kInsert);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, keep_until);
+  (*s)->bind_blob(3, sealed_pdu);
+  auto ok = (*s)->run();
+  if (!ok) return unexpected(ok.error());
+  return static_cast<std::uint64_t>(db_.last_insert_rowid());
+}
+
+Expected<std::vector<SmppOutboxRow>> SqliteSmppOutbox::pending(std::uint64_t tenant,
+                                                               std::int64_t now_ms,
+                                                               std::uint64_t after,
+                                                               std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  {
+    auto s = db_.use(kExpire);
+    if (!s) return unexpected(s.error());
+    (*s)->bind(1, tenant);
+    (*s)->bind(2, now_ms);
+    if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
+  }
+  auto s = db_.use(kPending);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, after);
+  (*s)->bind(3, static_cast<std::int64_t>(limit));
+  std::vector<SmppOutboxRow> out;
+  for (;;) {
+    auto more = (*s)->step();
+    if (!more) return unexpected(more.error());
+    if (!*more) break;
+    SmppOutboxRow r;
+    r.id = static_cast<std::uint64_t>((*s)->int64(0));
+    r.tenant_id = static_cast<std::uint64_t>((*s)->int64(1));
+    r.keep_until = (*s)->int64(2);
+    r.sealed_pdu = (*s)->blob(3);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Expected<void> SqliteSmppOutbox::remove(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kRemove);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, id);
+  return (*s)->run();
+}
+
+Expected<std::size_t> SqliteSmppOutbox::count(std::uint64_t tenant) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kCount);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  auto more = (*s)->step();
+  if (!more) return unexpected(more.error());
+  return static_cast<std::size_t>(*more ? (*s)->int64(0) : 0);
+}
+
+}  // namespace diskret::store::sqlite

@@ -1,0 +1,37 @@
+#pragma once
+/// SqliteSmppOutbox: the SMPP server's durable deliver_sm queue in the main SQLite
+/// database (table from migration 0070), on a connection of its own (WAL allows it beside
+/// SqliteStore's); the schema must have been migrated by SqliteStore::migrate() first.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "store/smpp_outbox_store.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+
+namespace diskret::store::sqlite {
+
+class SqliteSmppOutbox final : public SmppOutboxStore {
+  struct OpenToken {};
+
+ public:
+  static Expected<std::unique_ptr<SqliteSmppOutbox>> open(
+      const std::filesystem::path& main_path,
+      std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5'000});
+  SqliteSmppOutbox(OpenToken, SqliteDb db);
+
+  // SmppOutboxStore
+  Expected<std::uint64_t> add(std::uint64_t tenant, std::int64_t keep_until,
+                              std::string_view sealed_pdu) override;
+  Expected<std::vector<SmppOutboxRow>> pending(std::uint64_t tenant, std::int64_t now_ms,
+                                               std::uint64_t after, std::size_t limit) override;
+  Expected<void> remove(std::uint64_t id) override;
+  Expected<std::size_t> count(std::uint64_t tenant) override;
+
+ private:
+  std::mutex mutex_;  // one connection: calls from several threads take turns
+  SqliteDb db_;
+};
+
+}  // namespace diskret::store::sqlite
