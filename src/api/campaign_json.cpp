@@ -5,6 +5,7 @@
 #include "api/contact_json.hpp"
 #include "api/contacts_api.hpp"
 #include "api/rfc3339.hpp"
+#include "campaigns/quiet_hours.hpp"
 #include "campaigns/template.hpp"
 #include "pipeline/message.hpp"
 #include "sms/sender_id.hpp"
@@ -129,7 +130,8 @@ Expected<store::CampaignRecord, http::Problem> parse_campaign_body(
   Errors errors;
   static constexpr std::string_view kKnown[] = {"name",     "lists",    "exclude_lists",
                                                 "from",     "template", "category",
-                                                "send_at",  "rate_per_minute"};
+                                                "send_at",  "rate_per_minute",
+                                                "send_at_local"};
   for (const auto& [key, value] : o) {
     if (std::find(std::begin(kKnown), std::end(kKnown), std::string_view(key)) == std::end(kKnown)) {
       errors.push_back({std::string(key), "is not a known field", {}});
@@ -174,6 +176,20 @@ Expected<store::CampaignRecord, http::Problem> parse_campaign_body(
       errors.push_back({"send_at", "must be an RFC 3339 timestamp like 2024-03-01T10:00:00Z", {}});
     }
   }
+  if (const auto* local = string_of(o, "send_at_local", false, errors)) {
+    // Each recipient at this civil time in their own zone; the campaign starts when the
+    // first zone (UTC+14) reaches it.
+    auto earliest = campaigns::earliest_local_time_ms(*local);
+    if (!earliest) {
+      errors.push_back({"send_at_local",
+                        "must be a local time without offset like 2026-12-01T09:00", {}});
+    } else if (out.send_at_ms) {
+      errors.push_back({"send_at_local", "cannot be combined with send_at", {}});
+    } else {
+      out.send_at_local = std::string(*local);
+      out.send_at_ms = *earliest;
+    }
+  }
   read_rate(o, out, errors);
   if (!errors.empty()) return unexpected(validation_problem(std::move(errors)));
   const auto now_ms =
@@ -200,7 +216,8 @@ std::string render_campaign(const store::CampaignRecord& c, const store::Campaig
       {"from", c.sender},
       {"template", c.template_text},
       {"category", pipeline::category_name(static_cast<pipeline::Category>(c.category))},
-      {"send_at", c.send_at_ms ? time(*c.send_at_ms) : json::value(nullptr)},
+      {"send_at", c.send_at_ms && c.send_at_local.empty() ? time(*c.send_at_ms) : json::value(nullptr)},
+      {"send_at_local", c.send_at_local.empty() ? json::value(nullptr) : json::value(c.send_at_local)},
       {"rate_per_minute", c.rate_per_minute},
       {"status", c.status},
       {"counts",

@@ -23,7 +23,69 @@ CampaignsApi::CampaignsApi(CampaignsApiServices services, const Clock& clock,
     : s_(services), clock_(clock), auth_(s_.tenants, clock, settings_ttl),
       worker_(std::make_unique<Worker>()) {}
 
-CampaignsApi::~CampaignsApi() = default;
+CampaignsApi::~CampaignsApi() {
+  stopping_ = true;  // a running estimate stops at its next page
+  estimate_worker_.reset();
+}
+
+void CampaignsApi::set_estimator(campaigns::Planner& planner, campaigns::PriceFn price,
+                                 std::chrono::seconds max_age) {
+  estimator_ = std::make_unique<campaigns::CampaignEstimator>(s_.campaigns, s_.contacts, planner,
+                                                              std::move(price));
+  estimate_max_age_ = max_age;
+  estimate_worker_ = std::make_unique<Worker>();
+}
+
+boost::json::object CampaignsApi::estimate_json(const store::CampaignRecord& campaign) {
+  const auto now = clock_.now();
+  const bool started = campaign.status != "draft" && campaign.status != "scheduled";
+  EstimateEntry entry;
+  bool compute = false;
+  {
+    std::lock_guard lock(estimates_mutex_);
+    auto it = estimates_.find(campaign.id);
+    if (it == estimates_.end() ||
+        (!started && it->second.state != EstimateEntry::State::computing &&
+         now - it->second.computed_at > estimate_max_age_)) {
+      compute = true;
+      EstimateEntry& e = estimates_[campaign.id];
+      e.state = EstimateEntry::State::computing;
+      if (it == estimates_.end()) e.computed_at = now;
+    }
+    entry = estimates_[campaign.id];
+  }
+  if (compute) {
+    estimate_worker_->post([this, campaign] {
+      auto result = estimator_->compute(campaign, [this] { return !stopping_.load(); });
+      std::lock_guard lock(estimates_mutex_);
+      auto& e = estimates_[campaign.id];
+      e.computed_at = clock_.now();
+      if (result) {
+        e.state = EstimateEntry::State::ready;
+        e.estimate = *result;
+      } else {
+        e.state = EstimateEntry::State::failed;
+      }
+    });
+  }
+  namespace json = boost::json;
+  // A recomputation in progress keeps showing the previous figures.
+  const bool have = entry.state == EstimateEntry::State::ready ||
+                    (entry.state == EstimateEntry::State::computing && entry.estimate.recipients > 0);
+  json::object o{{"status", entry.state == EstimateEntry::State::ready       ? "ready"
+                            : entry.state == EstimateEntry::State::computing ? "computing"
+                                                                             : "failed"}};
+  if (have) {
+    const auto& e = entry.estimate;
+    o["recipients"] = e.recipients;
+    o["rejected"] = e.rejected;
+    o["segments"] = e.segments;
+    o["cost_cents"] = e.cost_cents;
+    o["currency"] = "EUR";
+    o["encodings"] = json::object{{"gsm7", e.gsm7}, {"ucs2", e.ucs2}};
+  }
+  return o;
+}
 
 void CampaignsApi::route(http::Router& router, std::string_view method, std::string_view pattern,
                          Permission permission, Work work) {
@@ -75,7 +137,10 @@ void CampaignsApi::add_routes(http::Router& router) {
 http::Response CampaignsApi::show(const store::CampaignRecord& campaign, int status) {
   auto counts = s_.campaigns.counts(campaign.id);
   if (!counts) return store_problem(counts.error(), "The campaign").to_response();
-  return json_response(status, render_campaign(campaign, *counts));
+  if (!estimator_) return json_response(status, render_campaign(campaign, *counts));
+  auto o = boost::json::parse(render_campaign(campaign, *counts)).as_object();
+  o["estimate"] = estimate_json(campaign);
+  return json_response(status, boost::json::serialize(o));
 }
 
 void CampaignsApi::create(const http::Request& r, const http::Respond& respond, const Caller& c) {

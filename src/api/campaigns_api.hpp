@@ -7,13 +7,18 @@
 /// create and steer, read to look), scoped by the key's tenant (another tenant's id is
 /// 404), store work on a background thread. CampaignPlanner gives the runner the same
 /// screening as POST /v1/messages.
+#include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string_view>
 
 #include "api/authenticator.hpp"
 #include "api/send_policy.hpp"
 #include "api/worker.hpp"
+#include <boost/json/object.hpp>
+#include "campaigns/estimate.hpp"
 #include "campaigns/lifecycle.hpp"
 #include "campaigns/runner.hpp"
 #include "contacts/contact_service.hpp"
@@ -40,6 +45,14 @@ class CampaignsApi {
 
   void add_routes(http::Router& router);
 
+  /// Cost estimates (issue 7): GET /v1/campaigns/{id} shows `estimate` {status, recipients,
+  /// rejected, segments, cost_cents, encodings: {gsm7, ucs2}} computed in the background
+  /// over the audience (a page of contacts at a time) with `planner`'s send-time rules
+  /// (must not record findings) and `price`; recomputed after `max_age` while the campaign
+  /// has not started. Set before serving; without it no estimate is shown.
+  void set_estimator(campaigns::Planner& planner, campaigns::PriceFn price,
+                     std::chrono::seconds max_age = std::chrono::minutes{10});
+
  private:
   using Work = std::function<void(const http::Request&, const http::Respond&, const Caller&)>;
   void route(http::Router& router, std::string_view method, std::string_view pattern,
@@ -53,10 +66,25 @@ class CampaignsApi {
   void act(campaigns::Action action, const http::Request& r, const http::Respond& respond,
            const Caller& c);
   http::Response show(const store::CampaignRecord& campaign, int status);
+  /// The campaign's estimate as JSON, starting its computation when there is none (or it is
+  /// stale and the campaign has not started).
+  boost::json::object estimate_json(const store::CampaignRecord& campaign);
+
+  struct EstimateEntry {
+    enum class State { computing, ready, failed } state = State::computing;
+    campaigns::Estimate estimate;
+    SystemTime computed_at;
+  };
 
   CampaignsApiServices s_;
   const Clock& clock_;
   Authenticator auth_;
+  std::unique_ptr<campaigns::CampaignEstimator> estimator_;
+  std::chrono::seconds estimate_max_age_{600};
+  std::mutex estimates_mutex_;
+  std::map<std::uint64_t, EstimateEntry> estimates_;
+  std::atomic<bool> stopping_{false};
+  std::unique_ptr<Worker> estimate_worker_;  // long jobs apart from the requests
   std::unique_ptr<Worker> worker_;  // last: joined first
 };
 

@@ -58,8 +58,8 @@ Expected<void, http::Problem> ContentSendPolicy::screen(
     if (!messages[i].rejected && !messages[i].text.empty()) by_text[messages[i].text].push_back(i);
   }
   for (auto& [text, positions] : by_text) {
-    auto prepared = content_.prepare_with(tenant, rules, text, source_, positions.size(),
-                                          dlp::ContentGuard::Record::yes);
+    auto prepared =
+        content_.prepare_with(tenant, rules, text, source_, positions.size(), record_);
     if (prepared.rejected()) {
       const std::string reason = prepared.reason();
       for (auto i : positions) {

@@ -21,10 +21,12 @@ class ContentSendPolicy final : public SendPolicy {
   enum class SmartInScreen : bool { no, yes };
 
   /// `inner` may be null (no contacts rules); `source` names the path in the audit trail.
+  /// `record` no: findings are neither counted nor audited (campaign cost estimates).
   ContentSendPolicy(SendPolicy* inner, content::ContentService& content, std::string source,
-                    SmartInScreen smart_in_screen = SmartInScreen::no)
+                    SmartInScreen smart_in_screen = SmartInScreen::no,
+                    dlp::ContentGuard::Record record = dlp::ContentGuard::Record::yes)
       : inner_(inner), content_(content), source_(std::move(source)),
-        smart_in_screen_(smart_in_screen) {}
+        smart_in_screen_(smart_in_screen), record_(record) {}
 
   // SendPolicy
   Expected<void, http::Problem> prepare(const Caller& caller, SendRequest& request) override;
@@ -36,6 +38,7 @@ class ContentSendPolicy final : public SendPolicy {
   content::ContentService& content_;
   std::string source_;
   SmartInScreen smart_in_screen_;
+  dlp::ContentGuard::Record record_;
 };
 
 /// Marks every not yet rejected message `rejected` (sensitive_content, `detail`) and

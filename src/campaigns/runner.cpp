@@ -207,10 +207,19 @@ bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Templat
     return true;
   }
   const auto& c = **contact;
+  if (!campaign.send_at_local.empty()) {
+    // "09:00 in the recipient's local time": held until then in their own zone.
+    const auto due = local_time_ms(campaign.send_at_local, zone_of(c.phone, "DE"));
+    if (due && *due > now_ms) {
+      holds.emplace_back(contact_id, *due);
+      return true;
+    }
+  }
   if (quiet.enabled &&
       static_cast<pipeline::Category>(campaign.category) == pipeline::Category::marketing) {
     // Quiet hours in the recipient's own time zone: held, not dropped.
-    const auto opens = open_at_ms(now_ms, zone_of(c.phone, "DE"), quiet);
+    const auto opens = open_at_ms(now_ms, zone_of(c.phone, "DE"), quiet,
+                                  quiet.holidays.empty() ? std::string{} : region_of(c.phone, "DE"));
     if (opens > now_ms) {
       holds.emplace_back(contact_id, opens);
       return true;

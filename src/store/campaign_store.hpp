@@ -19,7 +19,8 @@ struct CampaignRecord {
   std::string sender;
   std::string template_text;
   std::uint8_t category = 0;
-  std::optional<std::int64_t> send_at_ms;
+  std::optional<std::int64_t> send_at_ms;  ///< with send_at_local: the earliest zone's moment
+  std::string send_at_local;  ///< "2026-12-01T09:00" in each recipient's zone; "" if none
   std::uint32_t rate_per_minute = 0;
   std::string status;
   std::int64_t created_at = 0;  ///< epoch ms
@@ -80,6 +81,15 @@ class CampaignStore {
   virtual Expected<std::vector<RecipientReportRow>> report(std::uint64_t campaign) = 0;
   /// Progress; delivered and failed follow the statuses of the campaign's messages.
   virtual Expected<CampaignCounts> counts(std::uint64_t campaign) = 0;
+  /// The campaign's audience before it is materialised: contact ids (members of its lists
+  /// minus members of its excluded lists, the tenant's only) above `after`, ascending, at
+  /// most `limit` (for the cost estimate, a page at a time).
+  virtual Expected<std::vector<std::uint64_t>> audience(std::uint64_t tenant,
+                                                        std::uint64_t campaign,
+                                                        std::uint64_t after, std::size_t limit) {
+    (void)tenant, (void)campaign, (void)after, (void)limit;
+    return fail(Errc::unavailable, "this store cannot list an audience");
+  }
   /// The message ids of a campaign (for GET /v1/messages?campaign=), ascending.
   virtual Expected<std::vector<std::uint64_t>> message_ids(std::uint64_t tenant,
                                                            std::uint64_t campaign) = 0;

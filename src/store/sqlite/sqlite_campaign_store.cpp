@@ -13,21 +13,21 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, tenant_id, name, lists, exclude_lists, sender, template, category, send_at, "
-    "rate_per_minute, status, created_at, updated_at";
+    "rate_per_minute, status, created_at, updated_at, send_at_local";
 constexpr std::string_view kInsert =
     "INSERT INTO campaigns(tenant_id, name, lists, exclude_lists, sender, template, category, "
-    "send_at, rate_per_minute, status, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "send_at, rate_per_minute, status, created_at, updated_at, send_at_local) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kGet =
     "SELECT id, tenant_id, name, lists, exclude_lists, sender, template, category, send_at, "
-    "rate_per_minute, status, created_at, updated_at FROM campaigns WHERE tenant_id = ? AND id = ?";
+    "rate_per_minute, status, created_at, updated_at, send_at_local FROM campaigns WHERE tenant_id = ? AND id = ?";
 constexpr std::string_view kList =
     "SELECT id, tenant_id, name, lists, exclude_lists, sender, template, category, send_at, "
-    "rate_per_minute, status, created_at, updated_at FROM campaigns "
+    "rate_per_minute, status, created_at, updated_at, send_at_local FROM campaigns "
     "WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
 constexpr std::string_view kActive =
     "SELECT id, tenant_id, name, lists, exclude_lists, sender, template, category, send_at, "
-    "rate_per_minute, status, created_at, updated_at FROM campaigns "
+    "rate_per_minute, status, created_at, updated_at, send_at_local FROM campaigns "
     "WHERE status IN ('scheduled', 'running') ORDER BY id";
 constexpr std::string_view kTransition =
     "UPDATE campaigns SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ? AND status = ?";
@@ -102,6 +102,7 @@ CampaignRecord row(const SqliteStatement& s) {
   r.status = s.text(10);
   r.created_at = s.int64(11);
   r.updated_at = s.int64(12);
+  r.send_at_local = s.text(13);
   return r;
 }
 
@@ -135,6 +136,7 @@ Expected<std::uint64_t> SqliteCampaignStore::insert(const CampaignRecord& r) {
   (*s)->bind_text(10, r.status);
   (*s)->bind(11, r.created_at);
   (*s)->bind(12, r.updated_at);
+  (*s)->bind_text(13, r.send_at_local);
   auto ok = (*s)->run();
   if (!ok) return unexpected(ok.error());
   return static_cast<std::uint64_t>(db_.last_insert_rowid());
@@ -390,6 +392,50 @@ Expected<std::vector<std::uint64_t>> SqliteCampaignStore::message_ids(std::uint6
     if (!more) return unexpected(more.error());
     if (!*more) break;
     out.push_back(static_cast<std::uint64_t>((*s)->int64(0)));
+  }
+  return out;
+}
+
+Expected<std::vector<std::uint64_t>> SqliteCampaignStore::audience(std::uint64_t tenant,
+                                                                   std::uint64_t campaign,
+                                                                   std::uint64_t after,
+                                                                   std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::uint64_t> lists, excluded;
+  {
+    auto s = db_.use(kGet);
+    if (!s) return unexpected(s.error());
+    (*s)->bind(1, tenant);
+    (*s)->bind(2, campaign);
+    auto found = rows(*s);
+    if (!found) return unexpected(found.error());
+    if (found->empty()) return fail(Errc::not_found, "no such campaign");
+    lists = found->front().lists;
+    excluded = found->front().exclude_lists;
+  }
+  std::vector<std::uint64_t> out;
+  if (lists.empty()) return out;
+  // The query of the materialisation at start, a page at a time (keyset on contact id);
+  // ids are integers formatted here, not user text.
+  std::string sql = fmt::format(
+      "SELECT DISTINCT m.contact_id FROM list_members m "
+      "JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = {0} "
+      "JOIN contact_lists l ON l.id = m.list_id AND l.tenant_id = {0} "
+      "WHERE m.list_id IN ({1}) AND m.contact_id > {2}",
+      tenant, sql_list(lists), after);
+  if (!excluded.empty()) {
+    sql += fmt::format(" AND m.contact_id NOT IN (SELECT contact_id FROM list_members "
+                       "WHERE list_id IN ({}))",
+                       sql_list(excluded));
+  }
+  sql += fmt::format(" ORDER BY m.contact_id LIMIT {}", limit);
+  auto s = db_.prepare(sql);
+  if (!s) return unexpected(s.error());
+  for (;;) {
+    auto row = s->step();
+    if (!row) return unexpected(row.error());
+    if (!*row) break;
+    out.push_back(static_cast<std::uint64_t>(s->int64(0)));
   }
   return out;
 }

@@ -37,6 +37,8 @@ class SqliteCampaignStore final : public CampaignStore {
   Expected<void> mark(std::uint64_t campaign,
                       const std::vector<RecipientOutcome>& outcomes) override;
   Expected<CampaignCounts> counts(std::uint64_t campaign) override;
+  Expected<std::vector<std::uint64_t>> audience(std::uint64_t tenant, std::uint64_t campaign,
+                                                std::uint64_t after, std::size_t limit) override;
   Expected<std::vector<RecipientReportRow>> report(std::uint64_t campaign) override;
   Expected<std::vector<std::uint64_t>> message_ids(std::uint64_t tenant,
                                                    std::uint64_t campaign) override;

@@ -108,5 +108,27 @@ TEST(CampaignJson, RendersStatusAndCounts) {
   EXPECT_EQ(o.at("rejected_reasons").at("suppressed"), 1);
 }
 
+TEST(CampaignBody, SendAtLocalIsACivilTimeStartingWithTheFirstZone) {
+  tenancy::TenantSettings settings;
+  auto c = parse_campaign_body(
+      R"({"name":"x","lists":[1],"from":"Laden","template":"Hi","send_at_local":"2026-12-01T09:00"})",
+      settings, kNow);
+  ASSERT_TRUE(c) << c.error().body();
+  EXPECT_EQ(c->send_at_local, "2026-12-01T09:00");
+  EXPECT_EQ(c->send_at_ms, 1'796'115'600'000 - 14LL * 3600 * 1000);  // 09:00 at UTC+14
+  const auto shown = json::parse(render_campaign(*c, {})).as_object();
+  EXPECT_EQ(shown.at("send_at_local").as_string(), "2026-12-01T09:00");
+  EXPECT_TRUE(shown.at("send_at").is_null());
+  for (const char* body :
+       {R"({"name":"x","lists":[1],"from":"Laden","template":"Hi","send_at_local":"2026-12-01T09:00+01:00"})",
+        R"({"name":"x","lists":[1],"from":"Laden","template":"Hi","send_at_local":"2026-12-01"})",
+        R"({"name":"x","lists":[1],"from":"Laden","template":"Hi","send_at_local":"2026-12-01T09:00",)"
+        R"("send_at":"2026-12-01T09:00:00Z"})"}) {
+    auto bad = parse_campaign_body(body, settings, kNow);
+    ASSERT_FALSE(bad) << body;
+    EXPECT_EQ(fields_of(bad.error()), (std::vector<std::string>{"send_at_local"})) << body;
+  }
+}
+
 }  // namespace
 }  // namespace diskret::api

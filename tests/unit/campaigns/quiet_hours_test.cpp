@@ -69,5 +69,72 @@ TEST(QuietHours, SundaysAreQuietAllDayAndSummerTimeCounts) {
   EXPECT_EQ(open_at_ms(utc(2024, 7, 2, 4, 0), "Europe/Berlin", q), utc(2024, 7, 2, 6, 0));
 }
 
+TEST(QuietHours, HolidaysOfTheRecipientsCountryAreHeldLikeSundays) {
+  auto q = standard();
+  q.holidays = *parse_holidays({"DE:2026-12-25", "DE:2026-12-26", "AT:2026-12-08", "*:2026-01-01"});
+  // Thursday 2026-12-24 21:00 Berlin: Christmas (Fri), Boxing Day (Sat) and Sunday are
+  // quiet in Germany -> Monday 2026-12-28 08:00 Berlin (07:00 UTC).
+  EXPECT_EQ(open_at_ms(utc(2026, 12, 24, 20, 0), "Europe/Berlin", q, "DE"), utc(2026, 12, 28, 7, 0));
+  // The same instant in Vienna: the 25th is no holiday configured for AT -> Friday 08:00.
+  EXPECT_EQ(open_at_ms(utc(2026, 12, 24, 20, 0), "Europe/Vienna", q, "AT"), utc(2026, 12, 25, 7, 0));
+  // Tuesday 2026-12-08 noon: quiet in Austria only.
+  EXPECT_EQ(open_at_ms(utc(2026, 12, 8, 11, 0), "Europe/Vienna", q, "AT"), utc(2026, 12, 9, 7, 0));
+  EXPECT_EQ(open_at_ms(utc(2026, 12, 8, 11, 0), "Europe/Berlin", q, "DE"), utc(2026, 12, 8, 11, 0));
+  // "*" holds everyone; an unknown country only gets the "*" days.
+  EXPECT_EQ(open_at_ms(utc(2026, 1, 1, 11, 0), "Europe/Lisbon", q, "PT"), utc(2026, 1, 2, 8, 0));
+  EXPECT_EQ(open_at_ms(utc(2026, 12, 25, 11, 0), "Europe/Lisbon", q, ""), utc(2026, 12, 25, 11, 0));
+  // The holiday is the recipient's local date: 2026-12-24 23:30 UTC is already the 25th in
+  // Berlin (quiet), still the 24th in Lisbon (night: opens the 25th, no PT holiday then).
+  EXPECT_EQ(open_at_ms(utc(2026, 12, 24, 23, 30), "Europe/Lisbon", q, "PT"), utc(2026, 12, 25, 8, 0));
+}
+
+TEST(QuietHours, HolidayEntriesAreValidated) {
+  EXPECT_TRUE(parse_holidays({"DE:2026-12-25", "*:2027-01-01"}));
+  for (const char* bad : {"DE-2026-12-25", "de:2026-12-25", "DEU:2026-12-25", "DE:2026-13-01",
+                          "DE:2026-02-30", "DE:26-12-25", ":2026-12-25"}) {
+    auto r = parse_holidays({bad});
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message().find("CC:YYYY-MM-DD"), std::string::npos);
+  }
+}
+
+TEST(QuietHours, DaylightSavingBoundariesInBothDirections) {
+  const auto q = standard();
+  // Saturday 2026-03-28 21:00 Berlin (UTC+1, 20:00 UTC); Sunday is quiet and the clocks go
+  // forward that night -> Monday 2026-03-30 08:00 CEST = 06:00 UTC.
+  EXPECT_EQ(open_at_ms(utc(2026, 3, 28, 20, 0), "Europe/Berlin", q), utc(2026, 3, 30, 6, 0));
+  // Saturday 2026-10-24 22:00 CEST (20:00 UTC): back to CET on Sunday -> Monday 08:00 CET =
+  // 07:00 UTC.
+  EXPECT_EQ(open_at_ms(utc(2026, 10, 24, 20, 0), "Europe/Berlin", q), utc(2026, 10, 26, 7, 0));
+  // New York switches on 2026-03-08: Monday 2026-03-09 07:30 EDT (11:30 UTC) waits until
+  // 08:00 EDT = 12:00 UTC (it would be 13:00 UTC under EST).
+  EXPECT_EQ(open_at_ms(utc(2026, 3, 9, 11, 30), "America/New_York", q), utc(2026, 3, 9, 12, 0));
+}
+
+TEST(LocalSendTime, IsTheCivilTimeInEachRecipientsZoneAcrossSummerTime) {
+  // 09:00 on Tuesday 2026-12-01: CET in Berlin, WET in Lisbon, EST in New York.
+  EXPECT_EQ(*local_time_ms("2026-12-01T09:00", "Europe/Berlin"), utc(2026, 12, 1, 8, 0));
+  EXPECT_EQ(*local_time_ms("2026-12-01T09:00", "Europe/Lisbon"), utc(2026, 12, 1, 9, 0));
+  EXPECT_EQ(*local_time_ms("2026-12-01T09:00", "America/New_York"), utc(2026, 12, 1, 14, 0));
+  // In July Berlin is UTC+2.
+  EXPECT_EQ(*local_time_ms("2026-07-01T09:00", "Europe/Berlin"), utc(2026, 7, 1, 7, 0));
+  // The day of the change: 09:00 is after it in both directions.
+  EXPECT_EQ(*local_time_ms("2026-03-29T09:00", "Europe/Berlin"), utc(2026, 3, 29, 7, 0));
+  EXPECT_EQ(*local_time_ms("2026-10-25T09:00", "Europe/Berlin"), utc(2026, 10, 25, 8, 0));
+  // 02:30 does not exist on 2026-03-29 in Berlin: read with the winter offset (= 03:30 CEST).
+  EXPECT_EQ(*local_time_ms("2026-03-29T02:30", "Europe/Berlin"), utc(2026, 3, 29, 1, 30));
+  // 02:30 happens twice on 2026-10-25: the first (CEST) one.
+  EXPECT_EQ(*local_time_ms("2026-10-25T02:30", "Europe/Berlin"), utc(2026, 10, 25, 0, 30));
+  // Unknown zone: UTC.
+  EXPECT_EQ(*local_time_ms("2026-12-01T09:00", ""), utc(2026, 12, 1, 9, 0));
+  // The earliest zone (UTC+14, Kiritimati) reaches 09:00 at 19:00 UTC the day before.
+  EXPECT_EQ(*earliest_local_time_ms("2026-12-01T09:00"), utc(2026, 11, 30, 19, 0));
+  for (const char* bad : {"2026-12-01 09:00", "2026-12-01T09:00Z", "2026-12-01T09:00:00",
+                          "2026-02-30T09:00", "2026-12-01T24:00", "09:00"}) {
+    EXPECT_FALSE(local_time_ms(bad, "Europe/Berlin")) << bad;
+    EXPECT_FALSE(earliest_local_time_ms(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace diskret::campaigns

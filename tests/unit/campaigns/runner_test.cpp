@@ -309,5 +309,51 @@ TEST_F(RunnerTest, ACrashBetweenTheCommitsReplaysInsteadOfResending) {
   EXPECT_EQ(*sqlite_->message_ids(s_.a, id), stored);
 }
 
+TEST_F(RunnerTest, SendAtLocalReachesEachRecipientAtThatTimeInTheirZone) {
+  // 2023-11-15T09:00 local: the +49 numbers (Berlin, UTC+1) are due at 08:00 UTC; one
+  // Portuguese number (Lisbon, UTC+0) at 09:00 UTC. The clock starts 2023-11-14 22:13 UTC.
+  contacts::ContactInput lisbon;
+  lisbon.phone = "+351912345678";
+  lisbon.lists = {list_};
+  ASSERT_TRUE(s_.contacts.create(s_.a, lisbon, "test"));
+  store::CampaignRecord r;
+  r.tenant_id = s_.a;
+  r.name = "local";
+  r.lists = {list_};
+  r.sender = "Laden";
+  r.template_text = "Guten Morgen";
+  r.category = 0;
+  r.rate_per_minute = 100'000;
+  r.send_at_local = "2023-11-15T09:00";
+  r.send_at_ms = *earliest_local_time_ms(r.send_at_local);
+  r.status = "draft";
+  auto id = sqlite_->insert(r);
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(*sqlite_->transition(s_.a, *id, "draft", "scheduled", 0, true));
+  EXPECT_EQ((*sqlite_->get(s_.a, *id))->send_at_local, "2023-11-15T09:00");
+  auto run = runner();
+  const auto ticks = [&] {
+    for (int tick = 0; tick < 5; ++tick) {
+      run->run_once();
+      s_.fx.clock.advance(100ms);
+    }
+  };
+  ticks();
+  EXPECT_TRUE(pipeline_.stored.empty()) << "09:00 has come nowhere yet";
+  const std::int64_t berlin_due = 1'700'035'200'000;  // 2023-11-15 08:00 UTC
+  s_.fx.clock.advance(std::chrono::milliseconds(berlin_due - s_.fx.clock.now_ms() - 1'000));
+  ticks();
+  EXPECT_TRUE(pipeline_.stored.empty()) << "08:59:59 in Berlin";
+  s_.fx.clock.advance(1s);
+  ticks();
+  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts)) << "Berlin at 09:00";
+  EXPECT_EQ(status(*id), "running") << "Lisbon is still waiting";
+  s_.fx.clock.advance(std::chrono::milliseconds(berlin_due + 3'600'000 - s_.fx.clock.now_ms()));
+  ticks();
+  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts + 1));
+  EXPECT_EQ(pipeline_.stored.back().message.to, "+351912345678");
+  EXPECT_EQ(status(*id), "completed");
+}
+
 }  // namespace
 }  // namespace diskret::campaigns
