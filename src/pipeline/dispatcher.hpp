@@ -53,6 +53,11 @@ class Dispatcher {
   void settled(std::uint64_t id);
 
   bool has_work(std::int64_t now_ms) const;
+  /// Whether next_batch() may read the store now (a page of the backlog, or due scheduled
+  /// messages) rather than only its memory queue.
+  bool reads_store(std::int64_t now_ms) const {
+    return overflow_ || (next_due_ms_ && *next_due_ms_ <= now_ms);
+  }
   std::optional<std::int64_t> next_due_ms() const { return next_due_ms_; }
   std::size_t outstanding() const { return outstanding_.size(); }
   std::size_t queued() const { return queue_.size(); }

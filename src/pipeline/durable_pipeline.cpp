@@ -95,6 +95,11 @@ Expected<void> DurablePipeline::start(Carrier& carrier) {
   running_ = true;
   stopping_ = false;
   idle_ = false;
+  {
+    std::lock_guard sync_lock(sync_mutex_);
+    sync_stop_ = false;
+  }
+  syncer_ = std::thread([this] { run_syncer(); });
   writer_ = std::thread([this] { run_writer(); });
   return {};
 }
@@ -106,7 +111,13 @@ void DurablePipeline::stop() {
     stopping_ = true;
   }
   work_cv_.notify_one();
-  writer_.join();
+  writer_.join();  // answers every group commit it wrote once the syncer made it durable
+  {
+    std::lock_guard sync_lock(sync_mutex_);
+    sync_stop_ = true;
+  }
+  sync_cv_.notify_one();
+  syncer_.join();
   Work left;
   {
     std::lock_guard lock(mutex_);

@@ -112,13 +112,29 @@ class DurablePipeline final : public Pipeline {
     std::atomic<std::int64_t> queue_depth{0};
   };
 
+  /// A group commit written but not yet on disk: answered once the syncer synced it.
+  struct Committed {
+    std::uint64_t seq = 0;
+    Work work;
+    std::vector<Expected<AcceptResult>> results;
+    std::vector<StatusChange> changes;
+    std::vector<bool> changed;
+    std::vector<ReceiptEffect> effects;
+    std::int64_t now_ms = 0;
+    std::size_t status_events = 0;
+  };
+
   // Writer thread.
   void run_writer();
   bool take_work(Work& work);
   void commit_cycle(Work& work);
-  void after_commit(Work& work, std::vector<Expected<AcceptResult>>& results,
-                    const std::vector<bool>& changed,
-                    const std::vector<ReceiptEffect>& effects, std::int64_t now_ms);
+  /// Answers every group commit the syncer has made durable, oldest first.
+  void complete_synced();
+  /// Waits until every group commit written so far is durable, then answers them.
+  void drain_unsynced();
+  void after_commit(Committed& cycle);
+  // Syncer thread: Store::sync() of the newest group commit, while the writer goes on.
+  void run_syncer();
   void after_failure(Work& work, const Error& error);
   Expected<std::size_t> write_status_events(store::WriteTransaction& tx,
                                             const std::vector<bool>& changed,
@@ -152,6 +168,8 @@ class DurablePipeline final : public Pipeline {
   // Writer thread only.
   Dispatcher dispatcher_;
   std::vector<StatusChange> changes_;  // to commit; kept for a retry when a commit fails
+  std::deque<Committed> unsynced_;     // written, waiting for the disk
+  std::uint64_t committed_seq_ = 0;    // of the newest group commit written
   std::chrono::steady_clock::time_point retry_at_{};  // of changes_ or the write probe
   std::chrono::steady_clock::time_point dispatch_retry_at_{};  // after a failed read
 
@@ -165,6 +183,14 @@ class DurablePipeline final : public Pipeline {
   bool wake_ = false;
   bool idle_ = true;
   std::thread writer_;
+  std::uint64_t synced_seq_ = 0;  // (mutex_) newest group commit the syncer made durable
+
+  std::mutex sync_mutex_;
+  std::condition_variable sync_cv_;
+  std::uint64_t sync_requested_ = 0;  // (sync_mutex_) newest group commit to make durable
+  bool sync_keys_ = false;            // (sync_mutex_) a commit since the last sync wrote keys
+  bool sync_stop_ = false;            // (sync_mutex_)
+  std::thread syncer_;
 };
 
 }  // namespace diskret::pipeline

@@ -40,10 +40,15 @@ bool DurablePipeline::take_work(Work& work) {
   const bool local = retry_due(steady_now) ||
                      (steady_now >= dispatch_retry_at_ && dispatcher_.has_work(clock_.now_ms()));
   std::unique_lock lock(mutex_);
-  if (!local && queued_.empty() && !wake_ && !stopping_) {
-    idle_ = true;
-    idle_cv_.notify_all();
-    work_cv_.wait_for(lock, wait_time(), [&] { return !queued_.empty() || wake_ || stopping_; });
+  // A group commit the syncer has made durable waits to be answered.
+  const auto synced = [&] { return !unsynced_.empty() && synced_seq_ >= unsynced_.front().seq; };
+  if (!local && queued_.empty() && !wake_ && !stopping_ && !synced()) {
+    if (unsynced_.empty()) {
+      idle_ = true;
+      idle_cv_.notify_all();
+    }
+    work_cv_.wait_for(lock, wait_time(),
+                      [&] { return !queued_.empty() || wake_ || stopping_ || synced(); });
   }
   wake_ = false;
   std::size_t messages = 0;
@@ -61,17 +66,82 @@ bool DurablePipeline::take_work(Work& work) {
   return !(stopping_ && work.accepts.empty());
 }
 
+// Group commits are pipelined: the writer commits one (Store's commit_unsynced()), hands
+// it to the syncer thread and builds the next while the disk syncs; a group commit is
+// answered (202s, receipts acknowledged, messages offered to the dispatcher) only once it
+// is durable. One sync covers every commit written before it started.
 void DurablePipeline::run_writer() {
+  constexpr std::size_t kMaxUnsynced = 8;
   for (;;) {
     Work work;
     const bool go_on = take_work(work);
+    complete_synced();
     for (auto& o : work.outcomes) changes_.push_back(change_from_outcome(std::move(o)));
     work.outcomes.clear();
     // With nothing to write, a retry is an empty transaction: it probes the database.
     const bool retry = retry_due(std::chrono::steady_clock::now());
     if (!work.empty() || retry || (!go_on && !changes_.empty())) commit_cycle(work);
-    if (!go_on) return;
+    if (!go_on) return drain_unsynced();
+    // The dispatcher may read rows of the store: only durable ones (a message must not
+    // reach a carrier before its 202 could have been sent).
+    if (unsynced_.size() >= kMaxUnsynced ||
+        (!unsynced_.empty() && dispatcher_.has_work(clock_.now_ms()) &&
+         dispatcher_.reads_store(clock_.now_ms()))) {
+      drain_unsynced();
+    }
     dispatch();
+  }
+}
+
+void DurablePipeline::complete_synced() {
+  std::uint64_t synced;
+  {
+    std::lock_guard lock(mutex_);
+    synced = synced_seq_;
+  }
+  while (!unsynced_.empty() && unsynced_.front().seq <= synced) {
+    Committed cycle = std::move(unsynced_.front());
+    unsynced_.pop_front();
+    after_commit(cycle);
+    if (AcceptCharger* charger = charger_.load()) charger->committed();
+    if (EventSink* sink = event_sink_.load(); sink && cycle.status_events > 0) {
+      sink->status_events_committed();
+    }
+  }
+}
+
+void DurablePipeline::drain_unsynced() {
+  if (unsynced_.empty()) return;
+  {
+    std::unique_lock lock(mutex_);
+    work_cv_.wait(lock, [&] { return synced_seq_ >= committed_seq_; });
+  }
+  complete_synced();
+}
+
+void DurablePipeline::run_syncer() {
+  std::unique_lock lock(sync_mutex_);
+  std::uint64_t done = 0;
+  for (;;) {
+    sync_cv_.wait(lock, [&] { return sync_requested_ > done || sync_stop_; });
+    if (sync_requested_ <= done) return;  // stopping, nothing left
+    const std::uint64_t seq = sync_requested_;
+    const store::Unsynced what{.keys = std::exchange(sync_keys_, false)};
+    lock.unlock();
+    if (auto ok = store_.sync(what); !ok) {
+      // The disk may have dropped what was written; a later fsync can report success for
+      // the lost pages all the same. Nothing of it was answered: stop, and let the restart
+      // recover from what is really on disk (as PostgreSQL does on an fsync failure).
+      spdlog::critical("pipeline: syncing the database failed, stopping: {}", ok.error().message());
+      std::abort();
+    }
+    {
+      std::lock_guard state(mutex_);
+      synced_seq_ = seq;
+    }
+    work_cv_.notify_one();
+    done = seq;
+    lock.lock();
   }
 }
 
@@ -114,7 +184,12 @@ void DurablePipeline::commit_cycle(Work& work) {
     else status_events = *written;
   }
   if (ok) ok = settle_charges(**tx, changed, effects, now_ms);
-  if (ok) ok = (*tx)->commit();
+  store::Unsynced written;
+  if (ok) {
+    auto committed = (*tx)->commit_unsynced();
+    if (committed) written = *committed;
+    else ok = unexpected(committed.error());
+  }
   // New subject keys are settled while the write lock is held: once it is free another
   // writer (contacts, inbound) may have keys of its own pending in the same KeyRing.
   if (ok) {
@@ -124,11 +199,16 @@ void DurablePipeline::commit_cycle(Work& work) {
   }
   if (tx) tx->reset();  // rolls back unless committed; frees the write lock
   if (!ok) return after_failure(work, ok.error());
-  after_commit(work, results, changed, effects, now_ms);
-  if (AcceptCharger* charger = charger_.load()) charger->committed();
-  if (EventSink* sink = event_sink_.load(); sink && status_events > 0) {
-    sink->status_events_committed();
+  if (!writable_.exchange(true)) spdlog::info("pipeline: the database writes again");
+  const std::uint64_t seq = ++committed_seq_;
+  unsynced_.push_back(Committed{seq, std::move(work), std::move(results), std::exchange(changes_, {}),
+                                std::move(changed), std::move(effects), now_ms, status_events});
+  {
+    std::lock_guard lock(sync_mutex_);
+    sync_requested_ = seq;
+    sync_keys_ = sync_keys_ || written.keys;
   }
+  sync_cv_.notify_one();
 }
 
 void DurablePipeline::after_failure(Work& work, const Error& error) {
@@ -178,11 +258,13 @@ void DurablePipeline::count_final(MessageStatus status) {
   }
 }
 
-void DurablePipeline::after_commit(Work& work, std::vector<RequestResult>& results,
-                                   const std::vector<bool>& changed,
-                                   const std::vector<ReceiptEffect>& effects,
-                                   std::int64_t now_ms) {
-  if (!writable_.exchange(true)) spdlog::info("pipeline: the database writes again");
+void DurablePipeline::after_commit(Committed& cycle) {
+  Work& work = cycle.work;
+  std::vector<RequestResult>& results = cycle.results;
+  const std::vector<StatusChange>& changes = cycle.changes;
+  const std::vector<bool>& changed = cycle.changed;
+  const std::vector<ReceiptEffect>& effects = cycle.effects;
+  const std::int64_t now_ms = cycle.now_ms;
   for (std::size_t i = 0; i < work.accepts.size(); ++i) {
     if (!results[i] || results[i]->replayed) continue;
     AcceptRequest& request = work.accepts[i].request;
@@ -205,14 +287,13 @@ void DurablePipeline::after_commit(Work& work, std::vector<RequestResult>& resul
                                      expires});
     }
   }
-  for (std::size_t i = 0; i < changes_.size(); ++i) {
-    dispatcher_.settled(changes_[i].id);
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    dispatcher_.settled(changes[i].id);
     if (!changed[i]) continue;
     --counters_.queue_depth;  // every change starts from accepted
-    if (changes_[i].status == MessageStatus::submitted) ++counters_.submitted;
-    else count_final(changes_[i].status);
+    if (changes[i].status == MessageStatus::submitted) ++counters_.submitted;
+    else count_final(changes[i].status);
   }
-  changes_.clear();
   for (std::size_t i = 0; i < work.receipts.size(); ++i) {
     if (!effects[i].matched) ++counters_.receipts_unknown;
     if (effects[i].finished) count_final(*effects[i].finished);
