@@ -348,6 +348,14 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
       return std::nullopt;
     });
     r.boolean("quiet_sundays", config.campaigns.quiet_sundays);
+    r.strings("holidays", config.campaigns.holidays, [](const std::string& v) -> Reason {
+      const bool region = v.size() == 13 && v[2] == ':' &&
+                          std::isupper(static_cast<unsigned char>(v[0])) &&
+                          std::isupper(static_cast<unsigned char>(v[1]));
+      const bool everyone = v.size() == 12 && v[0] == '*' && v[1] == ':';
+      if (!region && !everyone) return "entries look like \"DE:2026-12-25\" or \"*:2027-01-01\"";
+      return std::nullopt;  // the dates themselves are checked by campaigns::parse_holidays
+    });
     r.reject_unknown_keys();
   }
   {

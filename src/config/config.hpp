@@ -84,6 +84,9 @@ struct SmtpSection {
 struct CampaignsSection {
   std::string quiet_hours = "20:00-08:00";  ///< quiet from-until, local time; or "off"
   bool quiet_sundays = true;                ///< Sundays quiet all day
+  /// Public holidays held like Sundays: "DE:2026-12-25" (the recipient's country) or
+  /// "*:2027-01-01" (everyone).
+  std::vector<std::string> holidays;
 };
 
 /// Webhooks ([webhooks]).

@@ -23,6 +23,7 @@
 #include "contacts/user_service.hpp"
 #include "carrier/carrier_pool.hpp"
 #include "commands/commands.hpp"
+#include "commands/content_runtime.hpp"
 #include "commands/context.hpp"
 #include "commands/privacy_runtime.hpp"
 #include "crypto/master_key.hpp"
@@ -243,8 +244,12 @@ int serve(const ServeOptions& options) {
   suppression_service.set_audit(privacy_runtime->audit.get());
   contacts::RecipientGate recipient_gate(contact_store, *storage.keys);
   api::ContactsSendPolicy send_policy(recipient_gate, reply_numbers(reply_number_store));
-  api.set_send_policy(&send_policy);
-  smpp.set_send_policy(&send_policy);  // and email to SMS below: every path screens
+  // Content safeguards (issue 12): smart encoding and DLP around the contacts rules, on every
+  // path that screens (API, campaigns, email to SMS, SMPP server).
+  auto content_runtime = start_content(config, sqlite_options.main_path, tenants, send_policy,
+                                       *privacy_runtime, clock);
+  api.set_send_policy(content_runtime->api_policy.get());
+  smpp.set_send_policy(content_runtime->smpp_policy.get());  // and email to SMS below
   api::ContactsApi contacts_api({contact_service, suppression_service, user_service, pipeline,
                                  tenants, reply_numbers(reply_number_store)},
                                 clock);
@@ -257,17 +262,21 @@ int serve(const ServeOptions& options) {
     if (!campaign) return Expected<std::vector<std::uint64_t>>{};
     return campaign_store->message_ids(tenant, *campaign);
   });
-  api::CampaignPlanner campaign_planner(tenants, &send_policy);
+  api::CampaignPlanner campaign_planner(tenants, content_runtime->campaign_policy.get());
   campaigns::RunnerOptions runner_options;
   runner_options.quiet = must(
       campaigns::QuietHours::parse(config.campaigns.quiet_hours, config.campaigns.quiet_sundays),
       "[campaigns] quiet_hours");
+  runner_options.quiet.holidays =
+      must(campaigns::parse_holidays(config.campaigns.holidays), "[campaigns] holidays");
   runner_options.tenant_quiet =
-      [&tenants, sundays = config.campaigns.quiet_sundays](
+      [&tenants, sundays = config.campaigns.quiet_sundays,
+       holidays = runner_options.quiet.holidays](
           std::uint64_t tenant) -> std::optional<campaigns::QuietHours> {
     auto t = tenants.get_tenant(tenancy::TenantId{tenant});
     if (!t || t->settings.quiet_hours.empty()) return std::nullopt;
     auto q = campaigns::QuietHours::parse(t->settings.quiet_hours, sundays);
+    if (q) q->holidays = holidays;  // the tenant's hours, the platform's holidays
     return q ? std::optional{*q} : std::nullopt;
   };
   campaigns::CampaignRunner campaign_runner(*campaign_store, contact_service, campaign_planner,
@@ -311,10 +320,15 @@ int serve(const ServeOptions& options) {
   smpp_credentials_api.add_routes(router);
   smtp_senders_api.add_routes(router);
   api::TenantApi tenant_api(tenants, clock);
+  tenant_api.set_content(content_runtime->service.get());
   tenant_api.add_routes(router);
+  content_runtime->preview->add_routes(router);
   privacy_runtime->api->add_routes(router);
-  api.set_metrics_extension([&privacy_runtime] { return privacy_runtime->api->metrics_text(); });
+  api.set_metrics_extension([&privacy_runtime, &content_runtime] {
+    return privacy_runtime->api->metrics_text() + content_runtime->service->guard().metrics();
+  });
   contacts_api.add_routes(router);
+  campaigns_api.set_estimator(*content_runtime->estimate_planner, content_runtime->price);
   campaigns_api.add_routes(router);
   http::Server server(http_config(config),
                       privacy_runtime->api->watch(router.handler(&api.http_metrics())));
@@ -345,7 +359,7 @@ int serve(const ServeOptions& options) {
   gateway::SmtpBackend smtp_backend(
       tenants, pipeline,
       {must(sms::SenderId::parse(config.smtp.default_sender), "[smtp] default_sender"),
-       &send_policy, &smtp_senders});
+       content_runtime->smtp_policy.get(), &smtp_senders});
   smtp::SmtpServer smtp_server(smtp_config(config), smtp_backend);
   if (auto started = smtp_server.start(); !started) {
     server.stop();

@@ -29,6 +29,7 @@ constexpr Rule kRules[] = {
     {"GET", "/readyz", "public"},
     {"GET", "/metrics", "public"},
     {"POST", "/v1/messages", "oas"},
+    {"POST", "/v1/messages/preview", "oas"},
     {"GET", "/v1/messages", "oasv"},
     {"GET", "/v1/messages/{id}", "oasv"},
     {"POST", "/v1/smpp-credentials", "oa"},

@@ -1,0 +1,64 @@
+#include "commands/content_runtime.hpp"
+
+#include "audit/audit_queue.hpp"
+#include "billing/price_table.hpp"
+#include "commands/context.hpp"
+#include "phone/phone_number.hpp"
+#include "privacy/privacy_service.hpp"
+
+namespace diskret::app {
+
+std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
+                                              const std::filesystem::path& main_db,
+                                              tenancy::TenantService& tenants,
+                                              api::SendPolicy& contacts, PrivacyRuntime& privacy,
+                                              const Clock& clock) {
+  auto rt = std::make_unique<ContentRuntime>();
+  rt->store = must(content::SqliteContentSettingsStore::open(main_db),
+                   "cannot open the content settings");
+  rt->service = std::make_unique<content::ContentService>(*rt->store, clock);
+  auto& queue = privacy.service->audit_queue();
+  // Queued like the read entries: a finding must not cost the send path a transaction.
+  rt->service->guard().set_audit([&queue, &clock](const dlp::FindingEvent& e) {
+    audit::AuditDraft d;
+    d.tenant = e.tenant;
+    d.at_ms = clock.now_ms();
+    d.actor = "system:" + e.source;
+    d.action = "content.sensitive_found";
+    d.details = "{\"kinds\":\"" + e.kinds + "\",\"action\":\"" + dlp::action_name(e.action) +
+                "\",\"recipients\":" + std::to_string(e.recipients) + "}";
+    queue.push(std::move(d));
+  });
+  rt->service->set_change_audit([&queue, &clock](const content::SettingsChange& c) {
+    audit::AuditDraft d;
+    d.tenant = c.tenant;
+    d.at_ms = clock.now_ms();
+    d.actor = c.actor;
+    d.action = "tenant.content_settings_changed";
+    d.object = "tenant";
+    d.details = c.details_json;
+    queue.push(std::move(d));
+  });
+  using Smart = api::ContentSendPolicy::SmartInScreen;
+  rt->api_policy = std::make_unique<api::ContentSendPolicy>(&contacts, *rt->service, "api");
+  rt->campaign_policy = std::make_unique<api::ContentSendPolicy>(&contacts, *rt->service, "campaign");
+  rt->smtp_policy =
+      std::make_unique<api::ContentSendPolicy>(&contacts, *rt->service, "smtp", Smart::yes);
+  rt->smpp_policy = std::make_unique<api::ContentSendPolicy>(&contacts, *rt->service, "smpp");
+  rt->estimate_policy = std::make_unique<api::ContentSendPolicy>(
+      &contacts, *rt->service, "estimate", Smart::no, dlp::ContentGuard::Record::no);
+  rt->estimate_planner = std::make_unique<api::CampaignPlanner>(tenants, rt->estimate_policy.get());
+  auto prices = must(billing::PriceTable::parse(config.billing.price_cents_per_segment,
+                                                config.billing.country_prices),
+                     "[billing] country_prices");
+  rt->price = [prices](const std::string& e164, std::uint32_t segments) {
+    auto number = phone::PhoneNumber::parse(e164, phone::Region{"DE"});
+    return prices.price(number ? number->region() : std::string{}, segments);
+  };
+  rt->preview = std::make_unique<api::PreviewApi>(
+      api::PreviewServices{tenants, *rt->service, prices, &contacts, config.api.max_recipients},
+      clock);
+  return rt;
+}
+
+}  // namespace diskret::app

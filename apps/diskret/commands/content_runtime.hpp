@@ -1,0 +1,37 @@
+#pragma once
+// What `diskret serve` runs for the content safeguards (issue 12): the tenants' content
+// settings, the ContentService, one ContentSendPolicy per sending path around the contacts
+// rules, and POST /v1/messages/preview. Findings go to the audit trail (queued, never with
+// the value) and /metrics.
+#include <filesystem>
+#include <memory>
+
+#include "api/campaigns_api.hpp"
+#include "api/content_send_policy.hpp"
+#include "api/preview_api.hpp"
+#include "commands/privacy_runtime.hpp"
+#include "content/content_service.hpp"
+
+namespace diskret::app {
+
+struct ContentRuntime {
+  std::unique_ptr<content::SqliteContentSettingsStore> store;
+  std::unique_ptr<content::ContentService> service;
+  std::unique_ptr<api::ContentSendPolicy> api_policy;       ///< POST /v1/messages
+  std::unique_ptr<api::ContentSendPolicy> campaign_policy;  ///< campaigns
+  std::unique_ptr<api::ContentSendPolicy> smtp_policy;      ///< email to SMS (smart-encodes)
+  std::unique_ptr<api::ContentSendPolicy> smpp_policy;      ///< SMPP server: ESME_RSUBMITFAIL
+  std::unique_ptr<api::ContentSendPolicy> estimate_policy;  ///< campaign estimates: no records
+  std::unique_ptr<api::CampaignPlanner> estimate_planner;
+  campaigns::PriceFn price;  ///< the billing price table by the number's country
+  std::unique_ptr<api::PreviewApi> preview;
+};
+
+/// `contacts` is the consent/opt-out SendPolicy every path already uses (must outlive it).
+std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
+                                              const std::filesystem::path& main_db,
+                                              tenancy::TenantService& tenants,
+                                              api::SendPolicy& contacts, PrivacyRuntime& privacy,
+                                              const Clock& clock);
+
+}  // namespace diskret::app

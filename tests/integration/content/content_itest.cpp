@@ -1,0 +1,193 @@
+// Content safeguards end to end (issue 12): `diskret serve` in a temp dir (billing off, no
+// reachable carrier), one tenant made with the CLI. A card number is refused per recipient
+// on POST /v1/messages, with 550 on email to SMS and ESME_RSUBMITFAIL on the SMPP server;
+// nothing echoes the value; /metrics counts and the audit trail records the findings; the
+// preview shows everything and stores nothing; PATCH /v1/tenant switches to masking.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "../smsc_sim/smpp_test_client.hpp"
+#include "integration/authz/diskret_fixture.hpp"
+#include "integration/smtp/swaks.hpp"
+
+namespace diskret::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::uint16_t leading_port(const std::optional<std::string>& line) {
+  if (!line) return 0;
+  return static_cast<std::uint16_t>(std::stoi(line->substr(0, line->find_first_not_of("0123456789"))));
+}
+
+constexpr const char* kCard = "4111 1111 1111 1111";
+
+class ContentTest : public DiskretFixture {
+ protected:
+  void SetUp() override {
+    DiskretFixture::SetUp();
+    if (HasFatalFailure()) return;
+    auto [tenant, key] = create_tenant("Laden GmbH");
+    tenant_ = tenant;
+    key_ = key;
+    http_ = start_server();
+    ASSERT_NE(http_, 0);
+    smtp_ = leading_port(server_->wait_for(true, "SMTP on 127.0.0.1:", 5s));
+    smpp_ = leading_port(server_->wait_for(true, "SMPP server on 127.0.0.1:", 5s));
+    ASSERT_NE(smtp_, 0) << server_->err();
+    ASSERT_NE(smpp_, 0) << server_->err();
+  }
+
+  RawResponse call(const std::string& method, const std::string& path, const std::string& body = {}) {
+    RawClient client(http_);
+    auto r = client.request(request(method, path, key_, body));
+    EXPECT_TRUE(r);
+    return r ? *r : RawResponse{};
+  }
+  static std::string send_body(const std::string& text) {
+    return json::serialize(json::object{{"to", json::array{"0151 12345678", "0160 1234567"}},
+                                        {"text", text},
+                                        {"from", "Laden"}});
+  }
+  std::string metrics() {
+    RawClient client(http_);
+    auto r = client.request(request("GET", "/metrics", ""));
+    return r ? r->body : std::string{};
+  }
+
+  std::string tenant_, key_;
+  std::uint16_t http_ = 0, smtp_ = 0, smpp_ = 0;
+};
+
+TEST_F(ContentTest, EveryPathRefusesACardNumberAndNothingLeaks) {
+  // API: every recipient rejected, reason names the kind only.
+  auto sent = call("POST", "/v1/messages", send_body(std::string("Karte ") + kCard + " belastet"));
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  EXPECT_EQ(sent.body.find("4111"), std::string::npos);
+  const auto messages = json::parse(sent.body).at("messages").as_array();
+  ASSERT_EQ(messages.size(), 2u);
+  for (const auto& m : messages) {
+    EXPECT_EQ(m.at("status").as_string(), "rejected");
+    EXPECT_EQ(m.at("error").at("code").as_string(), "sensitive_content");
+  }
+  // An order number and a phone number pass.
+  auto fine = call("POST", "/v1/messages", send_body("Bestellung 1234567890123456, Fragen: +49 151 12345678"));
+  ASSERT_EQ(fine.status, 202) << fine.body;
+  EXPECT_EQ(json::parse(fine.body).at("messages").at(0).at("status").as_string(), "accepted");
+
+  // Email to SMS: 550 with a sentence.
+  auto mail = smtp::test::swaks(smtp_, {"--to", "015112345678@sms.localhost", "--from", "a@b.de",
+                                        "--auth", "PLAIN", "--auth-user", tenant_, "--auth-password",
+                                        key_, "--body", std::string("IBAN DE89 3704 0044 0532 0130 00")});
+  EXPECT_TRUE(mail.replied("550 5.7.1")) << mail.transcript;
+  EXPECT_NE(mail.transcript.find("sensitive content (iban)"), std::string::npos) << mail.transcript;
+
+  // SMPP server: ESME_RSUBMITFAIL, no message id.
+  auto credential = json::parse(call("POST", "/v1/smpp-credentials", "{}").body);
+  smsc_sim::test::SmppTestClient tx(smpp_);
+  ASSERT_EQ(tx.bind(smpp::CommandId::bind_transmitter,
+                    std::string(credential.at("system_id").as_string()),
+                    std::string(credential.at("password").as_string())),
+            0u);
+  smpp::SubmitSm submit;
+  submit.source_addr = "Laden";
+  submit.source_addr_ton = 5;
+  submit.destination_addr = "4915112345678";
+  submit.dest_addr_ton = 1;
+  submit.dest_addr_npi = 1;
+  submit.short_message = std::string("Karte ") + kCard;
+  auto refused = tx.call(submit);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->command_status, static_cast<std::uint32_t>(smpp::Status::submit_failed));
+
+  // /metrics counts, the audit trail records (queued, flushed about every second).
+  const auto text = metrics();
+  EXPECT_NE(text.find("diskret_dlp_findings_total{kind=\"card_number\",action=\"rejected\"} 2"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("diskret_dlp_findings_total{kind=\"iban\",action=\"rejected\"} 1"),
+            std::string::npos);
+  std::string audit;
+  for (int i = 0; i < 50; ++i) {
+    audit = call("GET", "/v1/audit").body;
+    if (audit.find("content.sensitive_found") != std::string::npos &&
+        audit.find("system:smpp") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_NE(audit.find("content.sensitive_found"), std::string::npos) << audit;
+  EXPECT_NE(audit.find("system:smtp"), std::string::npos) << audit;
+  EXPECT_EQ(audit.find("4111"), std::string::npos);
+  EXPECT_EQ(audit.find("3704"), std::string::npos);
+  // The server's own logs never show the value either.
+  EXPECT_EQ(server_->err().find("4111 1111"), std::string::npos);
+}
+
+TEST_F(ContentTest, PreviewStoresNothingAndMaskingIsATenantSetting) {
+  auto preview = call("POST", "/v1/messages/preview",
+                      send_body(std::string("\u201EIhre Karte\u201C ") + kCard));
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  auto p = json::parse(preview.body).as_object();
+  EXPECT_EQ(p.at("encoding").as_string(), "gsm7");
+  EXPECT_EQ(p.at("dlp").at("action").as_string(), "rejected");
+  EXPECT_EQ(p.at("smart_encoding").at("replacements").as_array().size(), 2u);
+  EXPECT_EQ(preview.body.find("4111"), std::string::npos);
+  auto list = call("GET", "/v1/messages");
+  EXPECT_EQ(json::parse(list.body).at("data").as_array().size(), 0u) << "a preview stores nothing";
+
+  auto patched = call("PATCH", "/v1/tenant", R"({"dlp_policy":"mask"})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  auto masked = call("POST", "/v1/messages/preview", send_body(std::string("Karte ") + kCard));
+  EXPECT_EQ(json::parse(masked.body).at("text").as_string(), "Karte **** **** **** 1111");
+  auto sent = call("POST", "/v1/messages", send_body(std::string("Karte ") + kCard));
+  ASSERT_EQ(sent.status, 202);
+  EXPECT_EQ(json::parse(sent.body).at("messages").at(0).at("status").as_string(), "accepted");
+  auto tenant = json::parse(call("GET", "/v1/tenant").body);
+  EXPECT_EQ(tenant.at("dlp_policy").as_string(), "mask");
+  EXPECT_EQ(tenant.at("smart_encoding").as_bool(), true);
+}
+
+TEST_F(ContentTest, CampaignShowsItsCostEstimateBeforeStart) {
+  auto list = call("POST", "/v1/lists", R"({"name":"Kunden"})");
+  ASSERT_EQ(list.status, 201) << list.body;
+  const auto list_id = json::parse(list.body).at("id").to_number<std::uint64_t>();
+  for (int i = 0; i < 6; ++i) {
+    json::object body{{"phone", "+4915120000" + std::to_string(100 + i)},
+                      {"lists", json::array{list_id}},
+                      // Two need UCS-2 and two segments: Cyrillic and longer than 70.
+                      {"first_name", i < 2 ? "Юлия" + std::string(70, 'x') : std::string("Anna")}};
+    auto c = call("POST", "/v1/contacts", json::serialize(body));
+    ASSERT_EQ(c.status, 201) << c.body;
+  }
+  auto created = call("POST", "/v1/campaigns",
+                      json::serialize(json::object{{"name", "Termin"},
+                                                   {"lists", json::array{list_id}},
+                                                   {"from", "Laden"},
+                                                   {"category", "transactional"},
+                                                   {"template", "Hallo {{first_name}}"},
+                                                   {"send_at_local", "2030-12-01T09:00"}}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto c = json::parse(created.body).as_object();
+  EXPECT_EQ(c.at("send_at_local").as_string(), "2030-12-01T09:00");
+  const auto id = std::to_string(c.at("id").to_number<std::uint64_t>());
+  json::object estimate;
+  for (int i = 0; i < 100; ++i) {
+    estimate = json::parse(call("GET", "/v1/campaigns/" + id).body).at("estimate").as_object();
+    if (estimate.at("status").as_string() == "ready") break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(estimate.at("status").as_string(), "ready") << json::serialize(estimate);
+  EXPECT_EQ(estimate.at("recipients").to_number<int>(), 6);
+  EXPECT_EQ(estimate.at("rejected").to_number<int>(), 0);
+  EXPECT_EQ(estimate.at("encodings").at("ucs2").to_number<int>(), 2);
+  EXPECT_EQ(estimate.at("encodings").at("gsm7").to_number<int>(), 4);
+  EXPECT_EQ(estimate.at("segments").to_number<int>(), 4 + 2 * 2);
+  EXPECT_EQ(estimate.at("cost_cents").to_number<int>(), 8 * 7);  // default 7 cents a segment
+}
+
+}  // namespace
+}  // namespace diskret::test
