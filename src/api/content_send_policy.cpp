@@ -38,6 +38,21 @@ Expected<void, http::Problem> ContentSendPolicy::prepare(const Caller& caller,
       request.text_info = *info;
     }
   }
+  if (request.text_info.segments > caller.settings.max_segments) {
+    // parse_send_request let it through because smart encoding would shorten it, but this
+    // tenant has smart encoding off (or it did not help).
+    return unexpected(http::Problem{
+        422,
+        "validation-failed",
+        "Invalid request",
+        "The request has invalid fields: text.",
+        {{"text",
+          "needs " + std::to_string(request.text_info.segments) + " segments (" +
+              sms::encoding_name(request.text_info.encoding) + "); the limit is " +
+              std::to_string(caller.settings.max_segments),
+          {}}},
+        {}});
+  }
   if (inner_) return inner_->prepare(caller, request);
   return {};
 }

@@ -8,6 +8,7 @@
 #include "api/rfc3339.hpp"
 #include "core/hex.hpp"
 #include "phone/phone_number.hpp"
+#include "sms/smart_encoding.hpp"
 
 namespace diskret::api {
 namespace {
@@ -63,6 +64,13 @@ void read_text(const json::value* v, const tenancy::TenantSettings& settings, Se
     return errors.push_back({"text", empty ? "must not be empty" : info.error().message(), {}});
   }
   if (info->segments > settings.max_segments) {
+    // Only on the refusal path: a text that smart encoding (issue 12) brings within the
+    // limit passes here; ContentSendPolicy::prepare checks again with the tenant's setting.
+    if (auto smart = sms::analyse(sms::smart_encode(out.text).text);
+        smart && smart->segments <= settings.max_segments) {
+      out.text_info = *info;
+      return;
+    }
     return errors.push_back({"text",
                              fmt::format("needs {} segments ({}); the limit is {}", info->segments,
                                          sms::encoding_name(info->encoding), settings.max_segments),

@@ -187,5 +187,19 @@ TEST_F(ContentApiTest, PreviewNeedsASendingRoleAndAValidBody) {
   EXPECT_EQ(call("POST", "/v1/messages/preview", send_body("Hallo"), "nope").status, 401);
 }
 
+TEST_F(ContentApiTest, SmartEncodingCountsTowardsTheSegmentLimit) {
+  tenants_.settings(kAcme).max_segments = 1;
+  // 100 characters with typographic quotes: 2 UCS-2 segments as written, 1 GSM-7 segment
+  // after smart encoding.
+  const std::string text = "\u201E" + std::string(98, 'a') + "\u201C";
+  auto r = call("POST", "/v1/messages", send_body(text));
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(parse(r).at("messages").at(0).at("segments").as_int64(), 1);
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"smart_encoding":false})").status, 200);
+  auto off = call("POST", "/v1/messages", send_body(text));
+  EXPECT_EQ(off.status, 422) << off.body;
+  EXPECT_NE(off.body.find("needs 2 segments (ucs2)"), std::string::npos) << off.body;
+}
+
 }  // namespace
 }  // namespace diskret::api
