@@ -1,0 +1,194 @@
+#include "links/links.hpp"
+
+#include <absl/time/civil_time.h>
+#include <absl/time/time.h>
+
+#include <array>
+#include <mutex>
+
+#include "crypto/secret.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+
+namespace diskret::links {
+namespace {
+
+using store::sqlite::SqliteDb;
+
+constexpr std::size_t kCodeLength = 8;  // 62^8 ≈ 2.2e14: not guessable by walking codes
+
+bool ieq_prefix(std::string_view text, std::size_t at, std::string_view prefix) {
+  if (text.size() - at < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char c = text[at + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+bool blank(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+std::string new_code() {
+  static constexpr std::string_view kAlphabet =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::array<std::uint8_t, kCodeLength> bytes{};
+  std::string code;
+  for (;;) {  // rejection sampling: no modulo bias
+    crypto::random_bytes(bytes);
+    for (auto b : bytes) {
+      if (b < 248 && code.size() < kCodeLength) code += kAlphabet[b % 62];
+    }
+    if (code.size() == kCodeLength) return code;
+  }
+}
+
+std::string utc_day(std::int64_t ms) {
+  return absl::FormatCivilTime(absl::ToCivilDay(absl::FromUnixMillis(ms), absl::UTCTimeZone()));
+}
+
+constexpr std::string_view kInsert =
+    "INSERT INTO short_links(code, tenant_id, target, created_at, expires_at) VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kFind =
+    "SELECT code, tenant_id, target, created_at, expires_at FROM short_links WHERE code = ?";
+constexpr std::string_view kClick =
+    "INSERT INTO short_link_clicks(code, day, clicks) VALUES (?, ?, 1) "
+    "ON CONFLICT(code, day) DO UPDATE SET clicks = clicks + 1";
+constexpr std::string_view kClicks =
+    "SELECT c.day, c.clicks FROM short_link_clicks c JOIN short_links l ON l.code = c.code "
+    "WHERE l.tenant_id = ? AND c.code = ? ORDER BY c.day";
+
+}  // namespace
+
+std::vector<UrlSpan> find_urls(std::string_view text) {
+  std::vector<UrlSpan> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const bool starts = (i == 0 || blank(text[i - 1]) || text[i - 1] == '(' || text[i - 1] == '"');
+    std::size_t scheme = 0;
+    if (starts && ieq_prefix(text, i, "https://")) scheme = 8;
+    if (starts && !scheme && ieq_prefix(text, i, "http://")) scheme = 7;
+    if (!scheme) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i + scheme;
+    while (end < text.size() && !blank(text[end])) ++end;
+    while (end > i + scheme && std::string_view(".,;:!?)]'\"").find(text[end - 1]) != std::string_view::npos) {
+      --end;
+    }
+    if (end > i + scheme) out.push_back({i, end - i});
+    i = std::max(end, i + 1);
+  }
+  return out;
+}
+
+class SqliteLinkStore::Impl {
+ public:
+  explicit Impl(SqliteDb connection) : db(std::move(connection)) {}
+  std::mutex mutex;
+  SqliteDb db;
+};
+
+SqliteLinkStore::SqliteLinkStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteLinkStore::~SqliteLinkStore() = default;
+
+Expected<std::unique_ptr<SqliteLinkStore>> SqliteLinkStore::open(const std::filesystem::path& main_db) {
+  auto db = SqliteDb::open_beside(main_db, std::chrono::milliseconds{5000});
+  if (!db) return unexpected(db.error());
+  return std::unique_ptr<SqliteLinkStore>(new SqliteLinkStore(std::make_unique<Impl>(std::move(*db))));
+}
+
+Expected<void> SqliteLinkStore::insert(const Link& link) {
+  std::lock_guard lock(impl_->mutex);
+  auto s = impl_->db.use(kInsert);
+  if (!s) return unexpected(s.error());
+  (*s)->bind_text(1, link.code);
+  (*s)->bind(2, link.tenant);
+  (*s)->bind_text(3, link.target);
+  (*s)->bind(4, link.created_ms);
+  (*s)->bind(5, link.expires_ms);
+  return (*s)->run();
+}
+
+Expected<std::optional<Link>> SqliteLinkStore::find(std::string_view code) {
+  std::lock_guard lock(impl_->mutex);
+  auto s = impl_->db.use(kFind);
+  if (!s) return unexpected(s.error());
+  (*s)->bind_text(1, code);
+  auto row = (*s)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) return std::optional<Link>{};
+  Link l;
+  l.code = (*s)->text(0);
+  l.tenant = static_cast<std::uint64_t>((*s)->int64(1));
+  l.target = (*s)->text(2);
+  l.created_ms = (*s)->int64(3);
+  l.expires_ms = (*s)->int64(4);
+  return std::optional<Link>{std::move(l)};
+}
+
+Expected<void> SqliteLinkStore::count_click(std::string_view code, std::string_view day) {
+  std::lock_guard lock(impl_->mutex);
+  auto s = impl_->db.use(kClick);
+  if (!s) return unexpected(s.error());
+  (*s)->bind_text(1, code);
+  (*s)->bind_text(2, day);
+  return (*s)->run();
+}
+
+Expected<std::vector<DailyClicks>> SqliteLinkStore::clicks(std::uint64_t tenant, std::string_view code) {
+  std::lock_guard lock(impl_->mutex);
+  auto s = impl_->db.use(kClicks);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind_text(2, code);
+  std::vector<DailyClicks> out;
+  for (;;) {
+    auto row = (*s)->step();
+    if (!row) return unexpected(row.error());
+    if (!*row) break;
+    out.push_back({(*s)->text(0), static_cast<std::uint64_t>((*s)->int64(1))});
+  }
+  return out;
+}
+
+Expected<Shortened> LinkService::shorten(std::uint64_t tenant, std::string_view text,
+                                         Persist persist) {
+  Shortened out;
+  const auto urls = find_urls(text);
+  if (urls.empty() || !enabled()) {
+    out.text = std::string(text);
+    return out;
+  }
+  const auto now = clock_.now_ms();
+  const auto ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.ttl).count();
+  std::size_t at = 0;
+  for (const auto& u : urls) {
+    out.text.append(text.substr(at, u.offset - at));
+    const std::string target(text.substr(u.offset, u.length));
+    const std::string code = persist == Persist::yes ? new_code() : std::string(kCodeLength, 'x');
+    if (persist == Persist::yes) {
+      if (auto ok = store_.insert({code, tenant, target, now, now + ttl_ms}); !ok) {
+        return unexpected(ok.error());
+      }
+    }
+    std::string short_url = "https://" + options_.domain + "/l/" + code;
+    out.text += short_url;
+    out.rewritten.emplace_back(target, std::move(short_url));
+    at = u.offset + u.length;
+  }
+  out.text.append(text.substr(at));
+  return out;
+}
+
+Expected<std::pair<Resolution, std::string>> LinkService::resolve(std::string_view code) {
+  if (code.size() != kCodeLength) return std::pair{Resolution::not_found, std::string{}};
+  auto link = store_.find(code);
+  if (!link) return unexpected(link.error());
+  if (!*link) return std::pair{Resolution::not_found, std::string{}};
+  const auto now = clock_.now_ms();
+  if (now >= (*link)->expires_ms) return std::pair{Resolution::expired, std::string{}};
+  (void)store_.count_click(code, utc_day(now));  // a lost count must not cost the redirect
+  return std::pair{Resolution::found, std::move((*link)->target)};
+}
+
+}  // namespace diskret::links

@@ -1,0 +1,101 @@
+#pragma once
+/// Short links (issue 12): URLs in a tenant's marketing texts become
+/// https://<configured domain>/l/<code> before segments are counted; GET /l/<code> redirects
+/// only to the target stored for that code (no open redirect), answers 410 once the link
+/// expired (default 30 days) and counts clicks per link and day, never per recipient.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/expected.hpp"
+
+namespace diskret::links {
+
+/// A URL in a text: byte offset and length (trailing punctuation excluded).
+struct UrlSpan {
+  std::size_t offset = 0, length = 0;
+};
+
+/// http:// and https:// URLs (case-insensitive scheme) up to the next blank; trailing
+/// . , ; : ! ? ) ] ' " are not part of them. Pure.
+std::vector<UrlSpan> find_urls(std::string_view text);
+
+struct Link {
+  std::string code;
+  std::uint64_t tenant = 0;
+  std::string target;
+  std::int64_t created_ms = 0, expires_ms = 0;
+};
+
+struct DailyClicks {
+  std::string day;  ///< "YYYY-MM-DD" UTC
+  std::uint64_t clicks = 0;
+};
+
+/// Storage seam: SQLite beside the main store (tables of migration 0082).
+class LinkStore {
+ public:
+  virtual ~LinkStore() = default;
+  virtual Expected<void> insert(const Link& link) = 0;
+  virtual Expected<std::optional<Link>> find(std::string_view code) = 0;
+  virtual Expected<void> count_click(std::string_view code, std::string_view day) = 0;
+  /// The tenant's own link only (another tenant's code: empty).
+  virtual Expected<std::vector<DailyClicks>> clicks(std::uint64_t tenant, std::string_view code) = 0;
+};
+
+class SqliteLinkStore final : public LinkStore {
+ public:
+  static Expected<std::unique_ptr<SqliteLinkStore>> open(const std::filesystem::path& main_db);
+  ~SqliteLinkStore() override;
+  // LinkStore
+  Expected<void> insert(const Link& link) override;
+  Expected<std::optional<Link>> find(std::string_view code) override;
+  Expected<void> count_click(std::string_view code, std::string_view day) override;
+  Expected<std::vector<DailyClicks>> clicks(std::uint64_t tenant, std::string_view code) override;
+
+ private:
+  class Impl;
+  explicit SqliteLinkStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct LinkOptions {
+  std::string domain;                         ///< "sms.example.com"; empty: shortening off
+  std::chrono::hours ttl{30 * 24};            ///< links answer 410 after this
+};
+
+enum class Persist : bool { no, yes };
+
+struct Shortened {
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> rewritten;  ///< (original, short) URLs
+};
+
+enum class Resolution : std::uint8_t { found, expired, not_found };
+
+class LinkService {
+ public:
+  LinkService(LinkStore& store, const Clock& clock, LinkOptions options)
+      : store_(store), clock_(clock), options_(std::move(options)) {}
+
+  bool enabled() const { return !options_.domain.empty(); }
+  /// Replaces every URL of `text` by a new short link of `tenant` (stored with
+  /// Persist::yes; previews pass no and get the same length).
+  Expected<Shortened> shorten(std::uint64_t tenant, std::string_view text, Persist persist);
+  /// The target of `code` (found), or why not; a found link's click is counted.
+  Expected<std::pair<Resolution, std::string>> resolve(std::string_view code);
+  LinkStore& store() { return store_; }
+
+ private:
+  LinkStore& store_;
+  const Clock& clock_;
+  LinkOptions options_;
+};
+
+}  // namespace diskret::links

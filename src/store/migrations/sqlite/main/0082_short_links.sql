@@ -1,0 +1,17 @@
+-- Short links (issue 12): a tenant's URLs in marketing texts replaced by <domain>/l/<code>.
+-- The redirect goes only to the stored target; clicks are counted per link and day, never
+-- per recipient.
+CREATE TABLE short_links (
+  code        TEXT PRIMARY KEY,
+  tenant_id   INTEGER NOT NULL REFERENCES tenants(id),
+  target      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL
+);
+CREATE INDEX short_links_by_tenant ON short_links(tenant_id, created_at);
+CREATE TABLE short_link_clicks (
+  code    TEXT NOT NULL REFERENCES short_links(code),
+  day     TEXT NOT NULL,          -- "YYYY-MM-DD" (UTC)
+  clicks  INTEGER NOT NULL,
+  PRIMARY KEY (code, day)
+);

@@ -1,0 +1,114 @@
+// Short links on a migrated database with a fake clock: URLs found and replaced, the
+// redirect resolves only stored codes to their own target, 410 after the TTL, clicks per
+// link and day for the owning tenant only, previews store nothing.
+#include "links/links.hpp"
+
+#include <gtest/gtest.h>
+
+#include "unit/store/store_fixture.hpp"
+
+namespace diskret::links {
+namespace {
+
+using store::testing::StoreFixture;
+using store::testing::TempDir;
+
+std::vector<std::string> urls_of(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& u : find_urls(text)) out.emplace_back(text.substr(u.offset, u.length));
+  return out;
+}
+
+TEST(FindUrls, FindsHttpAndHttpsWithoutTrailingPunctuation) {
+  EXPECT_EQ(urls_of("Sale: https://shop.example/sommer?x=1. Jetzt!"),
+            (std::vector<std::string>{"https://shop.example/sommer?x=1"}));
+  EXPECT_EQ(urls_of("(HTTP://a.example/b) und http://c.example"),
+            (std::vector<std::string>{"HTTP://a.example/b", "http://c.example"}));
+  EXPECT_TRUE(urls_of("kein Link: shop.example, mailto:x@y, xhttps://a.b").empty());
+  EXPECT_TRUE(urls_of("https://").empty());
+}
+
+class LinksTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fixture_ = std::make_unique<StoreFixture>(dir_);
+    a_ = fixture_->create_tenant("tn_a");
+    b_ = fixture_->create_tenant("tn_b");
+    auto s = SqliteLinkStore::open(dir_.path() / "diskret.db");
+    ASSERT_TRUE(s) << s.error().message();
+    store_ = std::move(*s);
+    service_ = std::make_unique<LinkService>(*store_, clock_, LinkOptions{"sms.example.com"});
+  }
+  static std::string code_of(const std::string& short_url) {
+    return short_url.substr(short_url.rfind('/') + 1);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<StoreFixture> fixture_;
+  FakeClock clock_;
+  std::unique_ptr<SqliteLinkStore> store_;
+  std::unique_ptr<LinkService> service_;
+  std::uint64_t a_ = 0, b_ = 0;
+};
+
+TEST_F(LinksTest, RewritesAndRedirectsOnlyToTheStoredTarget) {
+  auto s = service_->shorten(a_, "Neu: https://shop.example/sommer?utm=sms jetzt", Persist::yes);
+  ASSERT_TRUE(s) << s.error().message();
+  ASSERT_EQ(s->rewritten.size(), 1u);
+  const auto& short_url = s->rewritten[0].second;
+  EXPECT_EQ(short_url.rfind("https://sms.example.com/l/", 0), 0u);
+  EXPECT_EQ(s->text, "Neu: " + short_url + " jetzt");
+  const auto code = code_of(short_url);
+  EXPECT_EQ(code.size(), 8u);
+  auto r = service_->resolve(code);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->first, Resolution::found);
+  EXPECT_EQ(r->second, "https://shop.example/sommer?utm=sms");
+  // No open redirect: unknown codes, another length, anything not stored.
+  for (const char* bad : {"AAAAAAAA", "", "abc", "https://evil.example", "../../../etc"}) {
+    auto miss = service_->resolve(bad);
+    ASSERT_TRUE(miss);
+    EXPECT_EQ(miss->first, Resolution::not_found) << bad;
+    EXPECT_TRUE(miss->second.empty());
+  }
+}
+
+TEST_F(LinksTest, ExpiredLinksAnswerGoneAfterThirtyDays) {
+  auto s = service_->shorten(a_, "https://shop.example", Persist::yes);
+  ASSERT_TRUE(s);
+  const auto code = code_of(s->rewritten[0].second);
+  clock_.advance(std::chrono::hours(30 * 24) - std::chrono::seconds(1));
+  EXPECT_EQ(service_->resolve(code)->first, Resolution::found);
+  clock_.advance(std::chrono::seconds(1));
+  EXPECT_EQ(service_->resolve(code)->first, Resolution::expired);
+}
+
+TEST_F(LinksTest, ClicksAreCountedPerLinkAndDayForItsTenantOnly) {
+  auto s = service_->shorten(a_, "https://shop.example", Persist::yes);
+  ASSERT_TRUE(s);
+  const auto code = code_of(s->rewritten[0].second);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(service_->resolve(code));
+  clock_.advance(std::chrono::hours(24));
+  ASSERT_TRUE(service_->resolve(code));
+  auto clicks = store_->clicks(a_, code);
+  ASSERT_TRUE(clicks);
+  ASSERT_EQ(clicks->size(), 2u);
+  EXPECT_EQ((*clicks)[0].day, "2023-11-14");
+  EXPECT_EQ((*clicks)[0].clicks, 3u);
+  EXPECT_EQ((*clicks)[1].clicks, 1u);
+  EXPECT_TRUE(store_->clicks(b_, code)->empty()) << "another tenant sees nothing";
+}
+
+TEST_F(LinksTest, PreviewsStoreNothingAndKeepTheLength) {
+  auto preview = service_->shorten(a_, "Hier: https://shop.example/a", Persist::no);
+  auto real = service_->shorten(a_, "Hier: https://shop.example/a", Persist::yes);
+  ASSERT_TRUE(preview);
+  ASSERT_TRUE(real);
+  EXPECT_EQ(preview->text.size(), real->text.size());
+  EXPECT_EQ(service_->resolve(code_of(preview->rewritten[0].second))->first, Resolution::not_found);
+  LinkService off(*store_, clock_, LinkOptions{});
+  EXPECT_EQ(off.shorten(a_, "https://shop.example", Persist::yes)->text, "https://shop.example");
+}
+
+}  // namespace
+}  // namespace diskret::links
