@@ -3,6 +3,7 @@
 #include <absl/time/civil_time.h>
 #include <absl/time/time.h>
 
+#include <algorithm>
 #include <array>
 #include <mutex>
 
@@ -50,6 +51,9 @@ constexpr std::string_view kInsert =
     "INSERT INTO short_links(code, tenant_id, target, created_at, expires_at) VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kFind =
     "SELECT code, tenant_id, target, created_at, expires_at FROM short_links WHERE code = ?";
+constexpr std::string_view kFindTarget =
+    "SELECT code, tenant_id, target, created_at, expires_at FROM short_links "
+    "WHERE tenant_id = ? AND target = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1";
 constexpr std::string_view kClick =
     "INSERT INTO short_link_clicks(code, day, clicks) VALUES (?, ?, 1) "
     "ON CONFLICT(code, day) DO UPDATE SET clicks = clicks + 1";
@@ -126,6 +130,27 @@ Expected<std::optional<Link>> SqliteLinkStore::find(std::string_view code) {
   return std::optional<Link>{std::move(l)};
 }
 
+Expected<std::optional<Link>> SqliteLinkStore::find_target(std::uint64_t tenant,
+                                                           std::string_view target,
+                                                           std::int64_t valid_at_ms) {
+  std::lock_guard lock(impl_->mutex);
+  auto s = impl_->db.use(kFindTarget);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind_text(2, target);
+  (*s)->bind(3, valid_at_ms);
+  auto row = (*s)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) return std::optional<Link>{};
+  Link l;
+  l.code = (*s)->text(0);
+  l.tenant = static_cast<std::uint64_t>((*s)->int64(1));
+  l.target = (*s)->text(2);
+  l.created_ms = (*s)->int64(3);
+  l.expires_ms = (*s)->int64(4);
+  return std::optional<Link>{std::move(l)};
+}
+
 Expected<void> SqliteLinkStore::count_click(std::string_view code, std::string_view day) {
   std::lock_guard lock(impl_->mutex);
   auto s = impl_->db.use(kClick);
@@ -165,10 +190,19 @@ Expected<Shortened> LinkService::shorten(std::uint64_t tenant, std::string_view 
   for (const auto& u : urls) {
     out.text.append(text.substr(at, u.offset - at));
     const std::string target(text.substr(u.offset, u.length));
-    const std::string code = persist == Persist::yes ? new_code() : std::string(kCodeLength, 'x');
+    std::string code(kCodeLength, 'x');
     if (persist == Persist::yes) {
-      if (auto ok = store_.insert({code, tenant, target, now, now + ttl_ms}); !ok) {
-        return unexpected(ok.error());
+      // Reused while it has a week left, so a message sent today still works for a week.
+      const auto week = std::int64_t{7} * 24 * 3600 * 1000;
+      auto existing = store_.find_target(tenant, target, now + std::min(week, ttl_ms / 2));
+      if (!existing) return unexpected(existing.error());
+      if (*existing) {
+        code = (*existing)->code;
+      } else {
+        code = new_code();
+        if (auto ok = store_.insert({code, tenant, target, now, now + ttl_ms}); !ok) {
+          return unexpected(ok.error());
+        }
       }
     }
     std::string short_url = "https://" + options_.domain + "/l/" + code;

@@ -44,6 +44,9 @@ class LinkStore {
   virtual ~LinkStore() = default;
   virtual Expected<void> insert(const Link& link) = 0;
   virtual Expected<std::optional<Link>> find(std::string_view code) = 0;
+  /// The tenant's link to `target` that is still valid at `valid_at_ms`, if any.
+  virtual Expected<std::optional<Link>> find_target(std::uint64_t tenant, std::string_view target,
+                                                    std::int64_t valid_at_ms) = 0;
   virtual Expected<void> count_click(std::string_view code, std::string_view day) = 0;
   /// The tenant's own link only (another tenant's code: empty).
   virtual Expected<std::vector<DailyClicks>> clicks(std::uint64_t tenant, std::string_view code) = 0;
@@ -56,6 +59,8 @@ class SqliteLinkStore final : public LinkStore {
   // LinkStore
   Expected<void> insert(const Link& link) override;
   Expected<std::optional<Link>> find(std::string_view code) override;
+  Expected<std::optional<Link>> find_target(std::uint64_t tenant, std::string_view target,
+                                            std::int64_t valid_at_ms) override;
   Expected<void> count_click(std::string_view code, std::string_view day) override;
   Expected<std::vector<DailyClicks>> clicks(std::uint64_t tenant, std::string_view code) override;
 
@@ -85,8 +90,10 @@ class LinkService {
       : store_(store), clock_(clock), options_(std::move(options)) {}
 
   bool enabled() const { return !options_.domain.empty(); }
-  /// Replaces every URL of `text` by a new short link of `tenant` (stored with
-  /// Persist::yes; previews pass no and get the same length).
+  /// Replaces every URL of `text` by a short link of `tenant`: the tenant's existing link to
+  /// that target while it has at least a week left, else a new one (stored with
+  /// Persist::yes; previews pass no and get the same length). One link per target keeps
+  /// the click counts aggregate.
   Expected<Shortened> shorten(std::uint64_t tenant, std::string_view text, Persist persist);
   /// The target of `code` (found), or why not; a found link's click is counted.
   Expected<std::pair<Resolution, std::string>> resolve(std::string_view code);

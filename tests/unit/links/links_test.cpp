@@ -110,5 +110,19 @@ TEST_F(LinksTest, PreviewsStoreNothingAndKeepTheLength) {
   EXPECT_EQ(off.shorten(a_, "https://shop.example", Persist::yes)->text, "https://shop.example");
 }
 
+TEST_F(LinksTest, OneLinkPerTargetKeepsClicksAggregate) {
+  auto first = service_->shorten(a_, "https://shop.example/x", Persist::yes);
+  auto second = service_->shorten(a_, "Auch hier https://shop.example/x", Persist::yes);
+  auto other = service_->shorten(b_, "https://shop.example/x", Persist::yes);
+  ASSERT_TRUE(first && second && other);
+  EXPECT_EQ(first->rewritten[0].second, second->rewritten[0].second) << "same tenant, same target";
+  EXPECT_NE(first->rewritten[0].second, other->rewritten[0].second) << "tenants never share";
+  // With less than a week left a new link is made.
+  clock_.advance(std::chrono::hours(24 * 24));
+  auto later = service_->shorten(a_, "https://shop.example/x", Persist::yes);
+  ASSERT_TRUE(later);
+  EXPECT_NE(later->rewritten[0].second, first->rewritten[0].second);
+}
+
 }  // namespace
 }  // namespace diskret::links

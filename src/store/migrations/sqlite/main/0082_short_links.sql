@@ -8,7 +8,9 @@ CREATE TABLE short_links (
   created_at  INTEGER NOT NULL,
   expires_at  INTEGER NOT NULL
 );
-CREATE INDEX short_links_by_tenant ON short_links(tenant_id, created_at);
+-- One link per tenant and target while it lives: a campaign to a million people makes one
+-- link, so its clicks stay aggregate (no per-recipient tracking).
+CREATE INDEX short_links_by_target ON short_links(tenant_id, target, expires_at);
 CREATE TABLE short_link_clicks (
   code    TEXT NOT NULL REFERENCES short_links(code),
   day     TEXT NOT NULL,          -- "YYYY-MM-DD" (UTC)
