@@ -19,6 +19,7 @@ packages=(
   libgmime-3.0-dev libpcre2-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk swaks libnet-ssleay-perl kannel curl openssl postgresql
+  chromium fonts-dejavu-core   # the portal's browser tests (Playwright drives Debian's chromium)
 )
 # Node.js may come from Debian or from the machine image (with its own npm, which
 # conflicts with Debian's npm package): only install it when there is none.
@@ -49,4 +50,13 @@ if [ ! -f "$deps_dir/phonenumber/usr/include/phonenumbers/phonenumberutil.h" ]; 
   mkdir -p "$deps_dir/phonenumber"
   dpkg-deb -x "$tmp"/libphonenumber-dev_*.deb "$deps_dir/phonenumber"
   rm -rf "$tmp"
+fi
+
+# The portal's npm packages (esbuild, typescript, playwright-core without a browser of its
+# own), from package-lock.json; again only when the lock file is newer than the install.
+if [ -f "$root/portal/package-lock.json" ] &&
+   [ ! "$root/portal/node_modules/.package-lock.json" -nt "$root/portal/package-lock.json" ]; then
+  echo "install-deps: npm ci in portal/" >&2
+  (cd "$root/portal" && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$root/portal/node_modules/.package-lock.json"
 fi

@@ -14,6 +14,25 @@ http::Problem unauthorized(std::string detail, bool presented) {
                        {{"WWW-Authenticate", challenge}}};
 }
 
+// The value of cookie `name` in a Cookie header ("a=1; diskret_session=..."); empty if absent.
+std::string_view cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    auto end = header.find(';');
+    std::string_view pair = header.substr(0, end);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
+      return pair.substr(name.size() + 1);
+    }
+    if (end == std::string_view::npos) break;
+    header.remove_prefix(end + 1);
+  }
+  return {};
+}
+
+bool state_changing(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
 }  // namespace
 
 bool can_send(tenancy::Role role) noexcept { return role != tenancy::Role::viewer; }
@@ -29,6 +48,10 @@ Authenticator::Authenticator(tenancy::TenantService& tenants, const Clock& clock
 
 Expected<Caller, http::Problem> Authenticator::authenticate(const http::Request& request) {
   std::string_view header = request.header("Authorization");
+  if (header.empty() && tenants_.session_resolver() != nullptr) {
+    std::string_view token = cookie_value(request.header("Cookie"), kSessionCookie);
+    if (!token.empty()) return authenticate_session(request, token);
+  }
   if (header.empty()) {
     return unexpected(unauthorized("Send an API key as 'Authorization: Bearer <key>'.", false));
   }
@@ -48,6 +71,25 @@ Expected<Caller, http::Problem> Authenticator::authenticate(const http::Request&
       return unexpected(unavailable_problem("Keys cannot be checked right now.", std::chrono::seconds(1)));
     }
     return unexpected(unauthorized("The API key is unknown or revoked.", true));
+  }
+  auto settings = settings_of(principal->tenant);
+  if (!settings) return unexpected(settings.error());
+  return Caller{std::move(*principal), std::move(*settings)};
+}
+
+Expected<Caller, http::Problem> Authenticator::authenticate_session(const http::Request& request,
+                                                                  std::string_view token) {
+  std::optional<std::string_view> csrf;
+  if (state_changing(request.method)) csrf = request.header(kCsrfHeader);
+  auto principal = tenants_.session_resolver()->resolve_session(token, csrf);
+  if (!principal) {
+    if (principal.error().code == Errc::permission_denied) {
+      return unexpected(http::Problem{403, "csrf-token-invalid", "CSRF token invalid",
+                                      "Requests that change something must carry the session's "
+                                      "X-CSRF-Token header.", {}, {}});
+    }
+    return unexpected(http::Problem{401, "session-expired", "Unauthorized",
+                                    "The session is unknown, ended or expired; log in again.", {}, {}});
   }
   auto settings = settings_of(principal->tenant);
   if (!settings) return unexpected(settings.error());

@@ -18,6 +18,10 @@ struct Caller {
   tenancy::TenantSettings settings;
 };
 
+/// The portal's session cookie and the header that carries its CSRF token.
+inline constexpr std::string_view kSessionCookie = "diskret_session";
+inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+
 /// Roles that may send messages (viewers may only read).
 bool can_send(tenancy::Role role) noexcept;
 
@@ -27,10 +31,14 @@ class Authenticator {
                 std::chrono::seconds settings_ttl);
 
   /// 401 (with WWW-Authenticate) for a missing, malformed, unknown or revoked key; 503 when
-  /// the tenant store cannot answer.
+  /// the tenant store cannot answer. Without an Authorization header, a portal session
+  /// cookie authenticates (when the TenantService has a SessionResolver): 401 when it is
+  /// unknown or expired, 403 when a state-changing request lacks its CSRF token.
   Expected<Caller, http::Problem> authenticate(const http::Request& request);
 
  private:
+  Expected<Caller, http::Problem> authenticate_session(const http::Request& request,
+                                                       std::string_view token);
   Expected<tenancy::TenantSettings, http::Problem> settings_of(pipeline::TenantId tenant);
 
   struct Cached {

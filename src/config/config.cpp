@@ -227,7 +227,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   }
   static const std::set<std::string, std::less<>> kSections{
       "server", "store", "keys", "billing", "api", "tls", "pipeline", "smtp", "webhooks", "campaigns",
-      "log", "smsc"};
+      "portal", "log", "smsc"};
   Problems problems;
   for (const auto& [k, v] : root) {
     if (!kSections.contains(k.str())) problems.add(where + ": [" + std::string(k.str()) + "]: unknown section");
@@ -359,6 +359,14 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.reject_unknown_keys();
   }
   {
+    auto r = section("portal");
+    r.string("dir", config.portal.dir);
+    r.boolean("tls", config.portal.tls);
+    r.integer("session_idle_minutes", config.portal.session_idle_minutes, 1, 24 * 60);
+    r.integer("session_hours", config.portal.session_hours, 1, 24 * 30);
+    r.reject_unknown_keys();
+  }
+  {
     auto r = section("log");
     r.string("level", config.log.level, one_of({"trace", "debug", "info", "warn", "error", "off"}));
     r.reject_unknown_keys();
@@ -370,7 +378,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   for (const auto& [name, value] : env) {
     if (problems.env_used.contains(name)) continue;
     for (const char* prefix : {"DISKRET_SERVER_", "DISKRET_STORE_", "DISKRET_KEYS_",
-                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_TLS_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_WEBHOOKS_", "DISKRET_CAMPAIGNS_", "DISKRET_LOG_",
+                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_TLS_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_WEBHOOKS_", "DISKRET_CAMPAIGNS_", "DISKRET_PORTAL_", "DISKRET_LOG_",
                                "DISKRET_SMSC_"}) {
       if (name.rfind(prefix, 0) == 0) problems.add(name + ": unknown setting");
     }

@@ -97,6 +97,17 @@ struct WebhooksSection {
   bool allow_private_hosts = false;
 };
 
+/// The web portal ([portal]).
+struct PortalSection {
+  /// The built portal (index.html, assets/); empty: the build's own output, where it exists.
+  std::string dir;
+  /// Served over TLS (directly or behind a TLS proxy): session cookies get Secure and every
+  /// answer Strict-Transport-Security.
+  bool tls = false;
+  std::int64_t session_idle_minutes = 30;  ///< a session ends after this long unused
+  std::int64_t session_hours = 12;         ///< and after this long in any case
+};
+
 struct LogSection {
   std::string level = "info";  ///< trace|debug|info|warn|error|off
 };
@@ -112,6 +123,7 @@ struct Config {
   SmtpSection smtp;
   WebhooksSection webhooks;
   CampaignsSection campaigns;
+  PortalSection portal;
   LogSection log;
   std::vector<carrier::CarrierConfig> smsc;  ///< default: one carrier-a at 127.0.0.1:2775
 };

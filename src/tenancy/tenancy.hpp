@@ -55,6 +55,19 @@ struct Principal {
   std::string tenant_public_id;
   Role role = Role::viewer;
   std::uint64_t api_key_id = 0;
+  std::uint64_t user_id = 0;  ///< set when a portal session (not an API key) authenticated
+};
+
+/// Portal sessions (a cookie) as the other way to authenticate /v1 besides API keys; the
+/// principal is the session user's tenant and role, so /v1 authorises both alike.
+class SessionResolver {
+ public:
+  virtual ~SessionResolver() = default;
+  /// The session's principal. Errc::not_found for an unknown, ended or expired session;
+  /// Errc::permission_denied when `csrf` is given (state-changing requests) and is not the
+  /// session's CSRF token.
+  virtual Expected<Principal> resolve_session(std::string_view token,
+                                              std::optional<std::string_view> csrf) = 0;
 };
 
 class TenantService {
@@ -80,11 +93,17 @@ class TenantService {
   /// (called on every request): cache positive results briefly, never negative ones.
   virtual Expected<Principal> authenticate(std::string_view api_key) = 0;
 
+  /// Portal sessions, when `serve` runs the portal (must outlive this service); null: API
+  /// keys only.
+  void set_session_resolver(SessionResolver* sessions) noexcept { sessions_ = sessions; }
+  SessionResolver* session_resolver() const noexcept { return sessions_; }
+
  protected:
   void settings_changed() noexcept { settings_version_.fetch_add(1, std::memory_order_acq_rel); }
 
  private:
   std::atomic<std::uint64_t> settings_version_{0};
+  SessionResolver* sessions_ = nullptr;
 };
 
 }  // namespace diskret::tenancy

@@ -36,6 +36,8 @@
 #include "pipeline/carrier_pool_link.hpp"
 #include "io/tls_config.hpp"
 #include "pipeline/durable_pipeline.hpp"
+#include "portal/session_api.hpp"
+#include "portal/static_site.hpp"
 #include "smtp/smtp_server.hpp"
 #include "smpp_server/credentials_api.hpp"
 #include "smpp_server/smpp_server.hpp"
@@ -104,6 +106,33 @@ smtp::SmtpServerConfig smtp_config(const config::Config& config) {
   c.tls_min_version = tls_files(config).min_version;
   return c;
 }
+
+// The public "security and data protection" facts, from the configuration in force.
+std::string security_facts(const config::Config& config) {
+  std::string out = "{";
+  auto add = [&out](std::string_view key, std::string value) {
+    if (out.size() > 1) out += ",";
+    out += "\"" + std::string(key) + "\":" + value;
+  };
+  auto b = [](bool v) { return std::string(v ? "true" : "false"); };
+  add("tls", b(config.portal.tls));
+  add("session_idle_minutes", std::to_string(config.portal.session_idle_minutes));
+  add("session_hours", std::to_string(config.portal.session_hours));
+  add("password_hashing", "\"Argon2id\"");
+  add("second_factor", "\"TOTP (RFC 6238), optional per user\"");
+  add("encryption_at_rest", "\"XChaCha20-Poly1305, one data key per account under a master key\"");
+  add("card_vault", b(config.billing.enabled));
+  add("smtp_starttls", b(!config.smtp.tls_cert_file.empty()));
+  add("webhooks_private_hosts", b(config.webhooks.allow_private_hosts));
+  add("quiet_hours", "\"" + config.campaigns.quiet_hours + "\"");
+  add("audit_trail", "\"hash-chained, signed\"");
+  add("database", config.store.url.starts_with("postgresql:") ? "\"PostgreSQL\"" : "\"SQLite\"");
+  return out + "}";
+}
+
+#ifndef DISKRET_PORTAL_DIR
+#define DISKRET_PORTAL_DIR ""
+#endif
 
 std::string host_of(const std::string& listen) { return listen.substr(0, listen.rfind(':')); }
 
@@ -330,8 +359,28 @@ int serve(const ServeOptions& options) {
   contacts_api.add_routes(router);
   campaigns_api.set_estimator(*content_runtime->estimate_planner, content_runtime->price);
   campaigns_api.add_routes(router);
+  // The web portal (issue 9): login sessions authorise /v1 like API keys of the user's role.
+  portal::SessionStore portal_sessions(
+      clock, {std::chrono::minutes{config.portal.session_idle_minutes},
+              std::chrono::hours{config.portal.session_hours}});
+  portal::LoginThrottle login_throttle(clock);
+  tenants.set_session_resolver(&portal_sessions);
+  auto totp = must(portal::TotpService::open(sqlite_options.main_path, *storage.keys, clock),
+                   "cannot open the portal's second factors");
+  portal::SessionApi session_api(portal_sessions, login_throttle, user_service, tenants, clock,
+                                 {config.portal.tls, std::chrono::hours{config.portal.session_hours},
+                                  security_facts(config)},
+                                 totp.get());
+  session_api.set_audit(storage.store.get(), privacy_runtime->audit.get());
+  session_api.add_routes(router);
+  auto site = must(portal::StaticSite::load(
+                       {config.portal.dir.empty() ? std::string(DISKRET_PORTAL_DIR) : config.portal.dir,
+                        config.billing.enabled ? portal::origin_of(config.billing.vault_url) : "",
+                        config.portal.tls}),
+                   "[portal] dir");
+  spdlog::info("diskret: portal with {} file(s)", site.files());
   http::Server server(http_config(config),
-                      privacy_runtime->api->watch(router.handler(&api.http_metrics())));
+                      site.front(privacy_runtime->api->watch(router.handler(&api.http_metrics()))));
   if (auto started = server.start(); !started) {
     carriers.stop();
     pipeline.stop();

@@ -97,6 +97,16 @@ constexpr Rule kRules[] = {
     {"POST", "/v1/campaigns/{id}/pause", "oas"},
     {"POST", "/v1/campaigns/{id}/resume", "oas"},
     {"POST", "/v1/campaigns/{id}/cancel", "oas"},
+    // Portal sessions: logging in needs no key; the others answer API keys with who they
+    // are (GET) or 400 (an API key is no session to end).
+    {"POST", "/v1/session", "public"},
+    {"GET", "/v1/session", "oasv"},
+    {"DELETE", "/v1/session", "oasv"},
+    {"DELETE", "/v1/sessions", "oasv"},
+    {"POST", "/v1/session/totp", "oasv"},
+    {"POST", "/v1/session/totp/confirm", "oasv"},
+    {"DELETE", "/v1/session/totp", "oasv"},
+    {"GET", "/v1/public/security", "public"},
 };
 
 const Rule* rule_for(const std::string& method, const std::string& pattern) {

@@ -1,0 +1,58 @@
+import qrcode from "qrcode-generator";
+import { get, post, request } from "../api";
+import { field, h } from "../dom";
+import { t } from "../i18n";
+import type { PageContext } from "./index";
+import { section, showError, showOk, statusLine } from "./util";
+
+/// The user's own account: role, the TOTP second factor (QR code to enrol), sessions.
+export async function account(main: HTMLElement, ctx: PageContext): Promise<void> {
+  const me = await get("/v1/session");
+  const status = statusLine();
+  const body = h("div", { id: "totp" });
+  const code = h("input", { name: "totp-code", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: 6, required: true });
+
+  const showOn = () => {
+    body.replaceChildren(h("p", { id: "totp-state" }, t("totpOn")),
+      h("form", { class: "inline", onsubmit: async (e: Event) => {
+        e.preventDefault();
+        try {
+          await request("DELETE", "/v1/session/totp", { code: code.value.trim() });
+          code.value = "";
+          showOk(status, t("saved"));
+          showOff();
+        } catch (err) { showError(status, err); }
+      } }, field(t("totpCode"), code), h("button", { type: "submit", class: "danger" }, t("totpDisable"))));
+  };
+  const showOff = () => {
+    body.replaceChildren(h("p", { id: "totp-state" }, t("totpOff")),
+      h("button", { type: "button", onclick: enrol }, t("totpEnable")));
+  };
+  const enrol = async () => {
+    try {
+      const e = await post("/v1/session/totp");
+      const qr = qrcode(0, "M");
+      qr.addData(e.otpauth_uri);
+      qr.make();
+      body.replaceChildren(
+        h("p", {}, t("totpScan")),
+        h("img", { src: qr.createDataURL(5, 8), alt: t("totpQrAlt"), id: "totp-qr", width: qr.getModuleCount() * 5 + 16 }),
+        h("p", {}, t("totpManual"), " ", h("code", { class: "secret", id: "totp-secret" }, e.secret)),
+        h("form", { class: "inline", onsubmit: async (ev: Event) => {
+          ev.preventDefault();
+          try {
+            await post("/v1/session/totp/confirm", { code: code.value.trim() });
+            code.value = "";
+            showOk(status, t("saved"));
+            showOn();
+          } catch (err) { showError(status, err); }
+        } }, field(t("totpCode"), code), h("button", { type: "submit" }, t("totpConfirm"))));
+    } catch (err) { showError(status, err); }
+  };
+  if (me.totp) showOn(); else showOff();
+  main.append(
+    section(t("account"), h("dl", { class: "facts" }, h("dt", {}, t("email")), h("dd", {}, me.email ?? ""),
+      h("dt", {}, t("role")), h("dd", {}, me.role), h("dt", {}, t("account")), h("dd", {}, me.tenant_id))),
+    section(t("totpTitle"), body, status));
+  void ctx;
+}

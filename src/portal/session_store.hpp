@@ -1,0 +1,76 @@
+#pragma once
+/// SessionStore: the portal's login sessions, in memory. A session is a random token (the
+/// HttpOnly cookie; only its SHA-256 is kept) plus a CSRF token, bound to one user of one
+/// tenant with that user's role. Sessions end on logout, on "log out everywhere", after
+/// `idle` without a request and after `lifetime` in any case. A restart ends all sessions.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "tenancy/tenancy.hpp"
+
+namespace diskret::portal {
+
+struct SessionOptions {
+  std::chrono::seconds idle{30 * 60};
+  std::chrono::seconds lifetime{12 * 60 * 60};
+};
+
+struct NewSession {
+  std::string token;  ///< the cookie value; shown once
+  std::string csrf;   ///< the X-CSRF-Token value
+  SystemTime expires_at;
+};
+
+/// What GET /v1/session shows of a session.
+struct SessionInfo {
+  tenancy::Principal principal;
+  std::string email;
+  std::string csrf;
+  SystemTime created_at;
+  SystemTime expires_at;  ///< the earlier of idle and absolute expiry, as of now
+};
+
+class SessionStore : public tenancy::SessionResolver {
+ public:
+  SessionStore(const Clock& clock, SessionOptions options = {});
+
+  NewSession create(const tenancy::Principal& principal, std::string email);
+  std::optional<SessionInfo> info(std::string_view token);
+  /// Ends one session; false when it did not exist.
+  bool end(std::string_view token);
+  /// Ends every session of the user; returns how many.
+  std::size_t end_all(std::uint64_t tenant, std::uint64_t user_id);
+  /// Sessions currently open (expired ones are dropped first).
+  std::size_t open_sessions();
+
+  // tenancy::SessionResolver
+  Expected<tenancy::Principal> resolve_session(std::string_view token,
+                                               std::optional<std::string_view> csrf) override;
+
+ private:
+  struct Session {
+    tenancy::Principal principal;
+    std::string email;
+    std::string csrf;
+    SystemTime created_at;
+    SystemTime last_seen;
+  };
+  using Map = std::map<std::string, Session, std::less<>>;
+  /// The live session of `token` (expired ones are erased); caller holds mutex_.
+  Map::iterator find_live(std::string_view token, SystemTime now);
+  SystemTime expiry(const Session& s) const;
+  void sweep(SystemTime now);
+
+  const Clock& clock_;
+  SessionOptions options_;
+  std::mutex mutex_;
+  Map sessions_;  ///< by hex SHA-256 of the token
+};
+
+}  // namespace diskret::portal
