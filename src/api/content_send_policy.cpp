@@ -27,6 +27,20 @@ Expected<void, http::Problem> ContentSendPolicy::prepare(const Caller& caller,
   const auto tenant = caller.principal.tenant.value;
   auto settings = content_.settings(tenant);
   if (!settings) return unexpected(settings_unavailable());
+  if (links_ && links_->enabled() && settings->short_links &&
+      request.category == pipeline::Category::marketing) {
+    auto shortened = links_->shorten(tenant, request.text, persist_);
+    if (!shortened) {
+      return unexpected(unavailable_problem("Short links cannot be made right now.",
+                                            std::chrono::seconds{1}));
+    }
+    if (!shortened->rewritten.empty()) {
+      if (auto info = sms::analyse(shortened->text)) {
+        request.text = std::move(shortened->text);
+        request.text_info = *info;
+      }
+    }
+  }
   // Findings are recorded once, in screen(); here only the text changes (smart encoding,
   // masking) so that segments and the opt-out line are counted on what is sent.
   auto prepared = content_.prepare_with(tenant, *settings, request.text, source_,

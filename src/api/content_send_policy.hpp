@@ -10,6 +10,7 @@
 
 #include "api/send_policy.hpp"
 #include "content/content_service.hpp"
+#include "links/links.hpp"
 
 namespace diskret::api {
 
@@ -28,6 +29,13 @@ class ContentSendPolicy final : public SendPolicy {
       : inner_(inner), content_(content), source_(std::move(source)),
         smart_in_screen_(smart_in_screen), record_(record) {}
 
+  /// Short links for tenants that switched them on: URLs in marketing texts are replaced
+  /// before segments are counted (Persist::no for estimates). Set before serving.
+  void set_links(links::LinkService* links, links::Persist persist = links::Persist::yes) {
+    links_ = links;
+    persist_ = persist;
+  }
+
   // SendPolicy
   Expected<void, http::Problem> prepare(const Caller& caller, SendRequest& request) override;
   Expected<void, http::Problem> screen(const Caller& caller,
@@ -39,6 +47,8 @@ class ContentSendPolicy final : public SendPolicy {
   std::string source_;
   SmartInScreen smart_in_screen_;
   dlp::ContentGuard::Record record_;
+  links::LinkService* links_ = nullptr;
+  links::Persist persist_ = links::Persist::yes;
 };
 
 /// Marks every not yet rejected message `rejected` (sensitive_content, `detail`) and

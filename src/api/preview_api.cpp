@@ -67,8 +67,22 @@ void PreviewApi::preview(http::Request&& request, http::Respond respond) {
                                        std::chrono::seconds{1})
                        .to_response());
   }
-  // Exactly the send path's steps, recorded nowhere (Record::no): smart encoding and DLP,
-  // then the opt-out line, then the per-recipient checks.
+  // Exactly the send path's steps, recorded nowhere (Record::no, Persist::no): short links,
+  // smart encoding and DLP, then the opt-out line, then the per-recipient checks.
+  json::array rewritten;
+  if (s_.links && s_.links->enabled() && settings->short_links &&
+      parsed->category == pipeline::Category::marketing) {
+    auto shortened = s_.links->shorten(tenant, parsed->text, links::Persist::no);
+    if (shortened && !shortened->rewritten.empty()) {
+      for (const auto& [from, to] : shortened->rewritten) {
+        rewritten.push_back(json::object{{"url", from}, {"short", to}});
+      }
+      if (auto info = sms::analyse(shortened->text)) {
+        parsed->text = std::move(shortened->text);
+        parsed->text_info = *info;
+      }
+    }
+  }
   auto prepared = s_.content.prepare_with(tenant, *settings, parsed->text, "preview",
                                           parsed->to.size(), dlp::ContentGuard::Record::no);
   if (prepared.text != parsed->text) {
@@ -129,7 +143,8 @@ void PreviewApi::preview(http::Request&& request, http::Respond respond) {
                            {"findings", findings_json(prepared.verdict)}}},
       {"smart_encoding", json::object{{"enabled", settings->smart_encoding},
                                       {"replacements", replacements_json(prepared.replacements)}}},
-      {"links", json::object{{"short_links", settings->short_links}, {"rewritten", json::array{}}}},
+      {"links", json::object{{"short_links", settings->short_links && s_.links && s_.links->enabled()},
+                             {"rewritten", std::move(rewritten)}}},
       {"recipients", std::move(recipients)}};
   respond(http::Response{200, "application/json", {}, json::serialize(body)});
 }

@@ -13,6 +13,7 @@
 #include "content/content_service.hpp"
 #include "core/clock.hpp"
 #include "http/router.hpp"
+#include "links/links.hpp"
 
 namespace diskret::api {
 
@@ -22,6 +23,7 @@ struct PreviewServices {
   billing::PriceTable prices;
   SendPolicy* contacts = nullptr;  ///< the opt-out line and the suppression/consent checks
   std::size_t max_recipients = 10'000;
+  links::LinkService* links = nullptr;  ///< short links (shown, never stored, here)
 };
 
 class PreviewApi {

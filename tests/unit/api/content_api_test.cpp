@@ -9,6 +9,7 @@
 
 #include "api/api.hpp"
 #include "api/content_send_policy.hpp"
+#include "api/links_api.hpp"
 #include "api/preview_api.hpp"
 #include "api/tenant_api.hpp"
 #include "http/router.hpp"
@@ -40,7 +41,9 @@ class ContentApiTest : public ::testing::Test {
     http::Request r;
     r.method = std::move(method);
     r.target = path;
-    r.path = path;
+    const auto q = path.find('?');
+    r.path = path.substr(0, q);
+    if (q != std::string::npos) r.query = path.substr(q + 1);
     r.headers = {{"Authorization", "Bearer " + key}};
     r.body = std::move(body);
     auto promise = std::make_shared<std::promise<http::Response>>();
@@ -199,6 +202,112 @@ TEST_F(ContentApiTest, SmartEncodingCountsTowardsTheSegmentLimit) {
   auto off = call("POST", "/v1/messages", send_body(text));
   EXPECT_EQ(off.status, 422) << off.body;
   EXPECT_NE(off.body.find("needs 2 segments (ucs2)"), std::string::npos) << off.body;
+}
+
+/// Links in a map, as SqliteLinkStore keeps them in tables.
+class MemoryLinks final : public links::LinkStore {
+ public:
+  std::map<std::string, links::Link> links;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> clicks_by_day;
+  Expected<void> insert(const links::Link& l) override {
+    links[l.code] = l;
+    return {};
+  }
+  Expected<std::optional<links::Link>> find(std::string_view code) override {
+    auto it = links.find(std::string(code));
+    if (it == links.end()) return std::optional<links::Link>{};
+    return std::optional<links::Link>{it->second};
+  }
+  Expected<std::optional<links::Link>> find_target(std::uint64_t tenant, std::string_view target,
+                                                   std::int64_t valid_at) override {
+    for (const auto& [code, l] : links) {
+      if (l.tenant == tenant && l.target == target && l.expires_ms > valid_at) {
+        return std::optional<links::Link>{l};
+      }
+    }
+    return std::optional<links::Link>{};
+  }
+  Expected<void> count_click(std::string_view code, std::string_view day) override {
+    ++clicks_by_day[{std::string(code), std::string(day)}];
+    return {};
+  }
+  Expected<std::vector<links::DailyClicks>> clicks(std::uint64_t, std::string_view) override {
+    return std::vector<links::DailyClicks>{};
+  }
+};
+
+class ShortLinkApiTest : public ContentApiTest {
+ protected:
+  ShortLinkApiTest() {  // the fixture's preview has no links; PreviewShows... builds its own
+    policy_.set_links(&links_);
+    links_api_.add_routes(router_);
+  }
+  http::Response preview(std::string_view text) {
+    return call("POST", "/v1/messages/preview",
+                json::serialize(json::object{{"to", "0151 23456789"}, {"text", text},
+                                             {"from", "Diskret"}, {"category", "marketing"}}));
+  }
+  http::Response send(std::string_view text, std::string_view category = "marketing") {
+    return call("POST", "/v1/messages",
+                json::serialize(json::object{{"to", "0151 23456789"}, {"text", text},
+                                             {"from", "Diskret"}, {"category", category}}));
+  }
+  MemoryLinks link_store_;
+  links::LinkService links_{link_store_, clock_, links::LinkOptions{"sms.example.com"}};
+  LinksApi links_api_{links_};
+};
+
+TEST_F(ShortLinkApiTest, MarketingUrlsAreShortenedWhenTheTenantSwitchesItOn) {
+  const std::string text = "Sale: https://shop.example/sommer?utm_source=sms&utm_campaign=x jetzt";
+  ASSERT_EQ(send(text).status, 202);
+  EXPECT_EQ(pipeline_.stored.back().message.text, text) << "off by default";
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"short_links":true})").status, 200);
+  ASSERT_EQ(send(text, "transactional").status, 202);
+  EXPECT_EQ(pipeline_.stored.back().message.text, text) << "only marketing";
+  ASSERT_EQ(send(text).status, 202);
+  const auto sent = pipeline_.stored.back().message.text;
+  ASSERT_EQ(sent.rfind("Sale: https://sms.example.com/l/", 0), 0u) << sent;
+  ASSERT_EQ(link_store_.links.size(), 1u);
+  const auto code = link_store_.links.begin()->first;
+  EXPECT_EQ(sent, "Sale: https://sms.example.com/l/" + code + " jetzt");
+
+  // The redirect goes to the stored target only; the query string changes nothing.
+  auto r = call("GET", "/l/" + code + "?url=https://evil.example");
+  EXPECT_EQ(r.status, 302);
+  ASSERT_FALSE(r.headers.empty());
+  std::string location;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Location") location = v;
+  }
+  EXPECT_EQ(location, "https://shop.example/sommer?utm_source=sms&utm_campaign=x");
+  EXPECT_EQ(call("GET", "/l/AAAAAAAA").status, 404);
+  EXPECT_EQ(call("GET", "/l/https:%2F%2Fevil.example").status, 404);
+  clock_.advance(std::chrono::hours(30 * 24));
+  EXPECT_EQ(call("GET", "/l/" + code).status, 410) << "expired after 30 days";
+}
+
+TEST_F(ShortLinkApiTest, PreviewShowsTheRewritingAndStoresNoLink) {
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"short_links":true})").status, 200);
+  PreviewApi preview_api{{tenants_, content_, billing::PriceTable(7), nullptr, 10'000, &links_}, clock_};
+  http::Router router;
+  preview_api.add_routes(router);
+  http::Request req;
+  req.method = "POST";
+  req.path = req.target = "/v1/messages/preview";
+  req.headers = {{"Authorization", "Bearer key-owner"}};
+  req.body = json::serialize(json::object{{"to", "0151 23456789"},
+                                          {"text", "Hier: https://shop.example/a/very/long/path/to/something"},
+                                          {"from", "Diskret"},
+                                          {"category", "marketing"}});
+  http::Response res;
+  router.handler(nullptr)(std::move(req), [&](http::Response&& r) { res = std::move(r); });
+  ASSERT_EQ(res.status, 200) << res.body;
+  auto o = parse(res);
+  ASSERT_EQ(o.at("links").at("rewritten").as_array().size(), 1u);
+  EXPECT_EQ(o.at("links").at("rewritten").at(0).at("url").as_string(),
+            "https://shop.example/a/very/long/path/to/something");
+  EXPECT_EQ(o.at("text").as_string(), "Hier: https://sms.example.com/l/xxxxxxxx");
+  EXPECT_TRUE(link_store_.links.empty());
 }
 
 }  // namespace
