@@ -318,7 +318,23 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     if (config.smtp.tls_cert_file.empty() != config.smtp.tls_key_file.empty()) {
       problems.add(where + ": [smtp].tls_key_file: tls_cert_file and tls_key_file go together");
     }
+    r.string("relay_host", config.smtp.relay_host);
+    r.number("relay_port", config.smtp.relay_port, 1, 65535);
+    r.string("bounce_from", config.smtp.bounce_from, [](const std::string& v) -> Reason {
+      if (v.empty() || (v.find('@') != std::string::npos &&
+                        v.find_first_of(" <>\r\n") == std::string::npos)) {
+        return std::nullopt;
+      }
+      return "must be a mail address like MAILER-DAEMON@sms.example.com";
+    });
+    r.strings("bounce_tenants", config.smtp.bounce_tenants, check_not_empty);
+    if (!config.smtp.bounce_tenants.empty() && config.smtp.relay_host.empty()) {
+      problems.add(where + ": [smtp].bounce_tenants: needs relay_host");
+    }
     r.reject_unknown_keys();
+    if (config.smtp.bounce_from.empty()) {
+      config.smtp.bounce_from = "MAILER-DAEMON@" + config.server.sms_domain;
+    }
     // One certificate for every listener unless SMTP names its own.
     if (config.smtp.tls_cert_file.empty() && config.smtp.tls_key_file.empty()) {
       config.smtp.tls_cert_file = config.tls.cert_file;

@@ -78,6 +78,13 @@ struct SmtpSection {
   /// PEM chain and key for STARTTLS; default: [tls] cert_file/key_file.
   std::string tls_cert_file;
   std::string tls_key_file;
+  /// Outbound relay for bounce mails (plain SMTP, e.g. the local MTA); "" = no bounces.
+  std::string relay_host;
+  std::uint16_t relay_port = 25;
+  std::string bounce_from;  ///< default "MAILER-DAEMON@<sms_domain>"
+  /// Public ids of the tenants whose email-to-SMS senders get a bounce when an SMS ends
+  /// failed or expired (off for everyone else). Needs relay_host.
+  std::vector<std::string> bounce_tenants;
 };
 
 /// Campaigns ([campaigns]): marketing outside the recipient's local window is held.

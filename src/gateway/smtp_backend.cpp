@@ -142,13 +142,27 @@ void SmtpBackend::submit(smtp::Submission&& submission, Done done) {
     }
   }
   auto ids = pipeline_.preassign(accept.messages.size());
+  // Who to tell if a message fails later: only the messages that will be sent.
+  std::vector<pipeline::MessageId> bounce_ids;
+  std::vector<std::string> bounce_numbers;
+  BounceNotifier* bounces = options_.bounces;
+  if (bounces && !bounces->wants(submission.tenant.id)) bounces = nullptr;
+  for (std::size_t i = 0; bounces && i < accept.messages.size() && i < ids.size(); ++i) {
+    if (accept.messages[i].rejected) continue;
+    bounce_ids.push_back(ids[i]);
+    bounce_numbers.push_back(accept.messages[i].to);
+  }
   // 250 only once the messages are durable: Done is called from the commit callback.
   pipeline_.accept(std::move(accept), ids,
-                   [done = std::move(done)](Expected<pipeline::AcceptResult> result) {
+                   [done = std::move(done), bounces, bounce_ids = std::move(bounce_ids),
+                    bounce_numbers = std::move(bounce_numbers),
+                    sender = std::move(submission.sender_address)](
+                       Expected<pipeline::AcceptResult> result) {
                      if (!result) {
                        return done(fail(Errc::unavailable,
                                         "Messages cannot be stored right now; nothing was accepted."));
                      }
+                     if (bounces) bounces->expect(bounce_ids, bounce_numbers, sender);
                      done({});
                    });
 }

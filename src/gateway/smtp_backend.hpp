@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "api/send_policy.hpp"
+#include "gateway/bounce_notifier.hpp"
 #include "gateway/smtp_senders.hpp"
 #include "pipeline/pipeline.hpp"
 #include "smtp/backend.hpp"
@@ -26,6 +27,9 @@ struct SmtpBackendOptions {
   /// Registered sender addresses (mail without AUTH from the tenant's own networks).
   /// Null: only authenticated mail is taken.
   SmtpSenders* senders = nullptr;
+  /// Bounce mails for messages that end failed or expired, for the tenants that want
+  /// them. Null: none.
+  BounceNotifier* bounces = nullptr;
 };
 
 class SmtpBackend final : public smtp::Backend {

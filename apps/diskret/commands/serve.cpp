@@ -27,6 +27,7 @@
 #include "commands/context.hpp"
 #include "commands/privacy_runtime.hpp"
 #include "crypto/master_key.hpp"
+#include "gateway/bounce_notifier.hpp"
 #include "gateway/smtp_backend.hpp"
 #include "gateway/smtp_senders_api.hpp"
 #include "http/router.hpp"
@@ -38,6 +39,7 @@
 #include "pipeline/durable_pipeline.hpp"
 #include "portal/session_api.hpp"
 #include "portal/static_site.hpp"
+#include "smtp/relay_client.hpp"
 #include "smtp/smtp_server.hpp"
 #include "smpp_server/credentials_api.hpp"
 #include "smpp_server/smpp_server.hpp"
@@ -133,6 +135,25 @@ std::string security_facts(const config::Config& config) {
 #ifndef DISKRET_PORTAL_DIR
 #define DISKRET_PORTAL_DIR ""
 #endif
+
+// Bounce mails of email to SMS go to the sender through the configured relay.
+std::unique_ptr<gateway::BounceNotifier> make_bounces(const config::Config& config,
+                                                      const Clock& clock) {
+  if (config.smtp.relay_host.empty()) return nullptr;
+  gateway::BounceOptions o;
+  o.tenants.insert(config.smtp.bounce_tenants.begin(), config.smtp.bounce_tenants.end());
+  o.from = config.smtp.bounce_from;
+  o.reporting_host = config.server.sms_domain;
+  o.sms_domain = config.server.sms_domain;
+  smtp::RelayClient relay({config.smtp.relay_host, config.smtp.relay_port,
+                           config.server.sms_domain});
+  return std::make_unique<gateway::BounceNotifier>(
+      std::move(o),
+      [relay](const std::string& to, const std::string& message) {
+        return relay.send("", to, message);
+      },
+      clock);
+}
 
 std::string host_of(const std::string& listen) { return listen.substr(0, listen.rfind(':')); }
 
@@ -340,7 +361,13 @@ int serve(const ServeOptions& options) {
   privacy_runtime->send_alerts_to(inbound_module, webhook_store);  // security.alert events
   // The pipeline has one EventSink: the inbound module's, behind the SMPP server's tee.
   smpp_server::StatusTee smpp_status_tee(&inbound_module.sink(), smpp);
-  pipeline.set_event_sink(&smpp_status_tee);
+  // Bounces for email to SMS ([smtp] relay_host, bounce_tenants): final statuses reach
+  // the notifier after the SMPP server's receipts.
+  auto bounces = make_bounces(config, clock);
+  std::unique_ptr<gateway::BounceTee> bounce_tee;
+  if (bounces) bounce_tee = std::make_unique<gateway::BounceTee>(&smpp_status_tee, *bounces);
+  pipeline.set_event_sink(bounce_tee ? static_cast<pipeline::EventSink*>(bounce_tee.get())
+                                     : &smpp_status_tee);
 
   http::Router router;
   api.add_routes(router);
@@ -408,7 +435,7 @@ int serve(const ServeOptions& options) {
   gateway::SmtpBackend smtp_backend(
       tenants, pipeline,
       {must(sms::SenderId::parse(config.smtp.default_sender), "[smtp] default_sender"),
-       content_runtime->smtp_policy.get(), &smtp_senders});
+       content_runtime->smtp_policy.get(), &smtp_senders, bounces.get()});
   smtp::SmtpServer smtp_server(smtp_config(config), smtp_backend);
   if (auto started = smtp_server.start(); !started) {
     server.stop();

@@ -268,6 +268,24 @@ TEST(Config, TlsSectionServesEveryListenerAndCarriersChooseTls) {
             std::string::npos);
 }
 
+TEST(Config, SmtpBouncesAreOffUntilARelayAndTenantsAreNamed) {
+  auto c = parse_ok("[server]\nsms_domain = \"sms.example.com\"\n");
+  EXPECT_TRUE(c.smtp.relay_host.empty());
+  EXPECT_TRUE(c.smtp.bounce_tenants.empty());
+  EXPECT_EQ(c.smtp.relay_port, 25);
+  EXPECT_EQ(c.smtp.bounce_from, "MAILER-DAEMON@sms.example.com");
+  c = parse_ok("[smtp]\nrelay_host = \"127.0.0.1\"\nrelay_port = 2500\nbounce_tenants = [\"tn_a\"]\n"
+               "bounce_from = \"bounces@example.com\"\n");
+  EXPECT_EQ(c.smtp.relay_host, "127.0.0.1");
+  EXPECT_EQ(c.smtp.relay_port, 2500);
+  EXPECT_EQ(c.smtp.bounce_tenants, std::vector<std::string>{"tn_a"});
+  EXPECT_EQ(c.smtp.bounce_from, "bounces@example.com");
+  EXPECT_EQ(parse_error("[smtp]\nbounce_tenants = [\"tn_a\"]\n"),
+            "diskret.toml: [smtp].bounce_tenants: needs relay_host");
+  EXPECT_NE(parse_error("[smtp]\nbounce_from = \"a@b\\r\\nBcc: x@y\"\n").find("[smtp].bounce_from"),
+            std::string::npos);
+}
+
 TEST(Config, UnrelatedEnvironmentIsIgnored) {
   parse_ok("", {{"DISKRET_CONFIG", "x"}, {"DISKRET_BIN_DIR", "/x"}});
 }
