@@ -1,5 +1,6 @@
 #include "store/key_ring.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "crypto/blind_index.hpp"
@@ -130,9 +131,14 @@ Expected<SubjectKey> KeyRing::subject_for_write(WriteTransaction& tx, std::uint6
     return SubjectKey{it->second.subject_id, it->second.key};
   }
   if (auto hit = cache_.find(tenant, b)) return SubjectKey{hit->subject_id, hit->key};
-  auto stored = tx.find_subject(tenant, b);
-  if (!stored) return unexpected(stored.error());
-  if (*stored) return unwrap_subject(**stored, keys);
+  if (!filter_loaded_ || filter_.full()) {
+    if (auto ok = load_filter(tx); !ok) return unexpected(ok.error());
+  }
+  if (filter_.may_contain(tenant, b)) {
+    auto stored = tx.find_subject(tenant, b);
+    if (!stored) return unexpected(stored.error());
+    if (*stored) return unwrap_subject(**stored, keys);
+  }
 
   if (!subject_ids_loaded_) {
     auto max = store_.max_subject_id();
@@ -149,17 +155,45 @@ Expected<SubjectKey> KeyRing::subject_for_write(WriteTransaction& tx, std::uint6
   r.created_at_ms = now_ms;
   const auto key = crypto::SecretKey::generate();
   r.wrapped = crypto::wrap_key(keys.data_key, key, subject_ad(tenant, r.subject_id));
-  if (auto ok = tx.insert_subject(r); !ok) return unexpected(ok.error());
+  if (auto ok = tx.insert_subject(r); !ok) {
+    // Someone the filter did not know (written by another process): ask the key store,
+    // and rebuild the filter before the next new person.
+    if (ok.error().code != make_error_code(Errc::already_exists)) return unexpected(ok.error());
+    filter_loaded_ = false;
+    auto stored = tx.find_subject(tenant, b);
+    if (!stored) return unexpected(stored.error());
+    if (!*stored) return unexpected(ok.error());
+    return unwrap_subject(**stored, keys);
+  }
   pending_.emplace(PendingKey{tenant, b}, CachedSubject{tenant, b, r.subject_id, key});
   return SubjectKey{r.subject_id, key};
 }
 
+Expected<void> KeyRing::load_filter(WriteTransaction& tx) {
+  // Subject ids count every person ever created: room for twice that many.
+  auto max_id = store_.max_subject_id();
+  if (!max_id) return unexpected(max_id.error());
+  filter_.reset(std::max<std::size_t>(*max_id, filter_.count()) * 2);
+  auto ok = tx.for_each_subject(
+      [this](std::uint64_t tenant, const Blind& blind) { filter_.add(tenant, blind); });
+  if (!ok) return ok;
+  filter_loaded_ = true;
+  return {};
+}
+
 void KeyRing::publish_new_subjects() {
-  for (auto& [k, subject] : pending_) cache_.put(subject);
+  for (auto& [k, subject] : pending_) {
+    filter_.add(subject.tenant_id, subject.blind);
+    cache_.put(subject);
+  }
   pending_.clear();
 }
 
-void KeyRing::discard_new_subjects() { pending_.clear(); }
+// The key store may have committed them all the same (it commits first): "maybe" is safe.
+void KeyRing::discard_new_subjects() {
+  for (auto& [k, subject] : pending_) filter_.add(subject.tenant_id, subject.blind);
+  pending_.clear();
+}
 
 Expected<crypto::SecretKey> KeyRing::subject_key(std::uint64_t tenant, std::uint64_t subject_id) {
   if (auto hit = cache_.find(subject_id)) {

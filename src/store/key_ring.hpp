@@ -20,6 +20,7 @@
 #include "store/master_key_holder.hpp"
 #include "store/store.hpp"
 #include "store/subject_cache.hpp"
+#include "store/subject_filter.hpp"
 
 namespace diskret::store {
 
@@ -100,6 +101,8 @@ class KeyRing {
   };
   MasterKey current_master() const;
   Expected<SubjectKey> unwrap_subject(const SubjectRecord& r, const TenantKeys& keys);
+  /// (Re)builds filter_ from the key store, sized for twice as many people.
+  Expected<void> load_filter(WriteTransaction& tx);
 
   Store& store_;
   const crypto::SecretKey master_;
@@ -113,6 +116,9 @@ class KeyRing {
   std::uint64_t last_subject_id_ = 0;
   bool subject_ids_loaded_ = false;
   std::unordered_map<PendingKey, CachedSubject, PendingHash> pending_;
+  // Writers only (serialised like pending_): who may be in the key store already.
+  SubjectFilter filter_;
+  bool filter_loaded_ = false;
   // Erased people and offboarded tenants (rare; kept for the process's lifetime).
   std::atomic<bool> any_erased_{false};
   std::mutex erased_mutex_;

@@ -6,6 +6,7 @@
 /// Errors: Errc::unavailable when the database cannot write now (full, busy, I/O; retry
 /// later), Errc::already_exists for a uniqueness conflict, others for bugs or corruption.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,9 @@ class WriteTransaction {
   virtual Expected<std::optional<SubjectRecord>> find_subject(std::uint64_t tenant,
                                                               const Blind& blind) = 0;
   virtual Expected<void> insert_subject(const SubjectRecord& subject) = 0;
+  /// Every person in the key store as (tenant, blind index), in no particular order.
+  virtual Expected<void> for_each_subject(
+      const std::function<void(std::uint64_t tenant, const Blind& blind)>& visit) = 0;
 
   // Tenants and API keys.
   virtual Expected<std::uint64_t> insert_tenant(const TenantRecord& tenant) = 0;

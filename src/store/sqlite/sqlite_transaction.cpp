@@ -1,6 +1,7 @@
 // The SQLite WriteTransaction: BEGIN IMMEDIATE on the main database at once, on the key
 // store only when a key is written; commit() commits the key store first.
 #include <cassert>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,7 @@ constexpr std::string_view kInsertTenantKey =
 constexpr std::string_view kFindSubject =
     "SELECT " DISKRET_SUBJECT_COLUMNS " FROM subject_index i JOIN subjects s "
     "ON s.subject_id = i.subject_id WHERE i.tenant_id = ? AND i.blind = ?";
+constexpr std::string_view kAllSubjects = "SELECT tenant_id, blind FROM subject_index";
 constexpr std::string_view kInsertSubject =
     "INSERT INTO subjects(subject_id, tenant_id, blind, wrapped, created_at) VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertSubjectIndex =
@@ -148,6 +150,24 @@ class SqliteStore::Transaction final : public WriteTransaction {
       s.bind_blob(2, r.blind.data(), r.blind.size());
       s.bind(3, r.subject_id);
     });
+  }
+
+  Expected<void> for_each_subject(
+      const std::function<void(std::uint64_t tenant, const Blind& blind)>& visit) override {
+    auto stmt = store_.keys_.use(kAllSubjects);
+    if (!stmt) return unexpected(stmt.error());
+    Blind blind{};
+    for (;;) {
+      auto row = (*stmt)->step();
+      if (!row) return unexpected(row.error());
+      if (!*row) break;
+      const std::string bytes = (*stmt)->blob(1);
+      if (bytes.size() != blind.size()) continue;
+      std::memcpy(blind.data(), bytes.data(), blind.size());
+      visit(static_cast<std::uint64_t>((*stmt)->int64(0)), blind);
+    }
+    (*stmt)->reset();
+    return {};
   }
 
   Expected<std::uint64_t> insert_tenant(const TenantRecord& t) override {

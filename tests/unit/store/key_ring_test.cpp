@@ -68,6 +68,62 @@ TEST(KeyRing, SameNumberSameTenantReusesTheSubject) {
   EXPECT_NE(third, first);
 }
 
+// Another process (here: a second KeyRing on the same files) creates a person after this
+// KeyRing loaded its filter of known people: the filter says "new", the key store says
+// otherwise, and the existing person is used, not a second one.
+TEST(KeyRing, PersonCreatedElsewhereAfterTheFilterLoadedIsReused) {
+  TempDir dir;
+  StoreFixture f(dir);
+  const auto tenant = f.create_tenant("tn_a");
+  write_message(f, tenant, 1 << 16, kNumber, kText);  // loads f.keys' filter
+
+  KeyRing other(*f.store, f.master, "testkey0testkey0");
+  std::uint64_t elsewhere = 0;
+  {
+    auto tx = f.store->begin();
+    ASSERT_TRUE(tx);
+    auto keys = other.tenant(tenant);
+    ASSERT_TRUE(keys);
+    auto subject = other.subject_for_write(**tx, tenant, **keys, "+4915112345679", f.clock.now_ms());
+    ASSERT_TRUE(subject);
+    elsewhere = subject->subject_id;
+    ASSERT_TRUE((*tx)->commit());
+    other.publish_new_subjects();
+  }
+  const auto here = write_message(f, tenant, 2 << 16, "+4915112345679", kText);
+  EXPECT_EQ(here, elsewhere);
+  auto plain = read_message(f, tenant, 2 << 16);
+  ASSERT_TRUE(plain) << plain.error().message();
+  // And the filter was rebuilt: a third number is new, a known one is found.
+  EXPECT_NE(write_message(f, tenant, 3 << 16, "+4915112345670", kText), here);
+  EXPECT_EQ(write_message(f, tenant, 4 << 16, "+4915112345679", kText), here);
+}
+
+TEST(SubjectFilter, KnowsEveryoneAddedAndRarelyClaimsOthers) {
+  SubjectFilter filter;
+  const auto blind_of = [](std::uint64_t i) {
+    Blind b{};
+    // Blind indexes are keyed hashes: spread the bits like one.
+    std::uint64_t x = i * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+    for (auto& byte : b) {
+      x ^= x >> 29;
+      x *= 0xbf58476d1ce4e5b9ULL;
+      byte = static_cast<std::uint8_t>(x >> 56);
+    }
+    return b;
+  };
+  for (std::uint64_t i = 0; i < 50'000; ++i) filter.add(7, blind_of(i));
+  for (std::uint64_t i = 0; i < 50'000; ++i) ASSERT_TRUE(filter.may_contain(7, blind_of(i)));
+  int false_positives = 0;
+  for (std::uint64_t i = 50'000; i < 150'000; ++i) false_positives += filter.may_contain(7, blind_of(i));
+  EXPECT_LT(false_positives, 1'000);  // under 1 %
+  // The same blind index in another tenant is another person.
+  int other_tenant = 0;
+  for (std::uint64_t i = 0; i < 10'000; ++i) other_tenant += filter.may_contain(8, blind_of(i));
+  EXPECT_LT(other_tenant, 100);
+  EXPECT_FALSE(filter.full());
+}
+
 TEST(KeyRing, CiphertextMovedToAnotherRowFailsToOpen) {
   TempDir dir;
   StoreFixture f(dir);
