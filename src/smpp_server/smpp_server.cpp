@@ -23,6 +23,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "crypto/secret_box.hpp"
 #include "io/tls.hpp"
@@ -51,6 +52,51 @@ std::int64_t to_ms(SystemTime t) {
 
 std::string outbox_ad(std::uint64_t tenant) {
   return crypto::record_ad(tenant, "smpp_outbox", 0, "pdu");
+}
+
+std::string request_ad(std::uint64_t tenant, std::uint64_t message_id) {
+  return crypto::record_ad(tenant, "smpp_receipt_requests", message_id, "request");
+}
+
+// A receipt request as bytes: NUL-separated fields (SMPP addresses are C-octet strings,
+// so they hold no NUL).
+std::string encode_request(const ReceiptRequest& r) {
+  const auto submitted = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             r.submitted_at.time_since_epoch())
+                             .count();
+  std::string out;
+  for (const std::string& field :
+       {std::to_string(r.source_ton), std::to_string(r.source_npi), std::to_string(r.dest_ton),
+        std::to_string(r.dest_npi), std::to_string(submitted), r.source_addr}) {
+    out.append(field).push_back('\0');
+  }
+  out.append(r.destination_addr);
+  return out;
+}
+
+std::optional<ReceiptRequest> decode_request(std::string_view bytes) {
+  std::vector<std::string> f;
+  std::size_t start = 0;
+  for (;;) {
+    const auto nul = bytes.find('\0', start);
+    f.emplace_back(bytes.substr(start, nul == std::string_view::npos ? nul : nul - start));
+    if (nul == std::string_view::npos) break;
+    start = nul + 1;
+  }
+  if (f.size() != 7) return std::nullopt;
+  try {
+    ReceiptRequest r;
+    r.source_ton = static_cast<std::uint8_t>(std::stoul(f[0]));
+    r.source_npi = static_cast<std::uint8_t>(std::stoul(f[1]));
+    r.dest_ton = static_cast<std::uint8_t>(std::stoul(f[2]));
+    r.dest_npi = static_cast<std::uint8_t>(std::stoul(f[3]));
+    r.submitted_at = SystemTime{std::chrono::milliseconds{std::stoll(f[4])}};
+    r.source_addr = f[5];
+    r.destination_addr = f[6];
+    return r;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 enum class BindMode : std::uint8_t { none, transmitter, receiver, transceiver, failing };
@@ -107,6 +153,11 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   std::map<std::string, Throttle> throttles;  // by system_id
   PartCollector collector;
   std::map<std::uint64_t, ReceiptRequest> awaiting;  // message id (time-ordered) -> receipt wanted
+  // With an outbox, `awaiting` is kept in the database too: written in batches by the
+  // housekeeping tick (and at stop), so that a restart still knows where receipts go.
+  std::vector<std::uint64_t> unsaved_requests;
+  std::unordered_set<std::uint64_t> saved_requests;
+  std::vector<std::uint64_t> done_requests;  // saved, answered: to delete
   std::uint64_t poll_cursor = 0;                     // poll_statuses() resumes after this id
   std::unordered_map<std::uint64_t, TenantQueue> queues;  // by tenant
   std::uint64_t reference = 0;
@@ -448,7 +499,10 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
                 std::optional<ReceiptRequest> receipt, pipeline::MessageId id, bool ok) {
     if (ok) {
       count([](ServerStats& s) { ++s.submits_accepted; });
-      if (receipt) awaiting.emplace(id.value, std::move(*receipt));
+      if (receipt) {
+        awaiting.emplace(id.value, std::move(*receipt));
+        if (outbox) unsaved_requests.push_back(id.value);
+      }
     }
     // ESME_RSYSERR is transient for ESMEs: they submit again later.
     const std::string message_id = ok ? pipeline::format_message_id(id) : std::string();
@@ -472,6 +526,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     if (it == awaiting.end()) return;
     const ReceiptRequest request = std::move(it->second);
     awaiting.erase(it);
+    if (saved_requests.erase(id.value) > 0) done_requests.push_back(id.value);
     enqueue(request.tenant.value,
             Outgoing{build_receipt(id, request, status, clock.now()), request.keep_until});
   }
@@ -666,7 +721,72 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
       }
       if (config.status_poll.count() > 0) poll_statuses();
       const SystemTime now = clock.now();
-      std::erase_if(awaiting, [&](const auto& kv) { return kv.second.keep_until < now; });
+      std::erase_if(awaiting, [&](const auto& kv) {
+        if (kv.second.keep_until >= now) return false;
+        saved_requests.erase(kv.first);  // the store forgets it by keep_until too
+        return true;
+      });
+      sync_requests();
+    }
+  }
+
+  // One batch per tick: new receipt requests in, answered ones out. A request accepted
+  // in the last tick before a crash is lost (its ESME got the submit_sm_resp already).
+  void sync_requests() {
+    if (!outbox || !keys) return;
+    std::vector<store::SmppReceiptRequestRow> rows;
+    for (std::uint64_t id : unsaved_requests) {
+      auto it = awaiting.find(id);
+      if (it == awaiting.end()) continue;  // answered within the tick: nothing to keep
+      auto tenant_keys = keys->tenant(it->second.tenant.value);
+      if (!tenant_keys) continue;
+      rows.push_back({id, it->second.tenant.value, to_ms(it->second.keep_until),
+                      crypto::seal((*tenant_keys)->data_key, encode_request(it->second),
+                                   request_ad(it->second.tenant.value, id))});
+    }
+    if (auto ok = outbox->save_requests(rows); ok) {
+      for (const auto& r : rows) saved_requests.insert(r.message_id);
+      unsaved_requests.clear();
+    } else {
+      spdlog::warn("smpp server: cannot store receipt requests: {}", ok.error().message());
+    }
+    if (auto ok = outbox->remove_requests(done_requests); ok) {
+      done_requests.clear();
+    } else {
+      spdlog::warn("smpp server: cannot delete answered receipt requests: {}",
+                   ok.error().message());
+    }
+  }
+
+  // At start: the receipt requests of the previous run (expired ones are dropped).
+  void load_requests() {
+    if (!outbox || !keys) return;
+    auto rows = outbox->load_requests(clock.now_ms());
+    if (!rows) {
+      spdlog::warn("smpp server: cannot read receipt requests: {}", rows.error().message());
+      return;
+    }
+    std::vector<std::uint64_t> unreadable;
+    for (const auto& row : *rows) {
+      auto tenant_keys = keys->tenant(row.tenant_id);
+      std::optional<ReceiptRequest> request;
+      if (tenant_keys) {
+        auto plain = crypto::open((*tenant_keys)->data_key, row.sealed_request,
+                                  request_ad(row.tenant_id, row.message_id));
+        if (plain) request = decode_request(*plain);
+      }
+      if (!request) {
+        unreadable.push_back(row.message_id);
+        continue;
+      }
+      request->tenant = pipeline::TenantId{row.tenant_id};
+      request->keep_until = SystemTime{std::chrono::milliseconds{row.keep_until}};
+      awaiting.emplace(row.message_id, std::move(*request));
+      saved_requests.insert(row.message_id);
+    }
+    (void)outbox->remove_requests(unreadable);
+    if (!rows->empty()) {
+      spdlog::info("smpp server: {} receipt request(s) from before the restart", rows->size());
     }
   }
 
@@ -694,6 +814,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     housekeeping.cancel();
     auto all = connections;
     for (auto& [id, c] : all) c->session->close();  // unanswered deliver_sm return to the queues
+    sync_requests();
     // What is still queued in memory (and not stored yet) is kept for the next start.
     for (auto& [tenant, q] : queues) {
       for (const auto& out : q.queue) {
@@ -715,6 +836,7 @@ Expected<void> SmppServer::start() {
   if (impl_->thread.joinable()) return {};
   auto ok = impl_->listen();
   if (!ok) return ok;
+  impl_->load_requests();
   auto impl = impl_;
   auto report = [](std::exception_ptr e) {
     if (!e) return;

@@ -4,6 +4,7 @@
 /// stored sealed by the caller; the store never sees plaintext.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,14 @@ struct SmppOutboxRow {
   std::uint64_t tenant_id = 0;
   std::int64_t keep_until = 0;  ///< epoch ms; not delivered after this
   std::string sealed_pdu;
+};
+
+/// A message submitted by SMPP with registered_delivery, waiting for its final status.
+struct SmppReceiptRequestRow {
+  std::uint64_t message_id = 0;
+  std::uint64_t tenant_id = 0;
+  std::int64_t keep_until = 0;  ///< epoch ms; forgotten after this
+  std::string sealed_request;
 };
 
 class SmppOutboxStore {
@@ -33,6 +42,14 @@ class SmppOutboxStore {
   virtual Expected<void> remove(std::uint64_t id) = 0;
   /// Rows stored for the tenant (expired ones included until the next pending()).
   virtual Expected<std::size_t> count(std::uint64_t tenant) = 0;
+
+  /// Receipt requests, written in one transaction (a row with the same message id is
+  /// replaced).
+  virtual Expected<void> save_requests(std::span<const SmppReceiptRequestRow> rows) = 0;
+  /// Every request whose keep_until is not before `now_ms` (older ones are deleted).
+  virtual Expected<std::vector<SmppReceiptRequestRow>> load_requests(std::int64_t now_ms) = 0;
+  /// Requests answered (their receipt was made) or given up, in one transaction.
+  virtual Expected<void> remove_requests(std::span<const std::uint64_t> message_ids) = 0;
 };
 
 }  // namespace diskret::store

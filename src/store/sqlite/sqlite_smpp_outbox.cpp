@@ -11,6 +11,13 @@ constexpr std::string_view kPending =
     "ORDER BY id LIMIT ?";
 constexpr std::string_view kRemove = "DELETE FROM smpp_outbox WHERE id = ?";
 constexpr std::string_view kCount = "SELECT COUNT(*) FROM smpp_outbox WHERE tenant_id = ?";
+constexpr std::string_view kSaveRequest =
+    "INSERT OR REPLACE INTO smpp_receipt_requests(message_id, tenant_id, keep_until, request) "
+    "VALUES (?, ?, ?, ?)";
+constexpr std::string_view kExpireRequests = "DELETE FROM smpp_receipt_requests WHERE keep_until < ?";
+constexpr std::string_view kLoadRequests =
+    "SELECT message_id, tenant_id, keep_until, request FROM smpp_receipt_requests ORDER BY message_id";
+constexpr std::string_view kRemoveRequest = "DELETE FROM smpp_receipt_requests WHERE message_id = ?";
 
 }  // namespace
 
@@ -84,6 +91,68 @@ Expected<std::size_t> SqliteSmppOutbox::count(std::uint64_t tenant) {
   auto more = (*s)->step();
   if (!more) return unexpected(more.error());
   return static_cast<std::size_t>(*more ? (*s)->int64(0) : 0);
+}
+
+// Many rows, one transaction: a batch costs one commit, not one per row.
+template <class Rows, class Bind>
+Expected<void> in_transaction(SqliteDb& db, std::string_view sql, const Rows& rows, Bind bind) {
+  if (rows.empty()) return {};
+  if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return ok;
+  for (const auto& row : rows) {
+    auto s = db.use(sql);
+    Expected<void> ok = s ? Expected<void>{} : Expected<void>(unexpected(s.error()));
+    if (ok) {
+      bind(**s, row);
+      ok = (*s)->run();
+    }
+    if (!ok) {
+      (void)db.exec("ROLLBACK");
+      return ok;
+    }
+  }
+  return db.exec("COMMIT");
+}
+
+Expected<void> SqliteSmppOutbox::save_requests(std::span<const SmppReceiptRequestRow> rows) {
+  std::lock_guard lock(mutex_);
+  return in_transaction(db_, kSaveRequest, rows,
+                        [](SqliteStatement& s, const SmppReceiptRequestRow& r) {
+                          s.bind(1, r.message_id);
+                          s.bind(2, r.tenant_id);
+                          s.bind(3, r.keep_until);
+                          s.bind_blob(4, r.sealed_request);
+                        });
+}
+
+Expected<std::vector<SmppReceiptRequestRow>> SqliteSmppOutbox::load_requests(std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  {
+    auto s = db_.use(kExpireRequests);
+    if (!s) return unexpected(s.error());
+    (*s)->bind(1, now_ms);
+    if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
+  }
+  auto s = db_.use(kLoadRequests);
+  if (!s) return unexpected(s.error());
+  std::vector<SmppReceiptRequestRow> out;
+  for (;;) {
+    auto more = (*s)->step();
+    if (!more) return unexpected(more.error());
+    if (!*more) break;
+    SmppReceiptRequestRow r;
+    r.message_id = static_cast<std::uint64_t>((*s)->int64(0));
+    r.tenant_id = static_cast<std::uint64_t>((*s)->int64(1));
+    r.keep_until = (*s)->int64(2);
+    r.sealed_request = (*s)->blob(3);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Expected<void> SqliteSmppOutbox::remove_requests(std::span<const std::uint64_t> message_ids) {
+  std::lock_guard lock(mutex_);
+  return in_transaction(db_, kRemoveRequest, message_ids,
+                        [](SqliteStatement& s, std::uint64_t id) { s.bind(1, id); });
 }
 
 }  // namespace diskret::store::sqlite

@@ -1,6 +1,6 @@
 #pragma once
-/// SqliteSmppOutbox: the SMPP server's durable deliver_sm queue in the main SQLite
-/// database (table from migration 0070), on a connection of its own (WAL allows it beside
+/// SqliteSmppOutbox: the SMPP server's durable deliver_sm queue and its receipt requests
+/// in the main SQLite database (tables from migrations 0070 and 0071), on a connection of its own (WAL allows it beside
 /// SqliteStore's); the schema must have been migrated by SqliteStore::migrate() first.
 #include <chrono>
 #include <filesystem>
@@ -28,6 +28,9 @@ class SqliteSmppOutbox final : public SmppOutboxStore {
                                                std::uint64_t after, std::size_t limit) override;
   Expected<void> remove(std::uint64_t id) override;
   Expected<std::size_t> count(std::uint64_t tenant) override;
+  Expected<void> save_requests(std::span<const SmppReceiptRequestRow> rows) override;
+  Expected<std::vector<SmppReceiptRequestRow>> load_requests(std::int64_t now_ms) override;
+  Expected<void> remove_requests(std::span<const std::uint64_t> message_ids) override;
 
  private:
   std::mutex mutex_;  // one connection: calls from several threads take turns

@@ -142,5 +142,43 @@ TEST(SmppOutbox, ReceiptsWaitingInMemoryAtShutdownAreKept) {
   EXPECT_EQ(std::get<smpp::DeliverSm>(mo->body).short_message, "Hallo");
 }
 
+TEST(SmppOutbox, ReceiptRequestSurvivesARestartBeforeTheMessageIsFinal) {
+  ServerFixture f;
+  auto cred = f.credential();
+  const std::string id = submit_one(f, cred);
+  ASSERT_FALSE(id.empty());
+  f.restart_server();  // the server forgets everything it held in memory
+  SmppTestClient rx(f.server->port());
+  ASSERT_EQ(rx.bind(CommandId::bind_receiver, cred.credential.system_id, cred.password), 0u);
+  f.deliver(id, smpp::ReceiptState::delivered);
+  auto dlr = rx.next_deliver(5s);
+  ASSERT_TRUE(dlr) << "the receipt request was lost in the restart";
+  const auto& d = std::get<smpp::DeliverSm>(dlr->body);
+  EXPECT_EQ(d.destination_addr, "Shop");
+  EXPECT_EQ(d.dest_addr_ton, 5);
+  EXPECT_EQ(d.source_addr, "4915112345678");
+  auto receipt = smpp::parse_receipt(d);
+  ASSERT_TRUE(receipt);
+  EXPECT_EQ(receipt->id, id);
+}
+
+TEST(SmppOutbox, MessageThatWentFinalWhileTheServerWasDownStillGetsItsReceipt) {
+  ServerFixture f(/*poll=*/true);
+  auto cred = f.credential();
+  const std::string id = submit_one(f, cred);
+  ASSERT_FALSE(id.empty());
+  f.stop_server();
+  f.deliver(id, smpp::ReceiptState::undeliverable);  // nobody listening
+  f.start_server();
+  SmppTestClient rx(f.server->port());
+  ASSERT_EQ(rx.bind(CommandId::bind_receiver, cred.credential.system_id, cred.password), 0u);
+  auto dlr = rx.next_deliver(5s);
+  ASSERT_TRUE(dlr) << "no receipt for a message that ended while the server was down";
+  auto receipt = smpp::parse_receipt(std::get<smpp::DeliverSm>(dlr->body));
+  ASSERT_TRUE(receipt);
+  EXPECT_EQ(receipt->id, id);
+  EXPECT_EQ(receipt->state, smpp::ReceiptState::undeliverable);
+}
+
 }  // namespace
 }  // namespace diskret::smpp_server
