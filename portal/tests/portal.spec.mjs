@@ -232,6 +232,9 @@ export const tests = {
       if (name === "privacy") {
         // Logins are in the audit trail, by user id.
         await page.locator("main table", { hasText: "session.login" }).first().waitFor();
+        // Reads of personal data through a session are audited as the user, like API keys.
+        await eventually(async () => (await page.locator("main table tr", { hasText: "data.read" })
+          .filter({ hasText: /user:\d+/ }).count()) > 0 || (await page.reload(), false), 10000, "data.read by user");
       }
     }
     await page.goto("/security");

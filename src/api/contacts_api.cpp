@@ -9,6 +9,8 @@ namespace diskret::api {
 using contacts::Permission;
 
 std::string actor_of(const Caller& caller) {
+  // Portal sessions act as their user, API keys as the key.
+  if (caller.principal.user_id != 0) return "user:" + std::to_string(caller.principal.user_id);
   return "api_key:" + std::to_string(caller.principal.api_key_id);
 }
 

@@ -66,7 +66,11 @@ http::Response bad_query(std::string_view name, std::string_view reason) {
                        {{std::string(name), std::string(reason), {}}});
 }
 
-std::string actor(const Caller& c) { return "api_key:" + std::to_string(c.principal.api_key_id); }
+std::string actor(const Caller& c) {
+  // Portal sessions act as their user, API keys as the key.
+  if (c.principal.user_id != 0) return "user:" + std::to_string(c.principal.user_id);
+  return "api_key:" + std::to_string(c.principal.api_key_id);
+}
 
 json::object webhook_json(const inbound::WebhookView& w) {
   return json::object{{"url", w.url},

@@ -45,7 +45,11 @@ http::Response failure(const Error& e, std::string_view what) {
   return http::problem(500, "internal", "Internal error", std::string(what) + " failed.");
 }
 
-std::string actor(const Caller& c) { return "api_key:" + std::to_string(c.principal.api_key_id); }
+std::string actor(const Caller& c) {
+  // Portal sessions act as their user, API keys as the key.
+  if (c.principal.user_id != 0) return "user:" + std::to_string(c.principal.user_id);
+  return "api_key:" + std::to_string(c.principal.api_key_id);
+}
 
 Expected<json::object, http::Response> body_object(const http::Request& r,
                                                    std::initializer_list<std::string_view> fields) {
@@ -121,6 +125,19 @@ bool reads_personal_data(const http::Request& r) {
     if (r.path.rfind(prefix, 0) == 0) return true;
   }
   return false;
+}
+
+// The portal's session token in a Cookie header (empty without one).
+std::string session_cookie(std::string_view header) {
+  const std::string prefix = std::string(kSessionCookie) + "=";
+  for (auto pos = header.find(prefix); pos != std::string_view::npos;
+       pos = header.find(prefix, pos + 1)) {
+    if (pos == 0 || header[pos - 1] == ' ' || header[pos - 1] == ';') {
+      auto value = header.substr(pos + prefix.size());
+      return std::string(value.substr(0, value.find(';')));
+    }
+  }
+  return {};
 }
 
 // The address a burst of failed logins came from, without the last part (not a person's
@@ -374,13 +391,19 @@ void PrivacyApi::on_response(const Seen& seen, int status) {
   if (status < 200 || status >= 300 || seen.path.empty()) return;
   // The key was just accepted, so this is a cached lookup.
   const std::string_view header = seen.authorization;
-  if (header.size() <= 7 || header.substr(0, 7) != "Bearer ") return;
-  auto principal = d_.tenants.authenticate(header.substr(7));
+  Expected<tenancy::Principal> principal = fail(diskret::Errc::not_found);
+  if (header.size() > 7 && header.substr(0, 7) == "Bearer ") {
+    principal = d_.tenants.authenticate(header.substr(7));
+  } else if (!seen.session.empty() && d_.tenants.session_resolver() != nullptr) {
+    // A portal session read it: audited as its user.
+    principal = d_.tenants.session_resolver()->resolve_session(seen.session, std::nullopt);
+  }
   if (!principal) return;
   audit::AuditDraft entry;
   entry.tenant = principal->tenant.value;
   entry.at_ms = now;
-  entry.actor = "api_key:" + std::to_string(principal->api_key_id);
+  entry.actor = principal->user_id != 0 ? "user:" + std::to_string(principal->user_id)
+                                         : "api_key:" + std::to_string(principal->api_key_id);
   entry.action = std::string(audit::action::kPersonalDataRead);
   entry.object = seen.path.substr(0, 200);
   d_.privacy.audit_queue().push(std::move(entry));
@@ -395,6 +418,7 @@ http::Handler PrivacyApi::watch(http::Handler inner) {
     if (reads_personal_data(request)) {
       seen.path = request.path;
       seen.authorization = std::string(request.header("Authorization"));
+      if (seen.authorization.empty()) seen.session = session_cookie(request.header("Cookie"));
     }
     inner(std::move(request), [this, seen = std::move(seen), respond = std::move(respond)](http::Response&& response) {
       const int status = response.status;

@@ -67,6 +67,7 @@ class PrivacyApi {
     std::string remote_ip;
     std::string path;           ///< set only for reads of personal data
     std::string authorization;  ///< likewise
+    std::string session;        ///< likewise: the portal session cookie, without a key
   };
   void on_response(const Seen& seen, int status);
 

@@ -40,6 +40,8 @@ http::Response invalid(std::vector<http::FieldError> errors) {
 }
 
 std::string actor_of(const Caller& caller) {
+  // Portal sessions act as their user, API keys as the key.
+  if (caller.principal.user_id != 0) return "user:" + std::to_string(caller.principal.user_id);
   return "api_key:" + std::to_string(caller.principal.api_key_id);
 }
 

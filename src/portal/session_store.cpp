@@ -28,7 +28,7 @@ void SessionStore::sweep(SystemTime now) {
 NewSession SessionStore::create(const tenancy::Principal& principal, std::string email) {
   const auto now = clock_.now();
   NewSession out{crypto::random_token(32), crypto::random_token(32), {}};
-  Session s{principal, std::move(email), out.csrf, now, now};
+  Session s{principal, std::move(email), out.csrf, now, now, now};
   out.expires_at = expiry(s);
   std::lock_guard lock(mutex_);
   sweep(now);
@@ -83,8 +83,21 @@ Expected<tenancy::Principal> SessionStore::resolve_session(std::string_view toke
   if (csrf && !crypto::constant_time_equal(*csrf, it->second.csrf)) {
     return fail(Errc::permission_denied, "CSRF token mismatch");
   }
-  it->second.last_seen = now;
-  return it->second.principal;
+  Session& s = it->second;
+  if (check_ && now - s.checked >= options_.recheck) {
+    // A lookup by id (no Argon2id): cheap enough to do under the lock every few seconds.
+    auto role = check_(s.principal.tenant.value, s.principal.user_id);
+    if (role) {
+      if (!*role) {
+        sessions_.erase(it);
+        return fail(Errc::not_found, "the session's user is gone");
+      }
+      s.principal.role = **role;
+      s.checked = now;
+    }
+  }
+  s.last_seen = now;
+  return s.principal;
 }
 
 }  // namespace diskret::portal

@@ -5,6 +5,7 @@
 /// `idle` without a request and after `lifetime` in any case. A restart ends all sessions.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -19,7 +20,13 @@ namespace diskret::portal {
 struct SessionOptions {
   std::chrono::seconds idle{30 * 60};
   std::chrono::seconds lifetime{12 * 60 * 60};
+  /// How often a session's user is looked up again (role changed, user removed).
+  std::chrono::seconds recheck{30};
 };
+
+/// The user's current role; nullopt when the user was removed or disabled.
+using UserCheck = std::function<Expected<std::optional<tenancy::Role>>(std::uint64_t tenant,
+                                                                        std::uint64_t user)>;
 
 struct NewSession {
   std::string token;  ///< the cookie value; shown once
@@ -39,6 +46,10 @@ struct SessionInfo {
 class SessionStore : public tenancy::SessionResolver {
  public:
   SessionStore(const Clock& clock, SessionOptions options = {});
+  /// With a check, a session follows its user: a changed role applies within
+  /// options.recheck, a removed or disabled user's sessions end. A failing check keeps the
+  /// session as it is (a database hiccup logs nobody out).
+  void set_user_check(UserCheck check) { check_ = std::move(check); }
 
   NewSession create(const tenancy::Principal& principal, std::string email);
   std::optional<SessionInfo> info(std::string_view token);
@@ -60,6 +71,7 @@ class SessionStore : public tenancy::SessionResolver {
     std::string csrf;
     SystemTime created_at;
     SystemTime last_seen;
+    SystemTime checked;
   };
   using Map = std::map<std::string, Session, std::less<>>;
   /// The live session of `token` (expired ones are erased); caller holds mutex_.
@@ -69,6 +81,7 @@ class SessionStore : public tenancy::SessionResolver {
 
   const Clock& clock_;
   SessionOptions options_;
+  UserCheck check_;
   std::mutex mutex_;
   Map sessions_;  ///< by hex SHA-256 of the token
 };

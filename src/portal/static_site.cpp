@@ -28,15 +28,18 @@ std::string content_type_of(const fs::path& p) {
   return "application/octet-stream";
 }
 
-bool api_path(std::string_view path) {
-  return path.starts_with("/v1/") || path == "/v1" || path == "/healthz" || path == "/readyz" ||
-         path == "/metrics";
-}
+// The portal's pages (portal/src/main.ts): each is index.html, the app routes itself. Any
+// other path belongs to the API (or nobody), so new public routes of the router (short
+// links, ...) are never shadowed by the portal.
+constexpr std::string_view kAppRoutes[] = {"/",         "/login",    "/security", "/compose",
+                                           "/messages", "/contacts", "/campaigns", "/inbound",
+                                           "/billing",  "/privacy",  "/settings", "/account"};
 
-// An app route is a path without a file extension in its last segment ("/contacts").
 bool app_route(std::string_view path) {
-  auto last = path.substr(path.rfind('/') + 1);
-  return last.find('.') == std::string_view::npos;
+  for (auto r : kAppRoutes) {
+    if (path == r) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -108,8 +111,11 @@ http::Handler StaticSite::front(http::Handler api) const {
         inner(std::move(r));
       };
     }
-    if (api_path(request.path)) return api(std::move(request), std::move(respond));
-    respond(serve(request));
+    const bool get = request.method == "GET" || request.method == "HEAD";
+    if (get && (app_route(request.path) || files_.contains(request.path))) {
+      return respond(serve(request));
+    }
+    api(std::move(request), std::move(respond));
   };
 }
 

@@ -29,11 +29,11 @@ class StaticSite {
   static Expected<StaticSite> load(SiteOptions options);
 
   std::size_t files() const { return files_.size(); }
-  /// GET/HEAD of a site path: the file, index.html for app routes ("/compose"), 404 for a
-  /// missing asset, 405 for other methods.
+  /// GET/HEAD of a site path: the file, index.html for the portal's pages ("/compose"),
+  /// 404 otherwise, 405 for other methods.
   http::Response serve(const http::Request& request) const;
-  /// Routes /v1/..., /healthz, /readyz and /metrics to `api`, the rest to the site; adds
-  /// HSTS when configured. The site must outlive the handler.
+  /// GET/HEAD of the site's files and pages go to the site, everything else to `api`;
+  /// adds HSTS when configured. The site must outlive the handler.
   http::Handler front(http::Handler api) const;
 
  private:

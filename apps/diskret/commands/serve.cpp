@@ -117,7 +117,7 @@ std::string security_facts(const config::Config& config) {
     out += "\"" + std::string(key) + "\":" + value;
   };
   auto b = [](bool v) { return std::string(v ? "true" : "false"); };
-  add("tls", b(config.portal.tls));
+  add("tls", b(config.portal.tls || !config.server.https_listen.empty()));
   add("session_idle_minutes", std::to_string(config.portal.session_idle_minutes));
   add("session_hours", std::to_string(config.portal.session_hours));
   add("password_hashing", "\"Argon2id\"");
@@ -391,11 +391,22 @@ int serve(const ServeOptions& options) {
       clock, {std::chrono::minutes{config.portal.session_idle_minutes},
               std::chrono::hours{config.portal.session_hours}});
   portal::LoginThrottle login_throttle(clock);
+  portal_sessions.set_user_check(
+      [&user_service](std::uint64_t tenant,
+                      std::uint64_t user) -> Expected<std::optional<tenancy::Role>> {
+        auto found = user_service.get(tenant, user);
+        if (!found) return unexpected(found.error());
+        if (!*found || (*found)->disabled_at) return std::optional<tenancy::Role>{};
+        return std::optional<tenancy::Role>{(*found)->role};
+      });
   tenants.set_session_resolver(&portal_sessions);
+  // Secure cookies and HSTS whenever the portal is reached over TLS: its own https_listen
+  // or, behind a TLS proxy, [portal] tls.
+  const bool portal_tls = config.portal.tls || !config.server.https_listen.empty();
   auto totp = must(portal::TotpService::open(sqlite_options.main_path, *storage.keys, clock),
                    "cannot open the portal's second factors");
   portal::SessionApi session_api(portal_sessions, login_throttle, user_service, tenants, clock,
-                                 {config.portal.tls, std::chrono::hours{config.portal.session_hours},
+                                 {portal_tls, std::chrono::hours{config.portal.session_hours},
                                   security_facts(config)},
                                  totp.get());
   session_api.set_audit(storage.store.get(), privacy_runtime->audit.get());
@@ -403,7 +414,7 @@ int serve(const ServeOptions& options) {
   auto site = must(portal::StaticSite::load(
                        {config.portal.dir.empty() ? std::string(DISKRET_PORTAL_DIR) : config.portal.dir,
                         config.billing.enabled ? portal::origin_of(config.billing.vault_url) : "",
-                        config.portal.tls}),
+                        portal_tls}),
                    "[portal] dir");
   spdlog::info("diskret: portal with {} file(s)", site.files());
   http::Server server(http_config(config),

@@ -19,5 +19,5 @@ export async function inbound(main: HTMLElement, ctx: PageContext): Promise<void
   };
   main.append(section(t("optOuts"), optOutOut), section(t("inboundMessages"), inboundOut));
   await load();
-  poll(ctx.isCurrent, 3000, load);
+  poll(ctx.isCurrent, 10000, load);  // every read of numbers is audited: not too often
 }

@@ -82,6 +82,8 @@ export async function messages(main: HTMLElement, ctx: PageContext): Promise<voi
       h("button", { type: "button", class: "secondary", onclick: () => exportCsv().catch((err) => showError(info, err)) }, t("exportCsv"))),
     info, out);
   await load();
-  // Statuses change as receipts arrive: refresh the first page while nothing more is loaded.
-  poll(ctx.isCurrent, 2000, async () => { if (rows.length <= 100) await load(); });
+  // Statuses change as receipts arrive: refresh the first page while some of it is still on
+  // its way (every read of numbers is audited, so an idle page does not poll).
+  const pending = () => rows.some((m) => m.status === "accepted" || m.status === "submitted");
+  poll(ctx.isCurrent, 2000, async () => { if (rows.length <= 100 && pending()) await load(); });
 }

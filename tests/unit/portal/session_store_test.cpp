@@ -81,5 +81,37 @@ TEST(SessionStore, LogoutEverywhereEndsOnlyThatUsersSessions) {
   EXPECT_FALSE(store.resolve_session(other_user.token, std::nullopt));
 }
 
+TEST(SessionStore, FollowsTheUsersRoleAndEndsWhenTheUserIsGone) {
+  FakeClock clock;
+  SessionStore store(clock, {30min, 12h, 30s});
+  std::optional<tenancy::Role> current = tenancy::Role::admin;
+  bool database_up = true;
+  int lookups = 0;
+  store.set_user_check([&](std::uint64_t tenant, std::uint64_t user)
+                           -> Expected<std::optional<tenancy::Role>> {
+    EXPECT_EQ(tenant, 1u);
+    EXPECT_EQ(user, 7u);
+    ++lookups;
+    if (!database_up) return fail(Errc::unavailable, "down");
+    return current;
+  });
+  auto s = store.create(user(1, 7, tenancy::Role::admin), "a@example.com");
+  current = tenancy::Role::viewer;  // demoted
+  EXPECT_EQ(store.resolve_session(s.token, std::nullopt)->role, tenancy::Role::admin)
+      << "not looked up again within the recheck interval";
+  EXPECT_EQ(lookups, 0);
+  clock.advance(31s);
+  EXPECT_EQ(store.resolve_session(s.token, std::nullopt)->role, tenancy::Role::viewer);
+  EXPECT_EQ(lookups, 1);
+  database_up = false;
+  clock.advance(31s);
+  EXPECT_TRUE(store.resolve_session(s.token, std::nullopt)) << "a failing lookup keeps the session";
+  database_up = true;
+  current = std::nullopt;  // removed
+  clock.advance(31s);
+  EXPECT_FALSE(store.resolve_session(s.token, std::nullopt));
+  EXPECT_EQ(store.open_sessions(), 0u);
+}
+
 }  // namespace
 }  // namespace diskret::portal
