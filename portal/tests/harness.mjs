@@ -98,6 +98,7 @@ export async function startStack(bin) {
     const password = "korrekt-pferd-batterie";
     cli(["user", "add", "--tenant", tenant.tenant_id, "--email", "owner@example.com", "--role", "owner", "--password-stdin", "--json"], password + "\n");
     cli(["user", "add", "--tenant", tenant.tenant_id, "--email", "viewer@example.com", "--role", "viewer", "--password-stdin", "--json"], password + "\n");
+    cli(["number", "assign", "--tenant", tenant.tenant_id, "--number", "12345"]);
     cli(["credits", "grant", "--tenant", tenant.tenant_id, "--amount-cents", "10000", "--reason", "portal test"]);
 
     const serve = background(join(bin, "diskret"), ["serve", "--config", config], dir, "diskret serve");

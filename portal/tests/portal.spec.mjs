@@ -265,6 +265,68 @@ export const tests = {
     await shot("billing-topup");
   },
 
+  async "send a campaign to an imported list and watch it reach delivered"({ page, stack, shot }) {
+    await login(page, stack);
+    await page.getByRole("link", { name: "Contacts" }).click();
+    await page.getByLabel("New list").fill("Stammkunden");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.locator("#lists", { hasText: "Stammkunden" }).waitFor();
+    await page.getByLabel("Lists", { exact: true }).selectOption({ label: "Stammkunden" });
+    const csv = "phone,first_name\n+4915177770001,Anna\n+4915177770002,Ben\n";
+    await page.getByLabel("CSV file").setInputFiles({ name: "liste.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.getByText("2 imported, 0 rejected.").waitFor();
+
+    await page.getByRole("link", { name: "Campaigns" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("Frühstücksaktion");
+    await page.getByLabel("Sender ID").fill("Baeckerei");
+    await page.getByRole("checkbox", { name: "Stammkunden" }).check();
+    await page.getByLabel("Template").fill("Guten Morgen {{first_name|Kundin/Kunde}}, Ihre Brötchen warten!");
+    await page.getByLabel("Category").selectOption("transactional");
+    await page.getByRole("button", { name: "Create" }).click();
+    const card = page.locator("article.campaign", { hasText: "Frühstücksaktion" });
+    await card.waitFor();
+    await card.getByRole("button", { name: "Start" }).click();
+    // The progress updates live (polling) until every recipient is delivered.
+    await eventually(async () => (await card.locator(".campaign-status").textContent()) === "completed" &&
+      (await card.locator(".counts").textContent()).includes("Delivered 2"), 30000, "campaign delivered");
+    assert.equal(await card.locator("progress").getAttribute("value"), "2");
+    await shot("campaign-delivered");
+  },
+
+  async "STOP from a handset shows in the opt-outs"({ page, stack }) {
+    const mo = await fetch(`http://127.0.0.1:${stack.controlPort}/mo`, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ from: "+4915188889999", to: "12345", text: "STOP" }) });
+    assert.equal(mo.status < 300, true, `MO injection: ${mo.status}`);
+    await login(page, stack);
+    await page.getByRole("link", { name: "Inbound and opt-outs" }).click();
+    await eventually(async () => {
+      if (await page.locator("#optout-list", { hasText: "+4915188889999" }).count()) return true;
+      await page.reload();
+      return false;
+    }, 20000, "the opt-out");
+    await page.locator("#inbound-list", { hasText: "STOP" }).waitFor();
+  },
+
+  async "export and erase a person"({ page, stack }) {
+    await login(page, stack);
+    await page.getByRole("link", { name: "Privacy" }).click();
+    await page.getByLabel("Phone").first().fill("+4915144445555");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export" }).click()]);
+    const exported = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString()));
+    assert.match(JSON.stringify(exported), /Mustermann/);
+    page.once("dialog", (d) => d.accept());
+    await page.getByLabel("Phone").nth(1).fill("+4915144445555");
+    await page.getByRole("button", { name: "Erase" }).click();
+    await page.locator("main .status.ok").last().waitFor();
+    // The person is gone from the contacts.
+    await page.getByRole("link", { name: "Contacts" }).click();
+    await page.getByLabel("Search by number").fill("+4915144445555");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.locator("#contact-list", { hasText: "Nothing here yet." }).waitFor();
+  },
+
   async "TOTP: enrol with the QR code, then log in with a code"({ page, stack, shot }) {
     await login(page, stack, "viewer@example.com", true);
     await page.getByRole("link", { name: "My account" }).click();
