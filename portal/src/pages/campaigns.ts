@@ -11,7 +11,7 @@ function progress(c: any): HTMLElement {
   const bar = h("progress", { max: Math.max(total, 1), value: done, "aria-label": `${t("progress")} ${c.name}` });
   return h("div", { class: "progress" }, bar,
     h("span", { class: "counts" }, `${t("delivered")} ${n.delivered ?? 0} · ${t("failed")} ${n.failed ?? 0} · ` +
-      `${t("sent")} ${n.sent ?? 0} · pending ${n.pending ?? 0} · rejected ${n.rejected ?? 0}`));
+      `${t("sent")} ${n.sent ?? 0} · ${t("pending")} ${n.pending ?? 0} · ${t("rejected")} ${n.rejected ?? 0}`));
 }
 
 export async function campaigns(main: HTMLElement, ctx: PageContext): Promise<void> {
@@ -79,7 +79,7 @@ export async function campaigns(main: HTMLElement, ctx: PageContext): Promise<vo
       previewOut.textContent = p.status === "would_send"
         ? `${p.to}\n${p.text}\n(${p.segments} × ${p.encoding})` : `${p.status}: ${p.error?.code ?? ""}`;
     } catch (err) { previewOut.textContent = String((err as Error).message); }
-  } }, field("Campaign ID", previewCampaign), field(t("contactId"), previewContact), h("button", { type: "submit" }, t("preview")));
+  } }, field(t("campaignId"), previewCampaign), field(t("contactId"), previewContact), h("button", { type: "submit" }, t("preview")));
 
   add(main, writable ? section(t("create"), form) : null, section(t("campaigns"), info, out), section(t("preview"), previewForm, previewOut));
   await load();
