@@ -360,6 +360,50 @@ export const tests = {
     assert.equal(again.status(), 401);
   },
 
+  async "a new user gets an initial password once and changes it"({ browser, page, stack, shot }) {
+    await login(page, stack);
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.locator("#users").waitFor();
+    await page.getByLabel("Email", { exact: true }).first().fill("neu@example.com");
+    await page.getByLabel("Role", { exact: true }).first().selectOption("sender");
+    await page.getByRole("button", { name: "Add user" }).click();
+    const initial = await page.locator(".once .secret").first().textContent();
+    assert.ok(initial.length >= 12);
+    await shot("settings-user-added");
+
+    const other = await browser.newContext({ baseURL: stack.origin });
+    const p2 = await other.newPage();
+    await p2.goto("/login");
+    await p2.getByLabel("Account ID").fill(stack.tenant.tenant_id);
+    await p2.getByLabel("Email").fill("neu@example.com");
+    await p2.getByLabel("Password").fill(initial);
+    await p2.getByRole("button", { name: "Log in" }).click();
+    await p2.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+    await p2.getByRole("link", { name: "My account" }).click();
+    await p2.getByLabel("Current password").fill("wrong-wrong-wrong");
+    await p2.getByLabel("New password", { exact: true }).fill("mein-neues-passwort-2026");
+    await p2.getByLabel("Repeat the new password").fill("mein-neues-passwort-2026");
+    await p2.getByRole("button", { name: "Change password" }).click();
+    await p2.getByText("current_password is wrong").waitFor();
+    await p2.getByLabel("Current password").fill(initial);
+    await p2.getByLabel("New password", { exact: true }).fill("mein-neues-passwort-2026");
+    await p2.getByLabel("Repeat the new password").fill("mein-neues-passwort-2026");
+    await p2.getByRole("button", { name: "Change password" }).click();
+    await p2.getByText("Password changed").waitFor();
+    // The renewed session and its new CSRF token keep working.
+    await p2.getByRole("link", { name: "Contacts" }).click();
+    await p2.getByLabel("New list").fill("Neue Liste");
+    await p2.getByRole("button", { name: "Create" }).click();
+    await p2.locator("#lists", { hasText: "Neue Liste" }).waitFor();
+    const old = await p2.request.post("/v1/session", {
+      data: { account: stack.tenant.tenant_id, email: "neu@example.com", password: initial } });
+    assert.equal(old.status(), 401);
+    const fresh = await p2.request.post("/v1/session", {
+      data: { account: stack.tenant.tenant_id, email: "neu@example.com", password: "mein-neues-passwort-2026" } });
+    assert.equal(fresh.status(), 201);
+    await other.close();
+  },
+
   async "logout everywhere ends other sessions"({ browser, page, stack }) {
     await login(page, stack, "owner@example.com", true);
     const other = await browser.newContext({ baseURL: stack.origin });

@@ -83,6 +83,9 @@ void SessionApi::add_routes(http::Router& router) {
     router.add("POST", "/v1/session/totp/confirm", bind(&SessionApi::totp_confirm));
     router.add("DELETE", "/v1/session/totp", bind(&SessionApi::totp_disable));
   }
+  if (passwords_ != nullptr) {
+    router.add("PUT", "/v1/session/password", bind(&SessionApi::change_password));
+  }
   router.add("GET", "/v1/public/security", [this](http::Request&&, http::Respond respond) {
     http::Response r{200, "application/json", {{"Cache-Control", "no-cache"}},
                      options_.security_facts};
@@ -364,6 +367,82 @@ void SessionApi::logout_everywhere(http::Request&& request, http::Respond respon
   auto r = json_ok(200, json::object{{"ended", ended}});
   r.headers.emplace_back("Set-Cookie", cookie("", std::chrono::seconds{0}));
   respond(std::move(r));
+}
+
+}  // namespace diskret::portal
+
+namespace diskret::portal {
+
+void SessionApi::change_password(http::Request&& request, http::Respond respond) {
+  auto caller = session_caller(request);
+  if (!caller) return respond(std::move(caller.error()));
+  auto info = sessions_.info(session_token(request));
+  if (!info) return respond(http::problem(401, "session-expired", "Unauthorized", "Log in again."));
+  boost::system::error_code ec;
+  json::value body = json::parse(request.body, ec);
+  if (ec || !body.is_object()) {
+    return respond(http::problem(400, "malformed-json", "Malformed JSON",
+                                 "The body must be a JSON object."));
+  }
+  auto text = [&](const char* name) -> std::optional<std::string> {
+    const auto* v = body.as_object().if_contains(name);
+    if (v == nullptr || !v->is_string()) return std::nullopt;
+    return std::string(v->as_string());
+  };
+  auto current = text("current_password");
+  auto next = text("new_password");
+  std::vector<http::FieldError> errors;
+  if (!current) errors.push_back({"current_password", "is required", {}});
+  if (!next) {
+    errors.push_back({"new_password", "is required", {}});
+  } else if (auto reason = contacts::check_password(*next)) {
+    errors.push_back({"new_password", *reason, {}});
+  }
+  if (!errors.empty()) {
+    return respond(http::problem(422, "validation-failed", "Validation failed",
+                                 "The request has invalid fields.", std::move(errors)));
+  }
+  const tenancy::Principal principal = caller->principal;
+  const std::string throttle_key = principal.tenant_public_id + "\n" + lower(info->email);
+  if (auto wait = throttle_.wait(throttle_key, request.remote_ip); wait.count() > 0) {
+    http::Problem p{429, "login-throttled", "Too many failed attempts",
+                    "Try again in " + std::to_string(wait.count()) + " s.", {},
+                    {{"Retry-After", std::to_string(wait.count())}}};
+    return respond(p.to_response());
+  }
+  // Two Argon2id operations: on the worker, not the I/O thread.
+  worker_->post([this, principal, email = info->email, current = std::move(*current),
+                 next = std::move(*next), ip = request.remote_ip, throttle_key,
+                 respond = std::move(respond)]() mutable {
+    auto user = users_.verify(principal.tenant.value, email, current);
+    if (!user) {
+      return respond(api::unavailable_problem("Passwords cannot be checked right now.",
+                                              std::chrono::seconds{1})
+                         .to_response());
+    }
+    if (!*user || (*user)->id != principal.user_id) {
+      throttle_.failed(throttle_key, ip);
+      return respond(http::problem(422, "validation-failed", "Validation failed",
+                                   "The current password is wrong.",
+                                   {{"current_password", "is wrong", {}}}));
+    }
+    const std::string hash = crypto::hash_password(next);
+    auto set = passwords_->set_hash(principal.tenant.value, principal.user_id, hash);
+    if (!set || !*set) {
+      return respond(api::unavailable_problem("The password cannot be stored right now.",
+                                              std::chrono::seconds{1})
+                         .to_response());
+    }
+    // Whoever knew the old password is logged out; this browser gets a new session.
+    sessions_.end_all(principal.tenant.value, principal.user_id);
+    auto session = sessions_.create(principal, email);
+    const std::string who = "user:" + std::to_string(principal.user_id);
+    audit(principal.tenant.value, who, "user.password_changed", who, "");
+    auto r = json_ok(200, json::object{{"csrf_token", session.csrf},
+                                       {"expires_at", api::format_rfc3339(session.expires_at)}});
+    r.headers.emplace_back("Set-Cookie", cookie(session.token, options_.cookie_max_age));
+    respond(std::move(r));
+  });
 }
 
 }  // namespace diskret::portal

@@ -10,6 +10,8 @@
 ///   POST   /v1/session/totp/confirm  {code}: switches it on; from then on login needs
 ///                        {totp}: without it 401 totp-required, a wrong one counts as failure
 ///   DELETE /v1/session/totp          {code}: switches it off
+///   PUT    /v1/session/password      {current_password, new_password}: ends every session
+///                        of the user and answers with a new one (cookie + CSRF token)
 ///   GET    /v1/public/security  the measures in force, from the configuration (public)
 /// Password checks (Argon2id, ~0.1 s) run on a worker thread, not the HTTP I/O thread.
 #include <chrono>
@@ -22,6 +24,7 @@
 #include "core/clock.hpp"
 #include "http/router.hpp"
 #include "portal/login_throttle.hpp"
+#include "portal/password_store.hpp"
 #include "portal/session_store.hpp"
 #include "portal/totp_service.hpp"
 #include "store/audit_trail.hpp"
@@ -42,6 +45,8 @@ class SessionApi {
              tenancy::TenantService& tenants, const Clock& clock, SessionApiOptions options,
              TotpService* totp = nullptr);
   ~SessionApi();
+  /// Where password changes are written (routes PUT /v1/session/password when set).
+  void set_passwords(PasswordStore* passwords) { passwords_ = passwords; }
   void add_routes(http::Router& router);
   /// With a trail, logins (and failed ones for a known account), logouts everywhere and
   /// second-factor changes are appended to the tenant's audit trail (user ids, no emails).
@@ -57,6 +62,7 @@ class SessionApi {
   void totp_enrol(http::Request&& request, http::Respond respond);
   void totp_confirm(http::Request&& request, http::Respond respond);
   void totp_disable(http::Request&& request, http::Respond respond);
+  void change_password(http::Request&& request, http::Respond respond);
 
  private:
   /// On the worker: tenant lookup and password check, then the session.
@@ -78,6 +84,7 @@ class SessionApi {
   api::Authenticator auth_;
   SessionApiOptions options_;
   TotpService* totp_;
+  PasswordStore* passwords_ = nullptr;
   store::Store* store_ = nullptr;
   store::AuditTrail* audit_ = nullptr;
   std::string dummy_hash_;  ///< verified for unknown accounts, so timing tells nothing

@@ -410,6 +410,9 @@ int serve(const ServeOptions& options) {
                                   security_facts(config)},
                                  totp.get());
   session_api.set_audit(storage.store.get(), privacy_runtime->audit.get());
+  auto portal_passwords = must(portal::PasswordStore::open(sqlite_options.main_path),
+                               "cannot open the portal's password store");
+  session_api.set_passwords(portal_passwords.get());
   session_api.add_routes(router);
   auto site = must(portal::StaticSite::load(
                        {config.portal.dir.empty() ? std::string(DISKRET_PORTAL_DIR) : config.portal.dir,

@@ -1,5 +1,5 @@
 import qrcode from "qrcode-generator";
-import { get, post, request } from "../api";
+import { get, post, request, setCsrf } from "../api";
 import { field, h } from "../dom";
 import { t } from "../i18n";
 import type { PageContext } from "./index";
@@ -50,9 +50,32 @@ export async function account(main: HTMLElement, ctx: PageContext): Promise<void
     } catch (err) { showError(status, err); }
   };
   if (me.totp) showOn(); else showOff();
+
+  // Password change: every other session of this user ends; this one is renewed.
+  const current = h("input", { name: "current-password", type: "password", autocomplete: "current-password", required: true });
+  const next = h("input", { name: "new-password", type: "password", autocomplete: "new-password", required: true, minlength: 12 });
+  const repeat = h("input", { name: "repeat-password", type: "password", autocomplete: "new-password", required: true, minlength: 12 });
+  const pwStatus = statusLine();
+  const pwForm = h("form", { class: "stack", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    if (next.value !== repeat.value) {
+      pwStatus.className = "status error";
+      pwStatus.textContent = t("passwordsDiffer");
+      repeat.focus();
+      return;
+    }
+    try {
+      const r = await request("PUT", "/v1/session/password", { current_password: current.value, new_password: next.value });
+      setCsrf(r.csrf_token);
+      current.value = next.value = repeat.value = "";
+      showOk(pwStatus, t("passwordChanged"));
+    } catch (err) { showError(pwStatus, err); }
+  } }, field(t("currentPassword"), current), field(t("newPassword"), next, t("passwordHint")), field(t("repeatPassword"), repeat),
+    h("button", { type: "submit" }, t("changePassword")), pwStatus);
   main.append(
     section(t("account"), h("dl", { class: "facts" }, h("dt", {}, t("email")), h("dd", {}, me.email ?? ""),
       h("dt", {}, t("role")), h("dd", {}, me.role), h("dt", {}, t("account")), h("dd", {}, me.tenant_id))),
-    section(t("totpTitle"), body, status));
+    section(t("totpTitle"), body, status),
+    section(t("changePassword"), pwForm));
   void ctx;
 }

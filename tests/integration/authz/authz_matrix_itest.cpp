@@ -106,6 +106,7 @@ constexpr Rule kRules[] = {
     {"POST", "/v1/session/totp", "oasv"},
     {"POST", "/v1/session/totp/confirm", "oasv"},
     {"DELETE", "/v1/session/totp", "oasv"},
+    {"PUT", "/v1/session/password", "oasv"},
     {"GET", "/v1/public/security", "public"},
 };
 
