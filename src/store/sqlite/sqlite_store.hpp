@@ -5,11 +5,13 @@
 /// WriteTransaction holds it), and a small pool of read connections.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -115,8 +117,13 @@ class SqliteStore final : public Store {
   WalSync main_log_;
   WalSync keys_log_;
   std::atomic<std::uint64_t> commits_{0};
+  void run_checkpointer();
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_stop_ = false;
   mutable std::mutex readers_mutex_;
   std::vector<std::unique_ptr<SqliteDb>> idle_readers_;
+  std::thread checkpointer_;  // last: starts once everything above exists
 };
 
 }  // namespace diskret::store::sqlite
