@@ -153,6 +153,8 @@ export const tests = {
     await page.getByLabel("Text", { exact: true }).fill("x".repeat(161));
     assert.equal(await counter.getAttribute("data-segments"), "2");
     await page.getByLabel("Text", { exact: true }).fill("Ihre Brötchen sind fertig. Grüße!");
+    // The server's preview adds the cost (POST /v1/messages/preview).
+    await page.locator("#estimate", { hasText: "Cost" }).waitFor();
     await shot("compose");
     await page.getByRole("button", { name: "Send" }).click();
     await page.getByText("1 accepted, 0 rejected.").waitFor();
@@ -230,6 +232,11 @@ export const tests = {
       assert.equal(await page.locator("main .status.error, main > p.error").count(), 0, `${link} shows an error`);
       await shot(name);
       if (name === "privacy") {
+        // Retention settings can be changed.
+        const days = page.getByLabel(/message text \(days\)/);
+        await days.fill("14");
+        await page.locator("form", { has: days }).getByRole("button", { name: "Save" }).click();
+        await page.locator("form", { has: days }).getByText("Saved.").waitFor();
         // Logins are in the audit trail, by user id.
         await page.locator("main table", { hasText: "session.login" }).first().waitFor();
         // Reads of personal data through a session are audited as the user, like API keys.

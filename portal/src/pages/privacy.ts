@@ -1,4 +1,4 @@
-import { get, post } from "../api";
+import { get, post, request } from "../api";
 import { download, field, h, table } from "../dom";
 import { formatDate, t } from "../i18n";
 import type { PageContext } from "./index";
@@ -30,7 +30,20 @@ export async function privacy(main: HTMLElement, ctx: PageContext): Promise<void
   add(main, ctx.session.role !== "viewer" ? section(t("exportPerson"), exportForm) : null,
     canManage(ctx.session.role) ? section(t("erasePerson"), eraseForm) : null);
   const retention = await get("/v1/privacy/retention").catch(() => null);
-  if (retention) main.append(section(t("retention"), h("pre", {}, JSON.stringify(retention, null, 2))));
+  if (retention) {
+    // Every "<what>_days" setting as a number field; owners and admins may change them.
+    const keys = Object.keys(retention).filter((k) => k.endsWith("_days"));
+    const inputs = keys.map((k) => h("input", { name: k, type: "number", min: 1, value: retention[k], disabled: !canManage(ctx.session.role) }));
+    const retentionStatus = statusLine();
+    add(main, section(t("retention"), h("form", { class: "inline", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      try {
+        await request("PUT", "/v1/privacy/retention", Object.fromEntries(keys.map((k, i) => [k, Number(inputs[i].value)])));
+        showOk(retentionStatus, t("saved"));
+      } catch (err) { showError(retentionStatus, err); }
+    } }, keys.map((k, i) => field(k.replace(/_days$/, "").replace(/_/g, " ") + ` (${t("days")})`, inputs[i])),
+      canManage(ctx.session.role) ? h("button", { type: "submit" }, t("save")) : null, retentionStatus)));
+  }
   if (canManage(ctx.session.role)) {
     const reportStatus = statusLine();
     add(main, section(t("processingReport"),
