@@ -226,7 +226,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
                                             std::string(e.description()));
   }
   static const std::set<std::string, std::less<>> kSections{
-      "server", "store", "keys", "billing", "api", "tls", "pipeline", "smtp", "webhooks", "campaigns",
+      "server", "store", "keys", "billing", "api", "tls", "pipeline", "smtp", "webhooks", "campaigns", "links",
       "portal", "log", "smsc"};
   Problems problems;
   for (const auto& [k, v] : root) {
@@ -372,6 +372,17 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
       if (!region && !everyone) return "entries look like \"DE:2026-12-25\" or \"*:2027-01-01\"";
       return std::nullopt;  // the dates themselves are checked by campaigns::parse_holidays
     });
+    r.reject_unknown_keys();
+  }
+  {
+    auto r = section("links");
+    r.string("domain", config.links.domain, [](const std::string& v) -> Reason {
+      const bool ok = v.empty() || (v.size() <= 253 && v.find_first_not_of(
+                                       "abcdefghijklmnopqrstuvwxyz0123456789.-:") == std::string::npos);
+      if (!ok) return "must be a lowercase host name like \"sms.example.com\" (port allowed)";
+      return std::nullopt;
+    });
+    r.integer("ttl_days", config.links.ttl_days, 1, 3650);
     r.reject_unknown_keys();
   }
   {

@@ -96,6 +96,14 @@ struct CampaignsSection {
   std::vector<std::string> holidays;
 };
 
+/// Short links ([links], issue 12): the domain diskret answers /l/<code> on (it must reach
+/// this server's HTTP listener, e.g. through the reverse proxy); empty: no tenant can
+/// switch shortening on.
+struct LinksSection {
+  std::string domain;
+  std::int64_t ttl_days = 30;  ///< a link answers 410 after this
+};
+
 /// Webhooks ([webhooks]).
 struct WebhooksSection {
   /// Allow webhook URLs (and names resolving to addresses) on loopback and private
@@ -130,6 +138,7 @@ struct Config {
   SmtpSection smtp;
   WebhooksSection webhooks;
   CampaignsSection campaigns;
+  LinksSection links;
   PortalSection portal;
   LogSection log;
   std::vector<carrier::CarrierConfig> smsc;  ///< default: one carrier-a at 127.0.0.1:2775

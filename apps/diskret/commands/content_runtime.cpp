@@ -39,6 +39,11 @@ std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
     d.details = c.details_json;
     queue.push(std::move(d));
   });
+  rt->link_store = must(links::SqliteLinkStore::open(main_db), "cannot open the short links");
+  rt->links = std::make_unique<links::LinkService>(
+      *rt->link_store, clock,
+      links::LinkOptions{config.links.domain, std::chrono::hours{24 * config.links.ttl_days}});
+  rt->links_api = std::make_unique<api::LinksApi>(*rt->links);
   using Smart = api::ContentSendPolicy::SmartInScreen;
   rt->api_policy = std::make_unique<api::ContentSendPolicy>(&contacts, *rt->service, "api");
   rt->campaign_policy = std::make_unique<api::ContentSendPolicy>(&contacts, *rt->service, "campaign");
@@ -47,6 +52,11 @@ std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
   rt->smpp_policy = std::make_unique<api::ContentSendPolicy>(&contacts, *rt->service, "smpp");
   rt->estimate_policy = std::make_unique<api::ContentSendPolicy>(
       &contacts, *rt->service, "estimate", Smart::no, dlp::ContentGuard::Record::no);
+  // Marketing URLs become short links on the paths that send marketing; estimates count
+  // their length without storing any.
+  rt->api_policy->set_links(rt->links.get());
+  rt->campaign_policy->set_links(rt->links.get());
+  rt->estimate_policy->set_links(rt->links.get(), links::Persist::no);
   rt->estimate_planner = std::make_unique<api::CampaignPlanner>(tenants, rt->estimate_policy.get());
   auto prices = must(billing::PriceTable::parse(config.billing.price_cents_per_segment,
                                                 config.billing.country_prices),
@@ -56,7 +66,8 @@ std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
     return prices.price(number ? number->region() : std::string{}, segments);
   };
   rt->preview = std::make_unique<api::PreviewApi>(
-      api::PreviewServices{tenants, *rt->service, prices, &contacts, config.api.max_recipients},
+      api::PreviewServices{tenants, *rt->service, prices, &contacts, config.api.max_recipients,
+                           rt->links.get()},
       clock);
   return rt;
 }

@@ -8,6 +8,7 @@
 
 #include "api/campaigns_api.hpp"
 #include "api/content_send_policy.hpp"
+#include "api/links_api.hpp"
 #include "api/preview_api.hpp"
 #include "commands/privacy_runtime.hpp"
 #include "content/content_service.hpp"
@@ -25,6 +26,9 @@ struct ContentRuntime {
   std::unique_ptr<api::CampaignPlanner> estimate_planner;
   campaigns::PriceFn price;  ///< the billing price table by the number's country
   std::unique_ptr<api::PreviewApi> preview;
+  std::unique_ptr<links::SqliteLinkStore> link_store;  ///< short links ([links] domain)
+  std::unique_ptr<links::LinkService> links;
+  std::unique_ptr<api::LinksApi> links_api;  ///< GET /l/{code}
 };
 
 /// `contacts` is the consent/opt-out SendPolicy every path already uses (must outlive it).

@@ -379,6 +379,7 @@ int serve(const ServeOptions& options) {
   tenant_api.set_content(content_runtime->service.get());
   tenant_api.add_routes(router);
   content_runtime->preview->add_routes(router);
+  content_runtime->links_api->add_routes(router);
   privacy_runtime->api->add_routes(router);
   api.set_metrics_extension([&privacy_runtime, &content_runtime] {
     return privacy_runtime->api->metrics_text() + content_runtime->service->guard().metrics();

@@ -30,6 +30,7 @@ constexpr Rule kRules[] = {
     {"GET", "/metrics", "public"},
     {"POST", "/v1/messages", "oas"},
     {"POST", "/v1/messages/preview", "oas"},
+    {"GET", "/l/{code}", "public"},  // short-link redirect (issue 12)
     {"GET", "/v1/messages", "oasv"},
     {"GET", "/v1/messages/{id}", "oasv"},
     {"POST", "/v1/smpp-credentials", "oa"},
@@ -249,7 +250,8 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/api-keys", {{"id", "999999999"}}},
             {"/v1/cards", {{"token", "tok_nosuchcard0000000000"}}},
             {"/v1/access-grants", {{"id", "999999999"}}},
-            {"/v1/campaigns", {{"id", "999999999"}}}};
+            {"/v1/campaigns", {{"id", "999999999"}}},
+            {"/l/{code}", {{"code", "AAAAAAAA"}}}};
   }
 
   void expect_no_marker(const RawResponse& r, const std::string& what) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
 #include <thread>
 
 #include "../smsc_sim/smpp_test_client.hpp"
@@ -30,6 +31,7 @@ class ContentTest : public DiskretFixture {
   void SetUp() override {
     DiskretFixture::SetUp();
     if (HasFatalFailure()) return;
+    std::ofstream(config_, std::ios::app) << "[links]\ndomain = \"sms.example.com\"\n";
     auto [tenant, key] = create_tenant("Laden GmbH");
     tenant_ = tenant;
     key_ = key;
@@ -187,6 +189,24 @@ TEST_F(ContentTest, CampaignShowsItsCostEstimateBeforeStart) {
   EXPECT_EQ(estimate.at("encodings").at("gsm7").to_number<int>(), 4);
   EXPECT_EQ(estimate.at("segments").to_number<int>(), 4 + 2 * 2);
   EXPECT_EQ(estimate.at("cost_cents").to_number<int>(), 8 * 7);  // default 7 cents a segment
+}
+
+TEST_F(ContentTest, ShortLinksRedirectOnlyToTheStoredTarget) {
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"short_links":true})").status, 200);
+  // Marketing needs an opt-out instruction (this tenant has no inbound number to add one).
+  auto p = json::parse(call("POST", "/v1/messages/preview",
+                            json::serialize(json::object{{"to", "0151 12345678"},
+                                                         {"text", "Sale https://shop.example/s?a=1 Abmelden: STOP"},
+                                                         {"from", "Laden"},
+                                                         {"category", "marketing"},
+                                                         })).body);
+  const auto& rewritten = p.at("links").at("rewritten").as_array();
+  ASSERT_EQ(rewritten.size(), 1u) << json::serialize(p);
+  EXPECT_EQ(rewritten.at(0).at("url").as_string(), "https://shop.example/s?a=1");
+  EXPECT_EQ(std::string(rewritten.at(0).at("short").as_string()).rfind("https://sms.example.com/l/", 0), 0u);
+  // Unknown codes and redirect attempts through the query string go nowhere.
+  EXPECT_EQ(call("GET", "/l/AAAAAAAA?to=https://evil.example").status, 404);
+  EXPECT_EQ(call("GET", "/l/..%2F..%2Fevil").status, 404);
 }
 
 }  // namespace
