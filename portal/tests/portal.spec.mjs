@@ -220,6 +220,10 @@ export const tests = {
     const cell = page.locator("#message-list tbody tr td").nth(1);
     await cell.waitFor();
     assert.match(await cell.textContent(), /^\+49151\*+678$/);
+    // The server masks them (the portal does not just hide them): a viewer may not export.
+    const list = await (await page.request.get("/v1/messages")).json();
+    assert.ok(list.data.length > 0);
+    for (const m of list.data) assert.match(m.to, /\*/, `unmasked for a viewer: ${m.to}`);
   },
 
   async "every page renders (screenshots)"({ page, stack, shot }) {

@@ -6,6 +6,8 @@
 
 #include "api/api.hpp"
 #include "api/message_json.hpp"
+#include "contacts/permissions.hpp"
+#include "phone/phone_number.hpp"
 #include "api/send_request.hpp"
 #include "http/problem.hpp"
 
@@ -167,6 +169,13 @@ void Api::send_authorised(const http::Request& request, const http::Respond& res
                    });
 }
 
+namespace {
+// Whoever may not export personal data (viewers) reads numbers masked, as in campaign reports.
+bool full_numbers(const Caller& caller) {
+  return contacts::allows(caller.principal.role, contacts::Permission::export_data);
+}
+}  // namespace
+
 void Api::get_message(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
@@ -179,6 +188,7 @@ void Api::get_message(http::Request&& request, http::Respond respond) {
     return respond(unavailable_problem("Messages cannot be read right now.", options_.retry_after)
                        .to_response());
   }
+  if (!full_numbers(*caller)) message->to = phone::PhoneNumber::mask_e164(message->to);
   respond(http::Response{200, "application/json", {}, boost::json::serialize(message_to_json(*message))});
 }
 
@@ -191,6 +201,9 @@ void Api::list_messages(http::Request&& request, http::Respond respond) {
   if (!page) {
     return respond(unavailable_problem("Messages cannot be read right now.", options_.retry_after)
                        .to_response());
+  }
+  if (!full_numbers(*caller)) {
+    for (auto& m : *page) m.to = phone::PhoneNumber::mask_e164(m.to);
   }
   respond(http::Response{200, "application/json", {}, render_list(*page, *filter)});
 }
