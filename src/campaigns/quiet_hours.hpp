@@ -48,6 +48,19 @@ std::optional<std::int64_t> earliest_local_time_ms(std::string_view local);
 /// The ISO region of a number ("DE"), "" if unknown.
 std::string region_of(std::string_view e164, std::string_view default_region);
 
+/// Where a recipient's local time is read (quiet hours, holidays, send_at_local).
+struct LocalPlace {
+  std::string zone;    ///< IANA zone; "" only when the tenant's region has none either (UTC)
+  std::string region;  ///< ISO region whose holidays apply
+};
+/// The number's own zone and region when its region has one zone (or several within an
+/// hour of each other: PT, ES -> the first); when its zone is unknown (non-geographic
+/// numbers such as +800, unparsable) or ambiguous (zones further apart: US, CA, RU, BR,
+/// AU ... — the table has no lookup by area code) the tenant's default region's first zone
+/// (the most populous: US -> America/New_York) is used instead of UTC. Holidays follow the
+/// number's region when it has one, else the tenant's.
+LocalPlace place_of(std::string_view e164, std::string_view tenant_region);
+
 /// The earliest moment (epoch ms, >= now_ms) at which marketing may reach a person in
 /// `zone` (and country `region`, for its holidays): now_ms while the window is open. An
 /// unknown zone is read as UTC.

@@ -149,13 +149,15 @@ void CampaignRunner::run_campaign(const store::CampaignRecord& campaign, std::in
   std::optional<QuietHours> own;  // the tenant's own quiet hours, read once per tick
   if (options_.tenant_quiet) own = options_.tenant_quiet(campaign.tenant_id);
   const QuietHours& quiet = own ? *own : options_.quiet;
+  std::string region = options_.tenant_region ? options_.tenant_region(campaign.tenant_id) : "";
+  if (region.empty()) region = "DE";
   for (auto contact : *pending) {
     if (!tmpl) {  // checked at creation; defensive
       outcomes.push_back({contact, store::CampaignRecipientState::rejected, std::nullopt,
                           "invalid_template"});
       continue;
     }
-    if (!submit(campaign, *tmpl, contact, now_ms, quiet, flights, outcomes, holds)) break;
+    if (!submit(campaign, *tmpl, contact, now_ms, quiet, region, flights, outcomes, holds)) break;
   }
   if (auto held = campaigns_.hold(campaign.id, holds); !held) {
     spdlog::warn("campaigns: cannot hold recipients of campaign {}: {}", campaign.id,
@@ -189,7 +191,8 @@ void CampaignRunner::run_campaign(const store::CampaignRecord& campaign, std::in
 
 bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Template& tmpl,
                             std::uint64_t contact_id, std::int64_t now_ms,
-                            const QuietHours& quiet, std::vector<InFlight>& flights,
+                            const QuietHours& quiet, const std::string& region,
+                            std::vector<InFlight>& flights,
                             std::vector<store::RecipientOutcome>& outcomes,
                             std::vector<std::pair<std::uint64_t, std::int64_t>>& holds) {
   auto contact = contacts_.get(campaign.tenant_id, contact_id);
@@ -207,19 +210,24 @@ bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Templat
     return true;
   }
   const auto& c = **contact;
+  const bool marketing_quiet =
+      quiet.enabled &&
+      static_cast<pipeline::Category>(campaign.category) == pipeline::Category::marketing;
+  // The recipient's zone; unknown or ambiguous ones take the tenant's region's, not UTC.
+  const LocalPlace place = !campaign.send_at_local.empty() || marketing_quiet
+                               ? place_of(c.phone, region)
+                               : LocalPlace{};
   if (!campaign.send_at_local.empty()) {
     // "09:00 in the recipient's local time": held until then in their own zone.
-    const auto due = local_time_ms(campaign.send_at_local, zone_of(c.phone, "DE"));
+    const auto due = local_time_ms(campaign.send_at_local, place.zone);
     if (due && *due > now_ms) {
       holds.emplace_back(contact_id, *due);
       return true;
     }
   }
-  if (quiet.enabled &&
-      static_cast<pipeline::Category>(campaign.category) == pipeline::Category::marketing) {
+  if (marketing_quiet) {
     // Quiet hours in the recipient's own time zone: held, not dropped.
-    const auto opens = open_at_ms(now_ms, zone_of(c.phone, "DE"), quiet,
-                                  quiet.holidays.empty() ? std::string{} : region_of(c.phone, "DE"));
+    const auto opens = open_at_ms(now_ms, place.zone, quiet, place.region);
     if (opens > now_ms) {
       holds.emplace_back(contact_id, opens);
       return true;

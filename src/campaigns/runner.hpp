@@ -48,6 +48,9 @@ struct RunnerOptions {
   QuietHours quiet;
   /// A tenant's own quiet hours, if it set any; otherwise `quiet` applies.
   std::function<std::optional<QuietHours>(std::uint64_t tenant)> tenant_quiet;
+  /// A tenant's default region ("DE"): reads national numbers and gives the time zone of
+  /// numbers whose own zone is unknown or ambiguous (see place_of); "DE" when unset.
+  std::function<std::string(std::uint64_t tenant)> tenant_region;
 };
 
 class CampaignRunner {
@@ -77,6 +80,7 @@ class CampaignRunner {
   /// not); false when a dependency failed: the recipient stays pending.
   bool submit(const store::CampaignRecord& campaign, const Template& tmpl,
               std::uint64_t contact_id, std::int64_t now_ms, const QuietHours& quiet,
+              const std::string& region,
               std::vector<InFlight>& flights,
               std::vector<store::RecipientOutcome>& outcomes,
               std::vector<std::pair<std::uint64_t, std::int64_t>>& holds);

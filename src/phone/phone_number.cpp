@@ -160,8 +160,13 @@ NumberType PhoneNumber::type() const {
 }
 
 std::vector<std::string> PhoneNumber::time_zones() const {
-  std::string_view zones = detail::zones_for_region(region_);
-  if (zones.empty()) return {"Etc/Unknown"};  // non-geographic numbers ("001"), as libphonenumber
+  auto out = region_time_zones(region_);
+  if (out.empty()) return {"Etc/Unknown"};  // non-geographic numbers ("001"), as libphonenumber
+  return out;
+}
+
+std::vector<std::string> PhoneNumber::region_time_zones(std::string_view region) {
+  std::string_view zones = detail::zones_for_region(region);
   std::vector<std::string> out;
   while (!zones.empty()) {
     const std::size_t space = zones.find(' ');

@@ -42,6 +42,9 @@ class PhoneNumber {
   /// lookup by area code, so a country with several zones (US, CA, RU, BR, AU, MX, ID ...)
   /// yields all of them, most populous first. Non-geographic numbers: {"Etc/Unknown"}.
   std::vector<std::string> time_zones() const;
+  /// The IANA zones of an ISO region ("DE" -> {"Europe/Berlin"}), most populous first, from
+  /// the same table; empty when the region is unknown.
+  static std::vector<std::string> region_time_zones(std::string_view region);
   /// "+49151*****678": country code and 3 more digits, last 3 digits, stars between.
   std::string masked() const { return mask_e164(e164_); }
 

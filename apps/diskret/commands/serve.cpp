@@ -329,6 +329,10 @@ int serve(const ServeOptions& options) {
     if (q) q->holidays = holidays;  // the tenant's hours, the platform's holidays
     return q ? std::optional{*q} : std::nullopt;
   };
+  runner_options.tenant_region = [&tenants](std::uint64_t tenant) -> std::string {
+    auto t = tenants.get_tenant(tenancy::TenantId{tenant});
+    return t ? t->settings.default_region : std::string{};  // "": DE
+  };
   campaigns::CampaignRunner campaign_runner(*campaign_store, contact_service, campaign_planner,
                                             pipeline, clock, runner_options);
   api::CampaignsApi campaigns_api(

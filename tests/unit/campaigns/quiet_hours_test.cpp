@@ -38,6 +38,42 @@ TEST(QuietHours, ZoneComesFromTheNumber) {
   EXPECT_EQ(zone_of("not a number", "DE"), "");
 }
 
+TEST(QuietHours, UnknownOrAmbiguousZonesTakeTheTenantsRegionNotUtc) {
+  // One zone: the number's own, whatever the tenant.
+  EXPECT_EQ(place_of("+351912345678", "US").zone, "Europe/Lisbon");
+  EXPECT_EQ(place_of("+351912345678", "US").region, "PT");
+  // US toll-free: region US, several zones -> ambiguous; holidays still the number's country.
+  const auto tollfree_de = place_of("+18002345678", "DE");
+  EXPECT_EQ(tollfree_de.zone, "Europe/Berlin");
+  EXPECT_EQ(tollfree_de.region, "US");
+  EXPECT_EQ(place_of("+18002345678", "US").zone, "America/New_York");
+  // International freephone (+800, non-geographic): no zone, no country -> the tenant's.
+  const auto freephone_de = place_of("+80012345678", "DE");
+  EXPECT_EQ(freephone_de.zone, "Europe/Berlin");
+  EXPECT_EQ(freephone_de.region, "DE");
+  const auto freephone_us = place_of("+80012345678", "US");
+  EXPECT_EQ(freephone_us.zone, "America/New_York");
+  EXPECT_EQ(freephone_us.region, "US");
+  EXPECT_EQ(place_of("not a number", "AT").zone, "Europe/Vienna");
+  EXPECT_EQ(place_of("not a number", "XX").zone, "");  // no zone at all: UTC
+
+  // Quiet hours, holidays and send_at_local follow the fallback zone.
+  const auto q = standard();
+  const auto night_utc = utc(2023, 11, 14, 22, 13);  // Tuesday: 23:13 Berlin, 17:13 New York
+  EXPECT_EQ(open_at_ms(night_utc, freephone_de.zone, q, freephone_de.region),
+            utc(2023, 11, 15, 7, 0));
+  EXPECT_EQ(open_at_ms(night_utc, freephone_us.zone, q, freephone_us.region), night_utc);
+  auto holiday = q;
+  holiday.holidays = *parse_holidays({"US:2023-11-15"});
+  // Wednesday 10:00 New York is a US holiday for both US tenants' +800 and DE tenants' +1800.
+  const auto wed_ny = utc(2023, 11, 15, 15, 0);
+  EXPECT_EQ(open_at_ms(wed_ny, freephone_us.zone, holiday, freephone_us.region),
+            utc(2023, 11, 16, 13, 0));
+  EXPECT_EQ(open_at_ms(wed_ny, freephone_de.zone, holiday, freephone_de.region), wed_ny);
+  EXPECT_EQ(local_time_ms("2023-11-15T09:00", freephone_de.zone), utc(2023, 11, 15, 8, 0));
+  EXPECT_EQ(local_time_ms("2023-11-15T09:00", freephone_us.zone), utc(2023, 11, 15, 14, 0));
+}
+
 TEST(QuietHours, OpenWindowSendsNowAndNightWaitsForMorningLocally) {
   const auto q = standard();
   // Tuesday 2023-11-14, Berlin is UTC+1: 12:00 local is open.

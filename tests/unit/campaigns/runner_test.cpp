@@ -239,6 +239,45 @@ TEST_F(RunnerTest, ATenantsOwnQuietHoursWinOverThePlatformDefault) {
   EXPECT_EQ(status(id), "completed");
 }
 
+TEST_F(RunnerTest, NumbersWithoutOneZoneFollowTheTenantsRegionNotUtc) {
+  // 22:13 UTC on a Tuesday: 23:13 in Berlin (quiet), 17:13 in New York (open), and quiet in
+  // UTC too, where these numbers used to be read.
+  for (const char* number : {"+18002345678", "+80012345678"}) {
+    contacts::ContactInput in;
+    in.phone = number;
+    in.lists = {list_};
+    ASSERT_TRUE(s_.contacts.create(s_.a, in, "test")) << number;
+  }
+  std::string region = "DE";
+  RunnerOptions options;
+  options.quiet = *QuietHours::parse("20:00-08:00");
+  options.tenant_region = [&region](std::uint64_t) { return region; };
+  const auto id = start_campaign(100'000);
+  auto r = runner(options);
+  const auto ticks = [&] {
+    for (int tick = 0; tick < 5; ++tick) {
+      s_.fx.clock.advance(100ms);
+      r->run_once();
+    }
+  };
+  ticks();
+  EXPECT_TRUE(pipeline_.stored.empty()) << "a DE tenant's toll-free and +800 numbers: Berlin";
+  // The same tenant now in the US: the two follow New York, the +49 numbers Berlin.
+  region = "US";
+  const std::int64_t berlin_morning = 1'700'031'600'000;  // 2023-11-15 07:00 UTC
+  s_.fx.clock.advance(std::chrono::milliseconds(berlin_morning - s_.fx.clock.now_ms()));
+  ticks();
+  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts)) << "02:00 in New York";
+  const std::int64_t new_york_morning = 1'700'053'200'000;  // 13:00 UTC = 08:00 EST
+  s_.fx.clock.advance(std::chrono::milliseconds(new_york_morning - s_.fx.clock.now_ms() - 1'000));
+  ticks();
+  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts));
+  s_.fx.clock.advance(1s);
+  ticks();
+  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts + 2));
+  EXPECT_EQ(status(id), "completed");
+}
+
 TEST_F(RunnerTest, QuietHoursDoNotHoldTransactionalCampaigns) {
   RunnerOptions options;
   options.quiet = *QuietHours::parse("20:00-08:00");
