@@ -60,6 +60,11 @@ constexpr std::string_view kClick =
 constexpr std::string_view kClicks =
     "SELECT c.day, c.clicks FROM short_link_clicks c JOIN short_links l ON l.code = c.code "
     "WHERE l.tenant_id = ? AND c.code = ? ORDER BY c.day";
+constexpr std::string_view kList =
+    "SELECT l.rowid, l.code, l.target, l.created_at, l.expires_at, "
+    "(SELECT COALESCE(SUM(c.clicks), 0) FROM short_link_clicks c WHERE c.code = l.code) "
+    "FROM short_links l INDEXED BY short_links_by_tenant WHERE l.tenant_id = ? AND l.rowid > ? "
+    "ORDER BY l.rowid LIMIT ?";
 
 }  // namespace
 
@@ -172,6 +177,32 @@ Expected<std::vector<DailyClicks>> SqliteLinkStore::clicks(std::uint64_t tenant,
     if (!row) return unexpected(row.error());
     if (!*row) break;
     out.push_back({(*s)->text(0), static_cast<std::uint64_t>((*s)->int64(1))});
+  }
+  return out;
+}
+
+Expected<std::vector<LinkSummary>> SqliteLinkStore::list(std::uint64_t tenant, std::uint64_t cursor,
+                                                          std::size_t limit) {
+  std::lock_guard lock(impl_->mutex);
+  auto s = impl_->db.use(kList);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, static_cast<std::int64_t>(std::min<std::uint64_t>(cursor, INT64_MAX)));
+  (*s)->bind(3, static_cast<std::int64_t>(limit));
+  std::vector<LinkSummary> out;
+  for (;;) {
+    auto row = (*s)->step();
+    if (!row) return unexpected(row.error());
+    if (!*row) break;
+    LinkSummary l;
+    l.id = static_cast<std::uint64_t>((*s)->int64(0));
+    l.link.code = (*s)->text(1);
+    l.link.tenant = tenant;
+    l.link.target = (*s)->text(2);
+    l.link.created_ms = (*s)->int64(3);
+    l.link.expires_ms = (*s)->int64(4);
+    l.total_clicks = static_cast<std::uint64_t>((*s)->int64(5));
+    out.push_back(std::move(l));
   }
   return out;
 }

@@ -38,6 +38,13 @@ struct DailyClicks {
   std::uint64_t clicks = 0;
 };
 
+/// A link as its tenant lists it: `id` is the page cursor, clicks summed over all days.
+struct LinkSummary {
+  std::uint64_t id = 0;
+  Link link;
+  std::uint64_t total_clicks = 0;
+};
+
 /// Storage seam: SQLite beside the main store (tables of migration 0082).
 class LinkStore {
  public:
@@ -50,6 +57,10 @@ class LinkStore {
   virtual Expected<void> count_click(std::string_view code, std::string_view day) = 0;
   /// The tenant's own link only (another tenant's code: empty).
   virtual Expected<std::vector<DailyClicks>> clicks(std::uint64_t tenant, std::string_view code) = 0;
+  /// The tenant's links in creation order after `cursor` (an id this returned; 0: from the
+  /// first), at most `limit`.
+  virtual Expected<std::vector<LinkSummary>> list(std::uint64_t tenant, std::uint64_t cursor,
+                                                  std::size_t limit) = 0;
 };
 
 class SqliteLinkStore final : public LinkStore {
@@ -63,6 +74,8 @@ class SqliteLinkStore final : public LinkStore {
                                             std::int64_t valid_at_ms) override;
   Expected<void> count_click(std::string_view code, std::string_view day) override;
   Expected<std::vector<DailyClicks>> clicks(std::uint64_t tenant, std::string_view code) override;
+  Expected<std::vector<LinkSummary>> list(std::uint64_t tenant, std::uint64_t cursor,
+                                          std::size_t limit) override;
 
  private:
   class Impl;

@@ -44,6 +44,7 @@ std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
       *rt->link_store, clock,
       links::LinkOptions{config.links.domain, std::chrono::hours{24 * config.links.ttl_days}});
   rt->links_api = std::make_unique<api::LinksApi>(*rt->links);
+  rt->links_api->set_statistics(*rt->link_store, tenants, clock, config.links.domain);
   using Smart = api::ContentSendPolicy::SmartInScreen;
   rt->api_policy = std::make_unique<api::ContentSendPolicy>(&contacts, *rt->service, "api");
   rt->campaign_policy = std::make_unique<api::ContentSendPolicy>(&contacts, *rt->service, "campaign");

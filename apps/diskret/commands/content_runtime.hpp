@@ -28,7 +28,7 @@ struct ContentRuntime {
   std::unique_ptr<api::PreviewApi> preview;
   std::unique_ptr<links::SqliteLinkStore> link_store;  ///< short links ([links] domain)
   std::unique_ptr<links::LinkService> links;
-  std::unique_ptr<api::LinksApi> links_api;  ///< GET /l/{code}
+  std::unique_ptr<api::LinksApi> links_api;  ///< GET /l/{code}, GET /v1/short-links[/{code}/clicks]
 };
 
 /// `contacts` is the consent/opt-out SendPolicy every path already uses (must outlive it).

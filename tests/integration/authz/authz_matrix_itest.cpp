@@ -94,6 +94,8 @@ constexpr Rule kRules[] = {
     {"GET", "/v1/campaigns/{id}", "oasv"},
     {"GET", "/v1/campaigns/{id}/preview", "oasv"},
     {"GET", "/v1/campaigns/{id}/report", "oasv"},
+    {"GET", "/v1/short-links", "oasv"},                // click statistics (issue 12)
+    {"GET", "/v1/short-links/{code}/clicks", "oasv"},
     {"POST", "/v1/campaigns/{id}/start", "oas"},
     {"POST", "/v1/campaigns/{id}/pause", "oas"},
     {"POST", "/v1/campaigns/{id}/resume", "oas"},
@@ -251,7 +253,8 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/cards", {{"token", "tok_nosuchcard0000000000"}}},
             {"/v1/access-grants", {{"id", "999999999"}}},
             {"/v1/campaigns", {{"id", "999999999"}}},
-            {"/l/{code}", {{"code", "AAAAAAAA"}}}};
+            {"/l/{code}", {{"code", "AAAAAAAA"}}},
+            {"/v1/short-links", {{"code", "AAAAAAAA"}}}};
   }
 
   void expect_no_marker(const RawResponse& r, const std::string& what) {

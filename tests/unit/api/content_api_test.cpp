@@ -231,8 +231,29 @@ class MemoryLinks final : public links::LinkStore {
     ++clicks_by_day[{std::string(code), std::string(day)}];
     return {};
   }
-  Expected<std::vector<links::DailyClicks>> clicks(std::uint64_t, std::string_view) override {
-    return std::vector<links::DailyClicks>{};
+  Expected<std::vector<links::DailyClicks>> clicks(std::uint64_t tenant,
+                                                   std::string_view code) override {
+    std::vector<links::DailyClicks> out;
+    auto it = links.find(std::string(code));
+    if (it == links.end() || it->second.tenant != tenant) return out;
+    for (const auto& [key, n] : clicks_by_day) {
+      if (key.first == code) out.push_back({key.second, n});
+    }
+    return out;
+  }
+  // Codes in map order stand for creation order; the cursor is the position.
+  Expected<std::vector<links::LinkSummary>> list(std::uint64_t tenant, std::uint64_t cursor,
+                                                 std::size_t limit) override {
+    std::vector<links::LinkSummary> out;
+    std::uint64_t id = 0;
+    for (const auto& [code, l] : links) {
+      ++id;
+      if (l.tenant != tenant || id <= cursor || out.size() == limit) continue;
+      std::uint64_t total = 0;
+      for (const auto& d : *clicks(tenant, code)) total += d.clicks;
+      out.push_back({id, l, total});
+    }
+    return out;
   }
 };
 
@@ -240,6 +261,7 @@ class ShortLinkApiTest : public ContentApiTest {
  protected:
   ShortLinkApiTest() {  // the fixture's preview has no links; PreviewShows... builds its own
     policy_.set_links(&links_);
+    links_api_.set_statistics(link_store_, tenants_, clock_, "sms.example.com");
     links_api_.add_routes(router_);
   }
   http::Response preview(std::string_view text) {
@@ -284,6 +306,63 @@ TEST_F(ShortLinkApiTest, MarketingUrlsAreShortenedWhenTheTenantSwitchesItOn) {
   EXPECT_EQ(call("GET", "/l/https:%2F%2Fevil.example").status, 404);
   clock_.advance(std::chrono::hours(30 * 24));
   EXPECT_EQ(call("GET", "/l/" + code).status, 410) << "expired after 30 days";
+}
+
+TEST_F(ShortLinkApiTest, ATenantReadsItsLinksAndDailyClicksOnly) {
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"short_links":true})").status, 200);
+  ASSERT_EQ(send("Eins https://shop.example/1").status, 202);
+  ASSERT_EQ(send("Zwei https://shop.example/2").status, 202);
+  ASSERT_EQ(link_store_.links.size(), 2u);
+  std::string code2;
+  for (const auto& [code, l] : link_store_.links) {
+    if (l.target == "https://shop.example/2") code2 = code;
+  }
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(call("GET", "/l/" + code2).status, 302);
+  clock_.advance(std::chrono::hours(24));
+  ASSERT_EQ(call("GET", "/l/" + code2).status, 302);
+
+  auto all = call("GET", "/v1/short-links", {}, "key-viewer");
+  ASSERT_EQ(all.status, 200) << all.body;
+  auto data = parse(all).at("data").as_array();
+  ASSERT_EQ(data.size(), 2u);
+  for (const auto& v : data) {
+    const auto& o = v.as_object();
+    const bool two = o.at("code").as_string() == code2;
+    EXPECT_EQ(o.at("target").as_string(), two ? "https://shop.example/2" : "https://shop.example/1");
+    EXPECT_EQ(o.at("short_url").as_string(), "https://sms.example.com/l/" + std::string(o.at("code").as_string()));
+    EXPECT_EQ(o.at("clicks").as_int64(), two ? 4 : 0);
+    EXPECT_EQ(o.at("created_at").as_string(), "2023-11-14T22:13:20.000Z");
+    EXPECT_EQ(o.at("expires_at").as_string(), "2023-12-14T22:13:20.000Z");
+  }
+  // Pages of one.
+  auto first = parse(call("GET", "/v1/short-links?limit=1"));
+  ASSERT_EQ(first.at("data").as_array().size(), 1u);
+  const std::string cursor(first.at("next_cursor").as_string());
+  auto second = parse(call("GET", "/v1/short-links?limit=1&cursor=" + cursor));
+  ASSERT_EQ(second.at("data").as_array().size(), 1u);
+  EXPECT_NE(second.at("data").at(0).at("code"), first.at("data").at(0).at("code"));
+  EXPECT_EQ(call("GET", "/v1/short-links?limit=0").status, 400);
+
+  auto days = call("GET", "/v1/short-links/" + code2 + "/clicks");
+  ASSERT_EQ(days.status, 200) << days.body;
+  EXPECT_EQ(json::serialize(parse(days).at("data")),
+            R"([{"day":"2023-11-14","clicks":3},{"day":"2023-11-15","clicks":1}])");
+  auto day1 = parse(call("GET", "/v1/short-links/" + code2 + "/clicks?limit=1"));
+  ASSERT_EQ(day1.at("data").as_array().size(), 1u);
+  auto day2 = parse(call("GET", "/v1/short-links/" + code2 + "/clicks?limit=1&cursor=" +
+                         std::string(day1.at("next_cursor").as_string())));
+  EXPECT_EQ(json::serialize(day2.at("data")), R"([{"day":"2023-11-15","clicks":1}])");
+  EXPECT_TRUE(day2.at("next_cursor").is_null());
+
+  // Another tenant sees none of it; unknown codes and no key are refused.
+  tenants_.add_tenant(TenantId{2}, {});
+  tenants_.add_key("key-other", TenantId{2}, tenancy::Role::owner);
+  EXPECT_EQ(call("GET", "/v1/short-links/" + code2 + "/clicks", {}, "key-other").status, 404);
+  auto other = call("GET", "/v1/short-links", {}, "key-other");
+  ASSERT_EQ(other.status, 200);
+  EXPECT_TRUE(parse(other).at("data").as_array().empty());
+  EXPECT_EQ(call("GET", "/v1/short-links/AAAAAAAA/clicks").status, 404);
+  EXPECT_EQ(call("GET", "/v1/short-links", {}, "no-such-key").status, 401);
 }
 
 TEST_F(ShortLinkApiTest, PreviewShowsTheRewritingAndStoresNoLink) {

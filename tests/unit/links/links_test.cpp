@@ -99,6 +99,40 @@ TEST_F(LinksTest, ClicksAreCountedPerLinkAndDayForItsTenantOnly) {
   EXPECT_TRUE(store_->clicks(b_, code)->empty()) << "another tenant sees nothing";
 }
 
+TEST_F(LinksTest, ATenantListsItsOwnLinksInPagesWithTotalClicks) {
+  std::vector<std::string> codes;
+  for (const char* target : {"https://shop.example/1", "https://shop.example/2",
+                             "https://shop.example/3"}) {
+    auto s = service_->shorten(a_, target, Persist::yes);
+    ASSERT_TRUE(s);
+    codes.push_back(code_of(s->rewritten[0].second));
+    clock_.advance(std::chrono::seconds(1));
+  }
+  ASSERT_TRUE(service_->shorten(b_, "https://b.example", Persist::yes));
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(service_->resolve(codes[1]));
+  clock_.advance(std::chrono::hours(24));
+  ASSERT_TRUE(service_->resolve(codes[1]));
+
+  auto page1 = store_->list(a_, 0, 2);
+  ASSERT_TRUE(page1) << page1.error().message();
+  ASSERT_EQ(page1->size(), 2u);
+  EXPECT_EQ((*page1)[0].link.code, codes[0]);
+  EXPECT_EQ((*page1)[0].link.target, "https://shop.example/1");
+  EXPECT_EQ((*page1)[0].total_clicks, 0u);
+  EXPECT_EQ((*page1)[1].link.code, codes[1]);
+  EXPECT_EQ((*page1)[1].total_clicks, 3u) << "summed over both days";
+  EXPECT_EQ((*page1)[1].link.expires_ms - (*page1)[1].link.created_ms, 30LL * 24 * 3600 * 1000);
+  auto page2 = store_->list(a_, page1->back().id, 2);
+  ASSERT_TRUE(page2);
+  ASSERT_EQ(page2->size(), 1u);
+  EXPECT_EQ((*page2)[0].link.code, codes[2]);
+  EXPECT_TRUE(store_->list(a_, (*page2)[0].id, 2)->empty());
+  auto of_b = store_->list(b_, 0, 50);
+  ASSERT_TRUE(of_b);
+  ASSERT_EQ(of_b->size(), 1u) << "another tenant lists only its own";
+  EXPECT_EQ((*of_b)[0].link.target, "https://b.example");
+}
+
 TEST_F(LinksTest, PreviewsStoreNothingAndKeepTheLength) {
   auto preview = service_->shorten(a_, "Hier: https://shop.example/a", Persist::no);
   auto real = service_->shorten(a_, "Hier: https://shop.example/a", Persist::yes);
