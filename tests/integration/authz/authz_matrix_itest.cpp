@@ -224,10 +224,22 @@ class AuthzMatrix : public DiskretFixture {
                                   R"(],"from":"AGmbH","template":"A-Vorlage {{first_name}}"})",
                               201);
     campaign_ = std::to_string(campaign.at("id").as_int64());
+    // A short link of A (marketing to the consented contact; the config has [links] domain).
+    call_json("PATCH", "/v1/tenant", a_.owner, R"({"short_links":true})", 200);
+    call_json("POST", "/v1/messages", a_.owner,
+              R"({"to":"+4915111111111","text":"A-Angebot https://a-gmbh.example/sale )"
+              R"(Abmelden: STOP","from":"AGmbH","category":"marketing"})",
+              202);
+    auto links = call_json("GET", "/v1/short-links", a_.owner, "", 200);
+    if (links.is_object() && links.at("data").as_array().size() == 1) {
+      short_link_ = std::string(links.at("data").at(0).at("code").as_string());
+    }
+    EXPECT_EQ(short_link_.size(), 8u) << "no short link of A: " << links;
     markers_ = {"4915111111111",        "Annabelle",      "Aberle",        "A-4711",
                 "A-Stammkunden",        "A-Einwilligung", "4915122222222", "A-Grund",
                 "anna.admin@a.example", message_,         system_id_,      "4915133333333",
-                "erp@a-gmbh.example",   "A-Kampagne",     "A-Vorlage"};
+                "erp@a-gmbh.example",   "A-Kampagne",     "A-Vorlage",
+                "a-gmbh.example/sale"};
   }
 
   std::map<std::string, std::map<std::string, std::string>> objects_of_a() const {
@@ -238,7 +250,8 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/suppressions", {{"phone", "+4915122222222"}}},
             {"/v1/smpp-credentials", {{"system_id", system_id_}}},
             {"/v1/smtp-senders", {{"id", smtp_sender_}}},
-            {"/v1/campaigns", {{"id", campaign_}}}};
+            {"/v1/campaigns", {{"id", campaign_}}},
+            {"/v1/short-links", {{"code", short_link_}}}};
   }
 
   static std::map<std::string, std::map<std::string, std::string>> nowhere() {
@@ -266,7 +279,7 @@ class AuthzMatrix : public DiskretFixture {
   std::uint16_t port_ = 0;
   Keys a_;
   std::string b_owner_;
-  std::string list_, contact_, user_, message_, system_id_, smtp_sender_, campaign_;
+  std::string list_, contact_, user_, message_, system_id_, smtp_sender_, campaign_, short_link_;
   std::vector<std::string> markers_;
   std::unique_ptr<Background> vault_;
 };
@@ -278,6 +291,7 @@ TEST_F(AuthzMatrix, NoKeyNoOtherTenantNoEscalation) {
   a_.sender = create_key(tenant_a, "sender");
   a_.viewer = create_key(tenant_a, "viewer");
   b_owner_ = create_tenant("Tenant B").second;
+  std::ofstream(config_, std::ios::app) << "[links]\ndomain = \"sms.a.example\"\n";
   auto credit = diskret({"credits", "grant", "--tenant", tenant_a, "--amount-cents", "100000",
                          "--reason", "authz test"});
   ASSERT_EQ(credit.exit_code, 0) << credit.err;
@@ -388,6 +402,8 @@ TEST_F(AuthzMatrix, NoKeyNoOtherTenantNoEscalation) {
   EXPECT_EQ(user.status, 200);
   EXPECT_NE(user.body.find("\"role\":\"viewer\""), std::string::npos);
   EXPECT_EQ(call("GET", "/v1/messages/" + message_, a_.owner).status, 200);
+  auto clicks = call("GET", "/v1/short-links/" + short_link_ + "/clicks", a_.owner);
+  EXPECT_EQ(clicks.status, 200) << "A reads its own link's clicks: " << clicks.body;
   auto credentials = call("GET", "/v1/smpp-credentials", a_.owner);
   EXPECT_NE(credentials.body.find(system_id_), std::string::npos);
 }
