@@ -4,8 +4,6 @@
 #include <absl/time/time.h>
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 #include <optional>
 
 #include "phone/phone_number.hpp"
@@ -116,44 +114,16 @@ std::string zone_of(std::string_view e164, std::string_view default_region) {
   return zones.front();  // several: the most populous first
 }
 
-namespace {
-
-// Whether a region's zones are more than an hour apart (UTC offsets in January, cached per
-// region): US, CA, RU, BR, AU ... are; PT (Lisbon/Madeira/Azores) or ES (Madrid/Canaries)
-// are not, their first zone stands for the country.
-bool spans_zones(const std::string& region, const std::vector<std::string>& zones) {
-  if (zones.size() < 2) return false;
-  static std::mutex mutex;
-  static std::map<std::string, bool, std::less<>> cache;
-  std::lock_guard lock(mutex);
-  if (auto it = cache.find(region); it != cache.end()) return it->second;
-  const absl::Time january = absl::FromUnixSeconds(1'767'225'600 + 14 * 86'400);  // 2026-01-15
-  int lo = 0, hi = 0;
-  bool first = true;
-  for (const auto& name : zones) {
-    absl::TimeZone tz;
-    if (!absl::LoadTimeZone(name, &tz)) continue;
-    const int offset = tz.At(january).offset;
-    lo = first ? offset : std::min(lo, offset);
-    hi = first ? offset : std::max(hi, offset);
-    first = false;
-  }
-  const bool spans = hi - lo > 3600;
-  cache.emplace(region, spans);
-  return spans;
-}
-
-}  // namespace
-
 LocalPlace place_of(std::string_view e164, std::string_view tenant_region) {
   LocalPlace place;
   auto number = phone::PhoneNumber::parse(e164, phone::Region{std::string(tenant_region)});
   std::vector<std::string> zones;
   if (number) zones = phone::PhoneNumber::region_time_zones(number->region());
-  if (!zones.empty() && !spans_zones(number->region(), zones)) {
-    return {zones.front(), number->region()};
-  }
-  place.region = number && !zones.empty() ? number->region() : std::string(tenant_region);
+  // Several zones: the most populous (US -> America/New_York). Never the tenant's own zone
+  // for another country's number: a German sender's US recipients must not get texts at
+  // New York night because it is daytime in Berlin.
+  if (!zones.empty()) return {zones.front(), number->region()};
+  place.region = std::string(tenant_region);
   const auto fallback = phone::PhoneNumber::region_time_zones(tenant_region);
   if (!fallback.empty()) place.zone = fallback.front();
   return place;

@@ -53,12 +53,10 @@ struct LocalPlace {
   std::string zone;    ///< IANA zone; "" only when the tenant's region has none either (UTC)
   std::string region;  ///< ISO region whose holidays apply
 };
-/// The number's own zone and region when its region has one zone (or several within an
-/// hour of each other: PT, ES -> the first); when its zone is unknown (non-geographic
-/// numbers such as +800, unparsable) or ambiguous (zones further apart: US, CA, RU, BR,
-/// AU ... — the table has no lookup by area code) the tenant's default region's first zone
-/// (the most populous: US -> America/New_York) is used instead of UTC. Holidays follow the
-/// number's region when it has one, else the tenant's.
+/// The number's zone and region: its region's zone, or with several (the table has no
+/// lookup by area code) the most populous (US -> America/New_York, PT -> Europe/Lisbon);
+/// when the number has no region (non-geographic numbers such as +800, unparsable) the
+/// tenant's default region and its first zone instead of UTC.
 LocalPlace place_of(std::string_view e164, std::string_view tenant_region);
 
 /// The earliest moment (epoch ms, >= now_ms) at which marketing may reach a person in

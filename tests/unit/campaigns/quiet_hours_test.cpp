@@ -38,13 +38,13 @@ TEST(QuietHours, ZoneComesFromTheNumber) {
   EXPECT_EQ(zone_of("not a number", "DE"), "");
 }
 
-TEST(QuietHours, UnknownOrAmbiguousZonesTakeTheTenantsRegionNotUtc) {
-  // One zone: the number's own, whatever the tenant.
+TEST(QuietHours, NumbersWithoutARegionTakeTheTenantsRegionNotUtc) {
+  // The number's own region, whatever the tenant; with several zones the most populous.
   EXPECT_EQ(place_of("+351912345678", "US").zone, "Europe/Lisbon");
   EXPECT_EQ(place_of("+351912345678", "US").region, "PT");
-  // US toll-free: region US, several zones -> ambiguous; holidays still the number's country.
+  // US toll-free: region US -> New York for a German tenant too, never Berlin.
   const auto tollfree_de = place_of("+18002345678", "DE");
-  EXPECT_EQ(tollfree_de.zone, "Europe/Berlin");
+  EXPECT_EQ(tollfree_de.zone, "America/New_York");
   EXPECT_EQ(tollfree_de.region, "US");
   EXPECT_EQ(place_of("+18002345678", "US").zone, "America/New_York");
   // International freephone (+800, non-geographic): no zone, no country -> the tenant's.

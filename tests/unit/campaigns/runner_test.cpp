@@ -261,17 +261,19 @@ TEST_F(RunnerTest, NumbersWithoutOneZoneFollowTheTenantsRegionNotUtc) {
     }
   };
   ticks();
-  EXPECT_TRUE(pipeline_.stored.empty()) << "a DE tenant's toll-free and +800 numbers: Berlin";
-  // The same tenant now in the US: the two follow New York, the +49 numbers Berlin.
+  // A DE tenant: the US toll-free number is read in New York (17:13, open), the +800 one
+  // in Berlin (23:13, quiet).
+  EXPECT_EQ(pipeline_.stored.size(), 1u);
+  // The same tenant now in the US: +800 follows New York, the +49 numbers Berlin.
   region = "US";
   const std::int64_t berlin_morning = 1'700'031'600'000;  // 2023-11-15 07:00 UTC
   s_.fx.clock.advance(std::chrono::milliseconds(berlin_morning - s_.fx.clock.now_ms()));
   ticks();
-  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts)) << "02:00 in New York";
+  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts + 1)) << "02:00 in New York";
   const std::int64_t new_york_morning = 1'700'053'200'000;  // 13:00 UTC = 08:00 EST
   s_.fx.clock.advance(std::chrono::milliseconds(new_york_morning - s_.fx.clock.now_ms() - 1'000));
   ticks();
-  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts));
+  EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts + 1));
   s_.fx.clock.advance(1s);
   ticks();
   EXPECT_EQ(pipeline_.stored.size(), static_cast<std::size_t>(kContacts + 2));
