@@ -44,6 +44,15 @@ if [ ! -s "$demo" ]; then
 fi
 api_key=$(sed -n 's/.*"api_key": *"\([^"]*\)".*/\1/p' "$demo")
 tenant_id=$(sed -n 's/.*"tenant_id": *"\([^"]*\)".*/\1/p' "$demo")
+# A portal login for the demo tenant, once (the password is shown only at creation).
+portal_user="$data_dir/demo-portal.json"
+if [ ! -s "$portal_user" ]; then
+  "$bin/diskret" user add --tenant "$tenant_id" --email demo@diskret.example --role owner --json \
+    > "$portal_user.tmp"
+  mv "$portal_user.tmp" "$portal_user"
+  chmod 600 "$portal_user"
+fi
+portal_password=$(sed -n 's/.*"password": *"\([^"]*\)".*/\1/p' "$portal_user")
 # Prepaid credit for the demo tenant, once ([billing] enabled is the default).
 if [ ! -e "$data_dir/demo-credit.granted" ]; then
   "$bin/diskret" credits grant --tenant "$tenant_id" --amount-cents 10000 --reason "demo credit" >/dev/null
@@ -60,7 +69,8 @@ cat <<INFO
 
   diskret is running.
     Portal / API:  http://$http_listen/
-    Demo tenant:   $tenant_id   (credentials in $demo)
+    Portal login:  account $tenant_id, email demo@diskret.example, password $portal_password
+    Demo tenant:   $tenant_id   (credentials in $demo and $portal_user)
     API key:       $api_key
     Carrier:       diskret-smsc on $smsc_listen (control http://$smsc_control/stats)
 
