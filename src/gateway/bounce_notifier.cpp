@@ -117,21 +117,15 @@ BounceStats BounceNotifier::stats() const {
 Expected<void> BounceTee::write_status_events(store::WriteTransaction& tx,
                                               std::span<const pipeline::StatusEvent> events,
                                               std::int64_t now_ms) {
-  pending_.clear();
-  if (inner_) {
-    auto ok = inner_->write_status_events(tx, events, now_ms);
-    if (!ok) return ok;
-  }
-  for (const auto& e : events) {
-    if (pipeline::is_final(e.status)) pending_.push_back(e);
-  }
+  if (inner_) return inner_->write_status_events(tx, events, now_ms);
   return {};
 }
 
-void BounceTee::status_events_committed() {
-  if (inner_) inner_->status_events_committed();
-  for (const auto& e : pending_) notifier_.on_final(e);
-  pending_.clear();
+void BounceTee::status_events_committed(std::span<const pipeline::StatusEvent> events) {
+  if (inner_) inner_->status_events_committed(events);
+  for (const auto& e : events) {
+    if (pipeline::is_final(e.status)) notifier_.on_final(e);
+  }
 }
 
 void BounceTee::on_inbound(carrier::Inbound&& inbound, carrier::Ack ack) {

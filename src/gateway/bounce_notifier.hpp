@@ -94,13 +94,12 @@ class BounceTee final : public pipeline::EventSink {
   Expected<void> write_status_events(store::WriteTransaction& tx,
                                      std::span<const pipeline::StatusEvent> events,
                                      std::int64_t now_ms) override;
-  void status_events_committed() override;
+  void status_events_committed(std::span<const pipeline::StatusEvent> events) override;
   void on_inbound(carrier::Inbound&& inbound, carrier::Ack ack) override;
 
  private:
   pipeline::EventSink* inner_;
   BounceNotifier& notifier_;
-  std::vector<pipeline::StatusEvent> pending_;  // writer thread only
 };
 
 }  // namespace diskret::gateway

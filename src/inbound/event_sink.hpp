@@ -18,7 +18,7 @@ class InboundEventSink final : public pipeline::EventSink {
   Expected<void> write_status_events(store::WriteTransaction& tx,
                                      std::span<const pipeline::StatusEvent> events,
                                      std::int64_t now_ms) override;
-  void status_events_committed() override { queue_.queued(); }
+  void status_events_committed(std::span<const pipeline::StatusEvent>) override { queue_.queued(); }
   void on_inbound(carrier::Inbound&& inbound, carrier::Ack ack) override {
     intake_.submit(std::move(inbound), std::move(ack));
   }

@@ -121,7 +121,7 @@ class DurablePipeline final : public Pipeline {
     std::vector<bool> changed;
     std::vector<ReceiptEffect> effects;
     std::int64_t now_ms = 0;
-    std::size_t status_events = 0;
+    std::vector<StatusEvent> events;  // written to the event sink
   };
 
   // Writer thread.
@@ -136,7 +136,7 @@ class DurablePipeline final : public Pipeline {
   // Syncer thread: Store::sync() of the newest group commit, while the writer goes on.
   void run_syncer();
   void after_failure(Work& work, const Error& error);
-  Expected<std::size_t> write_status_events(store::WriteTransaction& tx,
+  Expected<std::vector<StatusEvent>> write_status_events(store::WriteTransaction& tx,
                                             const std::vector<bool>& changed,
                                             const std::vector<ReceiptEffect>& effects,
                                             std::int64_t now_ms);

@@ -32,8 +32,9 @@ class EventSink {
   virtual Expected<void> write_status_events(store::WriteTransaction& tx,
                                              std::span<const StatusEvent> events,
                                              std::int64_t now_ms) = 0;
-  /// After the commit that wrote status events. Must not block.
-  virtual void status_events_committed() = 0;
+  /// After the commit that wrote `events` is durable, once per such commit and in commit
+  /// order (the writer may have written later commits already). Must not block.
+  virtual void status_events_committed(std::span<const StatusEvent> events) = 0;
   /// An MO message: the sink stores it and calls `ack(true)` once it is durable (or
   /// `ack(false)` to have the SMSC deliver it again). Runs on the writer thread; must not
   /// block.

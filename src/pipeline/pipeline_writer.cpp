@@ -104,8 +104,8 @@ void DurablePipeline::complete_synced() {
     unsynced_.pop_front();
     after_commit(cycle);
     if (AcceptCharger* charger = charger_.load()) charger->committed();
-    if (EventSink* sink = event_sink_.load(); sink && cycle.status_events > 0) {
-      sink->status_events_committed();
+    if (EventSink* sink = event_sink_.load(); sink && !cycle.events.empty()) {
+      sink->status_events_committed(cycle.events);
     }
   }
 }
@@ -177,11 +177,11 @@ void DurablePipeline::commit_cycle(Work& work) {
     if (!effect) ok = unexpected(effect.error());
     else effects[i] = *effect;
   }
-  std::size_t status_events = 0;
+  std::vector<StatusEvent> status_events;
   if (ok) {
     auto written = write_status_events(**tx, changed, effects, now_ms);
     if (!written) ok = unexpected(written.error());
-    else status_events = *written;
+    else status_events = std::move(*written);
   }
   if (ok) ok = settle_charges(**tx, changed, effects, now_ms);
   store::Unsynced written;
@@ -202,7 +202,8 @@ void DurablePipeline::commit_cycle(Work& work) {
   if (!writable_.exchange(true)) spdlog::info("pipeline: the database writes again");
   const std::uint64_t seq = ++committed_seq_;
   unsynced_.push_back(Committed{seq, std::move(work), std::move(results), std::exchange(changes_, {}),
-                                std::move(changed), std::move(effects), now_ms, status_events});
+                                std::move(changed), std::move(effects), now_ms,
+                                std::move(status_events)});
   {
     std::lock_guard lock(sync_mutex_);
     sync_requested_ = seq;

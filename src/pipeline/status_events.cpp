@@ -28,15 +28,15 @@ std::vector<StatusEvent> collect(const std::vector<StatusChange>& changes,
 
 }  // namespace
 
-Expected<std::size_t> DurablePipeline::write_status_events(
+Expected<std::vector<StatusEvent>> DurablePipeline::write_status_events(
     store::WriteTransaction& tx, const std::vector<bool>& changed,
     const std::vector<ReceiptEffect>& effects, std::int64_t now_ms) {
   EventSink* sink = event_sink_.load();
-  if (sink == nullptr) return 0;
+  if (sink == nullptr) return std::vector<StatusEvent>{};
   std::vector<StatusEvent> events = collect(changes_, changed, effects);
-  if (events.empty()) return 0;
+  if (events.empty()) return events;
   if (auto ok = sink->write_status_events(tx, events, now_ms); !ok) return unexpected(ok.error());
-  return events.size();
+  return events;
 }
 
 // Refunds ride in the same commit as the status change that settles the message failed.

@@ -5,21 +5,16 @@ namespace diskret::smpp_server {
 Expected<void> StatusTee::write_status_events(store::WriteTransaction& tx,
                                               std::span<const pipeline::StatusEvent> events,
                                               std::int64_t now_ms) {
-  pending_.clear();
-  if (inner_) {
-    auto ok = inner_->write_status_events(tx, events, now_ms);
-    if (!ok) return ok;
-  }
-  for (const auto& e : events) {
-    if (pipeline::is_final(e.status)) pending_.push_back(e);
-  }
+  if (inner_) return inner_->write_status_events(tx, events, now_ms);
   return {};
 }
 
-void StatusTee::status_events_committed() {
-  if (inner_) inner_->status_events_committed();
-  for (const auto& e : pending_) server_.notify_status(e.id, e.status);
-  pending_.clear();
+// Receipts go out only for what is durable: the pipeline calls this after the sync.
+void StatusTee::status_events_committed(std::span<const pipeline::StatusEvent> events) {
+  if (inner_) inner_->status_events_committed(events);
+  for (const auto& e : events) {
+    if (pipeline::is_final(e.status)) server_.notify_status(e.id, e.status);
+  }
 }
 
 void StatusTee::on_inbound(carrier::Inbound&& inbound, carrier::Ack ack) {

@@ -18,15 +18,12 @@ class StatusTee final : public pipeline::EventSink {
   Expected<void> write_status_events(store::WriteTransaction& tx,
                                      std::span<const pipeline::StatusEvent> events,
                                      std::int64_t now_ms) override;
-  void status_events_committed() override;
+  void status_events_committed(std::span<const pipeline::StatusEvent> events) override;
   void on_inbound(carrier::Inbound&& inbound, carrier::Ack ack) override;
 
  private:
   pipeline::EventSink* inner_;
   SmppServer& server_;
-  // Writer thread only: final events of the transaction in progress. Replaced at every
-  // write (a failed commit is retried with its events again), sent after the commit.
-  std::vector<pipeline::StatusEvent> pending_;
 };
 
 }  // namespace diskret::smpp_server
