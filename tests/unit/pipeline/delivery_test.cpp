@@ -1,6 +1,10 @@
 // accepted -> submitted -> delivered/failed/expired, receipts, scheduling, restart, paging.
 #include <gtest/gtest.h>
 
+#include <future>
+#include <mutex>
+#include <set>
+
 #include "unit/pipeline/pipeline_fixture.hpp"
 
 namespace diskret::pipeline {
@@ -247,6 +251,70 @@ TEST(DurablePipeline, ReadyNeedsABoundCarrier) {
   EXPECT_TRUE(f.pipeline->ready());
   f.carrier.set_bound(false);
   EXPECT_FALSE(f.pipeline->ready());
+}
+
+// Group commits are pipelined (the next is written while the last one syncs): the event
+// sink must hear of each commit's events once, in commit order, and only after that
+// commit, never the events of a later commit in its place.
+class RecordingSink final : public EventSink {
+ public:
+  Expected<void> write_status_events(store::WriteTransaction&, std::span<const StatusEvent> events,
+                                     std::int64_t) override {
+    std::lock_guard lock(mutex_);
+    written_.push_back(ids(events));
+    return {};
+  }
+  void status_events_committed(std::span<const StatusEvent> events) override {
+    std::lock_guard lock(mutex_);
+    committed_.push_back(ids(events));
+  }
+  void on_inbound(carrier::Inbound&&, carrier::Ack ack) override { ack(true); }
+
+  std::vector<std::vector<std::uint64_t>> written() const {
+    std::lock_guard lock(mutex_);
+    return written_;
+  }
+  std::vector<std::vector<std::uint64_t>> committed() const {
+    std::lock_guard lock(mutex_);
+    return committed_;
+  }
+
+ private:
+  static std::vector<std::uint64_t> ids(std::span<const StatusEvent> events) {
+    std::vector<std::uint64_t> out;
+    for (const auto& e : events) out.push_back(e.id.value);
+    return out;
+  }
+  mutable std::mutex mutex_;
+  std::vector<std::vector<std::uint64_t>> written_, committed_;
+};
+
+TEST(DurablePipeline, EventSinkHearsEachCommitOnceInOrderWhileCommitsOverlap) {
+  PipelineFixture f(FakeCarrier::Behaviour::accepts_all);
+  RecordingSink sink;
+  f.pipeline->set_event_sink(&sink);
+  constexpr int kRequests = 200, kEach = 10;
+  std::vector<std::future<Expected<AcceptResult>>> answers;
+  for (int r = 0; r < kRequests; ++r) {
+    answers.push_back(std::async(std::launch::async, [&f, r] {
+      std::vector<NewMessage> batch;
+      for (int i = 0; i < kEach; ++i) batch.push_back(message(number(r * kEach + i)));
+      return f.send(std::move(batch));
+    }));
+  }
+  for (auto& a : answers) ASSERT_TRUE(a.get());
+  f.idle();
+  f.pipeline->set_event_sink(nullptr);
+  // Every commit that wrote events was acknowledged with exactly those events.
+  EXPECT_EQ(sink.committed(), sink.written());
+  std::set<std::uint64_t> submitted;
+  std::size_t events = 0;
+  for (const auto& batch : sink.committed()) {
+    events += batch.size();
+    submitted.insert(batch.begin(), batch.end());
+  }
+  EXPECT_EQ(events, static_cast<std::size_t>(kRequests * kEach));
+  EXPECT_EQ(submitted.size(), static_cast<std::size_t>(kRequests * kEach));
 }
 
 }  // namespace
