@@ -37,6 +37,10 @@ bool state_changing(std::string_view method) {
 
 bool can_send(tenancy::Role role) noexcept { return role != tenancy::Role::viewer; }
 
+bool can_manage(tenancy::Role role) noexcept {
+  return role == tenancy::Role::owner || role == tenancy::Role::admin;
+}
+
 http::Problem unavailable_problem(std::string detail, std::chrono::seconds retry_after) {
   return http::Problem{503, "unavailable", "Service unavailable", std::move(detail), {},
                        {{"Retry-After", std::to_string(retry_after.count())}}};

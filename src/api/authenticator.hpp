@@ -24,6 +24,9 @@ inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 
 /// Roles that may send messages (viewers may only read).
 bool can_send(tenancy::Role role) noexcept;
+/// Roles that may change the account's settings and credentials (API keys, SMPP and SMTP
+/// credentials): owner and admin.
+bool can_manage(tenancy::Role role) noexcept;
 
 class Authenticator {
  public:

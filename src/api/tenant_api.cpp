@@ -19,10 +19,6 @@ constexpr std::size_t kMaxSenderIds = 50;
 constexpr std::size_t kMaxCountries = 250;
 constexpr std::uint16_t kMaxSegmentsLimit = 255;
 
-bool may_manage(tenancy::Role role) {
-  return role == tenancy::Role::owner || role == tenancy::Role::admin;
-}
-
 http::Response forbidden(std::string_view what) {
   return http::problem(403, "forbidden", "Forbidden",
                        "Only owner and admin keys may " + std::string(what) + ".");
@@ -206,7 +202,7 @@ void TenantApi::get_tenant(http::Request&& request, http::Respond respond) {
 void TenantApi::patch_tenant(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden("change the account"));
+  if (!can_manage(caller->principal.role)) return respond(forbidden("change the account"));
   auto body = body_object(request);
   if (!body) return respond(std::move(body.error()));
   auto tenant = tenants_.get_tenant(caller->principal.tenant);
@@ -247,7 +243,7 @@ void TenantApi::patch_tenant(http::Request&& request, http::Respond respond) {
 void TenantApi::create_key(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden("manage API keys"));
+  if (!can_manage(caller->principal.role)) return respond(forbidden("manage API keys"));
   auto body = body_object(request);
   if (!body) return respond(std::move(body.error()));
   std::vector<http::FieldError> errors;
@@ -284,7 +280,7 @@ void TenantApi::create_key(http::Request&& request, http::Respond respond) {
 void TenantApi::list_keys(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden("manage API keys"));
+  if (!can_manage(caller->principal.role)) return respond(forbidden("manage API keys"));
   auto keys = tenants_.list_api_keys(caller->principal.tenant);
   if (!keys) return respond(unavailable());
   json::array items;
@@ -296,7 +292,7 @@ void TenantApi::list_keys(http::Request&& request, http::Respond respond) {
 void TenantApi::revoke_key(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden("manage API keys"));
+  if (!can_manage(caller->principal.role)) return respond(forbidden("manage API keys"));
   const std::string id_text(request.param("id"));
   const bool numeric = !id_text.empty() && id_text.size() < 19 &&
                        id_text.find_first_not_of("0123456789") == std::string::npos;

@@ -8,10 +8,6 @@ namespace diskret::gateway {
 namespace json = boost::json;
 namespace {
 
-bool may_manage(tenancy::Role role) {
-  return role == tenancy::Role::owner || role == tenancy::Role::admin;
-}
-
 http::Response forbidden() {
   return http::problem(403, "forbidden", "Forbidden",
                        "Only owner and admin keys may manage SMTP sender addresses.");
@@ -58,7 +54,7 @@ void SmtpSendersApi::add_routes(http::Router& router) {
 void SmtpSendersApi::create(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden());
+  if (!api::can_manage(caller->principal.role)) return respond(forbidden());
   boost::system::error_code ec;
   json::value body = json::parse(request.body, ec);
   if (ec || !body.is_object()) {
@@ -104,7 +100,7 @@ void SmtpSendersApi::create(http::Request&& request, http::Respond respond) {
 void SmtpSendersApi::list(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden());
+  if (!api::can_manage(caller->principal.role)) return respond(forbidden());
   auto all = senders_.list(caller->principal.tenant.value);
   if (!all) return respond(unavailable());
   json::array items;
@@ -116,7 +112,7 @@ void SmtpSendersApi::list(http::Request&& request, http::Respond respond) {
 void SmtpSendersApi::remove(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden());
+  if (!api::can_manage(caller->principal.role)) return respond(forbidden());
   const std::string id_text(request.param("id"));
   std::uint64_t id = 0;
   const bool numeric = !id_text.empty() && id_text.size() < 19 &&

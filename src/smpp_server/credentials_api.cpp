@@ -8,10 +8,6 @@ namespace diskret::smpp_server {
 namespace json = boost::json;
 namespace {
 
-bool may_manage(tenancy::Role role) {
-  return role == tenancy::Role::owner || role == tenancy::Role::admin;
-}
-
 http::Response forbidden() {
   return http::problem(403, "forbidden", "Forbidden",
                        "Only owner and admin keys may manage SMPP credentials.");
@@ -77,7 +73,7 @@ void CredentialsApi::add_routes(http::Router& router) {
 void CredentialsApi::create(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden());
+  if (!api::can_manage(caller->principal.role)) return respond(forbidden());
   std::uint32_t window = 0, tps = 0;
   if (!request.body.empty()) {
     boost::system::error_code ec;
@@ -109,7 +105,7 @@ void CredentialsApi::create(http::Request&& request, http::Respond respond) {
 void CredentialsApi::list(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden());
+  if (!api::can_manage(caller->principal.role)) return respond(forbidden());
   auto all = credentials_.list(caller->principal.tenant);
   if (!all) return respond(unavailable());
   json::array items;
@@ -122,7 +118,7 @@ void CredentialsApi::list(http::Request&& request, http::Respond respond) {
 void CredentialsApi::revoke(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
-  if (!may_manage(caller->principal.role)) return respond(forbidden());
+  if (!api::can_manage(caller->principal.role)) return respond(forbidden());
   auto done = credentials_.revoke(caller->principal.tenant, request.param("system_id"));
   if (!done) {
     if (done.error().code == make_error_code(Errc::not_found)) {
