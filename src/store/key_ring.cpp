@@ -1,7 +1,6 @@
 #include "store/key_ring.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "crypto/blind_index.hpp"
 #include "crypto/secret_box.hpp"
@@ -16,9 +15,7 @@ KeyRing::KeyRing(Store& store, crypto::SecretKey master_key, std::string master_
       cache_(subject_cache_capacity) {}
 
 std::size_t KeyRing::PendingHash::operator()(const PendingKey& k) const noexcept {
-  std::uint64_t h = 0;
-  std::memcpy(&h, k.blind.data(), sizeof h);
-  return static_cast<std::size_t>(h ^ (k.tenant * 0x9e3779b97f4a7c15ULL));
+  return static_cast<std::size_t>(blind_hash(k.tenant, k.blind));
 }
 
 // The master key id is part of the AD: a data key wrapped under one master key can never

@@ -3,6 +3,7 @@
 /// payloads, idempotency responses and keys are ciphertext made by the layers above.
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -10,6 +11,14 @@ namespace diskret::store {
 
 /// A 16-byte keyed index of a phone number (crypto::BlindIndex).
 using Blind = std::array<std::uint8_t, 16>;
+
+/// A hash of (tenant, blind index) for hash tables and filters. The blind index is a keyed
+/// hash already, so its first bytes are uniformly distributed.
+inline std::uint64_t blind_hash(std::uint64_t tenant, const Blind& blind) noexcept {
+  std::uint64_t h = 0;
+  std::memcpy(&h, blind.data(), sizeof h);
+  return h ^ (tenant * 0x9e3779b97f4a7c15ULL);
+}
 
 /// Message states as stored (pipeline::MessageStatus has the same values).
 namespace state {

@@ -1,14 +1,9 @@
 #include "store/subject_cache.hpp"
 
-#include <cstring>
-
 namespace diskret::store {
 
 std::size_t SubjectCache::BlindHash::operator()(const BlindKey& k) const noexcept {
-  // The blind index is a keyed hash already: its first bytes are uniformly distributed.
-  std::uint64_t h = 0;
-  std::memcpy(&h, k.blind.data(), sizeof h);
-  return static_cast<std::size_t>(h ^ (k.tenant * 0x9e3779b97f4a7c15ULL));
+  return static_cast<std::size_t>(blind_hash(k.tenant, k.blind));
 }
 
 void SubjectCache::touch(List::iterator it) { lru_.splice(lru_.begin(), lru_, it); }

@@ -49,12 +49,12 @@ class SubjectFilter {
   struct Hashes {
     std::uint64_t h1, h2;
   };
-  // The blind index is a keyed hash already: its bytes are uniformly distributed.
+  // Double hashing: the second probe step from the blind index's other half (odd, so it
+  // never repeats a bit before the mask wraps).
   static Hashes hashes(std::uint64_t tenant, const Blind& blind) {
-    std::uint64_t a = 0, b = 0;
-    std::memcpy(&a, blind.data(), sizeof a);
-    std::memcpy(&b, blind.data() + sizeof a, sizeof b);
-    return {a ^ (tenant * 0x9e3779b97f4a7c15ULL), b | 1};
+    std::uint64_t b = 0;
+    std::memcpy(&b, blind.data() + sizeof b, sizeof b);
+    return {blind_hash(tenant, blind), b | 1};
   }
 
   std::vector<std::uint64_t> words_;
