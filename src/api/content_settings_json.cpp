@@ -7,7 +7,7 @@ namespace json = boost::json;
 
 bool is_content_key(std::string_view key) noexcept {
   return key == "smart_encoding" || key == "dlp_policy" || key == "dlp_patterns" ||
-         key == "short_links";
+         key == "short_links" || key == "bounce_emails";
 }
 
 void apply_content_settings(const json::object& body, content::ContentSettings& s,
@@ -15,11 +15,13 @@ void apply_content_settings(const json::object& body, content::ContentSettings& 
   for (const auto& kv : body) {
     const std::string_view key = kv.key();
     const json::value& v = kv.value();
-    if (key == "smart_encoding" || key == "short_links") {
+    if (key == "smart_encoding" || key == "short_links" || key == "bounce_emails") {
       if (!v.is_bool()) {
         errors.push_back({std::string(key), "must be true or false"});
       } else {
-        (key == "smart_encoding" ? s.smart_encoding : s.short_links) = v.as_bool();
+        (key == "smart_encoding" ? s.smart_encoding
+         : key == "short_links"  ? s.short_links
+                                 : s.bounce_emails) = v.as_bool();
       }
     } else if (key == "dlp_policy") {
       auto policy = v.is_string() ? dlp::parse_policy(v.as_string())
@@ -66,6 +68,7 @@ void add_content_json(json::object& out, const content::ContentSettings& s) {
   out["dlp_policy"] = dlp::policy_name(s.dlp.policy);
   out["dlp_patterns"] = std::move(patterns);
   out["short_links"] = s.short_links;
+  out["bounce_emails"] = s.bounce_emails;
 }
 
 }  // namespace diskret::api

@@ -1,7 +1,7 @@
 #pragma once
 /// The content settings of issue 12 in GET/PATCH /v1/tenant: smart_encoding (bool),
 /// dlp_policy ("reject" | "mask" | "allow"), dlp_patterns ([{name, regex}]), short_links
-/// (bool). Pure JSON <-> content::ContentSettings.
+/// (bool), and bounce_emails (bool, issue 6). Pure JSON <-> content::ContentSettings.
 #include <string_view>
 #include <vector>
 

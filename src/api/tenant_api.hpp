@@ -1,7 +1,7 @@
 #pragma once
 /// The tenant's own account: GET /v1/tenant (every role) and PATCH /v1/tenant
 /// {display_name, default_region, allowed_countries, max_segments, sender_ids, quiet_hours,
-/// smart_encoding, dlp_policy, dlp_patterns, short_links} (owner,
+/// smart_encoding, dlp_policy, dlp_patterns, short_links, bounce_emails} (owner,
 /// admin); API keys: POST /v1/api-keys {name, role} (the key is shown once), GET (prefix
 /// only), DELETE /v1/api-keys/{id} (a revoked key fails at once). Owners and admins manage
 /// keys; an admin cannot create an owner key (no escalation). Every change is audited.
@@ -19,8 +19,9 @@ class TenantApi {
   TenantApi(tenancy::TenantService& tenants, const Clock& clock,
             std::chrono::seconds settings_ttl = std::chrono::seconds{30});
   void add_routes(http::Router& router);
-  /// Content safeguards (smart_encoding, dlp_policy, dlp_patterns, short_links) in GET and
-  /// PATCH /v1/tenant; without it those keys are refused. Set before serving.
+  /// Content safeguards (smart_encoding, dlp_policy, dlp_patterns, short_links) and
+  /// bounce_emails in GET and PATCH /v1/tenant; without it those keys are refused. Set
+  /// before serving.
   void set_content(content::ContentService* content) { content_ = content; }
 
   void get_tenant(http::Request&& request, http::Respond respond);

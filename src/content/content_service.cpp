@@ -26,8 +26,9 @@ std::string details(const ContentSettings& s) {
   std::string names;
   for (const auto& p : s.dlp.patterns) names += (names.empty() ? "" : ",") + json_string(p.name);
   return fmt::format(
-      R"({{"smart_encoding":{},"dlp_policy":"{}","dlp_patterns":[{}],"short_links":{}}})",
-      s.smart_encoding, dlp::policy_name(s.dlp.policy), names, s.short_links);
+      R"({{"smart_encoding":{},"dlp_policy":"{}","dlp_patterns":[{}],"short_links":{},)"
+      R"("bounce_emails":{}}})",
+      s.smart_encoding, dlp::policy_name(s.dlp.policy), names, s.short_links, s.bounce_emails);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #pragma once
 /// A tenant's content safeguards (issue 12) and where they are kept: smart encoding,
-/// the DLP policy and patterns, short links. ContentSettingsStore is the storage seam
+/// the DLP policy and patterns, short links; also the bounce switch of email to SMS. ContentSettingsStore is the storage seam
 /// (SQLite beside the main store; in memory for tests and stores without a file).
 #include <chrono>
 #include <cstdint>
@@ -18,9 +18,13 @@ struct ContentSettings {
   bool smart_encoding = true;  ///< on by default
   dlp::Rules dlp;              ///< policy reject by default, no own patterns
   bool short_links = false;
+  /// Email to SMS (issue 6): the mail's sender gets a bounce when an SMS fails (off by
+  /// default; needs the operator's [smtp] relay_host).
+  bool bounce_emails = false;
   friend bool operator==(const ContentSettings& a, const ContentSettings& b) {
     return a.smart_encoding == b.smart_encoding && a.dlp.policy == b.dlp.policy &&
-           a.dlp.patterns == b.dlp.patterns && a.short_links == b.short_links;
+           a.dlp.patterns == b.dlp.patterns && a.short_links == b.short_links &&
+           a.bounce_emails == b.bounce_emails;
   }
 };
 
@@ -44,7 +48,7 @@ class MemoryContentSettingsStore final : public ContentSettingsStore {
   std::map<std::uint64_t, ContentSettings> settings_;
 };
 
-/// The table tenant_content (migration 0080) over a connection of its own.
+/// The table tenant_content (migrations 0080, 0110) over a connection of its own.
 class SqliteContentSettingsStore final : public ContentSettingsStore {
  public:
   static Expected<std::unique_ptr<SqliteContentSettingsStore>> open(

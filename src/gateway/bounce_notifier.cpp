@@ -33,8 +33,9 @@ BounceNotifier::~BounceNotifier() {
   worker_.join();
 }
 
-bool BounceNotifier::wants(const std::string& tenant_public_id) const {
-  return options_.tenants.contains(tenant_public_id);
+bool BounceNotifier::wants(const std::string& tenant_public_id, std::uint64_t tenant) const {
+  if (options_.tenants.contains(tenant_public_id)) return true;
+  return options_.tenant_wants && options_.tenant_wants(tenant);
 }
 
 void BounceNotifier::expect(const std::vector<pipeline::MessageId>& ids,

@@ -26,7 +26,12 @@
 namespace diskret::gateway {
 
 struct BounceOptions {
-  std::set<std::string> tenants;  ///< public ids of the tenants that want bounces
+  /// Public ids of tenants that get bounces whatever their setting (the operator's
+  /// [smtp] bounce_tenants).
+  std::set<std::string> tenants;
+  /// The tenant's own switch (PATCH /v1/tenant bounce_emails), by internal tenant id;
+  /// unset: only `tenants`. Called on the SMTP thread; may read a cache.
+  std::function<bool(std::uint64_t tenant)> tenant_wants;
   std::string from;               ///< From of the report, e.g. "MAILER-DAEMON@sms.example.com"
   std::string reporting_host;     ///< our host name in the report
   std::string sms_domain;         ///< recipients were <number>@sms_domain
@@ -48,7 +53,8 @@ class BounceNotifier {
   BounceNotifier(const BounceNotifier&) = delete;
   BounceNotifier& operator=(const BounceNotifier&) = delete;
 
-  bool wants(const std::string& tenant_public_id) const;
+  /// The operator listed the tenant, or the tenant switched bounces on.
+  bool wants(const std::string& tenant_public_id, std::uint64_t tenant) const;
   /// Messages just accepted from mail by `sender` (after the commit): ids and E.164
   /// numbers in the same order.
   void expect(const std::vector<pipeline::MessageId>& ids, const std::vector<std::string>& numbers,

@@ -146,7 +146,7 @@ void SmtpBackend::submit(smtp::Submission&& submission, Done done) {
   std::vector<pipeline::MessageId> bounce_ids;
   std::vector<std::string> bounce_numbers;
   BounceNotifier* bounces = options_.bounces;
-  if (bounces && !bounces->wants(submission.tenant.id)) bounces = nullptr;
+  if (bounces && !bounces->wants(submission.tenant.id, tenant->id.value)) bounces = nullptr;
   for (std::size_t i = 0; bounces && i < accept.messages.size() && i < ids.size(); ++i) {
     if (accept.messages[i].rejected) continue;
     bounce_ids.push_back(ids[i]);

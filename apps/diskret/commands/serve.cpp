@@ -136,12 +136,18 @@ std::string security_facts(const config::Config& config) {
 #define DISKRET_PORTAL_DIR ""
 #endif
 
-// Bounce mails of email to SMS go to the sender through the configured relay.
+// Bounce mails of email to SMS go to the sender through the configured relay, for the
+// tenants the operator lists and those that switched them on (PATCH /v1/tenant).
 std::unique_ptr<gateway::BounceNotifier> make_bounces(const config::Config& config,
-                                                      const Clock& clock) {
+                                                      const Clock& clock,
+                                                      content::ContentService& content) {
   if (config.smtp.relay_host.empty()) return nullptr;
   gateway::BounceOptions o;
   o.tenants.insert(config.smtp.bounce_tenants.begin(), config.smtp.bounce_tenants.end());
+  o.tenant_wants = [&content](std::uint64_t tenant) {
+    auto settings = content.settings(tenant);
+    return settings && settings->bounce_emails;
+  };
   o.from = config.smtp.bounce_from;
   o.reporting_host = config.server.sms_domain;
   o.sms_domain = config.server.sms_domain;
@@ -367,7 +373,7 @@ int serve(const ServeOptions& options) {
   smpp_server::StatusTee smpp_status_tee(&inbound_module.sink(), smpp);
   // Bounces for email to SMS ([smtp] relay_host, bounce_tenants): final statuses reach
   // the notifier after the SMPP server's receipts.
-  auto bounces = make_bounces(config, clock);
+  auto bounces = make_bounces(config, clock, *content_runtime->service);
   std::unique_ptr<gateway::BounceTee> bounce_tee;
   if (bounces) bounce_tee = std::make_unique<gateway::BounceTee>(&smpp_status_tee, *bounces);
   pipeline.set_event_sink(bounce_tee ? static_cast<pipeline::EventSink*>(bounce_tee.get())

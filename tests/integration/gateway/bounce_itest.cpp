@@ -4,6 +4,7 @@
 // relay: to the mail's sender, masked number and reason, no SMS text.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -46,10 +47,12 @@ struct Outbox {
 
 class BounceFlow {
  public:
-  BounceFlow(FakeCarrier::Behaviour behaviour, std::set<std::string> tenants)
+  BounceFlow(FakeCarrier::Behaviour behaviour, std::set<std::string> tenants,
+             std::function<bool(std::uint64_t)> tenant_wants = {})
       : pf(behaviour),
         tenants_service(*pf.store.store, *pf.store.keys, pf.store.clock),
-        notifier(options(std::move(tenants)), outbox.sender(), pf.store.clock),
+        notifier(options(std::move(tenants), std::move(tenant_wants)), outbox.sender(),
+                 pf.store.clock),
         tee(nullptr, notifier),
         backend(tenants_service, *pf.pipeline, backend_options()) {
     pf.pipeline->set_event_sink(&tee);
@@ -79,9 +82,11 @@ class BounceFlow {
     pf.idle();
   }
 
-  static BounceOptions options(std::set<std::string> tenants) {
+  static BounceOptions options(std::set<std::string> tenants,
+                               std::function<bool(std::uint64_t)> tenant_wants) {
     BounceOptions o;
     o.tenants = std::move(tenants);
+    o.tenant_wants = std::move(tenant_wants);
     o.from = "MAILER-DAEMON@sms.example.com";
     o.reporting_host = "sms.example.com";
     o.sms_domain = "sms.example.com";
@@ -151,6 +156,23 @@ TEST(Bounces, DeliveredMessagesAndTenantsWithoutBouncesGetNone) {
     std::this_thread::sleep_for(200ms);
     EXPECT_EQ(f.outbox.count(), 0u);
   }
+}
+
+TEST(Bounces, ATenantsOwnSwitchTurnsThemOnWithoutTheOperatorsList) {
+  std::atomic<bool> on{false};
+  std::atomic<std::uint64_t> asked{0};
+  BounceFlow f(FakeCarrier::Behaviour::rejects_destination, {}, [&](std::uint64_t tenant) {
+    asked = tenant;
+    return on.load();
+  });
+  f.mail("praxis@example.org");
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(f.outbox.count(), 0u) << "bounce although the tenant's switch is off";
+  EXPECT_NE(asked.load(), 0u);
+  on = true;
+  f.mail("praxis@example.org");
+  ASSERT_TRUE(f.outbox.wait_for(1)) << "no bounce with the tenant's switch on";
+  EXPECT_EQ(f.outbox.mails.front().first, "praxis@example.org");
 }
 
 }  // namespace

@@ -150,6 +150,26 @@ TEST_F(ContentApiTest, TenantPatternsAreValidatedAndShown) {
       << r.body;
 }
 
+TEST_F(ContentApiTest, TenantSwitchesBounceEmailsItselfAudited) {
+  std::vector<content::SettingsChange> audited;
+  content_.set_change_audit([&](const content::SettingsChange& c) { audited.push_back(c); });
+  EXPECT_EQ(parse(call("GET", "/v1/tenant")).at("bounce_emails").as_bool(), false);
+  EXPECT_EQ(call("PATCH", "/v1/tenant", R"({"bounce_emails":"yes"})").status, 422);
+  EXPECT_EQ(call("PATCH", "/v1/tenant", R"({"bounce_emails":true})", "key-viewer").status, 403);
+  EXPECT_TRUE(audited.empty());
+  auto on = call("PATCH", "/v1/tenant", R"({"bounce_emails":true})");
+  ASSERT_EQ(on.status, 200) << on.body;
+  EXPECT_EQ(parse(on).at("bounce_emails").as_bool(), true);
+  EXPECT_EQ(parse(call("GET", "/v1/tenant")).at("bounce_emails").as_bool(), true);
+  EXPECT_TRUE(content_.settings(kAcme.value)->bounce_emails);
+  ASSERT_EQ(audited.size(), 1u);
+  EXPECT_NE(audited[0].details_json.find("\"bounce_emails\":true"), std::string::npos)
+      << audited[0].details_json;
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"bounce_emails":false})").status, 200);
+  EXPECT_FALSE(content_.settings(kAcme.value)->bounce_emails);
+  EXPECT_EQ(audited.size(), 2u);
+}
+
 TEST_F(ContentApiTest, PreviewShowsEverythingAndStoresNothing) {
   auto r = call("POST", "/v1/messages/preview",
                 send_body("\u201EHallo\u201C, Karte 4242 4242 4242 4242"));

@@ -30,10 +30,12 @@ TEST(SqliteContentSettingsStore, DefaultsThenRoundTrip) {
   s.dlp.policy = dlp::Policy::mask;
   s.dlp.patterns = {{"customer_no", "KD-\\d{6}"}, {"pin", "PIN \\d{4}"}};
   s.short_links = true;
+  s.bounce_emails = true;
   ASSERT_TRUE((*store)->put(a, s, 1000));
   EXPECT_EQ(*(*store)->get(a), s);
   EXPECT_EQ(*(*store)->get(b), ContentSettings{});
   s.dlp.patterns.pop_back();
+  s.bounce_emails = false;
   ASSERT_TRUE((*store)->put(a, s, 2000));
   EXPECT_EQ(*(*store)->get(a), s);
 }
