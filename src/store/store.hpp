@@ -18,6 +18,8 @@
 
 namespace diskret::store {
 
+class MessageClaims;
+
 /// What a WriteTransaction::commit_unsynced() left for Store::sync() to make durable.
 struct Unsynced {
   bool keys = false;  ///< the key store was written too
@@ -128,6 +130,10 @@ class Store {
   /// Messages in state accepted (scheduled included).
   virtual Expected<std::uint64_t> count_accepted() = 0;
   virtual Expected<std::uint64_t> max_message_id() = 0;
+
+  /// Work distribution between several nodes on one database (store/message_claims.hpp);
+  /// nullptr for a single-node store, whose one process owns every message.
+  virtual MessageClaims* claims() { return nullptr; }
 };
 
 }  // namespace diskret::store

@@ -90,11 +90,11 @@ class PostgresServer {
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
 
-  /// Starts (again) on a fresh free port; a restart keeps the data.
+  /// Starts (again); a restart keeps the data and, while it is still free, the port.
   bool start() {
     if (running_) return true;
     for (int attempt = 0; attempt < 3 && !running_; ++attempt) {
-      port_ = free_port();
+      if (port_ == 0 || attempt > 0) port_ = free_port();
       running_ = port_ != 0 &&
                  run(bin("pg_ctl") + " -D " + data() + " -l " + dir_ + "/server.log -w -t 30 -o '" +
                      "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) +

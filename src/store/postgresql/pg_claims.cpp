@@ -1,0 +1,64 @@
+// PgStore as MessageClaims: a lease per node (table nodes) and the claiming node's id on
+// each accepted message. Renewing a lease writes one row however many messages the node
+// holds; a message is free to claim when its node's lease row is gone or expired.
+// Times are the nodes' clocks: their skew must stay well below the lease.
+#include <algorithm>
+
+#include "store/postgresql/pg_rows.hpp"
+#include "store/postgresql/pg_store.hpp"
+
+namespace diskret::store::postgresql {
+namespace {
+
+// The lease before this renewal: NULL for a new node.
+constexpr std::string_view kHeartbeat =
+    "WITH old AS (SELECT lease_until FROM nodes WHERE node_id = $1), "
+    "up AS (INSERT INTO nodes(node_id, lease_until, started_at) VALUES ($1, $2, $3) "
+    "ON CONFLICT (node_id) DO UPDATE SET lease_until = EXCLUDED.lease_until) "
+    "SELECT (SELECT lease_until FROM old)";
+// SKIP LOCKED: rows another node is claiming right now are left to it, so nodes claiming
+// at once never wait for each other and never get the same message. This node's own
+// messages are included: after a lost lease, or when they did not fit in its memory.
+constexpr std::string_view kClaim =
+    "WITH c AS (SELECT id AS claim_id FROM messages m "
+    "WHERE status = 0 AND (send_at IS NULL OR send_at <= $2) "
+    "AND (claimed_by IS NULL OR claimed_by = $1 OR NOT EXISTS (SELECT 1 FROM nodes n "
+    "WHERE n.node_id = m.claimed_by AND n.lease_until >= $2)) "
+    "ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) "
+    "UPDATE messages SET claimed_by = $1 FROM c WHERE id = c.claim_id "
+    "RETURNING " DISKRET_PG_MESSAGE_COLUMNS;
+constexpr std::string_view kRelease =
+    "WITH r AS (UPDATE messages SET claimed_by = NULL WHERE claimed_by = $1 AND status = 0 "
+    "RETURNING 1), d AS (DELETE FROM nodes WHERE node_id = $1) SELECT count(*) FROM r";
+
+}  // namespace
+
+Expected<void> PgStore::heartbeat(std::int64_t now_ms) {
+  auto r = read(kHeartbeat,
+                PgParams().add_text(options_.node_id).add(now_ms + options_.lease.count()).add(now_ms));
+  if (!r) return unexpected(r.error());
+  const auto before = r->optional_int64(0, 0);
+  if (before && *before < now_ms) {
+    return fail(Errc::unavailable,
+                "this node's lease had expired: other nodes may have taken its messages over");
+  }
+  return {};
+}
+
+Expected<std::vector<MessageRecord>> PgStore::claim(std::int64_t now_ms, std::size_t limit) {
+  PgParams p;
+  p.add_text(options_.node_id).add(now_ms).add(static_cast<std::int64_t>(limit));
+  auto r = read(kClaim, p);
+  if (!r) return unexpected(r.error());
+  auto out = rows::all<MessageRecord>(*r, rows::message);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+Expected<std::uint64_t> PgStore::release() {
+  auto r = read(kRelease, PgParams().add_text(options_.node_id));
+  if (!r) return unexpected(r.error());
+  return static_cast<std::uint64_t>(r->int64(0, 0));
+}
+
+}  // namespace diskret::store::postgresql

@@ -1,0 +1,166 @@
+#include "store/postgresql/pg_connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace diskret::store::postgresql {
+namespace {
+
+// SQLSTATE classes and codes (PostgreSQL appendix A) that mean "cannot write now, retry".
+bool retryable(std::string_view state) {
+  return state.starts_with("08")       // connection exception
+         || state.starts_with("53")    // insufficient resources: disk full, out of memory
+         || state.starts_with("57P")   // admin shutdown, crash shutdown, cannot connect now
+         || state == "40001"           // serialization failure
+         || state == "40P01"           // deadlock detected
+         || state == "55P03"           // lock not available
+         || state == "58030"           // I/O error
+         || state == "25006";          // read-only transaction (a standby after failover)
+}
+
+Error pg_error(const PGresult* r, PGconn* conn, std::string_view what) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string detail = fmt::format("{}: {}", what,
+                                   primary ? primary : (conn ? PQerrorMessage(conn) : "no connection"));
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  const std::string_view code = state ? state : "";
+  if (code.empty() || retryable(code) || (conn && PQstatus(conn) != CONNECTION_OK)) {
+    return {make_error_code(Errc::unavailable), std::move(detail)};
+  }
+  if (code == "23505") return {make_error_code(Errc::already_exists), std::move(detail)};
+  if (code.starts_with("23") || code.starts_with("22")) {
+    return {make_error_code(Errc::invalid_argument), std::move(detail)};
+  }
+  if (code == "XX001" || code == "XX002") return {make_error_code(Errc::corrupt), std::move(detail)};
+  return {make_error_code(Errc::internal), std::move(detail)};
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
+}  // namespace
+
+PgParams& PgParams::push(std::optional<std::string> value, int format) {
+  lengths_.push_back(value ? static_cast<int>(value->size()) : 0);
+  formats_.push_back(format);
+  values_.push_back(std::move(value));
+  return *this;
+}
+
+PgParams& PgParams::add(std::int64_t v) { return push(std::to_string(v), 0); }
+PgParams& PgParams::add(const std::optional<std::int64_t>& v) {
+  return v ? add(*v) : add_null();
+}
+PgParams& PgParams::add(const std::optional<std::uint64_t>& v) {
+  return v ? add(*v) : add_null();
+}
+PgParams& PgParams::add_text(std::string_view v) { return push(std::string(v), 0); }
+PgParams& PgParams::add_text_or_null(std::string_view v) {
+  return v.empty() ? add_null() : add_text(v);
+}
+PgParams& PgParams::add_bytes(std::string_view v) { return push(std::string(v), 1); }
+PgParams& PgParams::add_bytes(const std::uint8_t* data, std::size_t size) {
+  return push(std::string(reinterpret_cast<const char*>(data), size), 1);
+}
+PgParams& PgParams::add_null() { return push(std::nullopt, 0); }
+
+const char* const* PgParams::values() const {
+  pointers_.clear();
+  for (const auto& v : values_) pointers_.push_back(v ? v->data() : nullptr);
+  return pointers_.data();
+}
+
+void PgResult::Clear::operator()(pg_result* r) const noexcept { PQclear(r); }
+PgResult::PgResult(pg_result* r) : result_(r) {}
+int PgResult::rows() const { return PQntuples(result_.get()); }
+std::uint64_t PgResult::affected() const {
+  const char* n = PQcmdTuples(result_.get());
+  std::uint64_t v = 0;
+  if (n != nullptr) std::from_chars(n, n + std::char_traits<char>::length(n), v);
+  return v;
+}
+bool PgResult::is_null(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+std::string_view PgResult::text(int row, int column) const {
+  return {PQgetvalue(result_.get(), row, column),
+          static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+}
+std::int64_t PgResult::int64(int row, int column) const {
+  const std::string_view t = text(row, column);
+  std::int64_t v = 0;
+  std::from_chars(t.data(), t.data() + t.size(), v);
+  return v;
+}
+std::optional<std::int64_t> PgResult::optional_int64(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return int64(row, column);
+}
+std::string PgResult::bytes(int row, int column) const {
+  const std::string_view t = text(row, column);  // "\x0a1b..."
+  std::string out;
+  if (t.size() < 2) return out;
+  out.reserve((t.size() - 2) / 2);
+  for (std::size_t i = 2; i + 1 < t.size(); i += 2) {
+    out.push_back(static_cast<char>(hex_value(t[i]) << 4 | hex_value(t[i + 1])));
+  }
+  return out;
+}
+
+void PgConnection::Finish::operator()(pg_conn* c) const noexcept { PQfinish(c); }
+
+Expected<PgConnection> PgConnection::connect(const std::string& conninfo) {
+  PgConnection c(PQconnectdb(conninfo.c_str()));
+  if (!c.conn_ || PQstatus(c.conn_.get()) != CONNECTION_OK) {
+    return unexpected(pg_error(nullptr, c.conn_.get(), "cannot connect to PostgreSQL"));
+  }
+  // Notices (e.g. "relation already exists, skipping") would go to stderr.
+  PQsetNoticeProcessor(c.conn_.get(), [](void*, const char*) {}, nullptr);
+  return c;
+}
+
+Expected<PgResult> PgConnection::checked(pg_result* r, std::string_view what) {
+  PgResult result(r);
+  const auto status = PQresultStatus(r);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+  return unexpected(pg_error(r, conn_.get(), what));
+}
+
+Expected<void> PgConnection::exec(std::string_view sql) {
+  auto r = checked(PQexec(conn_.get(), std::string(sql).c_str()), "statement failed");
+  if (!r) return unexpected(r.error());
+  return {};
+}
+
+Expected<PgResult> PgConnection::query(std::string_view sql, const PgParams& params) {
+  auto it = prepared_.find(std::string(sql));
+  if (it == prepared_.end()) {
+    std::string name = fmt::format("s{}", prepared_.size());
+    auto made = checked(PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), 0, nullptr),
+                        "prepare failed");
+    if (!made) return unexpected(made.error());
+    it = prepared_.emplace(std::string(sql), std::move(name)).first;
+  }
+  return checked(PQexecPrepared(conn_.get(), it->second.c_str(), params.size(), params.values(),
+                                params.lengths(), params.formats(), 0),
+                 "statement failed");
+}
+
+bool PgConnection::ok() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+
+bool PgConnection::in_transaction() const {
+  const auto s = PQtransactionStatus(conn_.get());
+  return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+bool PgConnection::failed() const { return PQtransactionStatus(conn_.get()) == PQTRANS_INERROR; }
+
+}  // namespace diskret::store::postgresql

@@ -1,0 +1,98 @@
+#pragma once
+/// PgConnection: one libpq connection with its prepared statements, and the RAII result
+/// and parameter types around it. Errors are mapped like SQLite's: connection loss, disk
+/// full, shutdown, lock and serialization conflicts -> Errc::unavailable; unique violation
+/// -> Errc::already_exists. Error details carry PostgreSQL's primary message only (its
+/// DETAIL names key values, which may be personal data).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/expected.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace diskret::store::postgresql {
+
+/// Statement parameters: numbers and text go as text, bytes as binary (bytea).
+class PgParams {
+ public:
+  PgParams& add(std::int64_t v);
+  PgParams& add(std::uint64_t v) { return add(static_cast<std::int64_t>(v)); }
+  PgParams& add(int v) { return add(static_cast<std::int64_t>(v)); }
+  PgParams& add(const std::optional<std::int64_t>& v);
+  PgParams& add(const std::optional<std::uint64_t>& v);
+  PgParams& add_text(std::string_view v);
+  /// Empty text as NULL (columns where SQLite's store writes NULL for "").
+  PgParams& add_text_or_null(std::string_view v);
+  PgParams& add_bytes(std::string_view v);
+  PgParams& add_bytes(const std::uint8_t* data, std::size_t size);
+  PgParams& add_null();
+
+  int size() const { return static_cast<int>(values_.size()); }
+  const char* const* values() const;
+  const int* lengths() const { return lengths_.data(); }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  PgParams& push(std::optional<std::string> value, int format);
+  std::vector<std::optional<std::string>> values_;
+  mutable std::vector<const char*> pointers_;  // rebuilt by values()
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+};
+
+/// A query result (text format); rows and columns count from 0.
+class PgResult {
+ public:
+  explicit PgResult(pg_result* r);
+  int rows() const;
+  /// Rows an INSERT, UPDATE or DELETE touched.
+  std::uint64_t affected() const;
+  bool is_null(int row, int column) const;
+  std::string_view text(int row, int column) const;
+  std::int64_t int64(int row, int column) const;
+  std::optional<std::int64_t> optional_int64(int row, int column) const;
+  /// A bytea column, decoded from its hex text form.
+  std::string bytes(int row, int column) const;
+
+ private:
+  struct Clear {
+    void operator()(pg_result* r) const noexcept;
+  };
+  std::unique_ptr<pg_result, Clear> result_;
+};
+
+class PgConnection {
+ public:
+  /// Connects to `conninfo` (a postgresql:// URL or key=value pairs).
+  static Expected<PgConnection> connect(const std::string& conninfo);
+
+  /// Runs one or more statements without parameters (simple query protocol).
+  Expected<void> exec(std::string_view sql);
+  /// Runs `sql` with `params`, prepared on this connection the first time it is seen.
+  Expected<PgResult> query(std::string_view sql, const PgParams& params = {});
+
+  /// False after the server or the network dropped the connection.
+  bool ok() const;
+  bool in_transaction() const;
+  /// In a transaction that an error aborted (only ROLLBACK [TO SAVEPOINT] works now).
+  bool failed() const;
+
+ private:
+  struct Finish {
+    void operator()(pg_conn* c) const noexcept;
+  };
+  explicit PgConnection(pg_conn* c) : conn_(c) {}
+  Expected<PgResult> checked(pg_result* r, std::string_view what);
+
+  std::unique_ptr<pg_conn, Finish> conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+};
+
+}  // namespace diskret::store::postgresql

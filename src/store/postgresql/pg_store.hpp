@@ -1,0 +1,113 @@
+#pragma once
+/// PgStore: the Store on PostgreSQL (libpq), for several `diskret serve` nodes on one
+/// database. Two databases, like SQLite's two files: the main one and a key database of its
+/// own (by default the main database's name + "_keys"), so that a dump of the data never
+/// holds the keys that open it. One write connection per database guarded by a mutex (the
+/// open WriteTransaction holds it), pools of read connections. PostgreSQL syncs at COMMIT,
+/// so commit_unsynced() commits durably and sync() has nothing left to do. Connections
+/// that the server or network dropped are replaced at the next use.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "store/message_claims.hpp"
+#include "store/postgresql/pg_connection.hpp"
+#include "store/store.hpp"
+
+namespace diskret::store::postgresql {
+
+struct PgOptions {
+  std::string url;       ///< main database, postgresql://user@host:port/db
+  std::string keys_url;  ///< key database; from_url(): the same server, database <db>_keys
+  /// This node's id in claims; empty: made from the host name, the pid and a random part.
+  std::string node_id;
+  /// How long a node's claims outlive its last heartbeat.
+  std::chrono::milliseconds lease{30'000};
+  std::size_t max_idle_readers = 4;
+
+  /// From `[store] url` ("postgresql://..." or "postgres://...").
+  static Expected<PgOptions> from_url(std::string_view url);
+};
+
+class PgStore final : public Store, public MessageClaims {
+  struct OpenToken {};  // only open() constructs
+
+ public:
+  /// Connects to both databases and starts this node's lease; call migrate() next (the
+  /// lease is written once the schema exists).
+  static Expected<std::unique_ptr<PgStore>> open(const PgOptions& options, const Clock& clock);
+  PgStore(OpenToken, PgOptions options, const Clock& clock, PgConnection main, PgConnection keys);
+  ~PgStore() override;
+
+  // Store
+  Expected<void> migrate() override;
+  Expected<std::unique_ptr<WriteTransaction>> begin() override;
+  Expected<void> sync(const Unsynced& commit) override;
+  Expected<std::optional<TenantKeyRecord>> tenant_key(std::uint64_t tenant) override;
+  Expected<std::optional<SubjectRecord>> subject(std::uint64_t subject_id) override;
+  Expected<std::uint64_t> max_subject_id() override;
+  Expected<std::optional<TenantRecord>> tenant(std::uint64_t id) override;
+  Expected<std::optional<TenantRecord>> tenant_by_public_id(std::string_view public_id) override;
+  Expected<std::vector<ApiKeyRecord>> api_keys(std::uint64_t tenant) override;
+  Expected<std::optional<ApiKeyRecord>> api_key_by_prefix(std::string_view prefix) override;
+  Expected<std::optional<MessageRecord>> message(std::uint64_t tenant, std::uint64_t id) override;
+  Expected<std::vector<MessageRecord>> messages(const MessageQuery& query) override;
+  Expected<std::optional<IdempotencyRecord>> idempotency(std::uint64_t tenant,
+                                                         const std::string& key) override;
+  Expected<std::vector<MessageRecord>> pending_messages(std::uint64_t after_id,
+                                                        std::size_t limit) override;
+  Expected<std::vector<MessageRecord>> due_messages(std::int64_t now_ms,
+                                                    std::size_t limit) override;
+  Expected<std::optional<std::int64_t>> next_send_at(std::int64_t after_ms) override;
+  Expected<std::uint64_t> count_accepted() override;
+  Expected<std::uint64_t> max_message_id() override;
+  MessageClaims* claims() override { return this; }
+
+  // MessageClaims
+  const std::string& node_id() const override { return options_.node_id; }
+  Expected<void> heartbeat(std::int64_t now_ms) override;
+  Expected<std::vector<MessageRecord>> claim(std::int64_t now_ms, std::size_t limit) override;
+  Expected<std::uint64_t> release() override;
+
+  /// Number of write transactions committed since open (for tests and metrics).
+  std::uint64_t commits() const { return commits_.load(); }
+
+ private:
+  class Transaction;
+  /// Idle connections to one database; a connection goes back only while it is healthy.
+  class Pool {
+   public:
+    Pool(std::string url, std::size_t max_idle) : url_(std::move(url)), max_idle_(max_idle) {}
+    Expected<std::unique_ptr<PgConnection>> take();
+    void give_back(std::unique_ptr<PgConnection> c);
+    /// Drops every idle connection (after one turned out dead: the others likely are too).
+    void clear();
+
+   private:
+    std::string url_;
+    std::size_t max_idle_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<PgConnection>> idle_;
+  };
+  /// Runs `sql` on a pooled connection to the main (or key) database.
+  Expected<PgResult> read(std::string_view sql, const PgParams& params, bool keys = false);
+  /// The write connection `c` (main_ or keys_), reconnected when it was lost.
+  Expected<void> reconnect_if_lost(std::unique_ptr<PgConnection>& c, const std::string& url);
+
+  PgOptions options_;
+  const Clock& clock_;
+  std::mutex write_mutex_;  // held by the open Transaction
+  std::unique_ptr<PgConnection> main_;
+  std::unique_ptr<PgConnection> keys_;
+  std::atomic<std::uint64_t> commits_{0};
+  Pool main_readers_;
+  Pool keys_readers_;
+};
+
+}  // namespace diskret::store::postgresql

@@ -1,0 +1,178 @@
+// PgStore: the store contract on PostgreSQL, and what only PostgreSQL has (several nodes
+// migrating at once, the key database apart, connections lost and servers restarted).
+#include <gtest/gtest.h>
+
+#include <libpq-fe.h>
+
+#include <thread>
+
+#include "integration/store/pg_backend.hpp"
+#include "store/postgresql/pg_migrations.hpp"
+
+namespace diskret::store::testing {
+namespace {
+
+INSTANTIATE_TEST_SUITE_P(
+    PostgreSQL, StoreContract,
+    ::testing::Values(StoreBackendParam{"PostgreSQL", [] { return make_pg_backend(); }}),
+    backend_name);
+
+// The first value of `sql` on database `db` of server `pg`, as text ("" when NULL).
+std::string scalar(const test::PostgresServer& pg, const std::string& db, const std::string& sql) {
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(pg.url(db).c_str()), PQfinish);
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), sql.c_str()), PQclear);
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) == 0) return "error";
+  return PQgetvalue(r.get(), 0, 0);
+}
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!test::PostgresServer::available()) GTEST_SKIP() << test::PostgresServer::missing_message();
+    db_ = fresh_pg_databases();
+  }
+  FakeClock clock_;
+  std::string db_;
+};
+
+TEST(PgOptions, KeyDatabaseIsTheMainNameWithKeysSuffix) {
+  auto o = postgresql::PgOptions::from_url("postgresql://app@db.example:5433/diskret?sslmode=require");
+  ASSERT_TRUE(o) << o.error().message();
+  EXPECT_EQ(o->url, "postgresql://app@db.example:5433/diskret?sslmode=require");
+  EXPECT_EQ(o->keys_url, "postgresql://app@db.example:5433/diskret_keys?sslmode=require");
+  auto short_scheme = postgresql::PgOptions::from_url("postgres://h/d");
+  ASSERT_TRUE(short_scheme);
+  EXPECT_EQ(short_scheme->keys_url, "postgres://h/d_keys");
+  for (const char* bad : {"sqlite:var/x.db", "postgresql://host", "postgresql://host/", "postgresql://h/?x=1"}) {
+    auto rejected = postgresql::PgOptions::from_url(bad);
+    ASSERT_FALSE(rejected) << bad;
+    EXPECT_EQ(rejected.error().code, make_error_code(Errc::invalid_argument));
+  }
+}
+
+// Several nodes started together: each migration is applied once, none fails.
+TEST_F(PgStoreTest, MigrationsRunOnceWhenNodesStartTogether) {
+  constexpr int kNodes = 4;
+  std::vector<std::unique_ptr<postgresql::PgStore>> nodes;
+  for (int i = 0; i < kNodes; ++i) {
+    auto s = postgresql::PgStore::open(pg_options(db_, "n" + std::to_string(i)), clock_);
+    ASSERT_TRUE(s) << s.error().message();
+    nodes.push_back(std::move(*s));
+  }
+  std::vector<Expected<void>> results(kNodes);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kNodes; ++i) {
+    threads.emplace_back([&, i] { results[i] = nodes[i]->migrate(); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : results) EXPECT_TRUE(r) << r.error().message();
+  auto& pg = test::shared_postgres();
+  EXPECT_EQ(scalar(pg, db_, "SELECT count(*) FROM schema_migrations"),
+            std::to_string(postgresql::main_migrations().size()));
+  EXPECT_EQ(scalar(pg, db_ + "_keys", "SELECT count(*) FROM schema_migrations"),
+            std::to_string(postgresql::keys_migrations().size()));
+  EXPECT_EQ(scalar(pg, db_, "SELECT count(*) FROM nodes"), std::to_string(kNodes));
+  ASSERT_TRUE(nodes[0]->migrate());  // and again: nothing left to do
+}
+
+// The keys live in their own database and the data in the other, so a dump of the data
+// (the backups of this mode) holds no key.
+TEST_F(PgStoreTest, KeysLiveInTheirOwnDatabase) {
+  auto store = open_pg_store(pg_options(db_), clock_);
+  KeyRing keys(*store, crypto::SecretKey::generate(), "testkey0testkey0");
+  auto tx = store->begin();
+  TenantRecord t;
+  t.public_id = "tn_a";
+  t.name = "a";
+  auto tenant = (*tx)->insert_tenant(t);
+  ASSERT_TRUE(tenant);
+  ASSERT_TRUE((*tx)->insert_tenant_key(keys.new_tenant_key(*tenant, 1)));
+  ASSERT_TRUE((*tx)->commit());
+  auto& pg = test::shared_postgres();
+  EXPECT_EQ(scalar(pg, db_ + "_keys", "SELECT count(*) FROM tenant_keys"), "1");
+  EXPECT_EQ(scalar(pg, db_, "SELECT count(*) FROM tenants"), "1");
+  for (const char* table : {"tenant_keys", "subjects", "subject_index", "service_keys"}) {
+    EXPECT_EQ(scalar(pg, db_, std::string("SELECT to_regclass('") + table + "') IS NULL"), "t")
+        << table;
+  }
+  for (const char* table : {"tenants", "messages", "api_keys", "idempotency"}) {
+    EXPECT_EQ(scalar(pg, db_ + "_keys", std::string("SELECT to_regclass('") + table + "') IS NULL"),
+              "t")
+        << table;
+  }
+}
+
+// The server drops the store's connections (an administrator, a failover): the open
+// transaction fails as unavailable, and the next one works on new connections.
+TEST_F(PgStoreTest, LostConnectionsFailAsUnavailableAndAreReplaced) {
+  auto store = open_pg_store(pg_options(db_), clock_);
+  auto tx = store->begin();
+  ASSERT_TRUE(tx);
+  TenantRecord t;
+  t.public_id = "tn_a";
+  t.name = "a";
+  ASSERT_TRUE((*tx)->insert_tenant(t));
+  ASSERT_FALSE(store->tenant_by_public_id("tn_a")->has_value());  // uncommitted: invisible
+  auto& pg = test::shared_postgres();
+  ASSERT_EQ(pg.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname IN ('" + db_ + "', '" + db_ + "_keys') AND pid <> pg_backend_pid()"),
+            std::nullopt);
+  auto lost = (*tx)->insert_tenant(t);
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(lost.error().code, make_error_code(Errc::unavailable));
+  auto commit = (*tx)->commit();
+  ASSERT_FALSE(commit);
+  EXPECT_EQ(commit.error().code, make_error_code(Errc::unavailable));
+  tx->reset();
+
+  auto again = store->begin();
+  ASSERT_TRUE(again) << again.error().message();
+  ASSERT_TRUE((*again)->insert_tenant(t));
+  ASSERT_TRUE((*again)->commit());
+  again->reset();
+  auto read = store->tenant_by_public_id("tn_a");  // the idle reader was dropped too
+  ASSERT_TRUE(read) << read.error().message();
+  EXPECT_TRUE(read->has_value());
+}
+
+// PostgreSQL itself restarts: while it is down everything is unavailable (never another
+// error, never a success), and the store carries on once it is back, committed data intact.
+TEST(PgStoreRestart, ServerDownIsUnavailableAndTheStoreCarriesOn) {
+  if (!test::PostgresServer::available()) GTEST_SKIP() << test::PostgresServer::missing_message();
+  test::PostgresServer pg;  // its own server: the shared one stays up
+  ASSERT_TRUE(pg.running()) << pg.error();
+  const std::string db = pg.create_database("r");
+  ASSERT_FALSE(db.empty());
+  ASSERT_EQ(pg.execute("CREATE DATABASE " + db + "_keys"), std::nullopt);
+  FakeClock clock;
+  auto store = postgresql::PgStore::open(*postgresql::PgOptions::from_url(pg.url(db)), clock);
+  ASSERT_TRUE(store) << store.error().message();
+  ASSERT_TRUE((*store)->migrate());
+  auto write = [&](const std::string& id) -> Expected<void> {
+    auto tx = (*store)->begin();
+    if (!tx) return unexpected(tx.error());
+    TenantRecord t;
+    t.public_id = id;
+    t.name = id;
+    if (auto ok = (*tx)->insert_tenant(t); !ok) return unexpected(ok.error());
+    return (*tx)->commit();
+  };
+  ASSERT_TRUE(write("tn_before"));
+  const auto port = pg.port();
+  ASSERT_TRUE(pg.stop());
+  auto down = write("tn_down");
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.error().code, make_error_code(Errc::unavailable)) << down.error().message();
+  auto read_down = (*store)->tenant_by_public_id("tn_before");
+  ASSERT_FALSE(read_down);
+  EXPECT_EQ(read_down.error().code, make_error_code(Errc::unavailable));
+  ASSERT_TRUE(pg.start()) << pg.error();
+  ASSERT_EQ(pg.port(), port) << "the port was taken while the server was down";
+  ASSERT_TRUE(write("tn_after"));
+  EXPECT_TRUE((*store)->tenant_by_public_id("tn_before")->has_value());
+  EXPECT_TRUE((*store)->tenant_by_public_id("tn_after")->has_value());
+  EXPECT_FALSE((*store)->tenant_by_public_id("tn_down")->has_value());
+}
+
+}  // namespace
+}  // namespace diskret::store::testing
