@@ -22,10 +22,13 @@ function(diskret_add_module name)
   endif()
 endfunction()
 
-# diskret_add_test(<name> SOURCES ... DEPS modules... [LABEL unit|integration|e2e] [LIBS ...])
-# one gtest binary; tests are discovered by ctest and labelled.
+# diskret_add_test(<name> SOURCES ... DEPS modules... [LABEL unit|integration|e2e] [LIBS ...]
+#                  [ONE_PROCESS])
+# one gtest binary; tests are discovered by ctest and labelled. ONE_PROCESS: one ctest test
+# runs the whole binary, for tests sharing a fixture too slow to start in every test's
+# process (a PostgreSQL server).
 function(diskret_add_test name)
-  cmake_parse_arguments(T "" "LABEL" "SOURCES;DEPS;LIBS" ${ARGN})
+  cmake_parse_arguments(T "ONE_PROCESS" "LABEL" "SOURCES;DEPS;LIBS" ${ARGN})
   if(NOT T_LABEL)
     set(T_LABEL unit)
   endif()
@@ -39,8 +42,13 @@ function(diskret_add_test name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_compile_definitions(${name} PRIVATE
     DISKRET_SOURCE_DIR="${CMAKE_SOURCE_DIR}" DISKRET_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
-  include(GoogleTest)
-  gtest_discover_tests(${name} PROPERTIES LABELS ${T_LABEL} DISCOVERY_TIMEOUT 30)
+  if(T_ONE_PROCESS)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL})
+  else()
+    include(GoogleTest)
+    gtest_discover_tests(${name} PROPERTIES LABELS ${T_LABEL} DISCOVERY_TIMEOUT 30)
+  endif()
 endfunction()
 
 # Adds every immediate subfolder of the current source dir that has a CMakeLists.txt.

@@ -17,7 +17,7 @@ class ClaimsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!test::PostgresServer::available()) GTEST_SKIP() << test::PostgresServer::missing_message();
-    db_ = fresh_pg_databases();
+    db_ = fresh_pg_schema();
     a_ = node("node-a");
     b_ = node("node-b");
     tenant_ = create_tenant();
@@ -62,7 +62,7 @@ class ClaimsTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  std::string db_;
+  PgTestDb db_;
   std::unique_ptr<postgresql::PgStore> a_;
   std::unique_ptr<postgresql::PgStore> b_;
   std::uint64_t tenant_ = 0;

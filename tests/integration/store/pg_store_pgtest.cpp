@@ -17,22 +17,14 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(StoreBackendParam{"PostgreSQL", [] { return make_pg_backend(); }}),
     backend_name);
 
-// The first value of `sql` on database `db` of server `pg`, as text ("" when NULL).
-std::string scalar(const test::PostgresServer& pg, const std::string& db, const std::string& sql) {
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(pg.url(db).c_str()), PQfinish);
-  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), sql.c_str()), PQclear);
-  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) == 0) return "error";
-  return PQgetvalue(r.get(), 0, 0);
-}
-
 class PgStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!test::PostgresServer::available()) GTEST_SKIP() << test::PostgresServer::missing_message();
-    db_ = fresh_pg_databases();
+    db_ = fresh_pg_schema();
   }
   FakeClock clock_;
-  std::string db_;
+  PgTestDb db_;
 };
 
 TEST(PgOptions, KeyDatabaseIsTheMainNameWithKeysSuffix) {
@@ -66,12 +58,11 @@ TEST_F(PgStoreTest, MigrationsRunOnceWhenNodesStartTogether) {
   }
   for (auto& t : threads) t.join();
   for (const auto& r : results) EXPECT_TRUE(r) << r.error().message();
-  auto& pg = test::shared_postgres();
-  EXPECT_EQ(scalar(pg, db_, "SELECT count(*) FROM schema_migrations"),
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM schema_migrations"),
             std::to_string(postgresql::main_migrations().size()));
-  EXPECT_EQ(scalar(pg, db_ + "_keys", "SELECT count(*) FROM schema_migrations"),
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM schema_migrations", true),
             std::to_string(postgresql::keys_migrations().size()));
-  EXPECT_EQ(scalar(pg, db_, "SELECT count(*) FROM nodes"), std::to_string(kNodes));
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM nodes"), std::to_string(kNodes));
   ASSERT_TRUE(nodes[0]->migrate());  // and again: nothing left to do
 }
 
@@ -88,16 +79,13 @@ TEST_F(PgStoreTest, KeysLiveInTheirOwnDatabase) {
   ASSERT_TRUE(tenant);
   ASSERT_TRUE((*tx)->insert_tenant_key(keys.new_tenant_key(*tenant, 1)));
   ASSERT_TRUE((*tx)->commit());
-  auto& pg = test::shared_postgres();
-  EXPECT_EQ(scalar(pg, db_ + "_keys", "SELECT count(*) FROM tenant_keys"), "1");
-  EXPECT_EQ(scalar(pg, db_, "SELECT count(*) FROM tenants"), "1");
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM tenant_keys", true), "1");
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM tenants"), "1");
   for (const char* table : {"tenant_keys", "subjects", "subject_index", "service_keys"}) {
-    EXPECT_EQ(scalar(pg, db_, std::string("SELECT to_regclass('") + table + "') IS NULL"), "t")
-        << table;
+    EXPECT_EQ(db_.scalar(std::string("SELECT to_regclass('") + table + "') IS NULL"), "t") << table;
   }
   for (const char* table : {"tenants", "messages", "api_keys", "idempotency"}) {
-    EXPECT_EQ(scalar(pg, db_ + "_keys", std::string("SELECT to_regclass('") + table + "') IS NULL"),
-              "t")
+    EXPECT_EQ(db_.scalar(std::string("SELECT to_regclass('") + table + "') IS NULL", true), "t")
         << table;
   }
 }
@@ -115,7 +103,7 @@ TEST_F(PgStoreTest, LostConnectionsFailAsUnavailableAndAreReplaced) {
   ASSERT_FALSE(store->tenant_by_public_id("tn_a")->has_value());  // uncommitted: invisible
   auto& pg = test::shared_postgres();
   ASSERT_EQ(pg.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                       "WHERE datname IN ('" + db_ + "', '" + db_ + "_keys') AND pid <> pg_backend_pid()"),
+                       "WHERE datname IN ('" + db_.db + "', '" + db_.db + "_keys') AND pid <> pg_backend_pid()"),
             std::nullopt);
   auto lost = (*tx)->insert_tenant(t);
   ASSERT_FALSE(lost);
