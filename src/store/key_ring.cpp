@@ -137,18 +137,12 @@ Expected<SubjectKey> KeyRing::subject_for_write(WriteTransaction& tx, std::uint6
     if (*stored) return unwrap_subject(**stored, keys);
   }
 
-  if (!subject_ids_loaded_) {
-    auto max = store_.max_subject_id();
-    if (!max) return unexpected(max.error());
-    last_subject_id_ = std::max(last_subject_id_, *max);
-    subject_ids_loaded_ = true;
-  }
-  // Ids are never reused, not even after a failed commit: a key committed to the key
-  // store while its data was not stays harmlessly unused.
+  auto id = next_subject_id();
+  if (!id) return unexpected(id.error());
   SubjectRecord r;
   r.tenant_id = tenant;
   r.blind = b;
-  r.subject_id = ++last_subject_id_;
+  r.subject_id = *id;
   r.created_at_ms = now_ms;
   const auto key = crypto::SecretKey::generate();
   r.wrapped = crypto::wrap_key(keys.data_key, key, subject_ad(tenant, r.subject_id));
@@ -164,6 +158,22 @@ Expected<SubjectKey> KeyRing::subject_for_write(WriteTransaction& tx, std::uint6
   }
   pending_.emplace(PendingKey{tenant, b}, CachedSubject{tenant, b, r.subject_id, key});
   return SubjectKey{r.subject_id, key};
+}
+
+Expected<std::uint64_t> KeyRing::next_subject_id() {
+  // Ids are never reused, not even after a failed commit: a key committed to the key
+  // store while its data was not stays harmlessly unused. Several nodes on one database
+  // take them from the database; a single writer counts on by itself.
+  auto shared = store_.next_subject_id();
+  if (!shared) return unexpected(shared.error());
+  if (*shared) return **shared;
+  if (!subject_ids_loaded_) {
+    auto max = store_.max_subject_id();
+    if (!max) return unexpected(max.error());
+    last_subject_id_ = std::max(last_subject_id_, *max);
+    subject_ids_loaded_ = true;
+  }
+  return ++last_subject_id_;
 }
 
 Expected<void> KeyRing::load_filter(WriteTransaction& tx) {

@@ -103,6 +103,7 @@ class KeyRing {
   Expected<SubjectKey> unwrap_subject(const SubjectRecord& r, const TenantKeys& keys);
   /// (Re)builds filter_ from the key store, sized for twice as many people.
   Expected<void> load_filter(WriteTransaction& tx);
+  Expected<std::uint64_t> next_subject_id();
 
   Store& store_;
   const crypto::SecretKey master_;

@@ -106,6 +106,12 @@ class Store {
   virtual Expected<std::optional<TenantKeyRecord>> tenant_key(std::uint64_t tenant) = 0;
   virtual Expected<std::optional<SubjectRecord>> subject(std::uint64_t subject_id) = 0;
   virtual Expected<std::uint64_t> max_subject_id() = 0;
+  /// A subject id for a new person from the database itself, for a store that several
+  /// processes write at once (each id handed out once, never reused, even when its
+  /// transaction rolls back); nullopt: the one writer counts on from max_subject_id().
+  virtual Expected<std::optional<std::uint64_t>> next_subject_id() {
+    return std::optional<std::uint64_t>{};
+  }
 
   // Tenants and API keys.
   virtual Expected<std::optional<TenantRecord>> tenant(std::uint64_t id) = 0;

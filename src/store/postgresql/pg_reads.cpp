@@ -14,6 +14,7 @@ constexpr std::string_view kTenantKey =
 constexpr std::string_view kSubject =
     "SELECT " DISKRET_PG_SUBJECT_COLUMNS " FROM subjects s WHERE s.subject_id = $1";
 constexpr std::string_view kMaxSubject = "SELECT coalesce(max(subject_id), 0) FROM subjects";
+constexpr std::string_view kNextSubject = "SELECT nextval('subject_ids')";
 constexpr std::string_view kTenant =
     "SELECT " DISKRET_PG_TENANT_COLUMNS " FROM tenants WHERE id = $1";
 constexpr std::string_view kTenantByPublicId =
@@ -82,6 +83,13 @@ Expected<std::optional<SubjectRecord>> PgStore::subject(std::uint64_t subject_id
 }
 
 Expected<std::uint64_t> PgStore::max_subject_id() { return number(read(kMaxSubject, {}, true)); }
+
+// Nodes creating people at once would each count on from the same max(subject_id).
+Expected<std::optional<std::uint64_t>> PgStore::next_subject_id() {
+  auto id = number(read(kNextSubject, {}, true));
+  if (!id) return unexpected(id.error());
+  return std::optional<std::uint64_t>{*id};
+}
 
 Expected<std::optional<TenantRecord>> PgStore::tenant(std::uint64_t id) {
   return first<TenantRecord>(read(kTenant, PgParams().add(id)), rows::tenant);

@@ -52,6 +52,7 @@ class PgStore final : public Store, public MessageClaims {
   Expected<std::optional<TenantKeyRecord>> tenant_key(std::uint64_t tenant) override;
   Expected<std::optional<SubjectRecord>> subject(std::uint64_t subject_id) override;
   Expected<std::uint64_t> max_subject_id() override;
+  Expected<std::optional<std::uint64_t>> next_subject_id() override;
   Expected<std::optional<TenantRecord>> tenant(std::uint64_t id) override;
   Expected<std::optional<TenantRecord>> tenant_by_public_id(std::string_view public_id) override;
   Expected<std::vector<ApiKeyRecord>> api_keys(std::uint64_t tenant) override;

@@ -18,14 +18,15 @@ constexpr std::string_view kFindSubject =
     "SELECT " DISKRET_PG_SUBJECT_COLUMNS " FROM subject_index i JOIN subjects s "
     "ON s.subject_id = i.subject_id WHERE i.tenant_id = $1 AND i.blind = $2";
 constexpr std::string_view kAllSubjects = "SELECT tenant_id, blind FROM subject_index";
-// Subject first: when its id is taken (another node's new person) no index row is written;
-// when the index row is taken (the same person, made by another node) the subject row stays
-// behind unused, which is harmless.
+// The index row first: when the person exists already (made by another node since this
+// node's filter was loaded) nothing is written and the caller reads that person instead.
+// Subject ids come from a sequence (next_subject_id), so the subjects row cannot conflict;
+// if it ever did, the error fails the transaction rather than index a stranger's key.
 constexpr std::string_view kInsertSubject =
-    "WITH s AS (INSERT INTO subjects(subject_id, tenant_id, blind, wrapped, created_at) "
-    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING subject_id) "
-    "INSERT INTO subject_index(tenant_id, blind, subject_id) SELECT $2, $3, subject_id FROM s "
-    "ON CONFLICT DO NOTHING";
+    "WITH i AS (INSERT INTO subject_index(tenant_id, blind, subject_id) VALUES ($2, $3, $1) "
+    "ON CONFLICT DO NOTHING RETURNING subject_id) "
+    "INSERT INTO subjects(subject_id, tenant_id, blind, wrapped, created_at) "
+    "SELECT subject_id, $2, $3, $4, $5 FROM i";
 constexpr std::string_view kUpdateTenantSettings =
     "UPDATE tenants SET display_name = $1, default_region = $2, allowed_countries = $3, "
     "max_segments = $4, sender_ids = $5, quiet_hours = $6 WHERE id = $7";

@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <set>
 #include <thread>
 
 #include "integration/store/pg_backend.hpp"
@@ -88,6 +89,47 @@ TEST_F(PgStoreTest, KeysLiveInTheirOwnDatabase) {
     EXPECT_EQ(db_.scalar(std::string("SELECT to_regclass('") + table + "') IS NULL", true), "t")
         << table;
   }
+}
+
+// Two nodes create people at once, each with its own KeyRing: their subject ids never
+// collide (a single writer's max + 1 would: both nodes would count on from the same max),
+// and a person the other node created is found, not created twice.
+TEST_F(PgStoreTest, NodesCreatingPeopleAtOnceNeverShareASubjectId) {
+  auto a = open_pg_store(pg_options(db_, "a"), clock_);
+  auto b = open_pg_store(pg_options(db_, "b"), clock_);
+  const auto master = crypto::SecretKey::generate();
+  KeyRing keys_a(*a, master, "testkey0testkey0");
+  KeyRing keys_b(*b, master, "testkey0testkey0");
+  std::uint64_t tenant = 0;
+  {
+    auto tx = a->begin();
+    TenantRecord t;
+    t.public_id = "tn_a";
+    t.name = "a";
+    tenant = *(*tx)->insert_tenant(t);
+    ASSERT_TRUE((*tx)->insert_tenant_key(keys_a.new_tenant_key(tenant, 1)));
+    ASSERT_TRUE((*tx)->commit());
+  }
+  auto person = [&](Store& store, KeyRing& keys, std::string_view number) -> std::uint64_t {
+    auto tx = store.begin();
+    EXPECT_TRUE(tx);
+    auto tenant_keys = keys.tenant(tenant);
+    EXPECT_TRUE(tenant_keys);
+    auto subject = keys.subject_for_write(**tx, tenant, **tenant_keys, number, 1);
+    EXPECT_TRUE(subject) << subject.error().message();
+    if (!subject) return 0;
+    EXPECT_TRUE((*tx)->commit());
+    keys.publish_new_subjects();
+    return subject->subject_id;
+  };
+  const auto x = person(*a, keys_a, "+4915112345601");  // both have counted subjects now
+  const auto y = person(*b, keys_b, "+4915112345602");
+  const auto z = person(*a, keys_a, "+4915112345603");
+  const auto w = person(*b, keys_b, "+4915112345604");
+  EXPECT_EQ(std::set<std::uint64_t>({x, y, z, w}).size(), 4u);
+  EXPECT_EQ(person(*b, keys_b, "+4915112345601"), x);
+  EXPECT_EQ(person(*a, keys_a, "+4915112345604"), w);
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM subjects", true), "4");
 }
 
 // The server drops the store's connections (an administrator, a failover): the open

@@ -19,6 +19,10 @@ CREATE TABLE subjects (
   created_at BIGINT NOT NULL
 );
 
+-- Subject ids for new people, shared by the nodes (nextval is never rolled back, so an
+-- id is never handed out twice).
+CREATE SEQUENCE subject_ids;
+
 CREATE TABLE subject_index (
   tenant_id  BIGINT NOT NULL,
   blind      BYTEA NOT NULL,
