@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "crypto/secret_box.hpp"
 #include "phone/phone_number.hpp"
 #include "smtp/bounce.hpp"
 
 namespace diskret::gateway {
 namespace {
+
+constexpr std::size_t kBatch = 100;
 
 // Which outcome the report names; delivered and other statuses bounce nothing.
 const char* outcome_of(const pipeline::StatusEvent& e) {
@@ -17,10 +20,42 @@ const char* outcome_of(const pipeline::StatusEvent& e) {
   return "failed";
 }
 
+std::string reason_of(const pipeline::StatusEvent& e, std::string_view outcome) {
+  if (e.error && !e.error->detail.empty()) return e.error->detail;
+  return outcome == "expired" ? "The message expired before delivery."
+                              : "The message could not be delivered.";
+}
+
+std::string origin_ad(std::uint64_t tenant, std::uint64_t message_id) {
+  return crypto::record_ad(tenant, "mail_bounces", message_id, "origin");
+}
+
+// The sealed origin: the mail's sender and the masked number, NUL-separated (neither
+// holds a NUL: addresses are checked by the SMTP parser, masks are digits and '*').
+std::string encode_origin(const std::string& sender, const std::string& masked) {
+  return sender + '\0' + masked;
+}
+
 }  // namespace
 
-BounceNotifier::BounceNotifier(BounceOptions options, SendMail send, const Clock& clock)
-    : options_(std::move(options)), send_(std::move(send)), clock_(clock) {
+BounceNotifier::BounceNotifier(BounceOptions options, SendMail send, const Clock& clock,
+                               store::KeyRing& keys, store::MessageNotes& notes,
+                               store::BounceStore& outbox)
+    : options_(std::move(options)),
+      send_(std::move(send)),
+      clock_(clock),
+      keys_(keys),
+      notes_(notes),
+      outbox_(outbox) {
+  if (auto waiting = outbox_.waiting(clock_.now_ms()); waiting) {
+    waiting_.insert(waiting->begin(), waiting->end());
+    if (!waiting->empty()) {
+      spdlog::info("smtp bounces: {} message(s) from before the restart may still bounce",
+                   waiting->size());
+    }
+  } else {
+    spdlog::warn("smtp bounces: cannot read the waiting bounces: {}", waiting.error().message());
+  }
   worker_ = std::thread([this] { run(); });
 }
 
@@ -38,75 +73,152 @@ bool BounceNotifier::wants(const std::string& tenant_public_id, std::uint64_t te
   return options_.tenant_wants && options_.tenant_wants(tenant);
 }
 
-void BounceNotifier::expect(const std::vector<pipeline::MessageId>& ids,
-                            const std::vector<std::string>& numbers, const std::string& sender) {
-  if (sender.empty()) return;  // the null reverse-path: nobody to tell (RFC 5321 4.5.5)
-  const SystemTime until = clock_.now() + options_.keep;
-  std::lock_guard lock(mutex_);
-  if (origins_.size() + ids.size() > options_.max_pending) forget_old(clock_.now());
+Expected<std::function<Expected<void>(store::WriteTransaction&)>> BounceNotifier::prepare(
+    std::uint64_t tenant, const std::vector<pipeline::MessageId>& ids,
+    const std::vector<std::string>& numbers, const std::string& sender) {
+  using Writer = std::function<Expected<void>(store::WriteTransaction&)>;
+  if (sender.empty() || ids.empty()) return Writer{};  // the null reverse-path (RFC 5321 4.5.5)
+  auto keys = keys_.tenant(tenant);
+  if (!keys) return unexpected(keys.error());
+  const std::int64_t keep_until = clock_.now_ms() + std::chrono::milliseconds(options_.keep).count();
+  std::vector<store::MessageNote> notes;
   for (std::size_t i = 0; i < ids.size() && i < numbers.size(); ++i) {
-    if (origins_.size() >= options_.max_pending) {
-      ++stats_.forgotten;
-      continue;
-    }
-    origins_[ids[i].value] = Origin{sender, phone::PhoneNumber::mask_e164(numbers[i]), until};
-    ++stats_.expected;
+    store::MessageNote n;
+    n.kind = store::MessageNote::Kind::mail_bounce;
+    n.message_id = ids[i].value;
+    n.tenant_id = tenant;
+    n.keep_until = keep_until;
+    n.sealed = crypto::seal((*keys)->data_key,
+                            encode_origin(sender, phone::PhoneNumber::mask_e164(numbers[i])),
+                            origin_ad(tenant, ids[i].value));
+    notes.push_back(std::move(n));
   }
-}
-
-void BounceNotifier::forget_old(SystemTime now) {
-  std::erase_if(origins_, [&](const auto& kv) {
-    if (kv.second.until >= now) return false;
-    ++stats_.forgotten;
-    return true;
+  {
+    // Known before the commit: a final status can never be written before its message.
+    std::lock_guard lock(mutex_);
+    for (const auto& n : notes) waiting_.insert(n.message_id);
+    stats_.expected += notes.size();
+  }
+  return Writer([this, notes = std::move(notes)](store::WriteTransaction& tx) -> Expected<void> {
+    for (const auto& n : notes) {
+      if (auto ok = notes_.insert(tx, n); !ok) return ok;
+    }
+    return {};
   });
 }
 
-void BounceNotifier::on_final(const pipeline::StatusEvent& event) {
-  if (!pipeline::is_final(event.status)) return;
-  std::lock_guard lock(mutex_);
-  auto it = origins_.find(event.id.value);
-  if (it == origins_.end()) return;
-  Origin origin = std::move(it->second);
-  origins_.erase(it);
-  const char* outcome = outcome_of(event);
-  if (outcome == nullptr) return;  // delivered: nothing to say
-  smtp::Bounce b;
-  b.reporting_host = options_.reporting_host;
-  b.from = options_.from;
-  b.to = origin.sender;
-  b.masked_number = origin.masked_number;
-  b.sms_domain = options_.sms_domain;
-  b.message_id = pipeline::format_message_id(event.id);
-  b.outcome = outcome;
-  b.reason = event.error && !event.error->detail.empty() ? event.error->detail
-             : std::string(outcome) == "expired"         ? "The message expired before delivery."
-                                                         : "The message could not be delivered.";
-  b.date = smtp::rfc5322_date(
-      std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count());
-  b.boundary = fmt::format("=_diskret_{}_{}", event.id.value, ++boundary_);
-  jobs_.push_back(Job{origin.sender, smtp::compose_bounce(b)});
+Expected<void> BounceNotifier::write_final(store::WriteTransaction& tx,
+                                           std::span<const pipeline::StatusEvent> events,
+                                           std::int64_t now_ms) {
+  for (const auto& e : events) {
+    if (!pipeline::is_final(e.status)) continue;
+    {
+      // Forgotten only once committed (committed()): a commit that fails is written again.
+      std::lock_guard lock(mutex_);
+      if (!waiting_.contains(e.id.value)) continue;  // not from a mail with a bounce note
+    }
+    std::optional<store::BounceDue> due;
+    if (const char* outcome = outcome_of(e)) {
+      due = store::BounceDue{outcome, reason_of(e, outcome), now_ms,
+                             now_ms + std::chrono::milliseconds(options_.give_up).count()};
+    }
+    if (auto ok = notes_.settle_bounce(tx, e.id.value, due); !ok) return ok;
+  }
+  return {};
+}
+
+void BounceNotifier::committed(std::span<const pipeline::StatusEvent> events) {
+  bool any = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& e : events) {
+      if (pipeline::is_final(e.status)) any = waiting_.erase(e.id.value) > 0 || any;
+    }
+    if (!any) return;
+    woken_ = true;
+  }
   wake_.notify_one();
 }
 
 void BounceNotifier::run() {
   std::unique_lock lock(mutex_);
-  for (;;) {
-    wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-    if (jobs_.empty()) return;  // stopping, and everything queued was sent
-    Job job = std::move(jobs_.front());
-    jobs_.pop_front();
+  while (!stopping_) {
+    woken_ = false;
     lock.unlock();
-    auto sent = send_(job.to, job.message);
+    send_due();
     lock.lock();
-    if (sent) {
-      ++stats_.sent;
-    } else {
-      // No retry queue: a relay that refuses now is reported; the message status itself
-      // is in the API and webhooks either way.
-      ++stats_.send_failures;
-      spdlog::warn("smtp bounces: cannot send a bounce: {}", sent.error().message());
+    wake_.wait_for(lock, options_.poll, [&] { return stopping_ || woken_; });
+  }
+}
+
+// Sends what is due; a refusal reschedules that bounce (doubling the wait) and ends the
+// round, so a relay that is down costs one attempt per poll, not one per bounce.
+void BounceNotifier::send_due() {
+  const std::int64_t now = clock_.now_ms();
+  if (auto forgotten = outbox_.forget_expired(now); forgotten && *forgotten > 0) {
+    std::lock_guard lock(mutex_);
+    stats_.forgotten += *forgotten;
+  }
+  auto rows = outbox_.due(now, kBatch);
+  if (!rows) {
+    spdlog::warn("smtp bounces: cannot read due bounces: {}", rows.error().message());
+    return;
+  }
+  for (const auto& row : *rows) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
     }
+    if (now >= row.give_up_at) {
+      spdlog::warn("smtp bounces: gave up on the bounce of message {} after {} attempt(s)",
+                   pipeline::format_message_id(pipeline::MessageId{row.message_id}), row.attempts);
+      (void)outbox_.remove(row.message_id);
+      std::lock_guard lock(mutex_);
+      ++stats_.given_up;
+      continue;
+    }
+    auto keys = keys_.tenant(row.tenant_id);
+    auto plain = keys ? crypto::open((*keys)->data_key, row.sealed_origin,
+                                     origin_ad(row.tenant_id, row.message_id))
+                      : Expected<std::string>(unexpected(keys.error()));
+    const auto nul = plain ? plain->find('\0') : std::string::npos;
+    if (nul == std::string::npos) {
+      // A tenant offboarded (key destroyed) or a damaged row: nobody can be told.
+      (void)outbox_.remove(row.message_id);
+      continue;
+    }
+    smtp::Bounce b;
+    b.reporting_host = options_.reporting_host;
+    b.from = options_.from;
+    b.to = plain->substr(0, nul);
+    b.masked_number = plain->substr(nul + 1);
+    b.sms_domain = options_.sms_domain;
+    b.message_id = pipeline::format_message_id(pipeline::MessageId{row.message_id});
+    b.outcome = row.outcome;
+    b.reason = row.reason;
+    b.date = smtp::rfc5322_date(now / 1000);
+    {
+      std::lock_guard lock(mutex_);
+      b.boundary = fmt::format("=_diskret_{}_{}", row.message_id, ++boundary_);
+    }
+    auto sent = send_(b.to, smtp::compose_bounce(b));
+    if (sent) {
+      if (auto ok = outbox_.remove(row.message_id); !ok) {
+        spdlog::warn("smtp bounces: a sent bounce stays stored: {}", ok.error().message());
+      }
+      std::lock_guard lock(mutex_);
+      ++stats_.sent;
+      continue;
+    }
+    const auto wait = std::min<std::int64_t>(
+        options_.retry_max.count(),
+        options_.retry_first.count() << std::min<std::uint32_t>(row.attempts, 20));
+    spdlog::warn("smtp bounces: the relay did not take a bounce ({}); next attempt in {} s",
+                 sent.error().message(), wait / 1000);
+    (void)outbox_.retry(row.message_id, row.attempts + 1, now + wait);
+    std::lock_guard lock(mutex_);
+    ++stats_.send_failures;
+    return;
   }
 }
 
@@ -118,15 +230,15 @@ BounceStats BounceNotifier::stats() const {
 Expected<void> BounceTee::write_status_events(store::WriteTransaction& tx,
                                               std::span<const pipeline::StatusEvent> events,
                                               std::int64_t now_ms) {
-  if (inner_) return inner_->write_status_events(tx, events, now_ms);
-  return {};
+  if (inner_) {
+    if (auto ok = inner_->write_status_events(tx, events, now_ms); !ok) return ok;
+  }
+  return notifier_.write_final(tx, events, now_ms);
 }
 
 void BounceTee::status_events_committed(std::span<const pipeline::StatusEvent> events) {
   if (inner_) inner_->status_events_committed(events);
-  for (const auto& e : events) {
-    if (pipeline::is_final(e.status)) notifier_.on_final(e);
-  }
+  notifier_.committed(events);
 }
 
 void BounceTee::on_inbound(carrier::Inbound&& inbound, carrier::Ack ack) {

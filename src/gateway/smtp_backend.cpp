@@ -152,17 +152,23 @@ void SmtpBackend::submit(smtp::Submission&& submission, Done done) {
     bounce_ids.push_back(ids[i]);
     bounce_numbers.push_back(accept.messages[i].to);
   }
+  if (bounces) {
+    // Who to tell is stored with the messages: a restart before the outcome loses nothing.
+    auto writer = bounces->prepare(tenant->id.value, bounce_ids, bounce_numbers,
+                                   submission.sender_address);
+    if (!writer) {
+      return done(fail(Errc::unavailable,
+                       "Messages cannot be stored right now; nothing was accepted."));
+    }
+    accept.write_with = std::move(*writer);
+  }
   // 250 only once the messages are durable: Done is called from the commit callback.
   pipeline_.accept(std::move(accept), ids,
-                   [done = std::move(done), bounces, bounce_ids = std::move(bounce_ids),
-                    bounce_numbers = std::move(bounce_numbers),
-                    sender = std::move(submission.sender_address)](
-                       Expected<pipeline::AcceptResult> result) {
+                   [done = std::move(done)](Expected<pipeline::AcceptResult> result) {
                      if (!result) {
                        return done(fail(Errc::unavailable,
                                         "Messages cannot be stored right now; nothing was accepted."));
                      }
-                     if (bounces) bounces->expect(bounce_ids, bounce_numbers, sender);
                      done({});
                    });
 }

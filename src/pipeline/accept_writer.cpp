@@ -80,6 +80,9 @@ RequestResult write_request(store::WriteTransaction& tx, store::KeyRing& keys,
   if (auto ok = write_messages(tx, keys, tenant_keys, request, ids, now_ms); !ok) {
     return unexpected(ok.error());
   }
+  if (request.write_with) {
+    if (auto ok = request.write_with(tx); !ok) return unexpected(ok.error());
+  }
   if (request.idempotency_key) {
     store::IdempotencyRecord r;
     r.tenant_id = tenant;

@@ -12,6 +12,10 @@
 #include "core/expected.hpp"
 #include "pipeline/message.hpp"
 
+namespace diskret::store {
+class WriteTransaction;
+}
+
 namespace diskret::pipeline {
 
 /// A batch from one request, committed atomically (all or nothing).
@@ -26,6 +30,10 @@ struct AcceptRequest {
   /// Renders `response` again when the pipeline rejects recipients itself (prepaid credit
   /// refused inside the commit); unset: the response is kept as it is.
   std::function<std::string(const std::vector<NewMessage>&)> render;
+  /// Front ends' own rows kept with the messages (the SMPP receipt routing, the sender of a
+  /// mail for its bounce): written in the request's savepoint after the messages, so they
+  /// are durable exactly when the messages are. An error fails the request.
+  std::function<Expected<void>(store::WriteTransaction&)> write_with;
 };
 
 struct AcceptResult {

@@ -135,6 +135,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   api::SendPolicy* send_policy = nullptr;
   store::SmppOutboxStore* outbox = nullptr;
   store::KeyRing* keys = nullptr;
+  store::MessageNotes* notes = nullptr;
 
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
@@ -480,28 +481,58 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     request.tenant = conn.credential.tenant;
     request.messages.push_back(std::move(*message));
     const auto ids = pipeline.preassign(1);
+    bool stored = false;
+    if (receipt) {
+      if (auto note = receipt_note(ids.front(), *receipt)) {
+        // Durable with the message: the submit_sm_resp waits for this commit.
+        request.write_with = [notes = this->notes, note = std::move(*note)](
+                                 store::WriteTransaction& tx) { return notes->insert(tx, note); };
+        stored = true;
+      }
+    }
     std::weak_ptr<Impl> weak = weak_from_this();
     pipeline.accept(std::move(request), ids,
                     [weak, system_id, parts = std::move(parts), receipt = std::move(receipt),
-                     id = ids.front()](Expected<pipeline::AcceptResult> result) mutable {
+                     id = ids.front(), stored](Expected<pipeline::AcceptResult> result) mutable {
                       auto self = weak.lock();
                       if (!self) return;
                       // Runs on the pipeline thread: hand the answer to the I/O thread.
                       asio::post(self->io, [self, system_id = std::move(system_id),
                                             parts = std::move(parts), receipt = std::move(receipt),
-                                            id, ok = result.has_value()]() mutable {
-                        self->accepted(system_id, parts, std::move(receipt), id, ok);
+                                            id, stored, ok = result.has_value()]() mutable {
+                        self->accepted(system_id, parts, std::move(receipt), id, ok, stored);
                       });
                     });
   }
 
+  // The receipt request as a note for the accepting transaction; none without a place to
+  // keep it (then the housekeeping tick saves it).
+  std::optional<store::MessageNote> receipt_note(pipeline::MessageId id, const ReceiptRequest& r) {
+    if (!notes || !outbox || !keys) return std::nullopt;
+    auto tenant_keys = keys->tenant(r.tenant.value);
+    if (!tenant_keys) return std::nullopt;
+    store::MessageNote n;
+    n.kind = store::MessageNote::Kind::smpp_receipt;
+    n.message_id = id.value;
+    n.tenant_id = r.tenant.value;
+    n.keep_until = to_ms(r.keep_until);
+    n.sealed = crypto::seal((*tenant_keys)->data_key, encode_request(r),
+                            request_ad(r.tenant.value, id.value));
+    return n;
+  }
+
   void accepted(const std::string& system_id, const std::vector<HeldPart>& parts,
-                std::optional<ReceiptRequest> receipt, pipeline::MessageId id, bool ok) {
+                std::optional<ReceiptRequest> receipt, pipeline::MessageId id, bool ok,
+                bool stored) {
     if (ok) {
       count([](ServerStats& s) { ++s.submits_accepted; });
       if (receipt) {
         awaiting.emplace(id.value, std::move(*receipt));
-        if (outbox) unsaved_requests.push_back(id.value);
+        if (stored) {
+          saved_requests.insert(id.value);
+        } else if (outbox) {
+          unsaved_requests.push_back(id.value);
+        }
       }
     }
     // ESME_RSYSERR is transient for ESMEs: they submit again later.
@@ -730,8 +761,8 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  // One batch per tick: new receipt requests in, answered ones out. A request accepted
-  // in the last tick before a crash is lost (its ESME got the submit_sm_resp already).
+  // One batch per tick: new receipt requests in (only without message notes: with them a
+  // request is stored with its message), answered ones out.
   void sync_requests() {
     if (!outbox || !keys) return;
     std::vector<store::SmppReceiptRequestRow> rows;
@@ -886,6 +917,8 @@ void SmppServer::set_outbox(store::SmppOutboxStore* outbox, store::KeyRing* keys
   impl_->outbox = outbox;
   impl_->keys = keys;
 }
+
+void SmppServer::set_message_notes(store::MessageNotes* notes) { impl_->notes = notes; }
 
 std::uint16_t SmppServer::port() const { return impl_->port.load(); }
 

@@ -22,6 +22,7 @@
 #include "pipeline/pipeline.hpp"
 #include "smpp_server/credentials.hpp"
 #include "store/key_ring.hpp"
+#include "store/message_notes.hpp"
 #include "store/smpp_outbox_store.hpp"
 #include "tenancy/tenancy.hpp"
 
@@ -76,6 +77,10 @@ class SmppServer {
   /// once a receiver binds, also after a restart; dropped once their validity passed.
   /// Set before start(); null: they wait in memory only.
   void set_outbox(store::SmppOutboxStore* outbox, store::KeyRing* keys);
+  /// With an outbox: a receipt request is written by `notes` in the transaction that
+  /// accepts its message, so the submit_sm_resp is only sent once it is durable too. Null:
+  /// requests are saved by the next housekeeping tick (lost in a crash before it).
+  void set_message_notes(store::MessageNotes* notes);
 
   /// Listens and starts the I/O thread; a sentence naming the address when it cannot.
   Expected<void> start();

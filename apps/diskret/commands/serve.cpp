@@ -52,6 +52,7 @@
 #include "store/sqlite/sqlite_smtp_senders.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
 #include "store/sqlite/sqlite_inbound_store.hpp"
+#include "store/sqlite/sqlite_message_notes.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/sqlite_webhook_store.hpp"
 #include "tenancy/sql_tenant_service.hpp"
@@ -140,7 +141,9 @@ std::string security_facts(const config::Config& config) {
 // tenants the operator lists and those that switched them on (PATCH /v1/tenant).
 std::unique_ptr<gateway::BounceNotifier> make_bounces(const config::Config& config,
                                                       const Clock& clock,
-                                                      content::ContentService& content) {
+                                                      content::ContentService& content,
+                                                      store::KeyRing& keys,
+                                                      store::sqlite::SqliteMessageNotes& notes) {
   if (config.smtp.relay_host.empty()) return nullptr;
   gateway::BounceOptions o;
   o.tenants.insert(config.smtp.bounce_tenants.begin(), config.smtp.bounce_tenants.end());
@@ -158,7 +161,7 @@ std::unique_ptr<gateway::BounceNotifier> make_bounces(const config::Config& conf
       [relay](const std::string& to, const std::string& message) {
         return relay.send("", to, message);
       },
-      clock);
+      clock, keys, notes, notes);
 }
 
 std::string host_of(const std::string& listen) { return listen.substr(0, listen.rfind(':')); }
@@ -285,6 +288,12 @@ int serve(const ServeOptions& options) {
                           "cannot open the SMPP outbox");
   smpp_server::SmppServer smpp(smpp_config, smpp_credentials, tenants, pipeline, clock);
   smpp.set_outbox(smpp_outbox.get(), storage.keys.get());
+  // Receipt requests and bounce senders are written with their messages (same commit).
+  auto message_notes = must(
+      store::sqlite::SqliteMessageNotes::open(
+          dynamic_cast<store::sqlite::SqliteStore&>(*storage.store), sqlite_options.main_path),
+      "cannot open the message notes");
+  smpp.set_message_notes(message_notes.get());
 
   // Contacts, consent, suppressions and users (issue 4): tables in the main database,
   // writes inside the Store's transactions; the send policy screens POST /v1/messages.
@@ -373,7 +382,8 @@ int serve(const ServeOptions& options) {
   smpp_server::StatusTee smpp_status_tee(&inbound_module.sink(), smpp);
   // Bounces for email to SMS ([smtp] relay_host, bounce_tenants): final statuses reach
   // the notifier after the SMPP server's receipts.
-  auto bounces = make_bounces(config, clock, *content_runtime->service);
+  auto bounces =
+      make_bounces(config, clock, *content_runtime->service, *storage.keys, *message_notes);
   std::unique_ptr<gateway::BounceTee> bounce_tee;
   if (bounces) bounce_tee = std::make_unique<gateway::BounceTee>(&smpp_status_tee, *bounces);
   pipeline.set_event_sink(bounce_tee ? static_cast<pipeline::EventSink*>(bounce_tee.get())

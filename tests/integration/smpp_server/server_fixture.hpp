@@ -11,6 +11,7 @@
 #include "smpp_server/smpp_server.hpp"
 #include "smpp_server/status_tee.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
+#include "store/sqlite/sqlite_message_notes.hpp"
 #include "store/sqlite/sqlite_smpp_outbox.hpp"
 #include "tenancy/sql_tenant_service.hpp"
 #include "unit/pipeline/pipeline_fixture.hpp"
@@ -58,12 +59,17 @@ struct ServerFixture {
     tee.reset();
     server.reset();
     outbox.reset();
+    notes.reset();
   }
 
   void start_server() {
     auto o = store::sqlite::SqliteSmppOutbox::open(pf.dir.path() / "diskret.db");
     if (!o) throw std::runtime_error(o.error().message());
     outbox = std::move(*o);
+    auto n = store::sqlite::SqliteMessageNotes::open(
+        dynamic_cast<store::sqlite::SqliteStore&>(*pf.store.store), pf.dir.path() / "diskret.db");
+    if (!n) throw std::runtime_error(n.error().message());
+    notes = std::move(*n);
     server =
         std::make_unique<SmppServer>(config, *credentials, *tenants, *pf.pipeline, pf.store.clock);
     if (!poll_) {
@@ -72,6 +78,7 @@ struct ServerFixture {
     }
     server->set_send_policy(policy_);
     server->set_outbox(outbox.get(), pf.store.keys.get());
+    server->set_message_notes(notes.get());
     auto ok = server->start();
     if (!ok) throw std::runtime_error(ok.error().message());
   }
@@ -98,6 +105,7 @@ struct ServerFixture {
   std::unique_ptr<tenancy::SqlTenantService> tenants;
   ServerConfig config;
   std::unique_ptr<store::sqlite::SqliteSmppOutbox> outbox;
+  std::unique_ptr<store::sqlite::SqliteMessageNotes> notes;
   std::unique_ptr<SmppServer> server;
   std::unique_ptr<StatusTee> tee;
   bool poll_ = false;

@@ -162,6 +162,30 @@ TEST(SmppOutbox, ReceiptRequestSurvivesARestartBeforeTheMessageIsFinal) {
   EXPECT_EQ(receipt->id, id);
 }
 
+TEST(SmppOutbox, ReceiptRequestIsDurableBeforeItsSubmitSmRespIsSent) {
+  ServerFixture f;
+  auto cred = f.credential();
+  const std::string id = submit_one(f, cred);
+  ASSERT_FALSE(id.empty());
+  // No housekeeping tick has run yet: the request was stored in the message's commit, so
+  // a crash right after the submit_sm_resp cannot lose it.
+  auto rows = f.outbox->load_requests(0);
+  ASSERT_TRUE(rows) << rows.error().message();
+  ASSERT_EQ(rows->size(), 1u) << "the receipt request is not stored with its message";
+  EXPECT_EQ(pipeline::format_message_id(pipeline::MessageId{rows->front().message_id}), id);
+  EXPECT_EQ(rows->front().sealed_request.find("4915112345678"), std::string::npos)
+      << "stored in clear";
+  // Answered: deleted again.
+  SmppTestClient rx(f.server->port());
+  ASSERT_EQ(rx.bind(CommandId::bind_receiver, cred.credential.system_id, cred.password), 0u);
+  f.deliver(id, smpp::ReceiptState::delivered);
+  ASSERT_TRUE(rx.next_deliver(5s));
+  EXPECT_TRUE(eventually([&] {
+    auto left = f.outbox->load_requests(0);
+    return left && left->empty();
+  }));
+}
+
 TEST(SmppOutbox, MessageThatWentFinalWhileTheServerWasDownStillGetsItsReceipt) {
   ServerFixture f(/*poll=*/true);
   auto cred = f.credential();

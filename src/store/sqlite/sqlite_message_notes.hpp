@@ -1,0 +1,45 @@
+#pragma once
+/// SqliteMessageNotes: message notes (SMPP receipt requests, bounce origins) written in the
+/// SqliteStore's transactions, and the bounce outbox (migration 0111) read and emptied on
+/// a connection of its own.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "store/message_notes.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace diskret::store::sqlite {
+
+class SqliteMessageNotes final : public MessageNotes, public BounceStore {
+  struct OpenToken {};
+
+ public:
+  static Expected<std::unique_ptr<SqliteMessageNotes>> open(
+      SqliteStore& store, const std::filesystem::path& main_path,
+      std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5'000});
+  SqliteMessageNotes(OpenToken, SqliteStore& store, SqliteDb db);
+
+  // MessageNotes
+  Expected<void> insert(WriteTransaction& tx, const MessageNote& note) override;
+  Expected<void> settle_bounce(WriteTransaction& tx, std::uint64_t message_id,
+                               const std::optional<BounceDue>& due) override;
+
+  // BounceStore
+  Expected<std::vector<std::uint64_t>> waiting(std::int64_t now_ms) override;
+  Expected<std::vector<BounceRow>> due(std::int64_t now_ms, std::size_t limit) override;
+  Expected<void> remove(std::uint64_t message_id) override;
+  Expected<void> retry(std::uint64_t message_id, std::uint32_t attempts,
+                       std::int64_t next_ms) override;
+  Expected<std::size_t> forget_expired(std::int64_t now_ms) override;
+  Expected<std::optional<std::int64_t>> next_due() override;
+
+ private:
+  SqliteStore& store_;
+  std::mutex mutex_;  // one connection: calls from several threads take turns
+  SqliteDb db_;
+};
+
+}  // namespace diskret::store::sqlite
