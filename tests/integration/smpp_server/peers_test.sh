@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 json() { python3 -c "import json,sys;print(json.load(open('$1'))['$2'])"; }
-sim_port=$(free_port); http_port=$(free_port); smpp_port=$(free_port)
+sim_port=$(free_port); http_port=$(free_port); smpp_port=$(free_port); smpps_port=$(free_port)
 admin_port=$(free_port); smsbox_port=$(free_port); sendsms_port=$(free_port)
 
 "$peers/smsc-sim" --port "$sim_port" --control-port 0 --system-id diskret --password secret \
@@ -30,16 +30,23 @@ admin_port=$(free_port); smsbox_port=$(free_port); sendsms_port=$(free_port)
 pids+=($!)
 
 mkdir -p "$work/var"
+# A certificate for SMPP over TLS (smpps_listen), valid for 127.0.0.1 and localhost.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 \
+  -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1
 cat >"$work/diskret.toml" <<TOML
 [server]
 data_dir = "$work/var"
 http_listen = "127.0.0.1:$http_port"
 smtp_listen = "127.0.0.1:0"
 smpp_listen = "127.0.0.1:$smpp_port"
+smpps_listen = "127.0.0.1:$smpps_port"
 [store]
 url = "sqlite:$work/var/diskret.db"
 [keys]
 master_key_file = "$work/var/master.key"
+[tls]
+cert_file = "$work/cert.pem"
+key_file = "$work/key.pem"
 [[smsc]]
 name = "sim"
 host = "127.0.0.1"
@@ -81,6 +88,19 @@ PY
 if timeout 20 "$peers/smpp-blast" --port "$smpp_port" --system-id "$sid" --password wrong \
      --count 1 --max-reconnects 0 --timeout-s 5 >"$work/badbind.out" 2>&1; then :; fi
 grep -q "bind failed status=0xd" "$work/badbind.out" || { cat "$work/badbind.out"; exit 1; }
+
+# 1b. The npm smpp client over TLS (ssmpp://, certificate verified): receipts come back.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cache="${PEERS_CACHE:-${HOME:-/tmp}/.cache/sms-peers}"
+tls_result=$(NODE_PATH="$cache/node_modules" timeout 60 node "$here/npm_tls_client.js" \
+  "$smpps_port" "$work/cert.pem" "$sid" "$pw" 20) || { echo "npm TLS client: $tls_result" >&2; exit 1; }
+echo "npm smpp client over TLS: $tls_result"
+python3 - "$tls_result" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["tls"] is True and r["protocol"] in ("TLSv1.2", "TLSv1.3"), r
+assert r["ok"] == 20 and r["errors"] == 0 and r["dlrs"] == 20, r
+PY
 
 # 2. Kannel as the customer: sendsms through diskret, the final DLR comes back.
 "$peers/kannel/run-kannel" start --dir "$work/kannel" --smsc-port "$smpp_port" \
