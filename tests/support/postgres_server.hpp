@@ -2,7 +2,7 @@
 // A throw-away PostgreSQL for tests: its own data directory in a temporary directory,
 // listening on 127.0.0.1 on a free port (and a Unix socket in that directory only), run
 // as an unprivileged user when the test runs as root (PostgreSQL refuses root), stopped
-// and removed at the end. fsync is off: no test here is about power loss.
+// and removed at the end. fsync is off unless asked for: no test here is about power loss.
 // Tests skip only when the PostgreSQL binaries are missing (PostgreSQLServer::available());
 // a server that exists but does not start is a failure.
 #include <netinet/in.h>
@@ -42,8 +42,12 @@ class PostgresServer {
            "DISKRET_PG_BIN to the directory of initdb, pg_ctl and postgres)";
   }
 
+  /// fast: fsync off (tests; nothing here is about power loss); durable: PostgreSQL's
+  /// defaults (benchmarks comparing with SQLite, which syncs every commit).
+  enum class Durability : bool { fast, durable };
+
   /// Creates and starts the server; check running() (and error() for why not).
-  PostgresServer() {
+  explicit PostgresServer(Durability durability = Durability::fast) : durability_(durability) {
     bin_ = bin_dir();
     if (bin_.empty()) {
       error_ = missing_message();
@@ -99,7 +103,8 @@ class PostgresServer {
                  run(bin("pg_ctl") + " -D " + data() + " -l " + dir_ + "/server.log -w -t 30 -o '" +
                      "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) +
                      " -c unix_socket_directories=" + dir_ +
-                     " -c fsync=off -c full_page_writes=off -c max_connections=200'" + " start");
+                     (durability_ == Durability::fast ? " -c fsync=off -c full_page_writes=off" : "") +
+                     " -c max_connections=200'" + " start");
     }
     if (!running_) error_ = "pg_ctl start failed: see " + dir_ + "/server.log";
     return running_;
@@ -174,6 +179,7 @@ class PostgresServer {
     return std::system(full.c_str()) == 0;
   }
 
+  Durability durability_;
   std::string bin_;
   std::string dir_;
   std::string user_;

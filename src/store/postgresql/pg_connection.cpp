@@ -134,24 +134,78 @@ Expected<PgResult> PgConnection::checked(pg_result* r, std::string_view what) {
   return unexpected(pg_error(r, conn_.get(), what));
 }
 
+void PgConnection::defer(std::string_view sql) { deferred_.emplace_back(sql); }
+
 Expected<void> PgConnection::exec(std::string_view sql) {
-  auto r = checked(PQexec(conn_.get(), std::string(sql).c_str()), "statement failed");
+  std::string text;
+  for (auto& d : deferred_) text += d + ";";
+  deferred_.clear();
+  text += sql;
+  auto r = checked(PQexec(conn_.get(), text.c_str()), "statement failed");
   if (!r) return unexpected(r.error());
   return {};
 }
 
-Expected<PgResult> PgConnection::query(std::string_view sql, const PgParams& params) {
+Expected<void> PgConnection::prepare(std::string_view sql, std::string& name) {
   auto it = prepared_.find(std::string(sql));
-  if (it == prepared_.end()) {
-    std::string name = fmt::format("s{}", prepared_.size());
-    auto made = checked(PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), 0, nullptr),
-                        "prepare failed");
-    if (!made) return unexpected(made.error());
-    it = prepared_.emplace(std::string(sql), std::move(name)).first;
+  if (it != prepared_.end()) {
+    name = it->second;
+    return {};
   }
-  return checked(PQexecPrepared(conn_.get(), it->second.c_str(), params.size(), params.values(),
+  name = fmt::format("s{}", prepared_.size());
+  auto made = checked(PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), 0, nullptr),
+                      "prepare failed");
+  if (!made) return unexpected(made.error());
+  prepared_.emplace(std::string(sql), name);
+  return {};
+}
+
+Expected<PgResult> PgConnection::query(std::string_view sql, const PgParams& params) {
+  std::string name;
+  if (auto ok = prepare(sql, name); !ok) return unexpected(ok.error());
+  if (!deferred_.empty()) return query_pipelined(name, params);
+  return checked(PQexecPrepared(conn_.get(), name.c_str(), params.size(), params.values(),
                                 params.lengths(), params.formats(), 0),
                  "statement failed");
+}
+
+// The queued statements and this one in one round trip (libpq pipeline mode). After an
+// error PostgreSQL skips the rest of the pipeline: the first error is the answer.
+Expected<PgResult> PgConnection::query_pipelined(const std::string& name, const PgParams& params) {
+  PGconn* c = conn_.get();
+  std::vector<std::string> queued;
+  queued.swap(deferred_);
+  if (PQenterPipelineMode(c) != 1) return unexpected(pg_error(nullptr, c, "pipeline failed"));
+  bool sent = true;
+  for (const auto& d : queued) {
+    sent = sent && PQsendQueryParams(c, d.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  }
+  sent = sent && PQsendQueryPrepared(c, name.c_str(), params.size(), params.values(),
+                                     params.lengths(), params.formats(), 0) == 1;
+  sent = sent && PQpipelineSync(c) == 1;
+  std::optional<Expected<PgResult>> answer;
+  std::optional<Error> failure;
+  if (!sent) failure = pg_error(nullptr, c, "pipeline failed");
+  for (std::size_t i = 0; sent && i <= queued.size(); ++i) {
+    PGresult* r = PQgetResult(c);
+    if (r == nullptr) {
+      failure = pg_error(nullptr, c, "pipeline failed");
+      break;
+    }
+    auto result = checked(r, "statement failed");
+    while (PGresult* more = PQgetResult(c)) PQclear(more);  // the NULL after each query
+    if (!result && !failure) failure = result.error();
+    if (i == queued.size()) answer = std::move(result);
+  }
+  // Up to the sync point; a lost connection has no more results.
+  for (PGresult* r = PQgetResult(c); r != nullptr; r = PQgetResult(c)) {
+    const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    if (sync) break;
+  }
+  PQexitPipelineMode(c);
+  if (failure) return unexpected(*failure);
+  return std::move(*answer);
 }
 
 bool PgConnection::ok() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }

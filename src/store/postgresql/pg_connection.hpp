@@ -77,6 +77,11 @@ class PgConnection {
   Expected<void> exec(std::string_view sql);
   /// Runs `sql` with `params`, prepared on this connection the first time it is seen.
   Expected<PgResult> query(std::string_view sql, const PgParams& params = {});
+  /// Queues a statement without parameters (SAVEPOINT, RELEASE, BEGIN) to be sent with the
+  /// next exec() or query(), in the same round trip; an error of it is that call's error.
+  void defer(std::string_view sql);
+  /// Forgets the queued statements (before a ROLLBACK).
+  void discard_deferred() { deferred_.clear(); }
 
   /// False after the server or the network dropped the connection.
   bool ok() const;
@@ -90,9 +95,12 @@ class PgConnection {
   };
   explicit PgConnection(pg_conn* c) : conn_(c) {}
   Expected<PgResult> checked(pg_result* r, std::string_view what);
+  Expected<void> prepare(std::string_view sql, std::string& name);
+  Expected<PgResult> query_pipelined(const std::string& name, const PgParams& params);
 
   std::unique_ptr<pg_conn, Finish> conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+  std::vector<std::string> deferred_;
 };
 
 }  // namespace diskret::store::postgresql

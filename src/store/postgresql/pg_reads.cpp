@@ -14,7 +14,8 @@ constexpr std::string_view kTenantKey =
 constexpr std::string_view kSubject =
     "SELECT " DISKRET_PG_SUBJECT_COLUMNS " FROM subjects s WHERE s.subject_id = $1";
 constexpr std::string_view kMaxSubject = "SELECT coalesce(max(subject_id), 0) FROM subjects";
-constexpr std::string_view kNextSubject = "SELECT nextval('subject_ids')";
+constexpr std::string_view kNextSubjects =
+    "SELECT nextval('subject_ids') FROM generate_series(1, 64) ORDER BY 1";
 constexpr std::string_view kTenant =
     "SELECT " DISKRET_PG_TENANT_COLUMNS " FROM tenants WHERE id = $1";
 constexpr std::string_view kTenantByPublicId =
@@ -84,11 +85,22 @@ Expected<std::optional<SubjectRecord>> PgStore::subject(std::uint64_t subject_id
 
 Expected<std::uint64_t> PgStore::max_subject_id() { return number(read(kMaxSubject, {}, true)); }
 
-// Nodes creating people at once would each count on from the same max(subject_id).
+// Nodes creating people at once would each count on from the same max(subject_id). Ids
+// are fetched a block at a time; the unused rest of a block is skipped at exit, never
+// reused.
 Expected<std::optional<std::uint64_t>> PgStore::next_subject_id() {
-  auto id = number(read(kNextSubject, {}, true));
-  if (!id) return unexpected(id.error());
-  return std::optional<std::uint64_t>{*id};
+  std::lock_guard lock(subject_ids_mutex_);
+  if (subject_ids_.empty()) {
+    auto r = read(kNextSubjects, {}, true);
+    if (!r) return unexpected(r.error());
+    for (int row = r->rows() - 1; row >= 0; --row) {
+      subject_ids_.push_back(static_cast<std::uint64_t>(r->int64(row, 0)));
+    }
+  }
+  if (subject_ids_.empty()) return fail(Errc::internal, "no subject id from the sequence");
+  const std::uint64_t id = subject_ids_.back();
+  subject_ids_.pop_back();
+  return std::optional<std::uint64_t>{id};
 }
 
 Expected<std::optional<TenantRecord>> PgStore::tenant(std::uint64_t id) {

@@ -109,6 +109,8 @@ class PgStore final : public Store, public MessageClaims {
   std::atomic<std::uint64_t> commits_{0};
   Pool main_readers_;
   Pool keys_readers_;
+  std::mutex subject_ids_mutex_;
+  std::vector<std::uint64_t> subject_ids_;  // reserved, the next one last
 };
 
 }  // namespace diskret::store::postgresql

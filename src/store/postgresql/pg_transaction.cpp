@@ -113,6 +113,8 @@ class PgStore::Transaction final : public WriteTransaction {
       : store_(store), lock_(std::move(lock)), main_(*store.main_), keys_(*store.keys_) {}
 
   ~Transaction() override {
+    keys_.discard_deferred();
+    main_.discard_deferred();
     if (keys_.ok() && keys_.in_transaction()) (void)keys_.exec("ROLLBACK");
     if (main_.ok() && main_.in_transaction()) (void)main_.exec("ROLLBACK");
   }
@@ -142,8 +144,16 @@ class PgStore::Transaction final : public WriteTransaction {
     return written;
   }
 
-  Expected<void> savepoint() override { return main_.exec("SAVEPOINT request"); }
-  Expected<void> release_savepoint() override { return main_.exec("RELEASE SAVEPOINT request"); }
+  // Savepoints travel with the request's next statement, and a release with the next
+  // request's (or the COMMIT): a round trip each saved, per request of a group commit.
+  Expected<void> savepoint() override {
+    main_.defer("SAVEPOINT request");
+    return {};
+  }
+  Expected<void> release_savepoint() override {
+    main_.defer("RELEASE SAVEPOINT request");
+    return {};
+  }
   Expected<void> rollback_to_savepoint() override {
     if (auto ok = main_.exec("ROLLBACK TO SAVEPOINT request"); !ok) return ok;
     return release_savepoint();
@@ -302,7 +312,7 @@ class PgStore::Transaction final : public WriteTransaction {
  private:
   Expected<void> open_keys() {
     if (keys_open_) return {};
-    if (auto ok = keys_.exec("BEGIN"); !ok) return ok;
+    keys_.defer("BEGIN");  // with the first key written
     keys_open_ = true;
     return {};
   }

@@ -132,6 +132,33 @@ TEST_F(PgStoreTest, NodesCreatingPeopleAtOnceNeverShareASubjectId) {
   EXPECT_EQ(db_.scalar("SELECT count(*) FROM subjects", true), "4");
 }
 
+// Savepoints and releases travel with the next statement (one round trip): an error of
+// theirs is that statement's error, and the transaction cannot commit after it.
+TEST_F(PgStoreTest, DeferredStatementErrorsSurfaceAndFailTheCommit) {
+  auto store = open_pg_store(pg_options(db_), clock_);
+  auto tx = store->begin();
+  ASSERT_TRUE(tx);
+  ASSERT_TRUE((*tx)->release_savepoint());  // no savepoint: fails on the server, later
+  TenantRecord t;
+  t.public_id = "tn_a";
+  t.name = "a";
+  auto failed = (*tx)->insert_tenant(t);
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().code, make_error_code(Errc::already_exists));
+  auto commit = (*tx)->commit();
+  ASSERT_FALSE(commit);
+  tx->reset();
+  EXPECT_FALSE(*store->tenant_by_public_id("tn_a"));
+  // The connection is fine for the next transaction.
+  auto next = store->begin();
+  ASSERT_TRUE(next);
+  ASSERT_TRUE((*next)->savepoint());
+  ASSERT_TRUE((*next)->insert_tenant(t));
+  ASSERT_TRUE((*next)->release_savepoint());
+  ASSERT_TRUE((*next)->commit());
+  EXPECT_TRUE(*store->tenant_by_public_id("tn_a"));
+}
+
 // The server drops the store's connections (an administrator, a failover): the open
 // transaction fails as unavailable, and the next one works on new connections.
 TEST_F(PgStoreTest, LostConnectionsFailAsUnavailableAndAreReplaced) {
