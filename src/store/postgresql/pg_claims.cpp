@@ -10,11 +10,14 @@
 namespace diskret::store::postgresql {
 namespace {
 
-// The lease before this renewal: NULL for a new node.
+// The lease before this renewal: NULL for a new node. Rows of nodes dead for a day go
+// (node ids are per process start); their messages stay claimable, as for any node
+// without a live lease.
 constexpr std::string_view kHeartbeat =
     "WITH old AS (SELECT lease_until FROM nodes WHERE node_id = $1), "
     "up AS (INSERT INTO nodes(node_id, lease_until, started_at) VALUES ($1, $2, $3) "
-    "ON CONFLICT (node_id) DO UPDATE SET lease_until = EXCLUDED.lease_until) "
+    "ON CONFLICT (node_id) DO UPDATE SET lease_until = EXCLUDED.lease_until), "
+    "gone AS (DELETE FROM nodes WHERE lease_until < $3 - 86400000) "
     "SELECT (SELECT lease_until FROM old)";
 // SKIP LOCKED: rows another node is claiming right now are left to it, so nodes claiming
 // at once never wait for each other and never get the same message. This node's own

@@ -125,6 +125,17 @@ TEST_F(ClaimsTest, DeadNodesMessagesAreTakenOverAfterItsLease) {
   EXPECT_EQ(claim(*a_), (std::vector<std::uint64_t>{1 << 16, 3 << 16, 10 << 16}));
 }
 
+// Nodes get a new id per process start: rows of nodes dead for a day are removed by the
+// others' heartbeats, and their messages are still taken over.
+TEST_F(ClaimsTest, LongDeadNodesAreForgottenAndTheirMessagesStillTaken) {
+  accept(*a_, 1, 2);
+  clock_.advance(std::chrono::hours{25});
+  EXPECT_FALSE(b_->heartbeat(clock_.now_ms()));  // B's own lease had expired too (renewed now)
+  ASSERT_TRUE(b_->heartbeat(clock_.now_ms()));
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM nodes"), "1");
+  EXPECT_EQ(claim(*b_).size(), 2u);
+}
+
 // A node shutting down gives its messages back: the others take them at once.
 TEST_F(ClaimsTest, ReleasedMessagesAreClaimableAtOnce) {
   accept(*a_, 1, 4);
