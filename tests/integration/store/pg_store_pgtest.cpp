@@ -9,6 +9,7 @@
 
 #include "integration/store/pg_backend.hpp"
 #include "store/postgresql/pg_migrations.hpp"
+#include "store/store_factory.hpp"
 
 namespace diskret::store::testing {
 namespace {
@@ -41,6 +42,18 @@ TEST(PgOptions, KeyDatabaseIsTheMainNameWithKeysSuffix) {
     ASSERT_FALSE(rejected) << bad;
     EXPECT_EQ(rejected.error().code, make_error_code(Errc::invalid_argument));
   }
+}
+
+// [store] url = "postgresql://..." opens a PgStore: a node, migrated, with its keys apart.
+TEST_F(PgStoreTest, StoreUrlOpensAMigratedNode) {
+  auto store = open_store(db_.url(), "unused", clock_);
+  ASSERT_TRUE(store) << store.error().message();
+  ASSERT_NE((*store)->claims(), nullptr);
+  EXPECT_FALSE((*store)->claims()->node_id().empty());
+  EXPECT_EQ(*(*store)->max_message_id(), 0u);
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM nodes"), "1");
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM schema_migrations", true),
+            std::to_string(postgresql::keys_migrations().size()));
 }
 
 // Several nodes started together: each migration is applied once, none fails.
