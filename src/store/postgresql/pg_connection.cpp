@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -44,6 +45,28 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return 0;
+}
+
+// Connection settings unless the URL sets them: a server or network that goes silent
+// (failover, partition) fails a connect within 10 s and a connection within about 30 s,
+// as unavailable, instead of blocking a writer for the kernel's two hours.
+std::string with_defaults(const std::string& conninfo) {
+  constexpr std::pair<const char*, const char*> kDefaults[] = {
+      {"connect_timeout", "10"},  {"keepalives_idle", "10"}, {"keepalives_interval", "5"},
+      {"keepalives_count", "3"},  {"tcp_user_timeout", "30000"},
+      {"application_name", "diskret"}};
+  const bool url = conninfo.starts_with("postgresql://") || conninfo.starts_with("postgres://");
+  std::string out = conninfo;
+  for (const auto& [name, value] : kDefaults) {
+    if (conninfo.find(std::string(name) + "=") != std::string::npos) continue;
+    if (url) {
+      out += out.find('?') == std::string::npos ? '?' : '&';
+    } else if (!out.empty()) {
+      out += ' ';
+    }
+    out += fmt::format("{}={}", name, value);
+  }
+  return out;
 }
 
 }  // namespace
@@ -118,7 +141,7 @@ std::string PgResult::bytes(int row, int column) const {
 void PgConnection::Finish::operator()(pg_conn* c) const noexcept { PQfinish(c); }
 
 Expected<PgConnection> PgConnection::connect(const std::string& conninfo) {
-  PgConnection c(PQconnectdb(conninfo.c_str()));
+  PgConnection c(PQconnectdb(with_defaults(conninfo).c_str()));
   if (!c.conn_ || PQstatus(c.conn_.get()) != CONNECTION_OK) {
     return unexpected(pg_error(nullptr, c.conn_.get(), "cannot connect to PostgreSQL"));
   }

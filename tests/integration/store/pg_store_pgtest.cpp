@@ -56,6 +56,27 @@ TEST_F(PgStoreTest, StoreUrlOpensAMigratedNode) {
             std::to_string(postgresql::keys_migrations().size()));
 }
 
+// Connections get timeouts and keepalives (a silent server fails as unavailable instead
+// of blocking) and a name, unless the URL sets its own.
+TEST_F(PgStoreTest, ConnectionDefaultsApplyUnlessTheUrlSetsThem) {
+  auto named_by_default = open_pg_store(pg_options(db_, "a"), clock_);
+  auto o = pg_options(db_, "b");
+  o.url += "&application_name=node7";
+  o.keys_url += "&application_name=node7";
+  auto named = open_pg_store(o, clock_);
+  auto count = [&](const std::string& name) {
+    return db_.scalar("SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = '" + name + "'");
+  };
+  EXPECT_EQ(count("diskret"), "t");
+  EXPECT_EQ(count("node7"), "t");
+  auto& pg = test::shared_postgres();
+  auto timeout = postgresql::PgConnection::connect(pg.url(db_.db));
+  ASSERT_TRUE(timeout);
+  auto r = timeout->query("SELECT current_setting('application_name')");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->text(0, 0), "diskret");
+}
+
 // Several nodes started together: each migration is applied once, none fails.
 TEST_F(PgStoreTest, MigrationsRunOnceWhenNodesStartTogether) {
   constexpr int kNodes = 4;
