@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/openapi.hpp"
 #include "http/problem.hpp"
 
 namespace diskret::api {
@@ -34,6 +35,9 @@ void Api::add_routes(http::Router& router) {
   });
   router.add("GET", "/metrics", [this](http::Request&& r, http::Respond respond) {
     metrics(std::move(r), std::move(respond));
+  });
+  router.add("GET", "/v1/openapi.json", [](http::Request&& r, http::Respond respond) {
+    respond(openapi_response(r));  // public: the contract is no secret
   });
 }
 

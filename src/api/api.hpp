@@ -46,7 +46,8 @@ class Api {
   Api(pipeline::Pipeline& pipeline, tenancy::TenantService& tenants, const Clock& clock,
       ApiOptions options = {}, LinkSource links = {});
 
-  /// POST/GET /v1/messages, GET /v1/messages/{id}, /healthz, /readyz, /metrics.
+  /// POST/GET /v1/messages, GET /v1/messages/{id}, /healthz, /readyz, /metrics,
+  /// GET /v1/openapi.json.
   void add_routes(http::Router& router);
 
   /// Pass to Router::handler() so /metrics shows request counts and latencies.

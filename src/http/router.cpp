@@ -1,7 +1,11 @@
 #include "http/router.hpp"
 
+#include <boost/json.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "http/metrics.hpp"
@@ -9,6 +13,37 @@
 
 namespace diskret::http {
 namespace {
+
+// Test support, off unless DISKRET_RESPONSE_LOG names a file: every routed response is
+// appended to it as one JSON line {method, route, status, content_type, body} so that the
+// integration tests can check all their traffic against docs/openapi.json. Bodies carry
+// personal data: never set it in production.
+class ResponseLog {
+ public:
+  static ResponseLog* get() {
+    static ResponseLog* log = [] {
+      const char* path = std::getenv("DISKRET_RESPONSE_LOG");
+      return path != nullptr && *path != '\0' ? new ResponseLog(path) : nullptr;
+    }();
+    return log;
+  }
+  void write(std::string_view method, std::string_view route, const Response& r) {
+    boost::json::object o;
+    o["method"] = method;
+    o["route"] = route;
+    o["status"] = r.status;
+    o["content_type"] = r.content_type;
+    o["body"] = r.body;
+    const std::string line = boost::json::serialize(o) + "\n";
+    std::lock_guard lock(mutex_);
+    out_ << line << std::flush;
+  }
+
+ private:
+  explicit ResponseLog(const char* path) : out_(path, std::ios::app) {}
+  std::mutex mutex_;
+  std::ofstream out_;
+};
 
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> out;
@@ -99,6 +134,7 @@ Handler Router::handler(HttpMetrics* metrics) const {
     Respond timed = [metrics, start, label, inner = std::move(respond)](Response&& r) {
       metrics->record(label->first, label->second, r.status,
                       std::chrono::steady_clock::now() - start);
+      if (auto* log = ResponseLog::get()) log->write(label->second, label->first, r);
       inner(std::move(r));
     };
     // Find the template before dispatching: the handler may respond synchronously.

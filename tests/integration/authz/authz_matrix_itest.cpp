@@ -28,6 +28,7 @@ constexpr Rule kRules[] = {
     {"GET", "/healthz", "public"},
     {"GET", "/readyz", "public"},
     {"GET", "/metrics", "public"},
+    {"GET", "/v1/openapi.json", "public"},  // the API's OpenAPI document (issue 13)
     {"POST", "/v1/messages", "oas"},
     {"POST", "/v1/messages/preview", "oas"},
     {"GET", "/l/{code}", "public"},  // short-link redirect (issue 12)
