@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: deps configure build test test-unit run clean bench fuzz
+.PHONY: deps configure build test test-unit test-sanitize run clean bench fuzz
 
 deps:
 	@./scripts/install-deps.sh
@@ -23,6 +23,16 @@ test: build
 
 test-unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# The whole test suite built with ASan+UBSan (-DDISKRET_SANITIZE=ON) in its own directory;
+# every finding fails the run. The browser tests (label e2e) are left to `make test`.
+ASAN_DIR ?= build-asan
+SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp
+test-sanitize: deps
+	@cmake -S . -B $(ASAN_DIR) -G Ninja -DDISKRET_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(ASAN_DIR) -j $(JOBS)
+	@cd $(ASAN_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) --timeout 1200 -LE e2e
 
 run: build
 	@./scripts/run-demo.sh

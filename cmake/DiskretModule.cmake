@@ -64,6 +64,9 @@ endfunction()
 
 # diskret_add_fuzzer(<name> SOURCES ... DEPS modules...) — a libFuzzer target (clang,
 # configure with -DDISKRET_FUZZ=ON); scripts/fuzz.sh runs every target named *_fuzz.
+# In other builds the same source is linked with fuzz/replay_main.cpp: ctest `fuzz_<name>`
+# (label fuzz) replays fuzz/corpus/<name>/ and mutates it for DISKRET_FUZZ_SECONDS.
+set(DISKRET_FUZZ_SECONDS 3 CACHE STRING "seconds each fuzz target runs in ctest (non-fuzz builds)")
 function(diskret_add_fuzzer name)
   cmake_parse_arguments(F "" "" "SOURCES;DEPS;LIBS" ${ARGN})
   add_executable(${name} ${F_SOURCES})
@@ -72,8 +75,16 @@ function(diskret_add_fuzzer name)
     target_link_libraries(${name} PRIVATE diskret_${dep})
   endforeach()
   target_link_libraries(${name} PRIVATE ${F_LIBS})
-  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+  if(DISKRET_FUZZ)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  else()
+    target_sources(${name} PRIVATE ${CMAKE_SOURCE_DIR}/fuzz/replay_main.cpp)
+    add_test(NAME fuzz_${name}
+             COMMAND ${name} -seconds=${DISKRET_FUZZ_SECONDS} ${CMAKE_SOURCE_DIR}/fuzz/corpus/${name}
+             WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+    set_tests_properties(fuzz_${name} PROPERTIES LABELS fuzz TIMEOUT 120)
+  endif()
 endfunction()
 
 # diskret_add_benchmark(<name> SOURCES ... DEPS modules...) — Google Benchmark binary in bin/bench.

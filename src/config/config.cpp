@@ -227,7 +227,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   }
   static const std::set<std::string, std::less<>> kSections{
       "server", "store", "keys", "billing", "api", "tls", "pipeline", "smtp", "webhooks", "campaigns", "links",
-      "portal", "log", "smsc"};
+      "portal", "limits", "security", "log", "smsc"};
   Problems problems;
   for (const auto& [k, v] : root) {
     if (!kSections.contains(k.str())) problems.add(where + ": [" + std::string(k.str()) + "]: unknown section");
@@ -394,6 +394,48 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.reject_unknown_keys();
   }
   {
+    auto r = section("limits");
+    auto& l = config.limits;
+    for (auto [key, value] : {std::pair{"key_per_second", &l.key_per_second},
+                              std::pair{"key_burst", &l.key_burst},
+                              std::pair{"ip_per_second", &l.ip_per_second},
+                              std::pair{"ip_burst", &l.ip_burst},
+                              std::pair{"auth_failures_per_second", &l.auth_failures_per_second},
+                              std::pair{"auth_failures_burst", &l.auth_failures_burst}}) {
+      r.integer(key, *value, 0, 1'000'000);
+    }
+    r.integer("http_connections_per_ip", l.http_connections_per_ip, 0, 1'000'000);
+    r.integer("smtp_connections_per_ip", l.smtp_connections_per_ip, 0, 100'000);
+    r.integer("smpp_connections_per_ip", l.smpp_connections_per_ip, 0, 100'000);
+    read_milliseconds(r, "smpp_bind_timeout_ms", l.smpp_bind_timeout, 1'000, 3'600'000);
+    r.reject_unknown_keys();
+  }
+  {
+    auto r = section("security");
+    r.strings("contact", config.security.contact, [](const std::string& v) -> Reason {
+      if (v.starts_with("mailto:") || v.starts_with("https://") || v.starts_with("tel:")) {
+        if (v.find_first_of("\r\n") == std::string::npos) return std::nullopt;
+      }
+      return "entries are mailto:, https:// or tel: URIs";
+    });
+    r.string("expires", config.security.expires, [](const std::string& v) -> Reason {
+      const bool ok = v.empty() || (v.size() >= 20 && v[4] == '-' && v[7] == '-' && v[10] == 'T' &&
+                                    v.find_first_of("\r\n") == std::string::npos);
+      if (!ok) return "must be an RFC 3339 time like \"2027-06-30T00:00:00Z\"";
+      return std::nullopt;
+    });
+    r.string("policy", config.security.policy, [](const std::string& v) -> Reason {
+      if (v.empty() || (v.starts_with("https://") && v.find_first_of("\r\n") == std::string::npos)) {
+        return std::nullopt;
+      }
+      return "must be an https:// URL";
+    });
+    r.integer("pumping_prefix_digits", config.security.pumping_prefix_digits, 1, 15);
+    r.integer("pumping_prefix_per_hour", config.security.pumping_prefix_per_hour, 0, 100'000'000);
+    r.integer("pumping_unusual_per_hour", config.security.pumping_unusual_per_hour, 0, 100'000'000);
+    r.reject_unknown_keys();
+  }
+  {
     auto r = section("log");
     r.string("level", config.log.level, one_of({"trace", "debug", "info", "warn", "error", "off"}));
     r.reject_unknown_keys();
@@ -405,7 +447,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   for (const auto& [name, value] : env) {
     if (problems.env_used.contains(name)) continue;
     for (const char* prefix : {"DISKRET_SERVER_", "DISKRET_STORE_", "DISKRET_KEYS_",
-                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_TLS_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_WEBHOOKS_", "DISKRET_CAMPAIGNS_", "DISKRET_PORTAL_", "DISKRET_LOG_",
+                               "DISKRET_BILLING_", "DISKRET_API_", "DISKRET_TLS_", "DISKRET_PIPELINE_", "DISKRET_SMTP_", "DISKRET_WEBHOOKS_", "DISKRET_CAMPAIGNS_", "DISKRET_PORTAL_", "DISKRET_LIMITS_", "DISKRET_SECURITY_", "DISKRET_LOG_",
                                "DISKRET_SMSC_"}) {
       if (name.rfind(prefix, 0) == 0) problems.add(name + ": unknown setting");
     }

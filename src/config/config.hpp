@@ -123,6 +123,39 @@ struct PortalSection {
   std::int64_t session_hours = 12;         ///< and after this long in any case
 };
 
+/// Request and connection limits ([limits], issue 11). A rate of 0 switches that limit
+/// off; a burst of 0 means twice the rate. The defaults throttle nobody who is not failing
+/// to authenticate: set per-key and per-address rates to what your customers may send.
+struct LimitsSection {
+  std::int64_t key_per_second = 0;  ///< requests per API key or portal session
+  std::int64_t key_burst = 0;
+  std::int64_t ip_per_second = 0;   ///< requests per client address
+  std::int64_t ip_burst = 0;
+  /// Failed authentications (401) per client address; over it, the address gets 429.
+  std::int64_t auth_failures_per_second = 10;
+  std::int64_t auth_failures_burst = 1000;
+  std::int64_t http_connections_per_ip = 1000;  ///< open connections of one address; 0 = no cap
+  std::int64_t smtp_connections_per_ip = 20;
+  std::int64_t smpp_connections_per_ip = 50;
+  std::chrono::milliseconds smpp_bind_timeout{60'000};  ///< unbound SMPP connections close
+};
+
+/// Security contact ([security], issue 11): /.well-known/security.txt (RFC 9116).
+struct SecuritySection {
+  /// "mailto:security@example.com" or an https URL (several: comma-free list entries);
+  /// empty: no security.txt (404).
+  std::vector<std::string> contact;
+  std::string expires;  ///< RFC 3339; empty: 180 days after the server started
+  std::string policy;   ///< optional URL of the disclosure policy
+  /// SMS pumping guard: a range is the first `pumping_prefix_digits` digits of a number;
+  /// more than `pumping_prefix_per_hour` messages of one tenant to one range within an
+  /// hour are held for review (0 = no limit), and so is every message beyond
+  /// `pumping_unusual_per_hour` to premium-rate, shared-cost and similar ranges.
+  std::int64_t pumping_prefix_digits = 6;
+  std::int64_t pumping_prefix_per_hour = 0;
+  std::int64_t pumping_unusual_per_hour = 5;
+};
+
 struct LogSection {
   std::string level = "info";  ///< trace|debug|info|warn|error|off
 };
@@ -140,6 +173,8 @@ struct Config {
   CampaignsSection campaigns;
   LinksSection links;
   PortalSection portal;
+  LimitsSection limits;
+  SecuritySection security;
   LogSection log;
   std::vector<carrier::CarrierConfig> smsc;  ///< default: one carrier-a at 127.0.0.1:2775
 };

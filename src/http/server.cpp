@@ -5,6 +5,7 @@
 #include <future>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <boost/asio/as_tuple.hpp>
@@ -78,6 +79,7 @@ struct Core : std::enable_shared_from_this<Core> {
   ServerConfig config;
   Handler handler;
   std::unordered_set<SessionBase*> sessions;
+  std::unordered_map<std::string, std::size_t> per_ip;  ///< open connections per address
   bool stopping = false;
   RequestIds ids;
   asio::ssl::context tls{asio::ssl::context::tls_server};
@@ -320,13 +322,20 @@ asio::awaitable<void> Session<Stream>::run() {
 
 /// Registers the session for stop() while its coroutine runs.
 template <class Stream>
-asio::awaitable<void> run_session(std::shared_ptr<Session<Stream>> session, Core& core) {
+asio::awaitable<void> run_session(std::shared_ptr<Session<Stream>> session, Core& core,
+                                  std::string ip) {
   core.sessions.insert(session.get());
   struct Unregister {
     Core& core;
     SessionBase* session;
-    ~Unregister() { core.sessions.erase(session); }
-  } unregister{core, session.get()};
+    std::string ip;
+    ~Unregister() {
+      core.sessions.erase(session);
+      if (auto it = core.per_ip.find(ip); it != core.per_ip.end() && --it->second == 0) {
+        core.per_ip.erase(it);
+      }
+    }
+  } unregister{core, session.get(), std::move(ip)};
   co_await session->run();
 }
 
@@ -369,13 +378,19 @@ asio::awaitable<void> accept_loop(Core& core, tcp::acceptor& acceptor) {
       co_await pause.async_wait(kTuple);
       continue;
     }
-    if (core.sessions.size() >= core.config.max_connections) {
+    auto remote = socket.remote_endpoint(ec);
+    std::string ip = ec ? std::string() : remote.address().to_string();
+    std::size_t& from_ip = core.per_ip[ip];
+    if (core.sessions.size() >= core.config.max_connections ||
+        (core.config.max_connections_per_ip != 0 && from_ip >= core.config.max_connections_per_ip)) {
+      if (from_ip == 0) core.per_ip.erase(ip);
       asio::co_spawn(core.io, refuse(std::move(socket)), log_failure);
       continue;
     }
+    ++from_ip;
     socket.set_option(tcp::no_delay(true), ec);
     auto session = std::make_shared<Session<Stream>>(core, std::move(socket));
-    asio::co_spawn(core.io, run_session<Stream>(std::move(session), core), log_failure);
+    asio::co_spawn(core.io, run_session<Stream>(std::move(session), core, std::move(ip)), log_failure);
   }
 }
 

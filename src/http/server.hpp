@@ -28,6 +28,8 @@ struct ServerConfig {
   std::chrono::milliseconds idle_timeout{60'000};   ///< keep-alive: wait for the next request
   std::chrono::milliseconds shutdown_grace{10'000}; ///< stop(): wait this long for in-flight work
   std::size_t max_connections = 10'000;  ///< more are answered 503 and closed
+  /// Open connections of one client address; more are answered 503 and closed. 0 = no cap.
+  std::size_t max_connections_per_ip = 0;
   /// A second listener speaking HTTPS ("" = none), same handler and limits; needs `tls`.
   /// The handshake must finish within read_timeout.
   std::string tls_listen;

@@ -114,6 +114,8 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     Credential credential;
     tenancy::TenantSettings settings;
     std::uint32_t receipts_out = 0;  // deliver_sm without response
+    std::string ip;                  // the client's address (connection cap per address)
+    std::chrono::steady_clock::time_point opened;
   };
   struct Outgoing {
     smpp::DeliverSm pdu;
@@ -151,6 +153,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   std::uint64_t next_connection = 1;
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
   std::size_t handshaking = 0;  // TLS connections before their session exists
+  std::unordered_map<std::string, std::size_t> per_ip;  // open connections per address
   std::map<std::string, Throttle> throttles;  // by system_id
   PartCollector collector;
   std::map<std::uint64_t, ReceiptRequest> awaiting;  // message id (time-ordered) -> receipt wanted
@@ -229,12 +232,16 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
         co_await backoff.async_wait(kUseTuple);
         continue;
       }
-      if (connections.size() + handshaking >= config.max_connections) {
-        boost::system::error_code ignored;
+      boost::system::error_code ignored;
+      auto remote = socket.remote_endpoint(ignored);
+      const std::string ip = ignored ? std::string() : remote.address().to_string();
+      const auto from_ip = per_ip.find(ip);
+      if (connections.size() + handshaking >= config.max_connections ||
+          (config.max_connections_per_ip != 0 && from_ip != per_ip.end() &&
+           from_ip->second >= config.max_connections_per_ip)) {
         socket.close(ignored);
         continue;
       }
-      boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       if (tls) {
         ++handshaking;
@@ -245,7 +252,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
         continue;
       }
       auto session = smpp::Session::create(std::move(socket), session_options());
-      open_connection(std::move(session));
+      open_connection(std::move(session), ip);
     }
   }
 
@@ -279,13 +286,19 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
       co_return;
     }
     count([](ServerStats& s) { ++s.tls_connections; });
-    open_connection(smpp::Session::create(std::move(stream), session_options()));
+    boost::system::error_code ec;
+    auto remote = stream.next_layer().remote_endpoint(ec);
+    std::string ip = ec ? std::string() : remote.address().to_string();
+    open_connection(smpp::Session::create(std::move(stream), session_options()), std::move(ip));
   }
 
-  void open_connection(std::shared_ptr<smpp::Session> session) {
+  void open_connection(std::shared_ptr<smpp::Session> session, std::string ip) {
     auto conn = std::make_shared<Connection>();
     conn->id = next_connection++;
     conn->session = std::move(session);
+    conn->opened = std::chrono::steady_clock::now();
+    ++per_ip[ip];
+    conn->ip = std::move(ip);
     connections.emplace(conn->id, conn);
     count([](ServerStats& s) { ++s.connections; });
     std::weak_ptr<Impl> weak = weak_from_this();
@@ -297,6 +310,20 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
         [weak, id](std::error_code) {
           if (auto self = weak.lock()) self->on_closed(id);
         });
+  }
+
+  // A connection that never binds (or only fails to) must not hold a slot for ever: a
+  // client answering enquire_link without binding would otherwise never time out.
+  void close_unbound(std::chrono::steady_clock::time_point now) {
+    std::vector<std::shared_ptr<Connection>> idle;
+    for (auto& [id, c] : connections) {
+      if (c->mode == BindMode::none && now - c->opened >= config.bind_timeout) idle.push_back(c);
+    }
+    for (auto& c : idle) {
+      spdlog::info("smpp server: connection {} did not bind within {} ms; closing", c->id,
+                   config.bind_timeout.count());
+      c->session->close();
+    }
   }
 
   // A revoked credential binds no more, and its open binds end now: unbind, then close.
@@ -316,6 +343,11 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void on_closed(std::uint64_t id) {
+    if (auto it = connections.find(id); it != connections.end()) {
+      if (auto ip = per_ip.find(it->second->ip); ip != per_ip.end() && --ip->second == 0) {
+        per_ip.erase(ip);
+      }
+    }
     connections.erase(id);
     collector.forget_connection(id);
   }
@@ -751,6 +783,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
         answer(conn ? conn->credential.system_id : std::string(), h, Status::submit_failed, {});
       }
       if (config.status_poll.count() > 0) poll_statuses();
+      close_unbound(steady_clock::now());
       const SystemTime now = clock.now();
       std::erase_if(awaiting, [&](const auto& kv) {
         if (kv.second.keep_until >= now) return false;

@@ -42,6 +42,9 @@ struct ServerConfig {
   std::chrono::hours receipt_keep{48};        ///< receipts kept this long without validity_period
   std::size_t max_queued_receipts = 100'000;  ///< per tenant; the oldest are dropped beyond
   std::size_t max_connections = 1'000;
+  std::size_t max_connections_per_ip = 0;  ///< open connections of one address; 0 = no cap
+  /// A connection that has not bound successfully this long after it opened is closed.
+  std::chrono::milliseconds bind_timeout{60'000};
   std::uint32_t receipt_window = 32;  ///< unanswered deliver_sm per bind
   std::chrono::milliseconds enquire_link_interval{30'000};
   std::chrono::milliseconds response_timeout{10'000};

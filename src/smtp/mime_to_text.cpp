@@ -129,8 +129,10 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
 
 Expected<std::string> mime_to_text(std::string_view raw_message, const TextOptions& options) {
   ensure_gmime();
-  GPtr<GMimeStream> stream(
-      g_mime_stream_mem_new_with_buffer(raw_message.data(), raw_message.size()));
+  // An empty view may carry a null pointer, which GMime refuses with a critical (found by
+  // fuzz/smtp/mime_fuzz under the replay driver).
+  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(
+      raw_message.empty() ? "" : raw_message.data(), raw_message.size()));
   GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
   GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
   if (!message) return fail(Errc::malformed_message, "the message is not a valid RFC 5322 message");

@@ -17,6 +17,7 @@
 #include <optional>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -64,6 +65,7 @@ struct Core : std::enable_shared_from_this<Core> {
   Backend& backend;
   ssl::context tls{ssl::context::tls_server};
   std::unordered_set<Connection*> connections;
+  std::unordered_map<std::string, std::size_t> per_ip;  ///< open connections per address
   bool stopping = false;
   asio::io_context io{1};
   std::optional<tcp::acceptor> acceptor;
@@ -248,13 +250,20 @@ asio::awaitable<void> Connection::run() {
   close();
 }
 
-asio::awaitable<void> run_connection(std::shared_ptr<Connection> connection, Core& core) {
+asio::awaitable<void> run_connection(std::shared_ptr<Connection> connection, Core& core,
+                                     std::string ip) {
   core.connections.insert(connection.get());
   struct Unregister {
     Core& core;
     Connection* connection;
-    ~Unregister() { core.connections.erase(connection); }
-  } unregister{core, connection.get()};
+    std::string ip;
+    ~Unregister() {
+      core.connections.erase(connection);
+      if (auto it = core.per_ip.find(ip); it != core.per_ip.end() && --it->second == 0) {
+        core.per_ip.erase(it);
+      }
+    }
+  } unregister{core, connection.get(), std::move(ip)};
   co_await connection->run();
 }
 
@@ -286,18 +295,23 @@ asio::awaitable<void> accept_loop(Core& core) {
       co_await pause.async_wait(kTuple);
       continue;
     }
-    if (core.connections.size() >= core.config.max_connections) {
+    auto remote = socket.remote_endpoint(ec);
+    std::string client_ip = ec ? std::string() : remote.address().to_string();
+    std::size_t& from_ip = core.per_ip[client_ip];
+    if (core.connections.size() >= core.config.max_connections ||
+        (core.config.max_connections_per_ip != 0 && from_ip >= core.config.max_connections_per_ip)) {
+      if (from_ip == 0) core.per_ip.erase(client_ip);
       std::string busy =
           fmt::format("421 4.7.0 {} Too many connections, please try again later\r\n",
                       core.config.session.hostname);
       asio::co_spawn(core.io, refuse(std::move(socket), std::move(busy)), log_failure);
       continue;
     }
+    ++from_ip;
     socket.set_option(tcp::no_delay(true), ec);
-    auto remote = socket.remote_endpoint(ec);
-    std::string client_ip = ec ? std::string() : remote.address().to_string();
-    auto connection = std::make_shared<Connection>(core, std::move(socket), std::move(client_ip));
-    asio::co_spawn(core.io, run_connection(std::move(connection), core), log_failure);
+    auto connection = std::make_shared<Connection>(core, std::move(socket), client_ip);
+    asio::co_spawn(core.io, run_connection(std::move(connection), core, std::move(client_ip)),
+                   log_failure);
   }
 }
 

@@ -25,6 +25,8 @@ struct SmtpServerConfig {
   /// With TLS configured, AUTH is refused until STARTTLS (538 5.7.11) unless this is set.
   bool allow_plaintext_auth = false;
   std::size_t max_connections = 100;  ///< more get "421 4.7.0" and are closed
+  /// Open connections of one client address; more get "421 4.7.0" too. 0 = no cap.
+  std::size_t max_connections_per_ip = 0;
   std::chrono::milliseconds command_timeout{std::chrono::minutes(5)};   ///< RFC 5321 4.5.3.2
   std::chrono::milliseconds session_timeout{std::chrono::minutes(30)};  ///< whole connection
   /// Longest wait for Backend::submit; then 451 4.3.0 (the client retries).

@@ -26,6 +26,7 @@
 #include "commands/content_runtime.hpp"
 #include "commands/context.hpp"
 #include "commands/privacy_runtime.hpp"
+#include "commands/security_runtime.hpp"
 #include "crypto/master_key.hpp"
 #include "gateway/bounce_notifier.hpp"
 #include "gateway/smtp_backend.hpp"
@@ -95,6 +96,7 @@ http::ServerConfig http_config(const config::Config& config) {
   c.read_timeout = config.api.read_timeout;
   c.idle_timeout = config.api.idle_timeout;
   c.max_connections = config.api.max_connections;
+  c.max_connections_per_ip = static_cast<std::size_t>(config.limits.http_connections_per_ip);
   c.tls_listen = config.server.https_listen;
   c.tls = tls_files(config);
   return c;
@@ -107,6 +109,7 @@ smtp::SmtpServerConfig smtp_config(const config::Config& config) {
   c.tls_cert_file = config.smtp.tls_cert_file;
   c.tls_key_file = config.smtp.tls_key_file;
   c.tls_min_version = tls_files(config).min_version;
+  c.max_connections_per_ip = static_cast<std::size_t>(config.limits.smtp_connections_per_ip);
   return c;
 }
 
@@ -281,6 +284,8 @@ int serve(const ServeOptions& options) {
   smpp_config.listen = config.server.smpp_listen;
   smpp_config.tls_listen = config.server.smpps_listen;
   smpp_config.tls = tls_files(config);
+  smpp_config.max_connections_per_ip = static_cast<std::size_t>(config.limits.smpp_connections_per_ip);
+  smpp_config.bind_timeout = config.limits.smpp_bind_timeout;
   // Receipts follow the pipeline's status events; polling is only a slow safety net.
   smpp_config.status_poll = std::chrono::milliseconds{5'000};
   // Receipts and MOs for tenants without a receiver bind wait here, across restarts.
@@ -313,8 +318,14 @@ int serve(const ServeOptions& options) {
   // path that screens (API, campaigns, email to SMS, SMPP server).
   auto content_runtime = start_content(config, sqlite_options.main_path, tenants, send_policy,
                                        *privacy_runtime, clock);
-  api.set_send_policy(content_runtime->api_policy.get());
-  smpp.set_send_policy(content_runtime->smpp_policy.get());  // and email to SMS below
+  // Abuse prevention (issue 11): rate limits, security.txt, and the pumping guard and link
+  // check around the content rules of the API and SMPP paths (flagged messages are held).
+  auto security = start_security(config, clock);
+  security->guard_sending(config, sqlite_options.main_path, *storage.keys, pipeline, tenants,
+                          content_runtime->api_policy.get(), content_runtime->smpp_policy.get(),
+                          *privacy_runtime, clock);
+  api.set_send_policy(security->api_policy.get());
+  smpp.set_send_policy(security->smpp_policy.get());  // and email to SMS below
   api::ContactsApi contacts_api({contact_service, suppression_service, user_service, pipeline,
                                  tenants, reply_numbers(reply_number_store)},
                                 clock);
@@ -390,6 +401,7 @@ int serve(const ServeOptions& options) {
                                      : &smpp_status_tee);
 
   http::Router router;
+  security->add_routes(router);
   api.add_routes(router);
   inbound_api.add_routes(router);
   if (config.billing.enabled) billing_api.add_routes(router);  // no credit endpoints without billing
@@ -401,8 +413,9 @@ int serve(const ServeOptions& options) {
   content_runtime->preview->add_routes(router);
   content_runtime->links_api->add_routes(router);
   privacy_runtime->api->add_routes(router);
-  api.set_metrics_extension([&privacy_runtime, &content_runtime] {
-    return privacy_runtime->api->metrics_text() + content_runtime->service->guard().metrics();
+  api.set_metrics_extension([&privacy_runtime, &content_runtime, &security] {
+    return privacy_runtime->api->metrics_text() + content_runtime->service->guard().metrics() +
+           security->metrics();
   });
   contacts_api.add_routes(router);
   campaigns_api.set_estimator(*content_runtime->estimate_planner, content_runtime->price);
@@ -441,8 +454,8 @@ int serve(const ServeOptions& options) {
                         portal_tls}),
                    "[portal] dir");
   spdlog::info("diskret: portal with {} file(s)", site.files());
-  http::Server server(http_config(config),
-                      site.front(privacy_runtime->api->watch(router.handler(&api.http_metrics()))));
+  http::Server server(http_config(config), security->front(site.front(privacy_runtime->api->watch(
+                                              router.handler(&api.http_metrics())))));
   if (auto started = server.start(); !started) {
     carriers.stop();
     pipeline.stop();

@@ -32,6 +32,12 @@ constexpr Rule kRules[] = {
     {"POST", "/v1/messages", "oas"},
     {"POST", "/v1/messages/preview", "oas"},
     {"GET", "/l/{code}", "public"},  // short-link redirect (issue 12)
+    {"GET", "/.well-known/security.txt", "public"},  // RFC 9116 (issue 11)
+    {"GET", "/v1/held-messages", "oa"},  // pumping guard / link check review (issue 11)
+    {"POST", "/v1/held-messages/{id}/release", "oa"},
+    {"POST", "/v1/held-messages/{id}/reject", "oa"},
+    {"GET", "/v1/abuse-settings", "oasv"},
+    {"PUT", "/v1/abuse-settings", "oa"},
     {"GET", "/v1/messages", "oasv"},
     {"GET", "/v1/messages/{id}", "oasv"},
     {"POST", "/v1/smpp-credentials", "oa"},
@@ -268,7 +274,8 @@ class AuthzMatrix : public DiskretFixture {
             {"/v1/access-grants", {{"id", "999999999"}}},
             {"/v1/campaigns", {{"id", "999999999"}}},
             {"/l/{code}", {{"code", "AAAAAAAA"}}},
-            {"/v1/short-links", {{"code", "AAAAAAAA"}}}};
+            {"/v1/short-links", {{"code", "AAAAAAAA"}}},
+            {"/v1/held-messages", {{"id", "hm_999999999"}}}};
   }
 
   void expect_no_marker(const RawResponse& r, const std::string& what) {

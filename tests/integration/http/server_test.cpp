@@ -249,6 +249,60 @@ TEST_F(ServerTest, ConnectionLimitAnswers503) {
   EXPECT_EQ(res->header("Retry-After"), "1");
 }
 
+// Attack (slowloris): a client that trickles its header one byte at a time, each byte
+// well inside any per-read timeout, is still cut off once read_timeout has passed since
+// its request began, and the server keeps serving others meanwhile.
+TEST_F(ServerTest, SlowlorisHeaderTricklingIsCutOffAtReadTimeout) {
+  ServerConfig config;
+  config.read_timeout = std::chrono::milliseconds(600);
+  start(config);
+  RawClient slow(server_->port());
+  const std::string request = "GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(200, 'a');
+  const auto began = std::chrono::steady_clock::now();
+  bool cut = false;
+  for (char c : request) {
+    if (std::chrono::steady_clock::now() - began < std::chrono::milliseconds(300)) {
+      RawClient other(server_->port());  // others are served while the slow one trickles
+      ASSERT_EQ(other.request(get("/hello"))->status, 200);
+    }
+    // Each byte comes 20 ms after the last: far inside any per-read timeout.
+    if (!slow.send(std::string_view(&c, 1)) || slow.closed_by_peer(20)) {
+      cut = true;
+      break;
+    }
+  }
+  EXPECT_TRUE(cut) << "the trickling client kept its connection for the whole header";
+  const auto took = std::chrono::steady_clock::now() - began;
+  EXPECT_GE(took, std::chrono::milliseconds(500));
+  EXPECT_LT(took, std::chrono::milliseconds(2500));
+}
+
+// Attack: one address opening connection after connection (and holding them) meets its
+// own cap long before the server-wide one; the connections it gave up count again.
+TEST_F(ServerTest, ConnectionCapPerAddressAnswers503) {
+  ServerConfig config;
+  config.max_connections_per_ip = 3;
+  start(config);
+  std::vector<std::unique_ptr<RawClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<RawClient>(server_->port()));
+    ASSERT_EQ(held.back()->request(get("/hello"))->status, 200);
+  }
+  RawClient fourth(server_->port());
+  auto res = fourth.read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(res->header("Content-Type"), "application/problem+json");
+  held.pop_back();  // one closes: a new connection is served again
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    RawClient again(server_->port());
+    auto r = again.request(get("/hello"));
+    if (r && r->status == 200) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "a freed connection slot was never reused";
+}
+
 TEST_F(ServerTest, IdleConnectionIsClosedAfterIdleTimeout) {
   ServerConfig config;
   config.idle_timeout = std::chrono::milliseconds(200);

@@ -296,6 +296,30 @@ TEST_F(SmtpServerTest, RefusesConnectionsOverTheCap) {
   EXPECT_EQ(first.lines(1), "221 2.0.0 mx.test closing connection\r\n");
 }
 
+// Attack: one address holding many idle connections meets its own cap (421) while the
+// server-wide cap still has room for everyone else.
+TEST_F(SmtpServerTest, RefusesConnectionsOverThePerAddressCap) {
+  server_->stop();
+  auto config = test_config();
+  config.max_connections_per_ip = 2;
+  start(config);
+  auto first = std::make_unique<RawClient>(port_);
+  RawClient second(port_);
+  EXPECT_EQ(first->lines(1).substr(0, 4), "220 ");
+  EXPECT_EQ(second.lines(1).substr(0, 4), "220 ");
+  RawClient third(port_);
+  EXPECT_EQ(third.lines(1), "421 4.7.0 mx.test Too many connections, please try again later\r\n");
+  first->send("QUIT\r\n");
+  EXPECT_EQ(first->lines(1), "221 2.0.0 mx.test closing connection\r\n");
+  first.reset();
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    RawClient again(port_);
+    if (again.lines(1).substr(0, 4) == "220 ") return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "a freed connection slot was never reused";
+}
+
 TEST_F(SmtpServerTest, SaysGoodbyeToIdleClientsOnStop) {
   RawClient client(port_);
   EXPECT_EQ(client.lines(1).substr(0, 4), "220 ");

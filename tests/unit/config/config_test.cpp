@@ -286,6 +286,31 @@ TEST(Config, SmtpBouncesAreOffUntilARelayAndTenantsAreNamed) {
             std::string::npos);
 }
 
+TEST(Config, LimitsAndSecuritySectionsHaveDefaultsAndCheckTheirKeys) {
+  auto c = parse_ok("");
+  EXPECT_EQ(c.limits.key_per_second, 0);
+  EXPECT_EQ(c.limits.auth_failures_per_second, 10);
+  EXPECT_EQ(c.limits.http_connections_per_ip, 1000);
+  EXPECT_EQ(c.limits.smpp_bind_timeout, std::chrono::milliseconds{60'000});
+  EXPECT_TRUE(c.security.contact.empty());
+  EXPECT_EQ(c.security.pumping_unusual_per_hour, 5);
+  c = parse_ok("[limits]\nkey_per_second = 200\nkey_burst = 1000\nsmtp_connections_per_ip = 3\n"
+               "[security]\ncontact = [\"mailto:s@example.com\"]\nexpires = \"2027-06-30T00:00:00Z\"\n"
+               "pumping_prefix_per_hour = 2000\n");
+  EXPECT_EQ(c.limits.key_per_second, 200);
+  EXPECT_EQ(c.limits.key_burst, 1000);
+  EXPECT_EQ(c.limits.smtp_connections_per_ip, 3);
+  EXPECT_EQ(c.security.contact, std::vector<std::string>{"mailto:s@example.com"});
+  EXPECT_EQ(c.security.pumping_prefix_per_hour, 2000);
+  EXPECT_EQ(parse_ok("", {{"DISKRET_LIMITS_IP_PER_SECOND", "50"}}).limits.ip_per_second, 50);
+  EXPECT_NE(parse_error("[limits]\nkey_per_second = -1\n").find("[limits].key_per_second"), std::string::npos);
+  EXPECT_NE(parse_error("[limits]\nper_ip = 5\n").find("[limits].per_ip"), std::string::npos);
+  EXPECT_NE(parse_error("[security]\ncontact = [\"javascript:alert(1)\"]\n").find("[security].contact"),
+            std::string::npos);
+  EXPECT_NE(parse_error("[security]\nexpires = \"tomorrow\"\n").find("[security].expires"), std::string::npos);
+  EXPECT_NE(parse_error("[security]\npolicy = \"http://x\"\n").find("[security].policy"), std::string::npos);
+}
+
 TEST(Config, UnrelatedEnvironmentIsIgnored) {
   parse_ok("", {{"DISKRET_CONFIG", "x"}, {"DISKRET_BIN_DIR", "/x"}});
 }

@@ -1,0 +1,64 @@
+#include "commands/security_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "commands/context.hpp"
+#include "http/security_txt.hpp"
+
+namespace diskret::app {
+namespace {
+
+http::RateLimit rate(std::int64_t per_second, std::int64_t burst) {
+  return {static_cast<double>(per_second), static_cast<double>(burst)};
+}
+
+}  // namespace
+
+void SecurityRuntime::guard_sending(const config::Config& config, const std::filesystem::path& main_db,
+                                    store::KeyRing& keys, pipeline::Pipeline& pipeline,
+                                    tenancy::TenantService& tenants, api::SendPolicy* api_inner,
+                                    api::SendPolicy* smpp_inner, PrivacyRuntime& privacy,
+                                    const Clock& clock) {
+  held = must(fraud::HeldMessages::open(main_db, keys, clock), "cannot open the held messages");
+  fraud::GuardOptions o;
+  o.prefix_digits = static_cast<std::size_t>(config.security.pumping_prefix_digits);
+  o.prefix_per_hour = static_cast<std::uint32_t>(config.security.pumping_prefix_per_hour);
+  o.unusual_per_hour = static_cast<std::uint32_t>(config.security.pumping_unusual_per_hour);
+  guard = std::make_unique<fraud::PumpingGuard>(o, clock);
+  std::vector<std::string> own;
+  if (!config.links.domain.empty()) own.push_back(config.links.domain.substr(0, config.links.domain.find(':')));
+  link_check = std::make_unique<fraud::LinkCheck>(std::move(own));
+  alerts = std::make_unique<api::Worker>();
+  fraud::AlertSink sink = [this, &privacy](std::uint64_t tenant, const std::string& kind,
+                                           const std::string& details) {
+    alerts->post([&privacy, tenant, kind, details] {
+      auto raised = privacy.alerts->raise(tenant, kind, "warning", details, "system:fraud");
+      if (!raised) spdlog::warn("fraud: alert not recorded: {}", raised.error().message());
+    });
+  };
+  api_policy = std::make_unique<fraud::FraudSendPolicy>(api_inner, *guard, *link_check, *held, "api",
+                                                        sink, clock);
+  smpp_policy = std::make_unique<fraud::FraudSendPolicy>(smpp_inner, *guard, *link_check, *held,
+                                                         "smpp", sink, clock);
+  held_api = std::make_unique<fraud::HeldMessagesApi>(*held, pipeline, tenants, clock);
+}
+
+void SecurityRuntime::add_routes(http::Router& router) const {
+  router.add("GET", "/.well-known/security.txt", http::security_txt_handler(security_txt));
+  if (held_api) held_api->add_routes(router);
+}
+
+std::unique_ptr<SecurityRuntime> start_security(const config::Config& config, const Clock& clock) {
+  auto runtime = std::make_unique<SecurityRuntime>();
+  const auto& l = config.limits;
+  http::RateLimitOptions o;
+  o.per_key = rate(l.key_per_second, l.key_burst);
+  o.per_ip = rate(l.ip_per_second, l.ip_burst);
+  o.auth_failures_per_ip = rate(l.auth_failures_per_second, l.auth_failures_burst);
+  runtime->limiter = std::make_unique<http::RateLimiter>(std::move(o), clock);
+  runtime->security_txt = http::render_security_txt(
+      {config.security.contact, config.security.expires, config.security.policy}, clock.now());
+  return runtime;
+}
+
+}  // namespace diskret::app

@@ -1,0 +1,176 @@
+#include "fraud/held_messages.hpp"
+
+#include <boost/json.hpp>
+
+#include "crypto/secret_box.hpp"
+
+namespace diskret::fraud {
+namespace {
+
+namespace json = boost::json;
+
+std::string payload_ad(std::uint64_t tenant) {
+  return crypto::record_ad(tenant, "held_messages", 0, "message");
+}
+
+std::string encode(const pipeline::NewMessage& m) {
+  json::object o{{"to", m.to},
+                 {"from", m.from},
+                 {"text", m.text},
+                 {"category", pipeline::category_name(m.category)},
+                 {"client_ref", m.client_ref}};
+  if (m.expires_at) {
+    o["expires_at_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             m.expires_at->time_since_epoch())
+                             .count();
+  }
+  return json::serialize(o);
+}
+
+Expected<pipeline::NewMessage> decode(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return fail(Errc::internal, "held message payload is not JSON");
+  const auto& o = v.as_object();
+  pipeline::NewMessage m;
+  auto str = [&o](const char* k) {
+    auto* p = o.if_contains(k);
+    return p && p->is_string() ? std::string(p->as_string()) : std::string();
+  };
+  m.to = str("to");
+  m.from = str("from");
+  m.text = str("text");
+  m.client_ref = str("client_ref");
+  m.category = pipeline::parse_category(str("category")).value_or(pipeline::Category::transactional);
+  if (auto* e = o.if_contains("expires_at_ms"); e && e->is_int64()) {
+    m.expires_at = SystemTime{std::chrono::milliseconds{e->as_int64()}};
+  }
+  return m;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<HeldMessages>> HeldMessages::open(const std::filesystem::path& main_path,
+                                                           store::KeyRing& keys, const Clock& clock) {
+  auto db = store::sqlite::SqliteDb::open_beside(main_path, std::chrono::milliseconds{5'000});
+  if (!db) return unexpected(db.error());
+  return std::make_unique<HeldMessages>(std::move(*db), keys, clock);
+}
+
+HeldMessages::HeldMessages(store::sqlite::SqliteDb db, store::KeyRing& keys, const Clock& clock)
+    : db_(std::move(db)), keys_(keys), clock_(clock) {}
+
+Expected<std::uint64_t> HeldMessages::hold(std::uint64_t tenant, const pipeline::NewMessage& message,
+                                           const std::string& reason, const std::string& range,
+                                           const std::string& source) {
+  auto keys = keys_.tenant(tenant);
+  if (!keys) return unexpected(keys.error());
+  const std::string sealed = crypto::seal((*keys)->data_key, encode(message), payload_ad(tenant));
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(
+      "INSERT INTO held_messages (tenant_id, created_at, reason, range_name, source, sealed) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, clock_.now_ms());
+  (*s)->bind_text(3, reason);
+  (*s)->bind_text(4, range);
+  (*s)->bind_text(5, source);
+  (*s)->bind_blob(6, sealed);
+  if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
+  return static_cast<std::uint64_t>(db_.last_insert_rowid());
+}
+
+Expected<HeldMessage> HeldMessages::read(store::sqlite::SqliteStatement& s, std::uint64_t tenant) {
+  HeldMessage h;
+  h.id = static_cast<std::uint64_t>(s.int64(0));
+  h.tenant = tenant;
+  h.created_at = SystemTime{std::chrono::milliseconds{s.int64(1)}};
+  h.reason = s.text(2);
+  h.range = s.text(3);
+  h.source = s.text(4);
+  auto keys = keys_.tenant(tenant);
+  if (!keys) return unexpected(keys.error());
+  auto plain = crypto::open((*keys)->data_key, s.blob(5), payload_ad(tenant));
+  if (!plain) return unexpected(plain.error());
+  auto m = decode(*plain);
+  if (!m) return unexpected(m.error());
+  h.message = std::move(*m);
+  return h;
+}
+
+Expected<std::vector<HeldMessage>> HeldMessages::list(std::uint64_t tenant, std::uint64_t after,
+                                                      std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(
+      "SELECT id, created_at, reason, range_name, source, sealed FROM held_messages "
+      "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, after);
+  (*s)->bind(3, static_cast<std::int64_t>(limit));
+  std::vector<HeldMessage> out;
+  for (;;) {
+    auto row = (*s)->step();
+    if (!row) return unexpected(row.error());
+    if (!*row) break;
+    auto h = read(**s, tenant);
+    if (!h) return unexpected(h.error());
+    out.push_back(std::move(*h));
+  }
+  return out;
+}
+
+Expected<std::optional<HeldMessage>> HeldMessages::get(std::uint64_t tenant, std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(
+      "SELECT id, created_at, reason, range_name, source, sealed FROM held_messages "
+      "WHERE tenant_id = ? AND id = ?");
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, id);
+  auto row = (*s)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) return std::optional<HeldMessage>{};
+  auto h = read(**s, tenant);
+  if (!h) return unexpected(h.error());
+  return std::optional<HeldMessage>{std::move(*h)};
+}
+
+Expected<bool> HeldMessages::remove(std::uint64_t tenant, std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use("DELETE FROM held_messages WHERE tenant_id = ? AND id = ?");
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, id);
+  if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
+  return db_.changes() > 0;
+}
+
+Expected<bool> HeldMessages::link_check(std::uint64_t tenant) {
+  std::lock_guard lock(mutex_);
+  if (auto it = link_check_.find(tenant); it != link_check_.end()) return it->second;
+  auto s = db_.use("SELECT link_check FROM tenant_abuse_settings WHERE tenant_id = ?");
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  auto row = (*s)->step();
+  if (!row) return unexpected(row.error());
+  const bool on = *row && (*s)->int64(0) != 0;
+  link_check_[tenant] = on;
+  return on;
+}
+
+Expected<void> HeldMessages::set_link_check(std::uint64_t tenant, bool on) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(
+      "INSERT INTO tenant_abuse_settings (tenant_id, link_check) VALUES (?, ?) "
+      "ON CONFLICT (tenant_id) DO UPDATE SET link_check = excluded.link_check");
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, on ? 1 : 0);
+  if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
+  link_check_[tenant] = on;
+  return {};
+}
+
+}  // namespace diskret::fraud

@@ -1,0 +1,41 @@
+#pragma once
+/// /v1/held-messages: what the pumping guard and the link check held, for the account's
+/// owners and admins: GET lists (number, sender, text, reason, range), POST
+/// /v1/held-messages/{id}/release sends it now as a new message (not screened by the guard
+/// again), POST /v1/held-messages/{id}/reject drops it. /v1/abuse-settings: GET (every
+/// role), PUT {link_check: bool} (owner, admin). Another tenant's id answers 404.
+#include <chrono>
+
+#include "api/authenticator.hpp"
+#include "core/clock.hpp"
+#include "fraud/held_messages.hpp"
+#include "http/router.hpp"
+#include "pipeline/pipeline.hpp"
+
+namespace diskret::fraud {
+
+class HeldMessagesApi {
+ public:
+  HeldMessagesApi(HeldMessages& held, pipeline::Pipeline& pipeline, tenancy::TenantService& tenants,
+                  const Clock& clock);
+  void add_routes(http::Router& router);
+
+  void list(http::Request&& request, http::Respond respond);
+  void release(http::Request&& request, http::Respond respond);
+  void reject(http::Request&& request, http::Respond respond);
+  void get_settings(http::Request&& request, http::Respond respond);
+  void put_settings(http::Request&& request, http::Respond respond);
+
+ private:
+  /// The caller's held message of the route's {id}, or the problem to answer.
+  Expected<HeldMessage, http::Response> find(const http::Request& request, const api::Caller& caller);
+
+  HeldMessages& held_;
+  pipeline::Pipeline& pipeline_;
+  api::Authenticator auth_;
+};
+
+/// "hm_<n>" -> n.
+std::optional<std::uint64_t> parse_held_id(std::string_view text);
+
+}  // namespace diskret::fraud

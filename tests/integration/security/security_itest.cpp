@@ -1,0 +1,356 @@
+// The security test suite (issue 11): attacks against the real `diskret serve`, each of
+// which must be refused or inert. Cross-tenant access on every route with an id (BOLA) and
+// role escalation are the authorization matrix (tests/integration/authz); here: the rest.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "integration/authz/diskret_fixture.hpp"
+
+namespace diskret::test {
+namespace {
+
+namespace json = boost::json;
+
+class SecuritySuite : public DiskretFixture {
+ protected:
+  /// Tenants A and B (owner keys), a viewer key of A, then the server.
+  void start(const std::string& extra_config = {}) {
+    if (!extra_config.empty()) std::ofstream(config_, std::ios::app) << extra_config;
+    auto a = create_tenant("Tenant A");
+    tenant_a_ = a.first;
+    a_ = a.second;
+    a_viewer_ = create_key(tenant_a_, "viewer");
+    b_ = create_tenant("Tenant B").second;
+    port_ = start_server();
+    ASSERT_NE(port_, 0);
+  }
+
+  RawResponse raw(const std::string& bytes) {
+    RawClient client(port_);
+    auto r = client.request(bytes);
+    EXPECT_TRUE(r) << "no answer to: " << bytes.substr(0, 80);
+    return r.value_or(RawResponse{});
+  }
+  RawResponse call(const std::string& method, const std::string& path, const std::string& key,
+                   const std::string& body = {}) {
+    return raw(request(method, path, key, body));
+  }
+  static std::string get_with(const std::string& path, const std::string& headers) {
+    return "GET " + path + " HTTP/1.1\r\nHost: test\r\n" + headers + "\r\n";
+  }
+
+  std::uint16_t port_ = 0;
+  std::string tenant_a_, a_, a_viewer_, b_;
+};
+
+TEST_F(SecuritySuite, AuthenticationBypassAttemptsAreRefused) {
+  start();
+  auto sent = call("POST", "/v1/messages", a_, R"({"to":"+4915133333333","text":"A-geheim","from":"AGmbH"})");
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  const std::string id(json::parse(sent.body).at("messages").at(0).at("id").as_string());
+
+  const std::vector<std::string> bad_headers = {
+      "",                                               // none
+      "Authorization: Bearer\r\n",                      // scheme only
+      "Authorization: Bearer \r\n",
+      "Authorization: Basic " + a_ + "\r\n",            // another scheme
+      "Authorization: Bearer " + a_ + "x\r\n",          // one character more
+      "Authorization: Bearer " + a_.substr(0, a_.size() - 1) + "\r\n",  // one less
+      "Authorization: Bearer dsk_live_\r\n",            // the prefix alone
+      "Authorization: Bearer " + std::string(4000, 'A') + "\r\n",
+      "Authorization: Bearer ' OR '1'='1\r\n",
+      "Authorization: Bearer null\r\n",
+      "Cookie: diskret_session=forged-session-token\r\n",
+      "Cookie: diskret_session=\r\n",
+      "X-Api-Key: " + a_ + "\r\n",                      // keys only count in Authorization
+      "X-Tenant-Id: " + tenant_a_ + "\r\n",
+      "X-Forwarded-For: 127.0.0.1\r\nX-Real-Ip: 127.0.0.1\r\n",
+  };
+  for (const auto& h : bad_headers) {
+    SCOPED_TRACE(h.substr(0, 60));
+    auto r = raw(get_with("/v1/messages/" + id, h));
+    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(r.body.find("4915133333333"), std::string::npos);
+    auto list = raw(get_with("/v1/messages", h));
+    EXPECT_EQ(list.status, 401);
+  }
+  // The key in the query string is not a credential.
+  EXPECT_EQ(call("GET", "/v1/messages?api_key=" + a_, "").status, 401);
+  EXPECT_EQ(call("GET", "/v1/messages?access_token=" + a_, "").status, 401);
+  // Path spellings do not reach a route without its authentication.
+  for (std::string path : {"/v1/messages/", "//v1/messages", "/v1//messages", "/V1/MESSAGES",
+                           "/v1/messages/../messages", "/v1/%6dessages", "/healthz/../v1/messages",
+                           "/v1/messages%00", "/v1/messages;x", "/v1/messages/%2e%2e/messages"}) {
+    SCOPED_TRACE(path);
+    auto r = call("GET", path, "");
+    EXPECT_NE(r.status, 200) << r.body;
+    EXPECT_LT(r.status, 500);
+    EXPECT_EQ(r.body.find("4915133333333"), std::string::npos);
+  }
+  // Another tenant's key stays that tenant's, whatever the headers claim.
+  auto b_view = raw(get_with("/v1/messages/" + id, "Authorization: Bearer " + b_ + "\r\nX-Tenant-Id: " +
+                                                       tenant_a_ + "\r\n"));
+  EXPECT_EQ(b_view.status, 404);
+  // A method override header does not turn a read into a deletion or a send.
+  auto overridden = raw(get_with("/v1/messages", "Authorization: Bearer " + a_viewer_ +
+                                                     "\r\nX-HTTP-Method-Override: POST\r\n"));
+  EXPECT_EQ(overridden.status, 200);
+  // A revoked key stops working at once.
+  auto key = create_key(tenant_a_, "sender");
+  EXPECT_EQ(call("GET", "/v1/messages", key).status, 200);
+  auto listed = json::parse(call("GET", "/v1/api-keys", a_).body);
+  std::string key_id;
+  for (const auto& k : listed.at("data").as_array()) {
+    if (key.starts_with(std::string(k.at("prefix").as_string()))) key_id = json::serialize(k.at("id"));
+  }
+  ASSERT_FALSE(key_id.empty()) << listed;
+  key_id.erase(std::remove(key_id.begin(), key_id.end(), '"'), key_id.end());
+  auto revoked = call("DELETE", "/v1/api-keys/" + key_id, a_);
+  EXPECT_TRUE(revoked.status == 200 || revoked.status == 204) << revoked.body;
+  EXPECT_EQ(call("GET", "/v1/messages", key).status, 401);
+}
+
+TEST_F(SecuritySuite, MassAssignmentIsRefusedOrInert) {
+  start();
+  // Privileged or unknown fields in a send are refused as a whole.
+  for (std::string extra : {R"("tenant_id":"tn_other")", R"("status":"delivered")", R"("id":"0000000000000001")",
+                            R"("segments":0)", R"("price_cents":0)", R"("__proto__":{"admin":true})"}) {
+    SCOPED_TRACE(extra);
+    auto r = call("POST", "/v1/messages", a_, R"({"to":"+4915133333333","text":"x","from":"AGmbH",)" + extra + "}");
+    EXPECT_EQ(r.status, 422) << r.body;
+  }
+  // Tenant settings: the id, the name of another tenant, roles and balances are not settings.
+  const auto before = call("GET", "/v1/tenant", a_).body;
+  for (std::string body : {R"({"id":"tn_x"})", R"({"tenant_id":"tn_x"})", R"({"public_id":"tn_x"})",
+                           R"({"balance_cents":100000})", R"({"role":"owner"})", R"({"created_at":"2020-01-01T00:00:00Z"})"}) {
+    SCOPED_TRACE(body);
+    auto r = call("PATCH", "/v1/tenant", a_, body);
+    EXPECT_GE(r.status, 400) << r.body;
+    EXPECT_LT(r.status, 500) << r.body;
+  }
+  EXPECT_EQ(call("GET", "/v1/tenant", a_).body, before) << "a refused change changed something";
+  // A viewer cannot change settings, and nobody mints a key for another tenant or role
+  // above its own.
+  EXPECT_EQ(call("PATCH", "/v1/tenant", a_viewer_, R"({"default_region":"AT"})").status, 403);
+  auto key = call("POST", "/v1/api-keys", a_, R"({"name":"k","role":"viewer","tenant_id":"tn_other"})");
+  EXPECT_EQ(key.status, 422) << key.body;
+  // Contacts: unknown top-level fields are refused; ids and tenants cannot be chosen.
+  auto contact = call("POST", "/v1/contacts", a_, R"({"phone":"+4915144444444","id":1,"tenant_id":2})");
+  EXPECT_EQ(contact.status, 422) << contact.body;
+  // Abuse settings (issue 11) take only their own field.
+  EXPECT_EQ(call("PUT", "/v1/abuse-settings", a_, R"({"link_check":true,"tenant":"tn_x"})").status, 422);
+  // B's data stayed B's: no contact was created anywhere.
+  auto b_contacts = call("GET", "/v1/contacts", b_);
+  EXPECT_EQ(b_contacts.status, 200);
+  EXPECT_EQ(b_contacts.body.find("4915144444444"), std::string::npos);
+}
+
+TEST_F(SecuritySuite, SqlInjectionInListFiltersIsInert) {
+  start();
+  ASSERT_EQ(call("POST", "/v1/messages", b_, R"({"to":"+4915155555555","text":"B-geheim","from":"BGmbH"})").status, 202);
+  ASSERT_EQ(call("POST", "/v1/contacts", b_, R"({"phone":"+4915155555556","first_name":"Bertha"})").status, 201);
+  ASSERT_EQ(call("POST", "/v1/messages", a_, R"({"to":"+4915133333333","text":"A","from":"AGmbH"})").status, 202);
+  const std::vector<std::string> payloads = {
+      "'", "' OR '1'='1", "1' OR 1=1 --", "1; DROP TABLE messages; --", "\" OR \"\"=\"",
+      "1 UNION SELECT tenant_id, id FROM tenants --", "') OR ('x'='x", "%", "_", "*",
+      "1/**/OR/**/1=1", "-1", "99999999999999999999999", "0x7fffffff", "%00", "\\",
+  };
+  auto encode = [](const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        out += static_cast<char>(c);
+      } else {
+        out += fmt::format("%{:02X}", c);
+      }
+    }
+    return out;
+  };
+  const std::vector<std::pair<std::string, std::vector<std::string>>> lists = {
+      {"/v1/messages", {"status", "since", "until", "campaign", "cursor", "limit"}},
+      {"/v1/contacts", {"phone", "list", "cursor", "limit"}},
+      {"/v1/suppressions", {"cursor", "limit"}},
+      {"/v1/lists", {"cursor", "limit"}},
+      {"/v1/inbound", {"cursor", "limit"}},
+      {"/v1/campaigns", {"cursor", "limit"}},
+      {"/v1/audit", {"phone", "cursor", "limit"}},
+      {"/v1/alerts", {"cursor", "limit"}},
+      {"/v1/users", {"cursor", "limit"}},
+      {"/v1/webhooks/deliveries", {"event_id", "cursor", "limit"}},
+      {"/v1/short-links", {"cursor", "limit"}},
+      {"/v1/held-messages", {"cursor", "limit"}},
+  };
+  int checked = 0;
+  for (const auto& [path, params] : lists) {
+    for (const auto& param : params) {
+      for (const auto& p : payloads) {
+        SCOPED_TRACE(path + "?" + param + "=" + p);
+        auto r = call("GET", path + "?" + param + "=" + encode(p), a_);
+        EXPECT_LT(r.status, 500) << r.body;
+        EXPECT_EQ(r.body.find("4915155555555"), std::string::npos) << "B's message leaked";
+        EXPECT_EQ(r.body.find("Bertha"), std::string::npos) << "B's contact leaked";
+        EXPECT_EQ(r.body.find("SQLITE"), std::string::npos);
+        EXPECT_EQ(r.body.find("syntax error"), std::string::npos);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 400);
+  // Nothing was dropped or changed: both tenants still see exactly their own.
+  auto a_list = call("GET", "/v1/messages", a_);
+  ASSERT_EQ(a_list.status, 200);
+  EXPECT_EQ(json::parse(a_list.body).at("data").as_array().size(), 1u) << a_list.body;
+  auto b_list = call("GET", "/v1/messages", b_);
+  ASSERT_EQ(b_list.status, 200);
+  EXPECT_EQ(json::parse(b_list.body).at("data").as_array().size(), 1u);
+  EXPECT_NE(call("GET", "/v1/contacts", b_).body.find("Bertha"), std::string::npos);
+}
+
+TEST_F(SecuritySuite, PathTraversalAgainstStaticFilesIsRefused) {
+  const std::string site = dir_ + "/site";
+  std::filesystem::create_directories(site + "/assets");
+  std::ofstream(site + "/index.html") << "<!doctype html><title>portal</title>";
+  std::ofstream(site + "/assets/app.js") << "console.log('portal')";
+  std::ofstream(dir_ + "/outside-secret.txt") << "TOP-SECRET-OUTSIDE";
+  start("[portal]\ndir = \"" + site + "\"\n");
+  ASSERT_EQ(call("GET", "/assets/app.js", "").status, 200);
+  for (std::string path :
+       {"/../outside-secret.txt", "/assets/../../outside-secret.txt", "/%2e%2e/outside-secret.txt",
+        "/assets/%2e%2e/%2e%2e/outside-secret.txt", "/..%2foutside-secret.txt", "/assets/..%2f..%2foutside-secret.txt",
+        "/%252e%252e/outside-secret.txt", "/assets/..\\..\\outside-secret.txt", "/..;/outside-secret.txt",
+        "/assets/%c0%ae%c0%ae/outside-secret.txt", "/../../../../../../etc/passwd", "//etc/passwd",
+        "/assets/../../../../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/assets/app.js%00.html",
+        "/.%2e/.%2e/etc/passwd", "/assets/./../../outside-secret.txt"}) {
+    SCOPED_TRACE(path);
+    auto r = call("GET", path, "");
+    EXPECT_EQ(r.body.find("TOP-SECRET-OUTSIDE"), std::string::npos);
+    EXPECT_EQ(r.body.find("root:x:0:0"), std::string::npos);
+    EXPECT_LT(r.status, 500);
+  }
+}
+
+TEST_F(SecuritySuite, HeaderInjectionIsRefused) {
+  start("[webhooks]\nallow_private_hosts = true\n");
+  for (std::string body : {R"({"url":"http://127.0.0.1:9/hook\r\nX-Injected: 1","secret":"s3cret-s3cret"})",
+                           R"({"url":"http://127.0.0.1:9/hook%0d%0aX-Injected:%201","secret":"s3cret-s3cret"})",
+                           R"({"url":"http://127.0.0.1:9/hook\nHost: evil.example","secret":"s3cret-s3cret"})",
+                           R"({"url":"http://127.0.0.1:9/ho ok","secret":"s3cret-s3cret"})",
+                           R"({"url":"http://evil.example\r\n@127.0.0.1:9/","secret":"s3cret-s3cret"})",
+                           R"({"url":"http://127.0.0.1:9/hook","secret":"s3cret\r\nX-Injected: 1"})",
+                           R"({"url":"http://127.0.0.1:9/hook","secret":"s3cret\u0000x"})"}) {
+    SCOPED_TRACE(body);
+    auto r = call("PUT", "/v1/webhooks", a_, body);
+    if (r.status < 300) {
+      // Accepted only if what is stored is inert: no CR/LF/NUL reaches a header.
+      auto stored = call("GET", "/v1/webhooks", a_).body;
+      EXPECT_EQ(stored.find("\\r\\n"), std::string::npos) << stored;
+      EXPECT_EQ(stored.find("X-Injected: 1"), std::string::npos) << stored;
+    } else {
+      EXPECT_EQ(r.status, 422) << r.body;
+    }
+  }
+  // A request id with an encoded CRLF is not echoed into the response head.
+  auto r = raw(get_with("/healthz", "X-Request-Id: abc%0d%0aSet-Cookie:%20x=1\r\n"));
+  EXPECT_EQ(r.header("Set-Cookie"), "");
+  EXPECT_NE(r.header("X-Request-Id"), "abc%0d%0aSet-Cookie:%20x=1");
+  // A raw CR inside a header value is malformed HTTP, never a second header.
+  auto split = raw("GET /healthz HTTP/1.1\r\nHost: test\r\nX-Request-Id: abc\rSet-Cookie: x=1\r\n\r\n");
+  EXPECT_EQ(split.header("Set-Cookie"), "");
+}
+
+TEST_F(SecuritySuite, XssPayloadsComeBackAsInertJson) {
+  start();
+  const std::string script = "<script>alert(1)</script>";
+  const std::string attr = "\\\"><img src=x onerror=alert(document.cookie)>";
+  auto created = call("POST", "/v1/contacts", a_,
+                      R"({"phone":"+4915166666666","first_name":")" + script + R"(","last_name":")" + attr +
+                          R"(","fields":{"note":"<svg onload=alert(1)>"}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json::serialize(json::parse(created.body).at("id"));
+  auto got = call("GET", "/v1/contacts/" + id, a_);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.header("Content-Type").substr(0, 16), "application/json");
+  EXPECT_EQ(got.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_NE(got.header("Content-Security-Policy").find("default-src 'none'"), std::string::npos);
+  auto o = json::parse(got.body).as_object();
+  EXPECT_EQ(o.at("first_name").as_string(), script) << "stored and returned as data, unchanged";
+  auto sent = call("POST", "/v1/messages/preview", a_,
+                   R"({"to":"+4915166666666","text":"Hi <img src=x onerror=alert(1)>","from":"AGmbH"})");
+  EXPECT_LT(sent.status, 500);
+  if (sent.status == 200) {
+    EXPECT_EQ(sent.header("Content-Type").substr(0, 16), "application/json");
+    EXPECT_EQ(sent.header("X-Content-Type-Options"), "nosniff");
+  }
+  // An error answer never reflects markup as HTML.
+  auto bad = call("GET", "/v1/contacts/%3Cscript%3Ealert(1)%3C%2Fscript%3E", a_);
+  EXPECT_NE(bad.header("Content-Type").find("json"), std::string::npos);
+  EXPECT_EQ(bad.body.find("<script>"), std::string::npos);
+}
+
+TEST_F(SecuritySuite, FailedAuthenticationsAreRateLimitedPerAddress) {
+  start("[limits]\nauth_failures_per_second = 1\nauth_failures_burst = 5\n");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(call("GET", "/v1/messages", "dsk_live_guess" + std::to_string(i)).status, 401);
+  }
+  auto limited = call("GET", "/v1/messages", "dsk_live_guess-more");
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.header("Content-Type"), "application/problem+json");
+  EXPECT_FALSE(limited.header("Retry-After").empty());
+  EXPECT_EQ(call("GET", "/v1/messages", a_).status, 429) << "the address is out, whatever the key";
+  EXPECT_EQ(call("GET", "/healthz", "").status, 200) << "probes are never limited";
+  auto metrics = call("GET", "/metrics", "");
+  EXPECT_NE(metrics.body.find("diskret_http_rate_limited_total{limit=\"auth_failures\"}"), std::string::npos);
+}
+
+TEST_F(SecuritySuite, PerKeyRateLimitAnswers429) {
+  start("[limits]\nkey_per_second = 1\nkey_burst = 3\n");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(call("GET", "/v1/tenant", a_).status, 200);
+  auto limited = call("GET", "/v1/tenant", a_);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.header("Retry-After"), "1");
+  EXPECT_EQ(call("GET", "/v1/tenant", b_).status, 200) << "other keys are not affected";
+}
+
+TEST_F(SecuritySuite, SecurityTxtIsServed) {
+  start("[security]\ncontact = [\"mailto:security@diskret.example\"]\nexpires = \"2027-06-30T00:00:00Z\"\n");
+  auto r = call("GET", "/.well-known/security.txt", "");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_NE(r.body.find("Contact: mailto:security@diskret.example\r\n"), std::string::npos);
+  EXPECT_NE(r.body.find("Expires: 2027-06-30T00:00:00Z\r\n"), std::string::npos);
+}
+
+TEST_F(SecuritySuite, SmsPumpingToPremiumRangesIsHeldAndReleasable) {
+  start("[security]\npumping_unusual_per_hour = 1\n");
+  // German premium rate (+49 900) is in the tenant's own country: allowed, but unusual.
+  auto r = call("POST", "/v1/messages", a_,
+                R"({"to":["+499001234567","+499001234568","+4915133333333"],"text":"Gewinn!","from":"AGmbH"})");
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto msgs = json::parse(r.body).at("messages").as_array();
+  EXPECT_EQ(msgs.at(0).at("status").as_string(), "accepted");
+  EXPECT_EQ(msgs.at(1).at("status").as_string(), "rejected");
+  EXPECT_EQ(msgs.at(1).at("error").at("code").as_string(), "held_for_review");
+  EXPECT_EQ(msgs.at(2).at("status").as_string(), "accepted") << "mobiles are not held";
+  auto held = call("GET", "/v1/held-messages", a_);
+  ASSERT_EQ(held.status, 200);
+  auto data = json::parse(held.body).at("data").as_array();
+  ASSERT_EQ(data.size(), 1u);
+  const std::string id(data.at(0).at("id").as_string());
+  EXPECT_EQ(call("POST", "/v1/held-messages/" + id + "/release", b_).status, 404);
+  EXPECT_EQ(call("GET", "/v1/held-messages", a_viewer_).status, 403);
+  auto released = call("POST", "/v1/held-messages/" + id + "/release", a_);
+  EXPECT_EQ(released.status, 202) << released.body;
+  std::string alerts;  // raised off the request thread
+  for (int i = 0; i < 50 && alerts.find("fraud.messages_held") == std::string::npos; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    alerts = call("GET", "/v1/alerts", a_).body;
+  }
+  EXPECT_NE(alerts.find("fraud.messages_held"), std::string::npos) << alerts;
+}
+
+}  // namespace
+}  // namespace diskret::test
