@@ -19,15 +19,34 @@ constexpr std::string_view kHeartbeat =
     "ON CONFLICT (node_id) DO UPDATE SET lease_until = EXCLUDED.lease_until), "
     "gone AS (DELETE FROM nodes WHERE lease_until < $3 - 86400000) "
     "SELECT (SELECT lease_until FROM old)";
-// SKIP LOCKED: rows another node is claiming right now are left to it, so nodes claiming
-// at once never wait for each other and never get the same message. This node's own
-// messages are included: after a lost lease, or when they did not fit in its memory.
+// Which messages may be taken: unclaimed ones, this node's own (after a lost lease, or
+// when they did not fit in its memory), and those of nodes without a live lease. The
+// owners come from a loose index scan (one probe per distinct owner, not one per message:
+// a live node's backlog of millions is never read), then each group is read in id order
+// on messages_claims. SKIP LOCKED: rows another node is claiming right now are left to
+// it, so nodes claiming at once never wait for each other and never get the same message;
+// the outer WHERE is checked again on the locked row, so a row claimed meanwhile by a
+// live node is not taken.
 constexpr std::string_view kClaim =
-    "WITH c AS (SELECT id AS claim_id FROM messages m "
-    "WHERE status = 0 AND (send_at IS NULL OR send_at <= $2) "
-    "AND (claimed_by IS NULL OR claimed_by = $1 OR NOT EXISTS (SELECT 1 FROM nodes n "
-    "WHERE n.node_id = m.claimed_by AND n.lease_until >= $2)) "
-    "ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) "
+    "WITH RECURSIVE o(owner) AS ("
+    " (SELECT claimed_by FROM messages WHERE status = 0 AND claimed_by IS NOT NULL"
+    "  ORDER BY claimed_by LIMIT 1)"
+    " UNION ALL"
+    " SELECT (SELECT claimed_by FROM messages WHERE status = 0 AND claimed_by > o.owner"
+    "  ORDER BY claimed_by LIMIT 1) FROM o WHERE o.owner IS NOT NULL), "
+    "free AS (SELECT owner FROM o WHERE owner IS NOT NULL AND (owner = $1 OR NOT EXISTS ("
+    " SELECT 1 FROM nodes n WHERE n.node_id = o.owner AND n.lease_until >= $2))), "
+    "candidates AS ("
+    " (SELECT id FROM messages WHERE status = 0 AND claimed_by IS NULL"
+    "  AND (send_at IS NULL OR send_at <= $2) ORDER BY claimed_by, id LIMIT $3)"
+    " UNION ALL"
+    " SELECT x.id FROM free f CROSS JOIN LATERAL (SELECT id FROM messages"
+    "  WHERE status = 0 AND claimed_by = f.owner AND (send_at IS NULL OR send_at <= $2)"
+    "  ORDER BY claimed_by, id LIMIT $3) x), "
+    "c AS (SELECT id AS claim_id FROM messages WHERE id = ANY (ARRAY(SELECT id FROM candidates))"
+    " AND status = 0 AND (send_at IS NULL OR send_at <= $2)"
+    " AND (claimed_by IS NULL OR claimed_by IN (SELECT owner FROM free))"
+    " ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) "
     "UPDATE messages SET claimed_by = $1 FROM c WHERE id = c.claim_id "
     "RETURNING " DISKRET_PG_MESSAGE_COLUMNS;
 constexpr std::string_view kRelease =

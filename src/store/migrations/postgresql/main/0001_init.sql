@@ -58,8 +58,8 @@ CREATE TABLE messages (
 CREATE INDEX messages_tenant ON messages(tenant_id, id);
 CREATE INDEX messages_pending ON messages(id) WHERE status = 0 AND send_at IS NULL;
 CREATE INDEX messages_scheduled ON messages(send_at) WHERE status = 0 AND send_at IS NOT NULL;
--- Claims scan the accepted messages, scheduled or not, in id order.
-CREATE INDEX messages_accepted ON messages(id) WHERE status = 0;
+-- Claims read the accepted messages of one owner (NULL: nobody) in id order.
+CREATE INDEX messages_claims ON messages(claimed_by, id) WHERE status = 0;
 
 -- One row per submitted part; carrier_id leads so that a receipt arriving over another
 -- carrier (or at another node's bind) still finds its message.
