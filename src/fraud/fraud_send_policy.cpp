@@ -66,6 +66,9 @@ Expected<void, http::Problem> FraudSendPolicy::screen(const api::Caller& caller,
   std::string last_text;
   std::optional<LinkFinding> last_finding;
   bool checked = false;
+  // Numbers of one batch mostly share their range: look the kind up once per run of them.
+  std::string last_prefix;
+  Kind last_kind;
   for (auto& m : messages) {
     if (m.rejected) continue;
     std::optional<std::pair<std::string, std::string>> hold;  // reason, range
@@ -78,8 +81,13 @@ Expected<void, http::Problem> FraudSendPolicy::screen(const api::Caller& caller,
       if (last_finding) hold.emplace("suspicious_link", last_finding->kind + ":" + last_finding->host);
     }
     if (!hold) {
-      const Kind k = kind_of(m.to);
-      if (auto h = guard_.check(tenant, m.to, k.type, k.region)) hold.emplace(h->reason, h->range);
+      if (last_prefix.empty() || m.to.compare(0, kKindPrefix, last_prefix) != 0) {
+        last_prefix = m.to.substr(0, kKindPrefix);
+        last_kind = kind_of(m.to);
+      }
+      if (auto h = guard_.check(tenant, m.to, last_kind.type, last_kind.region)) {
+        hold.emplace(h->reason, h->range);
+      }
     }
     if (!hold) continue;
     auto id = held_.hold(tenant, m, hold->first, hold->second, source_);
