@@ -28,7 +28,8 @@ struct SecurityRuntime {
   std::unique_ptr<fraud::HeldMessagesApi> held_api;
   std::unique_ptr<api::Worker> alerts;  ///< raises alerts off the request threads; joined first
 
-  /// Wraps the API's and the SMPP server's content policies (guard_sending must have run).
+  /// Wraps the API's and the SMPP server's content policies. Not email to SMS: its backend
+  /// screens a probe at RCPT time, which would count (and hold) every message twice.
   void guard_sending(const config::Config& config, const std::filesystem::path& main_db,
                      store::KeyRing& keys, pipeline::Pipeline& pipeline,
                      tenancy::TenantService& tenants, api::SendPolicy* api_inner,
