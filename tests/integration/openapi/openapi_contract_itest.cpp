@@ -8,6 +8,7 @@
 //      route template) has a documented status and media type and a body that validates
 //      against the documented schema.
 #include <cstdlib>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -492,6 +493,37 @@ TEST_F(OpenApiContract, DocumentMatchesServedRoutesAndEveryResponse) {
       EXPECT_TRUE(failure) << "never called with an invalid request: " << method << " " << path;
     }
   }
+}
+
+// Other tests' traffic: run any integration tests with DISKRET_RESPONSE_LOG=<file> (their
+// servers inherit it), then this test with DISKRET_OPENAPI_LOGS=<file>[:<file>...]; every
+// response in those logs is checked against the document. Skipped when the variable is
+// not set, so the normal suite runs only the scenario above.
+TEST(OpenApiLogs, ResponsesOfOtherTestsMatchTheDocument) {
+  const char* files = std::getenv("DISKRET_OPENAPI_LOGS");
+  if (files == nullptr || *files == '\0') GTEST_SKIP() << "DISKRET_OPENAPI_LOGS is not set";
+  OpenApiDocument doc(json::parse(read_text(std::string(DISKRET_SOURCE_DIR) + "/docs/openapi.json")));
+  std::stringstream list(files);
+  std::size_t checked = 0;
+  for (std::string file; std::getline(list, file, ':');) {
+    std::ifstream in(file);
+    ASSERT_TRUE(in) << "cannot read " << file;
+    std::set<std::string> reported;  // each distinct problem once
+    for (std::string line; std::getline(in, line);) {
+      auto entry = json::parse(line).as_object();
+      const std::string method(entry.at("method").as_string());
+      const std::string route(entry.at("route").as_string());
+      const int status = static_cast<int>(entry.at("status").as_int64());
+      const std::string body(entry.at("body").as_string());
+      for (const auto& e : doc.check_response(method, route, status,
+                                              std::string(entry.at("content_type").as_string()), body)) {
+        const std::string what = method + " " + route + " -> " + std::to_string(status) + ": " + e;
+        if (reported.insert(what).second) ADD_FAILURE() << what << "\n  body: " << body.substr(0, 600);
+      }
+      ++checked;
+    }
+  }
+  std::cout << checked << " logged responses checked\n";
 }
 
 }  // namespace
