@@ -35,14 +35,19 @@ constexpr std::string_view kMessages =
     "ORDER BY id DESC LIMIT $5";
 constexpr std::string_view kIdempotency =
     "SELECT tenant_id, key, sealed, created_at FROM idempotency WHERE tenant_id = $1 AND key = $2";
+// The dispatcher's reads see this node's messages only: what it accepted or claimed.
+// Another node's messages come to it through claim() only, so two nodes never both send
+// one because both read it as pending.
 constexpr std::string_view kPending =
     "SELECT " DISKRET_PG_MESSAGE_COLUMNS " FROM messages "
-    "WHERE status = 0 AND send_at IS NULL AND id > $1 ORDER BY id LIMIT $2";
+    "WHERE status = 0 AND send_at IS NULL AND id > $1 AND claimed_by = $3 ORDER BY id LIMIT $2";
 constexpr std::string_view kDue =
     "SELECT " DISKRET_PG_MESSAGE_COLUMNS " FROM messages "
-    "WHERE status = 0 AND send_at IS NOT NULL AND send_at <= $1 ORDER BY send_at, id LIMIT $2";
+    "WHERE status = 0 AND send_at IS NOT NULL AND send_at <= $1 AND claimed_by = $3 "
+    "ORDER BY send_at, id LIMIT $2";
 constexpr std::string_view kNextSendAt =
-    "SELECT min(send_at) FROM messages WHERE status = 0 AND send_at IS NOT NULL AND send_at > $1";
+    "SELECT min(send_at) FROM messages WHERE status = 0 AND send_at IS NOT NULL AND send_at > $1 "
+    "AND claimed_by = $2";
 constexpr std::string_view kCountAccepted = "SELECT count(*) FROM messages WHERE status = 0";
 constexpr std::string_view kMaxMessageId = "SELECT coalesce(max(id), 0) FROM messages";
 
@@ -142,18 +147,21 @@ Expected<std::optional<IdempotencyRecord>> PgStore::idempotency(std::uint64_t te
 
 Expected<std::vector<MessageRecord>> PgStore::pending_messages(std::uint64_t after_id,
                                                                std::size_t limit) {
-  return all<MessageRecord>(
-      read(kPending, PgParams().add(after_id).add(static_cast<std::int64_t>(limit))),
-      rows::message);
+  return all<MessageRecord>(read(kPending, PgParams()
+                                               .add(after_id)
+                                               .add(static_cast<std::int64_t>(limit))
+                                               .add_text(options_.node_id)),
+                           rows::message);
 }
 
 Expected<std::vector<MessageRecord>> PgStore::due_messages(std::int64_t now_ms, std::size_t limit) {
   return all<MessageRecord>(
-      read(kDue, PgParams().add(now_ms).add(static_cast<std::int64_t>(limit))), rows::message);
+      read(kDue, PgParams().add(now_ms).add(static_cast<std::int64_t>(limit)).add_text(options_.node_id)),
+      rows::message);
 }
 
 Expected<std::optional<std::int64_t>> PgStore::next_send_at(std::int64_t after_ms) {
-  auto r = read(kNextSendAt, PgParams().add(after_ms));
+  auto r = read(kNextSendAt, PgParams().add(after_ms).add_text(options_.node_id));
   if (!r) return unexpected(r.error());
   return r->optional_int64(0, 0);
 }

@@ -5,7 +5,9 @@
 /// holds the keys that open it. One write connection per database guarded by a mutex (the
 /// open WriteTransaction holds it), pools of read connections. PostgreSQL syncs at COMMIT,
 /// so commit_unsynced() commits durably and sync() has nothing left to do. Connections
-/// that the server or network dropped are replaced at the next use.
+/// that the server or network dropped are replaced at the next use. pending_messages(),
+/// due_messages() and next_send_at() see this node's messages only (those it accepted or
+/// claimed): the others' reach it through MessageClaims::claim().
 #include <atomic>
 #include <chrono>
 #include <cstdint>

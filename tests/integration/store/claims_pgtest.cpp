@@ -136,6 +136,25 @@ TEST_F(ClaimsTest, LongDeadNodesAreForgottenAndTheirMessagesStillTaken) {
   EXPECT_EQ(claim(*b_).size(), 2u);
 }
 
+// The dispatcher's reads (pending, due, next send time) see a node's own messages only:
+// another node's reach it by claim(), never by being read as pending by two nodes.
+TEST_F(ClaimsTest, PendingAndDueAreTheNodesOwn) {
+  accept(*a_, 1, 2);
+  accept(*a_, 5, 1, clock_.now_ms() + 1'000);
+  EXPECT_EQ(a_->pending_messages(0, 10)->size(), 2u);
+  EXPECT_TRUE(b_->pending_messages(0, 10)->empty());
+  EXPECT_EQ(**a_->next_send_at(0), clock_.now_ms() + 1'000);
+  EXPECT_FALSE(*b_->next_send_at(0));
+  EXPECT_EQ(a_->due_messages(clock_.now_ms() + 1'000, 10)->size(), 1u);
+  EXPECT_TRUE(b_->due_messages(clock_.now_ms() + 1'000, 10)->empty());
+  EXPECT_EQ(*b_->count_accepted(), 3u);  // counts stay global (metrics)
+  clock_.advance(kLease + std::chrono::seconds{1});
+  EXPECT_FALSE(b_->heartbeat(clock_.now_ms()));  // B's lease had run out as well: renewed now
+  EXPECT_EQ(claim(*b_).size(), 3u);  // A died: B takes all three (the scheduled one is due)
+  EXPECT_EQ(b_->pending_messages(0, 10)->size(), 2u);
+  EXPECT_TRUE(a_->pending_messages(0, 10)->empty());
+}
+
 // A node shutting down gives its messages back: the others take them at once.
 TEST_F(ClaimsTest, ReleasedMessagesAreClaimableAtOnce) {
   accept(*a_, 1, 4);
