@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "crypto/secret_box.hpp"
 #include "sms/text.hpp"
 
 namespace diskret::api {
@@ -106,6 +107,37 @@ Expected<void, http::Problem> ContentSendPolicy::screen(
       messages[i].segments = static_cast<std::uint16_t>(info->segments);
       messages[i].encoding = sms::encoding_name(info->encoding);
     }
+  }
+  if (settings->click_tracking && !settings->click_tracking_purpose.empty() &&
+      settings->short_links && links_ && links_->enabled() && links_->recipients() &&
+      tracking_keys_ && persist_ == links::Persist::yes) {
+    return track_recipients(tenant, messages);
+  }
+  return {};
+}
+
+Expected<void, http::Problem> ContentSendPolicy::track_recipients(
+    std::uint64_t tenant, std::vector<pipeline::NewMessage>& messages) {
+  auto keys = tracking_keys_->tenant(tenant);
+  if (!keys) {
+    return unexpected(unavailable_problem("Short links cannot be made right now.",
+                                          std::chrono::seconds{1}));
+  }
+  for (auto& m : messages) {
+    if (m.rejected || m.category != pipeline::Category::marketing || m.to.empty() ||
+        m.to[0] != '+') {
+      continue;
+    }
+    const auto blind = store::KeyRing::blind(**keys, m.to);
+    const std::string blind_bytes(reinterpret_cast<const char*>(blind.data()), blind.size());
+    const std::string sealed = crypto::seal(
+        (*keys)->data_key, m.to, crypto::record_ad(tenant, "short_link_recipients", 0, "recipient"));
+    auto text = links_->personalise(tenant, m.text, blind_bytes, sealed);
+    if (!text) {
+      return unexpected(unavailable_problem("Short links cannot be made right now.",
+                                            std::chrono::seconds{1}));
+    }
+    m.text = std::move(*text);
   }
   return {};
 }

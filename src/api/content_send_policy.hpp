@@ -11,6 +11,7 @@
 #include "api/send_policy.hpp"
 #include "content/content_service.hpp"
 #include "links/links.hpp"
+#include "store/key_ring.hpp"
 
 namespace diskret::api {
 
@@ -36,6 +37,11 @@ class ContentSendPolicy final : public SendPolicy {
     persist_ = persist;
   }
 
+  /// Per-recipient click tracking for tenants that switched it on with a consent purpose:
+  /// each recipient of a marketing message gets short link codes of its own (the number
+  /// sealed and blind-indexed with the tenant's keys from `keys`). Null: aggregate only.
+  void set_tracking(store::KeyRing* keys) { tracking_keys_ = keys; }
+
   // SendPolicy
   Expected<void, http::Problem> prepare(const Caller& caller, SendRequest& request) override;
   Expected<void, http::Problem> screen(const Caller& caller,
@@ -49,6 +55,10 @@ class ContentSendPolicy final : public SendPolicy {
   dlp::ContentGuard::Record record_;
   links::LinkService* links_ = nullptr;
   links::Persist persist_ = links::Persist::yes;
+  store::KeyRing* tracking_keys_ = nullptr;
+
+  Expected<void, http::Problem> track_recipients(std::uint64_t tenant,
+                                                 std::vector<pipeline::NewMessage>& messages);
 };
 
 /// Marks every not yet rejected message `rejected` (sensitive_content, `detail`) and

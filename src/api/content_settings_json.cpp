@@ -7,7 +7,8 @@ namespace json = boost::json;
 
 bool is_content_key(std::string_view key) noexcept {
   return key == "smart_encoding" || key == "dlp_policy" || key == "dlp_patterns" ||
-         key == "short_links" || key == "bounce_emails";
+         key == "short_links" || key == "bounce_emails" || key == "click_tracking" ||
+         key == "click_tracking_purpose";
 }
 
 void apply_content_settings(const json::object& body, content::ContentSettings& s,
@@ -15,13 +16,21 @@ void apply_content_settings(const json::object& body, content::ContentSettings& 
   for (const auto& kv : body) {
     const std::string_view key = kv.key();
     const json::value& v = kv.value();
-    if (key == "smart_encoding" || key == "short_links" || key == "bounce_emails") {
+    if (key == "smart_encoding" || key == "short_links" || key == "bounce_emails" ||
+        key == "click_tracking") {
       if (!v.is_bool()) {
         errors.push_back({std::string(key), "must be true or false"});
       } else {
-        (key == "smart_encoding" ? s.smart_encoding
-         : key == "short_links"  ? s.short_links
-                                 : s.bounce_emails) = v.as_bool();
+        (key == "smart_encoding"  ? s.smart_encoding
+         : key == "short_links"   ? s.short_links
+         : key == "bounce_emails" ? s.bounce_emails
+                                  : s.click_tracking) = v.as_bool();
+      }
+    } else if (key == "click_tracking_purpose") {
+      if (!v.is_string() || v.as_string().size() > 500) {
+        errors.push_back({"click_tracking_purpose", "must be a text of at most 500 characters"});
+      } else {
+        s.click_tracking_purpose = std::string(v.as_string());
       }
     } else if (key == "dlp_policy") {
       auto policy = v.is_string() ? dlp::parse_policy(v.as_string())
@@ -57,6 +66,12 @@ void apply_content_settings(const json::object& body, content::ContentSettings& 
       s.dlp.patterns = std::move(patterns);
     }
   }
+  // Tracking people needs the purpose their consent was given for, stated by the tenant.
+  if (s.click_tracking && s.click_tracking_purpose.find_first_not_of(" \t\r\n") == std::string::npos) {
+    errors.push_back({"click_tracking_purpose",
+                      "is required to switch click_tracking on: name the purpose the "
+                      "recipients consented to (e.g. \"measuring interest in offers\")"});
+  }
 }
 
 void add_content_json(json::object& out, const content::ContentSettings& s) {
@@ -69,6 +84,8 @@ void add_content_json(json::object& out, const content::ContentSettings& s) {
   out["dlp_patterns"] = std::move(patterns);
   out["short_links"] = s.short_links;
   out["bounce_emails"] = s.bounce_emails;
+  out["click_tracking"] = s.click_tracking;
+  out["click_tracking_purpose"] = s.click_tracking_purpose;
 }
 
 }  // namespace diskret::api

@@ -10,6 +10,8 @@
 #include "api/contacts_send_policy.hpp"
 #include "api/rfc3339.hpp"
 #include "contacts/permissions.hpp"
+#include "crypto/secret_box.hpp"
+#include "phone/phone_number.hpp"
 #include "http/problem.hpp"
 
 namespace diskret::api {
@@ -87,6 +89,9 @@ void LinksApi::statistics(const http::Request& request, const http::Respond& res
   auto link = store_->find(code);
   if (!link) return respond(store_problem(link.error(), "The short link").to_response());
   if (!*link || (*link)->tenant != tenant) return respond(not_found("short link"));
+  if (request.query_param("per_recipient") == "true") {
+    return recipient_clicks(*caller, **link, request, respond);
+  }
   auto days = store_->clicks(tenant, code);  // a link's days: at most its lifetime
   if (!days) return respond(store_problem(days.error(), "The clicks").to_response());
   for (const auto& d : *days) {
@@ -96,6 +101,34 @@ void LinksApi::statistics(const http::Request& request, const http::Respond& res
       break;
     }
     data.emplace_back(json::object{{"day", d.day}, {"clicks", d.clicks}});
+  }
+  respond(json_response(200, render_page(std::move(data), next)));
+}
+
+void LinksApi::recipient_clicks(const Caller& caller, const links::Link& link,
+                                const http::Request& request, const http::Respond& respond) {
+  namespace json = boost::json;
+  auto query = parse_page_query(request);
+  if (!query) return respond(query.error().to_response());
+  json::array data;
+  std::optional<std::uint64_t> next;
+  auto* recipients = links_.recipients();
+  if (recipients && keys_) {
+    auto rows = recipients->clicks(link.tenant, link.code, query->cursor, query->limit);
+    if (!rows) return respond(store_problem(rows.error(), "The clicks").to_response());
+    auto keys = keys_->tenant(link.tenant);
+    if (!keys) return respond(store_problem(keys.error(), "The clicks").to_response());
+    const bool full = contacts::allows(caller.principal.role, contacts::Permission::export_data);
+    for (const auto& r : *rows) {
+      auto number = crypto::open((*keys)->data_key, r.sealed_recipient,
+                                 crypto::record_ad(link.tenant, "short_link_recipients", 0,
+                                                   "recipient"));
+      std::string shown = number ? *number : std::string();
+      if (!full && !shown.empty()) shown = phone::PhoneNumber::mask_e164(shown);
+      data.emplace_back(json::object{{"recipient", shown},
+                                     {"clicked_at", format_rfc3339(at_ms(r.clicked_ms))}});
+    }
+    if (rows->size() == query->limit && !rows->empty()) next = rows->back().id;
   }
   respond(json_response(200, render_page(std::move(data), next)));
 }

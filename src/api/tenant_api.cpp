@@ -156,7 +156,8 @@ void apply_settings(const json::object& body, tenancy::TenantSettings& s,
       errors.push_back({std::string(key), "is not a setting (display_name, default_region, "
                                           "allowed_countries, max_segments, sender_ids, "
                                           "quiet_hours, smart_encoding, dlp_policy, "
-                                          "dlp_patterns, short_links, bounce_emails)"});
+                                          "dlp_patterns, short_links, bounce_emails, click_tracking, "
+                                          "click_tracking_purpose)"});
     }
   }
 }

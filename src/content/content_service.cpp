@@ -27,8 +27,9 @@ std::string details(const ContentSettings& s) {
   for (const auto& p : s.dlp.patterns) names += (names.empty() ? "" : ",") + json_string(p.name);
   return fmt::format(
       R"({{"smart_encoding":{},"dlp_policy":"{}","dlp_patterns":[{}],"short_links":{},)"
-      R"("bounce_emails":{}}})",
-      s.smart_encoding, dlp::policy_name(s.dlp.policy), names, s.short_links, s.bounce_emails);
+      R"("bounce_emails":{},"click_tracking":{},"click_tracking_purpose":{}}})",
+      s.smart_encoding, dlp::policy_name(s.dlp.policy), names, s.short_links, s.bounce_emails,
+      s.click_tracking, json_string(s.click_tracking_purpose));
 }
 
 }  // namespace

@@ -8,16 +8,18 @@ namespace {
 using store::sqlite::SqliteDb;
 
 constexpr std::string_view kGet =
-    "SELECT smart_encoding, dlp_policy, dlp_patterns, short_links, bounce_emails "
-    "FROM tenant_content "
+    "SELECT smart_encoding, dlp_policy, dlp_patterns, short_links, bounce_emails, "
+    "click_tracking, click_tracking_purpose FROM tenant_content "
     "WHERE tenant_id = ?";
 constexpr std::string_view kPut =
     "INSERT INTO tenant_content(tenant_id, smart_encoding, dlp_policy, dlp_patterns, "
-    "short_links, bounce_emails, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "short_links, bounce_emails, click_tracking, click_tracking_purpose, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(tenant_id) DO UPDATE SET "
     "smart_encoding = excluded.smart_encoding, dlp_policy = excluded.dlp_policy, "
     "dlp_patterns = excluded.dlp_patterns, short_links = excluded.short_links, "
-    "bounce_emails = excluded.bounce_emails, updated_at = excluded.updated_at";
+    "bounce_emails = excluded.bounce_emails, click_tracking = excluded.click_tracking, "
+    "click_tracking_purpose = excluded.click_tracking_purpose, updated_at = excluded.updated_at";
 
 }  // namespace
 
@@ -87,6 +89,8 @@ Expected<ContentSettings> SqliteContentSettingsStore::get(std::uint64_t tenant) 
   out.dlp.patterns = parse_patterns((*s)->text(2));
   out.short_links = (*s)->int64(3) != 0;
   out.bounce_emails = (*s)->int64(4) != 0;
+  out.click_tracking = (*s)->int64(5) != 0;
+  out.click_tracking_purpose = (*s)->text(6);
   return out;
 }
 
@@ -104,7 +108,9 @@ Expected<void> SqliteContentSettingsStore::put(std::uint64_t tenant,
   (*s)->bind_text(4, patterns);
   (*s)->bind(5, settings.short_links ? 1 : 0);
   (*s)->bind(6, settings.bounce_emails ? 1 : 0);
-  (*s)->bind(7, at_ms);
+  (*s)->bind(7, settings.click_tracking ? 1 : 0);
+  (*s)->bind_text(8, settings.click_tracking_purpose);
+  (*s)->bind(9, at_ms);
   return (*s)->run();
 }
 

@@ -21,10 +21,15 @@ struct ContentSettings {
   /// Email to SMS (issue 6): the mail's sender gets a bounce when an SMS fails (off by
   /// default; needs the operator's [smtp] relay_host).
   bool bounce_emails = false;
+  /// Per-recipient click tracking of short links: only with a recorded consent purpose
+  /// (otherwise clicks stay aggregate per link and day).
+  bool click_tracking = false;
+  std::string click_tracking_purpose;
   friend bool operator==(const ContentSettings& a, const ContentSettings& b) {
     return a.smart_encoding == b.smart_encoding && a.dlp.policy == b.dlp.policy &&
            a.dlp.patterns == b.dlp.patterns && a.short_links == b.short_links &&
-           a.bounce_emails == b.bounce_emails;
+           a.bounce_emails == b.bounce_emails && a.click_tracking == b.click_tracking &&
+           a.click_tracking_purpose == b.click_tracking_purpose;
   }
 };
 
@@ -48,7 +53,7 @@ class MemoryContentSettingsStore final : public ContentSettingsStore {
   std::map<std::uint64_t, ContentSettings> settings_;
 };
 
-/// The table tenant_content (migrations 0080, 0110) over a connection of its own.
+/// The table tenant_content (migrations 0080, 0110, 0112) over a connection of its own.
 class SqliteContentSettingsStore final : public ContentSettingsStore {
  public:
   static Expected<std::unique_ptr<SqliteContentSettingsStore>> open(

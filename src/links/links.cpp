@@ -249,11 +249,58 @@ Expected<std::pair<Resolution, std::string>> LinkService::resolve(std::string_vi
   if (code.size() != kCodeLength) return std::pair{Resolution::not_found, std::string{}};
   auto link = store_.find(code);
   if (!link) return unexpected(link.error());
+  std::optional<RecipientLink> recipient;
+  if (!*link && recipients_) {
+    auto r = recipients_->find(code);
+    if (!r) return unexpected(r.error());
+    if (*r) {
+      recipient = std::move(**r);
+      link = store_.find(recipient->link_code);
+      if (!link) return unexpected(link.error());
+    }
+  }
   if (!*link) return std::pair{Resolution::not_found, std::string{}};
   const auto now = clock_.now_ms();
   if (now >= (*link)->expires_ms) return std::pair{Resolution::expired, std::string{}};
-  (void)store_.count_click(code, utc_day(now));  // a lost count must not cost the redirect
+  // A lost count must not cost the redirect.
+  (void)store_.count_click((*link)->code, utc_day(now));
+  if (recipient) (void)recipients_->record_click(*recipient, now);
   return std::pair{Resolution::found, std::move((*link)->target)};
+}
+
+Expected<std::string> LinkService::personalise(std::uint64_t tenant, std::string_view text,
+                                               const std::string& blind,
+                                               const std::string& sealed_recipient) {
+  if (!recipients_ || !enabled()) return std::string(text);
+  const auto now = clock_.now_ms();
+  if (auto last = purged_at_ms_.load(); now - last > 3'600'000 &&
+                                         purged_at_ms_.compare_exchange_strong(last, now)) {
+    // Retention: a person's code and clicks go with the link's expiry.
+    (void)recipients_->purge_expired(now);
+  }
+  const std::string prefix = "https://" + options_.domain + "/l/";
+  std::string out;
+  std::size_t at = 0;
+  for (;;) {
+    const auto found = text.find(prefix, at);
+    if (found == std::string_view::npos || found + prefix.size() + kCodeLength > text.size()) break;
+    const std::size_t code_at = found + prefix.size();
+    const std::string link_code(text.substr(code_at, kCodeLength));
+    auto link = store_.find(link_code);
+    if (!link) return unexpected(link.error());
+    out.append(text.substr(at, code_at - at));
+    if (*link && (*link)->tenant == tenant) {
+      RecipientLink r{new_code(), link_code, tenant, blind, sealed_recipient,
+                      clock_.now_ms(), (*link)->expires_ms};
+      if (auto ok = recipients_->insert(r); !ok) return unexpected(ok.error());
+      out += r.code;
+    } else {
+      out += link_code;  // not one of the tenant's links: left as it is
+    }
+    at = code_at + kCodeLength;
+  }
+  out.append(text.substr(at));
+  return out;
 }
 
 }  // namespace diskret::links

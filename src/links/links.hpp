@@ -2,7 +2,9 @@
 /// Short links (issue 12): URLs in a tenant's marketing texts become
 /// https://<configured domain>/l/<code> before segments are counted; GET /l/<code> redirects
 /// only to the target stored for that code (no open redirect), answers 410 once the link
-/// expired (default 30 days) and counts clicks per link and day, never per recipient.
+/// expired (default 30 days) and counts clicks per link and day; per recipient only for
+/// tenants that switched tracking on with a consent purpose (recipient_links.hpp).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -14,6 +16,7 @@
 
 #include "core/clock.hpp"
 #include "core/expected.hpp"
+#include "links/recipient_links.hpp"
 
 namespace diskret::links {
 
@@ -108,12 +111,26 @@ class LinkService {
   /// Persist::yes; previews pass no and get the same length). One link per target keeps
   /// the click counts aggregate.
   Expected<Shortened> shorten(std::uint64_t tenant, std::string_view text, Persist persist);
-  /// The target of `code` (found), or why not; a found link's click is counted.
+  /// The target of `code` (found), or why not; a found link's click is counted, and a
+  /// recipient's own code's click is recorded with its time too.
   Expected<std::pair<Resolution, std::string>> resolve(std::string_view code);
   LinkStore& store() { return store_; }
 
+  /// Per-recipient tracking: with a store set, personalise() and the recording of clicks
+  /// on recipients' codes work. Set before serving.
+  void set_recipients(RecipientLinkStore* recipients) { recipients_ = recipients; }
+  RecipientLinkStore* recipients() { return recipients_; }
+  /// Replaces each of this service's short links in `text` (https://<domain>/l/<code>) by
+  /// a code of the recipient's own, stored with the person's blind index and sealed
+  /// number. Codes have one length, so the text's segments do not change.
+  Expected<std::string> personalise(std::uint64_t tenant, std::string_view text,
+                                    const std::string& blind,
+                                    const std::string& sealed_recipient);
+
  private:
   LinkStore& store_;
+  RecipientLinkStore* recipients_ = nullptr;
+  std::atomic<std::int64_t> purged_at_ms_{0};  // recipients' codes of expired links: hourly
   const Clock& clock_;
   LinkOptions options_;
 };

@@ -148,6 +148,12 @@ Expected<ErasureReport> Eraser::erase(std::uint64_t tenant, std::string_view e16
   if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());
   // Messages to the person still queued in this process's memory are dropped from now on.
   c_.keys.note_erased(tenant, blind);
+  if (person_data_) {
+    // Own tables on their own connection: an error fails the erasure, which is run again.
+    auto deleted = person_data_->erase(tenant, blind);
+    if (!deleted) return unexpected(deleted.error());
+    report.link_codes_deleted = *deleted;
+  }
 
   // Only now the key: a crash before this point leaves the key and the erasure is run
   // again; after it, every copy of the person's data is unreadable.

@@ -14,6 +14,7 @@
 #include "audit/audit_log.hpp"
 #include "core/clock.hpp"
 #include "core/expected.hpp"
+#include "privacy/person_data.hpp"
 #include "store/contact_store.hpp"
 #include "store/key_ring.hpp"
 #include "store/key_vault.hpp"
@@ -31,6 +32,7 @@ struct ErasureReport {
   std::uint64_t inbound_deleted = 0;
   std::uint64_t keyword_replies_deleted = 0;
   std::uint64_t stored_responses_deleted = 0;  ///< idempotent responses naming the number
+  std::uint64_t link_codes_deleted = 0;        ///< per-recipient short link codes (clicks too)
   bool key_store_log_truncated = false;
 };
 
@@ -66,7 +68,12 @@ class Eraser {
   /// erasures were applied.
   Expected<std::uint64_t> reapply();
 
+  /// Data other modules keep about the person (link clicks), erased with them; set before
+  /// serving.
+  void set_person_data(PersonData* data) { person_data_ = data; }
+
  private:
+  PersonData* person_data_ = nullptr;
   struct Scrubbed;
   Expected<Scrubbed> scrub_rows(store::WriteTransaction& tx, std::uint64_t tenant,
                                 const store::Blind& blind, std::span<const std::uint64_t> subject_ids,

@@ -151,6 +151,11 @@ std::string to_json(const SubjectExport& d) {
   doc["recipients"] = std::move(recipients);
   doc["retention"] = retention_json(d.retention);
   doc["audit"] = audit_json(d.audit);
+  json::array clicks;
+  for (const auto& c : d.link_clicks) {
+    clicks.push_back(json::object{{"link", c.link}, {"clicked_at", rfc3339_ms(c.clicked_at_ms)}});
+  }
+  doc["link_clicks"] = std::move(clicks);
   return json::serialize(doc);
 }
 

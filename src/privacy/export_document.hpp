@@ -70,6 +70,12 @@ struct ExportAuditEntry {
   std::string details;  ///< JSON object text
 };
 
+/// A click on a short link code of the person's own (per-recipient tracking, issue 12).
+struct ExportLinkClick {
+  std::string link;  ///< the link's target
+  std::int64_t clicked_at_ms = 0;
+};
+
 struct SubjectExport {
   std::string tenant;  ///< public id of the tenant (the controller)
   std::string phone;   ///< E.164, as asked for
@@ -82,6 +88,7 @@ struct SubjectExport {
   std::optional<ExportSuppression> suppression;
   std::vector<ExportAuditEntry> audit;
   RetentionPolicy retention;
+  std::vector<ExportLinkClick> link_clicks;
 };
 
 /// The document as compact JSON. Times are RFC 3339 UTC with milliseconds. "recipients"

@@ -66,6 +66,11 @@ Expected<SubjectExport> Exporter::collect(std::uint64_t tenant, std::string_view
     if (!found) return unexpected(found.error());
     subject = *found;
   }
+  if (person_data_ && !(*erased && !subject)) {
+    auto clicks = person_data_->link_clicks(tenant, blind);
+    if (!clicks) return unexpected(clicks.error());
+    d.link_clicks = std::move(*clicks);
+  }
   if (*erased && !subject) {
     d.erased_at_ms = (*erased)->erased_at_ms;
   } else if (subject) {

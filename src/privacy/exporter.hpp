@@ -7,6 +7,7 @@
 
 #include "privacy/erasure.hpp"
 #include "privacy/export_document.hpp"
+#include "privacy/person_data.hpp"
 
 namespace diskret::privacy {
 
@@ -21,8 +22,12 @@ class Exporter {
   /// The tenant's retention policy (defaults when it never chose).
   Expected<RetentionPolicy> retention(std::uint64_t tenant);
 
+  /// Data other modules keep about the person (link clicks); set before serving.
+  void set_person_data(PersonData* data) { person_data_ = data; }
+
  private:
   PrivacyContext c_;
+  PersonData* person_data_ = nullptr;
 };
 
 }  // namespace diskret::privacy

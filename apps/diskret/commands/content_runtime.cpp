@@ -7,6 +7,52 @@
 #include "privacy/privacy_service.hpp"
 
 namespace diskret::app {
+namespace {
+
+// A person's link clicks for the privacy module: the clicks of their own codes with the
+// link's target; erasure deletes the codes and clicks.
+class LinkClicksOfPerson final : public privacy::PersonData {
+ public:
+  LinkClicksOfPerson(links::RecipientLinkStore& recipients, links::LinkStore& links)
+      : recipients_(recipients), links_(links) {}
+
+  // privacy::PersonData
+  Expected<std::vector<privacy::ExportLinkClick>> link_clicks(std::uint64_t tenant,
+                                                              const store::Blind& blind) override {
+    auto rows = recipients_.clicks_of(tenant, as_bytes(blind));
+    if (!rows) return unexpected(rows.error());
+    std::vector<privacy::ExportLinkClick> out;
+    for (const auto& r : *rows) {
+      auto link = links_.find(r.link_code);
+      if (!link) return unexpected(link.error());
+      out.push_back({*link ? (*link)->target : std::string(), r.clicked_ms});
+    }
+    return out;
+  }
+  Expected<std::uint64_t> erase(std::uint64_t tenant, const store::Blind& blind) override {
+    auto n = recipients_.erase(tenant, as_bytes(blind));
+    if (!n) return unexpected(n.error());
+    return static_cast<std::uint64_t>(*n);
+  }
+
+ private:
+  static std::string as_bytes(const store::Blind& b) {
+    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+  }
+  links::RecipientLinkStore& recipients_;
+  links::LinkStore& links_;
+};
+
+}  // namespace
+
+void enable_click_tracking(ContentRuntime& rt, store::KeyRing& keys,
+                           privacy::PrivacyService& privacy) {
+  rt.api_policy->set_tracking(&keys);
+  rt.campaign_policy->set_tracking(&keys);
+  rt.links_api->set_tracking(&keys);
+  privacy.eraser().set_person_data(rt.person_data.get());
+  privacy.exporter().set_person_data(rt.person_data.get());
+}
 
 std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
                                               const std::filesystem::path& main_db,
@@ -43,6 +89,10 @@ std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
   rt->links = std::make_unique<links::LinkService>(
       *rt->link_store, clock,
       links::LinkOptions{config.links.domain, std::chrono::hours{24 * config.links.ttl_days}});
+  rt->recipient_links = must(links::SqliteRecipientLinkStore::open(main_db),
+                             "cannot open the per-recipient short links");
+  rt->links->set_recipients(rt->recipient_links.get());
+  rt->person_data = std::make_unique<LinkClicksOfPerson>(*rt->recipient_links, *rt->link_store);
   rt->links_api = std::make_unique<api::LinksApi>(*rt->links);
   rt->links_api->set_statistics(*rt->link_store, tenants, clock, config.links.domain);
   using Smart = api::ContentSendPolicy::SmartInScreen;

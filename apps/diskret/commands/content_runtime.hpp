@@ -12,6 +12,10 @@
 #include "api/preview_api.hpp"
 #include "commands/privacy_runtime.hpp"
 #include "content/content_service.hpp"
+#include "links/recipient_links.hpp"
+#include "privacy/person_data.hpp"
+#include "privacy/privacy_service.hpp"
+#include "store/key_ring.hpp"
 
 namespace diskret::app {
 
@@ -29,7 +33,16 @@ struct ContentRuntime {
   std::unique_ptr<links::SqliteLinkStore> link_store;  ///< short links ([links] domain)
   std::unique_ptr<links::LinkService> links;
   std::unique_ptr<api::LinksApi> links_api;  ///< GET /l/{code}, GET /v1/short-links[/{code}/clicks]
+  /// Per-recipient click tracking (tenants with click_tracking and a purpose).
+  std::unique_ptr<links::SqliteRecipientLinkStore> recipient_links;
+  std::unique_ptr<privacy::PersonData> person_data;  ///< their clicks in exports and erasures
 };
+
+/// Per-recipient click tracking: the API and campaign paths give recipients codes of their
+/// own (sealed with keys from `keys`), GET .../clicks?per_recipient=true opens them, and
+/// the privacy service's exports and erasures include their clicks.
+void enable_click_tracking(ContentRuntime& rt, store::KeyRing& keys,
+                           privacy::PrivacyService& privacy);
 
 /// `contacts` is the consent/opt-out SendPolicy every path already uses (must outlive it).
 std::unique_ptr<ContentRuntime> start_content(const config::Config& config,

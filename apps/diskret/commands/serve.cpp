@@ -313,6 +313,7 @@ int serve(const ServeOptions& options) {
   user_service.set_audit(privacy_runtime->audit.get());
   suppression_service.set_audit(privacy_runtime->audit.get());
   contacts::RecipientGate recipient_gate(contact_store, *storage.keys);
+  enable_click_tracking(*content_runtime, *storage.keys, *privacy_runtime->service);
   api::ContactsSendPolicy send_policy(recipient_gate, reply_numbers(reply_number_store));
   // Content safeguards (issue 12): smart encoding and DLP around the contacts rules, on every
   // path that screens (API, campaigns, email to SMS, SMPP server).

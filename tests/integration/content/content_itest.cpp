@@ -209,5 +209,101 @@ TEST_F(ContentTest, ShortLinksRedirectOnlyToTheStoredTarget) {
   EXPECT_EQ(call("GET", "/l/..%2F..%2Fevil").status, 404);
 }
 
+// Per-recipient click tracking (issue 12) through the real server: off, texts keep the
+// aggregate code and nothing is kept per person; on (with the consent purpose), each
+// recipient gets a code of its own, a click is listed per recipient, is in the person's
+// export and goes with their erasure.
+class ClickTrackingTest : public ContentTest {
+ protected:
+  void SetUp() override {
+    ContentTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"short_links":true})").status, 200);
+    for (const char* phone : {"0151 12345678", "0160 1234567"}) {
+      auto c = call("POST", "/v1/contacts",
+                    std::string(R"({"phone":")") + phone +
+                        R"(","consent":{"source":"web_form","wording":"Ja, Angebote per SMS",)"
+                        R"("obtained_at":"2024-01-01T10:00:00Z"}})");
+      ASSERT_EQ(c.status, 201) << c.body;
+    }
+  }
+  void send_marketing() {
+    auto r = call("POST", "/v1/messages",
+                  json::serialize(json::object{{"to", json::array{"0151 12345678", "0160 1234567"}},
+                                               {"text", "Sale https://shop.example/s Abmelden: STOP"},
+                                               {"from", "Laden"},
+                                               {"category", "marketing"}}));
+    ASSERT_EQ(r.status, 202) << r.body;
+  }
+  json::object export_of(const std::string& phone) {
+    auto r = call("POST", "/v1/privacy/exports", R"({"phone":")" + phone + R"("})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? json::parse(r.body).as_object() : json::object{};
+  }
+  // The short link code in the text of the person's (only) message.
+  std::string code_sent_to(const std::string& phone) {
+    auto doc = export_of(phone);
+    const auto* sent = doc.if_contains("messages_sent");
+    if (!sent || sent->as_array().empty()) return {};
+    const std::string text(sent->as_array().back().at("text").as_string());
+    const auto at = text.find("/l/");
+    return at == std::string::npos ? std::string() : text.substr(at + 3, 8);
+  }
+  std::string link_code() {
+    auto links = json::parse(call("GET", "/v1/short-links").body);
+    return std::string(links.at("data").at(0).at("code").as_string());
+  }
+  json::array per_recipient(const std::string& link) {
+    auto r = call("GET", "/v1/short-links/" + link + "/clicks?per_recipient=true");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body).at("data").as_array();
+  }
+};
+
+TEST_F(ClickTrackingTest, WithoutTheSettingClicksStayAggregate) {
+  send_marketing();
+  const auto anna = code_sent_to("+4915112345678");
+  const auto ben = code_sent_to("+491601234567");
+  ASSERT_EQ(anna.size(), 8u);
+  EXPECT_EQ(anna, ben) << "recipients got codes of their own without the setting";
+  EXPECT_EQ(anna, link_code());
+  EXPECT_EQ(call("GET", "/l/" + anna).status, 302);
+  EXPECT_TRUE(per_recipient(anna).empty());
+  EXPECT_TRUE(export_of("+4915112345678").at("link_clicks").as_array().empty());
+}
+
+TEST_F(ClickTrackingTest, WithConsentPurposeClicksArePerRecipientExportedAndErased) {
+  ASSERT_EQ(call("PATCH", "/v1/tenant", R"({"click_tracking":true})").status, 422);
+  ASSERT_EQ(call("PATCH", "/v1/tenant",
+                 R"({"click_tracking":true,"click_tracking_purpose":"Interesse an Angeboten"})")
+                .status,
+            200);
+  send_marketing();
+  const auto link = link_code();
+  const auto anna = code_sent_to("+4915112345678");
+  const auto ben = code_sent_to("+491601234567");
+  ASSERT_EQ(anna.size(), 8u);
+  ASSERT_EQ(ben.size(), 8u);
+  EXPECT_NE(anna, ben);
+  EXPECT_NE(anna, link);
+  auto redirect = call("GET", "/l/" + anna);
+  EXPECT_EQ(redirect.status, 302);
+  EXPECT_EQ(redirect.header("Location"), "https://shop.example/s");
+  auto clicks = per_recipient(link);
+  ASSERT_EQ(clicks.size(), 1u);
+  EXPECT_EQ(clicks.at(0).at("recipient").as_string(), "+4915112345678");
+  auto days = json::parse(call("GET", "/v1/short-links/" + link + "/clicks").body);
+  EXPECT_EQ(days.at("data").at(0).at("clicks").as_int64(), 1) << "the aggregate misses it";
+  auto exported = export_of("+4915112345678").at("link_clicks").as_array();
+  ASSERT_EQ(exported.size(), 1u);
+  EXPECT_EQ(exported.at(0).at("link").as_string(), "https://shop.example/s");
+  EXPECT_TRUE(export_of("+491601234567").at("link_clicks").as_array().empty());
+  // Erasure: the person's clicks go; the day's aggregate count stays.
+  auto erased = call("POST", "/v1/privacy/erasures", R"({"phone":"+4915112345678"})");
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  EXPECT_TRUE(per_recipient(link).empty());
+  EXPECT_EQ(call("GET", "/l/" + anna).status, 404) << "an erased person's code still resolves";
+}
+
 }  // namespace
 }  // namespace diskret::test

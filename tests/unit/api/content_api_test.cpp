@@ -170,6 +170,34 @@ TEST_F(ContentApiTest, TenantSwitchesBounceEmailsItselfAudited) {
   EXPECT_EQ(audited.size(), 2u);
 }
 
+TEST_F(ContentApiTest, PerRecipientClickTrackingNeedsARecordedPurposeAndIsAudited) {
+  std::vector<content::SettingsChange> audited;
+  content_.set_change_audit([&](const content::SettingsChange& c) { audited.push_back(c); });
+  auto shown = parse(call("GET", "/v1/tenant"));
+  EXPECT_EQ(shown.at("click_tracking").as_bool(), false);
+  EXPECT_EQ(shown.at("click_tracking_purpose").as_string(), "");
+  auto bare = call("PATCH", "/v1/tenant", R"({"click_tracking":true})");
+  EXPECT_EQ(bare.status, 422) << bare.body;
+  EXPECT_NE(bare.body.find("click_tracking_purpose"), std::string::npos);
+  EXPECT_EQ(call("PATCH", "/v1/tenant", R"({"click_tracking":true,"click_tracking_purpose":"  "})")
+                .status,
+            422);
+  EXPECT_TRUE(audited.empty());
+  EXPECT_FALSE(content_.settings(kAcme.value)->click_tracking);
+  auto on = call("PATCH", "/v1/tenant",
+                 R"({"click_tracking":true,"click_tracking_purpose":"Interesse an Angeboten messen"})");
+  ASSERT_EQ(on.status, 200) << on.body;
+  EXPECT_EQ(parse(on).at("click_tracking_purpose").as_string(), "Interesse an Angeboten messen");
+  ASSERT_EQ(audited.size(), 1u);
+  EXPECT_NE(audited[0].details_json.find(
+                "\"click_tracking\":true,\"click_tracking_purpose\":\"Interesse an Angeboten messen\""),
+            std::string::npos)
+      << audited[0].details_json;
+  // Other settings can change later without repeating the purpose.
+  EXPECT_EQ(call("PATCH", "/v1/tenant", R"({"short_links":true})").status, 200);
+  EXPECT_TRUE(content_.settings(kAcme.value)->click_tracking);
+}
+
 TEST_F(ContentApiTest, PreviewShowsEverythingAndStoresNothing) {
   auto r = call("POST", "/v1/messages/preview",
                 send_body("\u201EHallo\u201C, Karte 4242 4242 4242 4242"));

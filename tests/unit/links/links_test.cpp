@@ -158,5 +158,85 @@ TEST_F(LinksTest, OneLinkPerTargetKeepsClicksAggregate) {
   EXPECT_NE(later->rewritten[0].second, first->rewritten[0].second);
 }
 
+
+// Per-recipient tracking (tenants with click_tracking and a consent purpose).
+class RecipientLinksTest : public LinksTest {
+ protected:
+  void SetUp() override {
+    LinksTest::SetUp();
+    auto r = SqliteRecipientLinkStore::open(dir_.path() / "diskret.db");
+    ASSERT_TRUE(r) << r.error().message();
+    recipients_ = std::move(*r);
+    service_->set_recipients(recipients_.get());
+  }
+  std::unique_ptr<SqliteRecipientLinkStore> recipients_;
+};
+
+TEST_F(RecipientLinksTest, EachRecipientGetsItsOwnCodeAndItsClicksAreRecorded) {
+  auto s = service_->shorten(a_, "Sale https://shop.example/s jetzt", Persist::yes);
+  ASSERT_TRUE(s);
+  const auto link = code_of(s->rewritten[0].second);
+  auto anna = service_->personalise(a_, s->text, "blind-anna", "sealed-anna");
+  auto ben = service_->personalise(a_, s->text, "blind-ben", "sealed-ben");
+  ASSERT_TRUE(anna && ben);
+  EXPECT_EQ(anna->size(), s->text.size()) << "the segments would change";
+  EXPECT_NE(*anna, s->text);
+  EXPECT_NE(*anna, *ben);
+  const auto anna_code = anna->substr(anna->find("/l/") + 3, 8);
+  EXPECT_EQ(*recipients_->count(a_), 2u);
+  // Another tenant's link in a text is left alone.
+  auto other = service_->personalise(b_, s->text, "blind-x", "sealed-x");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(*other, s->text);
+
+  clock_.advance(std::chrono::minutes{5});
+  auto r = service_->resolve(anna_code);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->first, Resolution::found);
+  EXPECT_EQ(r->second, "https://shop.example/s");
+  auto clicks = recipients_->clicks(a_, link, 0, 10);
+  ASSERT_TRUE(clicks);
+  ASSERT_EQ(clicks->size(), 1u);
+  EXPECT_EQ(clicks->front().sealed_recipient, "sealed-anna");
+  EXPECT_EQ(clicks->front().clicked_ms, clock_.now_ms());
+  EXPECT_TRUE(recipients_->clicks(b_, link, 0, 10)->empty()) << "another tenant sees them";
+  // The aggregate count includes it.
+  auto days = store_->clicks(a_, link);
+  ASSERT_TRUE(days);
+  ASSERT_EQ(days->size(), 1u);
+  EXPECT_EQ(days->front().clicks, 1u);
+  EXPECT_EQ(recipients_->clicks_of(a_, "blind-anna")->size(), 1u);
+  EXPECT_TRUE(recipients_->clicks_of(a_, "blind-ben")->empty());
+}
+
+TEST_F(RecipientLinksTest, ErasureAndExpiryDeleteThePersonsCodesAndClicks) {
+  auto s = service_->shorten(a_, "https://shop.example/x", Persist::yes);
+  ASSERT_TRUE(s);
+  auto anna = service_->personalise(a_, s->text, "blind-anna", "sealed-anna");
+  auto ben = service_->personalise(a_, s->text, "blind-ben", "sealed-ben");
+  ASSERT_TRUE(anna && ben);
+  ASSERT_TRUE(service_->resolve(anna->substr(anna->find("/l/") + 3, 8)));
+  auto erased = recipients_->erase(a_, "blind-anna");
+  ASSERT_TRUE(erased);
+  EXPECT_EQ(*erased, 1u);
+  EXPECT_TRUE(recipients_->clicks_of(a_, "blind-anna")->empty());
+  EXPECT_TRUE(recipients_->clicks(a_, code_of(s->rewritten[0].second), 0, 10)->empty());
+  EXPECT_EQ(*recipients_->count(a_), 1u);
+  // After the link's expiry: gone too (and the code answers 410, not the person's data).
+  clock_.advance(std::chrono::hours{24 * 31});
+  auto purged = recipients_->purge_expired(clock_.now_ms());
+  ASSERT_TRUE(purged);
+  EXPECT_EQ(*purged, 1u);
+  EXPECT_EQ(*recipients_->count(a_), 0u);
+}
+
+TEST_F(LinksTest, WithoutTrackingTextsKeepTheAggregateCode) {
+  auto s = service_->shorten(a_, "https://shop.example/y", Persist::yes);
+  ASSERT_TRUE(s);
+  auto same = service_->personalise(a_, s->text, "blind", "sealed");
+  ASSERT_TRUE(same);
+  EXPECT_EQ(*same, s->text);
+}
+
 }  // namespace
 }  // namespace diskret::links
