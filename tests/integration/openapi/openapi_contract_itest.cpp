@@ -50,12 +50,15 @@ class OpenApiContract : public DiskretFixture {
     ASSERT_TRUE(vault_port) << vault_->err();
     smsc_ = std::make_unique<Background>(
         std::vector<std::string>{kBin + "/diskret-smsc", "--listen", "127.0.0.1:0", "--control",
-                                 "off", "--system-id", "diskret", "--password", "secret",
+                                 "127.0.0.1:0", "--system-id", "diskret", "--password", "secret",
                                  "--dlr-delay-ms", "20"},
         dir_ + "/smsc.out", dir_ + "/smsc.err");
     auto smsc_line = smsc_->wait_for(false, "SMPP on 127.0.0.1:", std::chrono::seconds(10));
     ASSERT_TRUE(smsc_line) << smsc_->err();
     const std::string smsc_port = smsc_line->substr(0, smsc_line->find_first_not_of("0123456789"));
+    const auto control = smsc_line->rfind(':');
+    ASSERT_NE(control, std::string::npos) << *smsc_line;
+    control_port_ = static_cast<std::uint16_t>(std::stoi(smsc_line->substr(control + 1)));
     std::ofstream(config_, std::ios::trunc)
         << "[server]\ndata_dir = \"" << dir_ << "/var\"\n"
         << "http_listen = \"127.0.0.1:0\"\nsmtp_listen = \"127.0.0.1:0\"\n"
@@ -111,6 +114,7 @@ class OpenApiContract : public DiskretFixture {
   }
 
   std::uint16_t port_ = 0;
+  std::uint16_t control_port_ = 0;  ///< diskret-smsc's control endpoint (POST /mo)
   std::string log_;
   RawResponse last_;
   std::unique_ptr<Background> vault_;
@@ -127,6 +131,8 @@ TEST_F(OpenApiContract, DocumentMatchesServedRoutesAndEveryResponse) {
   auto credit = diskret({"credits", "grant", "--tenant", tenant, "--amount-cents", "100000",
                          "--reason", "openapi test"});
   ASSERT_EQ(credit.exit_code, 0) << credit.err;
+  auto number = diskret({"number", "assign", "--tenant", tenant, "--number", "+4915190000000"});
+  ASSERT_EQ(number.exit_code, 0) << number.err;
   port_ = start_server();
   ASSERT_NE(port_, 0);
 
@@ -295,7 +301,20 @@ TEST_F(OpenApiContract, DocumentMatchesServedRoutesAndEveryResponse) {
 
   // Inbound, webhooks, keywords.
   expect(200, "GET", "/v1/numbers", viewer);
-  expect(200, "GET", "/v1/inbound", viewer);
+  {  // An inbound message through the carrier: the list shows it.
+    const std::string mo = R"({"from":"+4915111111111","to":"+4915190000000","text":"Hallo zurück"})";
+    RawClient carrier(control_port_);
+    auto injected = carrier.request("POST /mo HTTP/1.1\r\nHost: smsc\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: " + std::to_string(mo.size()) + "\r\n\r\n" + mo);
+    ASSERT_TRUE(injected && injected->status == 200) << (injected ? injected->body : "no answer");
+    for (int i = 0; i < 100; ++i) {
+      auto inbound = call("GET", "/v1/inbound", viewer);
+      if (inbound.body.find("Hallo zur") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  expect(200, "GET", "/v1/inbound?limit=1", viewer);
+  EXPECT_NE(last_.body.find("Hallo zur"), std::string::npos) << "the MO did not arrive";
   expect(400, "GET", "/v1/inbound?limit=0", viewer);
   expect(404, "GET", "/v1/webhooks", viewer);
   expect(422, "PUT", "/v1/webhooks", owner, R"({"url":"https://hooks.oas.example/x","colour":1})");
