@@ -163,6 +163,14 @@ export const tests = {
     await row.waitFor();
     await eventually(async () => (await row.locator(".badge").textContent()) === "delivered", 20000, "delivered");
     await shot("messages");
+    // The dashboard's counts come from the server's summary (GET /v1/stats/messages).
+    const stats = await page.evaluate(async () => (await fetch("/v1/stats/messages?bucket=hour")).json());
+    assert.ok(stats.totals.delivered >= 1 && stats.delivery_rate > 0, JSON.stringify(stats));
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    await eventually(async () => Number(await page.locator("#kpi-delivered").textContent()) === stats.totals.delivered,
+      5000, "dashboard delivered count");
+    assert.equal(await page.locator("#kpi-rate").textContent(), `${Math.round(stats.delivery_rate * 1000) / 10} %`);
+    assert.equal(await page.locator("svg.chart rect.bar-delivered[height]").count(), 14);
   },
 
   async "CSV upload with one bad row shows the error report"({ page, stack, shot }) {
@@ -241,6 +249,11 @@ export const tests = {
         await days.fill("14");
         await page.locator("form", { has: days }).getByRole("button", { name: "Save" }).click();
         await page.locator("form", { has: days }).getByText("Saved.").waitFor();
+        // The audit trail's verification status, recomputed by the server.
+        const verified = page.locator("main p.audit-verify");
+        await verified.waitFor();
+        assert.equal(await verified.getAttribute("data-verified"), "true", await verified.textContent());
+        assert.match(await verified.textContent(), /Verified: the hash chain of all \d+ entries is intact/);
         // Logins are in the audit trail, by user id.
         await page.locator("main table", { hasText: "session.login" }).first().waitFor();
         // Reads of personal data through a session are audited as the user, like API keys.
@@ -297,6 +310,17 @@ export const tests = {
     await page.getByRole("button", { name: "Create" }).click();
     const card = page.locator("article.campaign", { hasText: "Frühstücksaktion" });
     await card.waitFor();
+    // Preview for a contact picked from the list (found by number), no ids typed.
+    const preview = page.locator("form", { has: page.getByLabel("Campaign", { exact: true }) });
+    const picker = page.getByLabel("Campaign", { exact: true });
+    await picker.locator("option", { hasText: "Frühstücksaktion" }).waitFor({ state: "attached" });
+    await picker.selectOption(await picker.locator("option", { hasText: "Frühstücksaktion" }).getAttribute("value"));
+    await preview.getByLabel("Search by number").fill("+4915177770002");
+    await preview.getByRole("button", { name: "Search" }).click();
+    await eventually(async () => (await page.getByLabel("Contact", { exact: true }).locator("option").allTextContents())
+      .join("|") === "Ben (+4915177770002)", 5000, "contact found by number");
+    await preview.getByRole("button", { name: "Preview" }).click();
+    await page.locator("pre.preview", { hasText: "Guten Morgen Ben, Ihre Brötchen warten!" }).waitFor();
     await card.getByRole("button", { name: "Start" }).click();
     // The progress updates live (polling) until every recipient is delivered.
     await eventually(async () => (await card.locator(".campaign-status").textContent()) === "completed" &&

@@ -7,6 +7,7 @@
 
 #include "api/rfc3339.hpp"
 #include "audit/actions.hpp"
+#include "audit/verifier.hpp"
 #include "core/hex.hpp"
 #include "http/problem.hpp"
 #include "phone/phone_number.hpp"
@@ -183,6 +184,8 @@ void PrivacyApi::add_routes(http::Router& router) {
   route(router, "GET", "/v1/privacy/retention", Permission::read, bind(&PrivacyApi::get_retention));
   route(router, "PUT", "/v1/privacy/retention", Permission::erase_data, bind(&PrivacyApi::put_retention));
   route(router, "GET", "/v1/audit", Permission::read_audit, bind(&PrivacyApi::get_audit));
+  route(router, "GET", "/v1/audit/verify", Permission::read_audit,
+        bind(&PrivacyApi::get_audit_verify));
   route(router, "GET", "/v1/alerts", Permission::read_audit, bind(&PrivacyApi::get_alerts));
   route(router, "POST", "/v1/access-grants", Permission::manage_users, bind(&PrivacyApi::post_grant));
   route(router, "GET", "/v1/access-grants", Permission::read_audit, bind(&PrivacyApi::get_grants));
@@ -224,6 +227,28 @@ void PrivacyApi::post_erasure(const http::Request& r, const http::Respond& respo
                                {"inbound_deleted", report->inbound_deleted},
                                {"keys_destroyed", report->subject_keys_destroyed},
                                {"suppression", json::object{{"suppressed", true}, {"reason", "erased"}}}}));
+}
+
+void PrivacyApi::get_audit_verify(const http::Request&, const http::Respond& respond,
+                                  const Caller& c) {
+  const auto tenant = c.principal.tenant.value;
+  auto report = d_.audit.verify();
+  if (!report) return respond(failure(report.error(), "The audit trail"));
+  std::uint64_t entries = 0;
+  for (const auto& h : report->heads) {
+    if (h.tenant == tenant) entries = h.seq;
+  }
+  // Only the caller's own chain: another tenant's break is none of its business.
+  json::value first_break = nullptr;
+  for (const auto& b : report->breaks) {
+    if (b.tenant != tenant) continue;
+    first_break = json::object{{"seq", b.seq}, {"kind", std::string(audit::to_string(b.kind))}};
+    break;
+  }
+  respond(json_ok(json::object{{"verified", first_break.is_null()},
+                               {"entries", entries},
+                               {"checked_at", format_rfc3339(clock_.now())},
+                               {"first_break", std::move(first_break)}}));
 }
 
 void PrivacyApi::get_audit(const http::Request& r, const http::Respond& respond, const Caller& c) {

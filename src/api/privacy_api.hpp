@@ -56,6 +56,9 @@ class PrivacyApi {
   void post_export(const http::Request& r, const http::Respond& respond, const Caller& c);
   void post_erasure(const http::Request& r, const http::Respond& respond, const Caller& c);
   void get_audit(const http::Request& r, const http::Respond& respond, const Caller& c);
+  /// GET /v1/audit/verify: whether the tenant's hash chain verifies (every hash, link and
+  /// signed checkpoint recomputed now), its length and the first break if any.
+  void get_audit_verify(const http::Request& r, const http::Respond& respond, const Caller& c);
   void get_report(const http::Request& r, const http::Respond& respond, const Caller& c);
   void get_retention(const http::Request& r, const http::Respond& respond, const Caller& c);
   void put_retention(const http::Request& r, const http::Respond& respond, const Caller& c);

@@ -12,6 +12,7 @@
 #include "api/contacts_api.hpp"
 #include "api/contacts_send_policy.hpp"
 #include "api/inbound_api.hpp"
+#include "api/stats_api.hpp"
 #include "api/tenant_api.hpp"
 #include "api/worker.hpp"
 #include "billing/billing_service.hpp"
@@ -54,6 +55,7 @@
 #include "store/sqlite/sqlite_contact_store.hpp"
 #include "store/sqlite/sqlite_inbound_store.hpp"
 #include "store/sqlite/sqlite_message_notes.hpp"
+#include "store/sqlite/sqlite_message_stats.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/sqlite_webhook_store.hpp"
 #include "tenancy/sql_tenant_service.hpp"
@@ -413,6 +415,11 @@ int serve(const ServeOptions& options) {
   tenant_api.add_routes(router);
   content_runtime->preview->add_routes(router);
   content_runtime->links_api->add_routes(router);
+  // The dashboard's numbers, counted in the database (issue 9).
+  auto message_stats = must(store::sqlite::SqliteMessageStats::open(sqlite_options.main_path),
+                            "cannot open the message statistics");
+  api::StatsApi stats_api(*message_stats, tenants, clock);
+  stats_api.add_routes(router);
   privacy_runtime->api->add_routes(router);
   api.set_metrics_extension([&privacy_runtime, &content_runtime, &security] {
     return privacy_runtime->api->metrics_text() + content_runtime->service->guard().metrics() +

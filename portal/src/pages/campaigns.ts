@@ -25,6 +25,7 @@ export async function campaigns(main: HTMLElement, ctx: PageContext): Promise<vo
   };
   const load = async () => {
     const page = await get("/v1/campaigns?limit=50");
+    fillCampaigns(page.data);
     clear(out);
     if (page.data.length === 0) { out.append(h("p", {}, t("noData"))); return; }
     for (const c of page.data) {
@@ -69,19 +70,48 @@ export async function campaigns(main: HTMLElement, ctx: PageContext): Promise<vo
     field(t("template"), template), field(t("category"), category), field(t("schedule"), sendAt), field(t("rate"), rate),
     h("button", { type: "submit" }, t("create")), createStatus);
 
-  const previewCampaign = h("input", { name: "campaign", type: "number", min: 1 });
-  const previewContact = h("input", { name: "contact", type: "number", min: 1 });
+  // Preview for one contact, picked by name or number (no ids to type).
+  const previewCampaign = h("select", { name: "campaign" });
+  const previewContact = h("select", { name: "contact" });
+  const contactSearch = h("input", { name: "contact-search", type: "search", placeholder: "+49…" });
   const previewOut = h("pre", { class: "preview", "aria-live": "polite" });
+  const contactLabel = (c: any) => [c.first_name, c.last_name].filter(Boolean).join(" ") + ` (${c.phone})`;
+  const fillContacts = (contacts: any[]) => {
+    clear(previewContact);
+    for (const c of contacts) previewContact.append(h("option", { value: c.id }, contactLabel(c)));
+    if (contacts.length === 0) previewContact.append(h("option", { value: "" }, t("noData")));
+  };
+  const findContacts = async () => {
+    const q = contactSearch.value.trim();
+    try {
+      if (q) {
+        const found = await get(`/v1/contacts?phone=${encodeURIComponent(q)}`);
+        fillContacts(found.data ?? (found.id ? [found] : []));
+      } else {
+        fillContacts((await get("/v1/contacts?limit=100")).data);
+      }
+    } catch (err) { previewOut.textContent = String((err as Error).message); }
+  };
   const previewForm = h("form", { class: "inline", onsubmit: async (e: Event) => {
     e.preventDefault();
+    if (!previewCampaign.value || !previewContact.value) return;
     try {
       const p = await get(`/v1/campaigns/${previewCampaign.value}/preview?contact=${previewContact.value}`);
       previewOut.textContent = p.status === "would_send"
         ? `${p.to}\n${p.text}\n(${p.segments} × ${p.encoding})` : `${p.status}: ${p.error?.code ?? ""}`;
     } catch (err) { previewOut.textContent = String((err as Error).message); }
-  } }, field(t("campaignId"), previewCampaign), field(t("contactId"), previewContact), h("button", { type: "submit" }, t("preview")));
+  } }, field(t("campaign"), previewCampaign), field(t("search"), contactSearch),
+    h("button", { type: "button", class: "secondary", onclick: findContacts }, t("searchButton")),
+    field(t("contact"), previewContact), h("button", { type: "submit" }, t("preview")));
+  const fillCampaigns = (all: any[]) => {
+    const chosen = previewCampaign.value;
+    clear(previewCampaign);
+    for (const c of all) previewCampaign.append(h("option", { value: c.id }, `${c.name} (#${c.id})`));
+    if (chosen) previewCampaign.value = chosen;
+  };
 
   add(main, writable ? section(t("create"), form) : null, section(t("campaigns"), info, out), section(t("preview"), previewForm, previewOut));
   await load();
+  await findContacts();
   poll(ctx.isCurrent, 1500, load);
 }

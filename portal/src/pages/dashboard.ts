@@ -1,4 +1,4 @@
-import { all, get } from "../api";
+import { get } from "../api";
 import { h } from "../dom";
 import { formatDate, formatMoney, t } from "../i18n";
 import type { PageContext } from "./index";
@@ -39,8 +39,9 @@ function chart(days: Day[]): SVGElement {
 export async function dashboard(main: HTMLElement, ctx: PageContext): Promise<void> {
   const since = new Date(Date.now() - 13 * 86400_000);
   since.setHours(0, 0, 0, 0);
-  const [msgs, balance, alerts] = await Promise.all([
-    all(`/v1/messages?limit=500&since=${encodeURIComponent(since.toISOString())}`, 5000),
+  // Counted by the server (GET /v1/stats/messages), one bucket per local day from `since`.
+  const [stats, balance, alerts] = await Promise.all([
+    get(`/v1/stats/messages?bucket=day&since=${encodeURIComponent(since.toISOString())}`),
     get("/v1/balance").catch(() => null),
     ctx.session.role === "owner" || ctx.session.role === "admin" ? get("/v1/alerts").catch(() => null) : Promise.resolve(null),
   ]);
@@ -49,18 +50,15 @@ export async function dashboard(main: HTMLElement, ctx: PageContext): Promise<vo
     const d = new Date(since.getTime() + i * 86400_000);
     days.push({ label: `${d.getDate()}.${d.getMonth() + 1}.`, sent: 0, delivered: 0, failed: 0 });
   }
-  let delivered = 0, failed = 0;
-  for (const m of msgs) {
-    const i = Math.floor((new Date(m.created_at).getTime() - since.getTime()) / 86400_000);
+  for (const b of stats.data) {
+    const i = Math.round((new Date(b.start).getTime() - since.getTime()) / 86400_000);
     if (i < 0 || i >= 14) continue;
-    if (m.status === "rejected") continue;
-    days[i].sent++;
-    if (m.status === "delivered") { days[i].delivered++; delivered++; }
-    if (m.status === "failed" || m.status === "expired") { days[i].failed++; failed++; }
+    days[i].sent = b.sent;
+    days[i].delivered = b.delivered;
+    days[i].failed = b.failed;
   }
-  const done = delivered + failed;
-  const rate = done === 0 ? "–" : `${Math.round((delivered * 1000) / done) / 10} %`;
-  const sent = days.reduce((a, d) => a + d.sent, 0);
+  const { sent, delivered, failed } = stats.totals;
+  const rate = stats.delivery_rate === null ? "–" : `${Math.round(stats.delivery_rate * 1000) / 10} %`;
   add(main, 
     h("div", { class: "kpis" },
       h("div", { class: "kpi" }, h("span", {}, t("sent")), h("strong", { id: "kpi-sent" }, sent)),

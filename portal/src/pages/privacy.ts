@@ -53,7 +53,13 @@ export async function privacy(main: HTMLElement, ctx: PageContext): Promise<void
         } catch (err) { showError(reportStatus, err); }
       } }, t("download")), reportStatus));
     const audit = await get("/v1/audit?limit=50");
-    add(main, section(t("auditTrail"), table([t("time"), t("actor"), t("action"), t("object")],
+    // The hash chain recomputed by the server now: every entry, link and signed checkpoint.
+    const verify = await get("/v1/audit/verify").catch(() => null);
+    const verifyLine = h("p", { class: "audit-verify", "data-verified": verify ? String(verify.verified) : "unknown", role: "status" },
+      !verify ? t("auditVerifyUnknown")
+        : verify.verified ? t("auditVerified", { entries: String(verify.entries), at: formatDate(verify.checked_at) })
+        : t("auditBroken", { seq: String(verify.first_break.seq), kind: verify.first_break.kind }));
+    add(main, section(t("auditTrail"), verifyLine, table([t("time"), t("actor"), t("action"), t("object")],
       audit.data.map((e: any) => [formatDate(e.at), e.actor, e.action, e.object]), t("auditTrail"))));
   }
 }

@@ -92,6 +92,8 @@ constexpr Rule kRules[] = {
     {"GET", "/v1/privacy/retention", "oasv"},
     {"PUT", "/v1/privacy/retention", "oa"},
     {"GET", "/v1/audit", "oa"},
+    {"GET", "/v1/audit/verify", "oa"},  // the chain verifies? (issue 9, privacy page)
+    {"GET", "/v1/stats/messages", "oasv"},  // dashboard counts per day/hour (issue 9)
     {"GET", "/v1/alerts", "oa"},
     {"POST", "/v1/access-grants", "oa"},
     {"GET", "/v1/access-grants", "oa"},

@@ -223,6 +223,44 @@ TEST_F(PrivacyTest, AuditVerifyNamesATamperedRow) {
   EXPECT_NE(broken.err.find("entry 2 was altered"), std::string::npos) << broken.err;
 }
 
+// GET /v1/audit/verify (the portal's privacy page): the tenant's own chain, recomputed.
+TEST_F(PrivacyTest, AuditVerifyApiShowsTheTenantsChainStatus) {
+  auto [tenant, key] = create_tenant("Verify AG");
+  auto [other, other_key] = create_tenant("Andere AG");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(diskret({"privacy", "export", "--tenant", tenant, "--phone", kAnna}).exit_code, 0);
+  }
+  auto port = start_server();
+  ASSERT_NE(port, 0);
+  RawClient c(port);
+  auto status = [&](const std::string& k) {
+    auto r = c.request(test::get("/v1/audit/verify", auth(k)));
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    return r && r->status == 200 ? json::parse(r->body).as_object() : json::object{};
+  };
+  auto ok = status(key);
+  EXPECT_TRUE(ok.at("verified").as_bool());
+  EXPECT_GE(ok.at("entries").as_int64(), 3);
+  EXPECT_TRUE(ok.at("first_break").is_null());
+  stop_server();
+  sql(dir_ + "/var/diskret.db",
+      "UPDATE audit_events SET actor = 'operator:nobody' WHERE seq = 2 AND tenant_id = "
+      "(SELECT tenant_id FROM audit_events WHERE action = 'privacy.exported' LIMIT 1)");
+  port = start_server();
+  ASSERT_NE(port, 0);
+  RawClient again(port);
+  auto r = again.request(test::get("/v1/audit/verify", auth(key)));
+  ASSERT_TRUE(r && r->status == 200);
+  auto broken = json::parse(r->body).as_object();
+  EXPECT_FALSE(broken.at("verified").as_bool());
+  EXPECT_EQ(broken.at("first_break").at("seq").as_int64(), 2);
+  EXPECT_EQ(broken.at("first_break").at("kind").as_string(), "altered");
+  // Another tenant's chain is intact, and it is told nothing about the first one's.
+  auto theirs = again.request(test::get("/v1/audit/verify", auth(other_key)));
+  ASSERT_TRUE(theirs && theirs->status == 200);
+  EXPECT_TRUE(json::parse(theirs->body).at("verified").as_bool()) << theirs->body;
+}
+
 // The test: rotation under load loses no message and leaves every record readable.
 TEST_F(PrivacyTest, KeyRotationUnderLoadLosesNothing) {
   auto [tenant, key] = create_tenant("Rotate KG");
