@@ -315,12 +315,12 @@ int serve(const ServeOptions& options) {
   user_service.set_audit(privacy_runtime->audit.get());
   suppression_service.set_audit(privacy_runtime->audit.get());
   contacts::RecipientGate recipient_gate(contact_store, *storage.keys);
-  enable_click_tracking(*content_runtime, *storage.keys, *privacy_runtime->service);
   api::ContactsSendPolicy send_policy(recipient_gate, reply_numbers(reply_number_store));
   // Content safeguards (issue 12): smart encoding and DLP around the contacts rules, on every
   // path that screens (API, campaigns, email to SMS, SMPP server).
   auto content_runtime = start_content(config, sqlite_options.main_path, tenants, send_policy,
                                        *privacy_runtime, clock);
+  enable_click_tracking(*content_runtime, *storage.keys, *privacy_runtime->service);
   // Abuse prevention (issue 11): rate limits, security.txt, and the pumping guard and link
   // check around the content rules of the API and SMPP paths (flagged messages are held).
   auto security = start_security(config, clock);
