@@ -230,6 +230,60 @@ class OpenApiDocument {
     return out;
   }
 
+  /// The documented path template a concrete path matches ("/v1/lists/7" ->
+  /// "/v1/lists/{id}") for `method`, literal segments preferred; empty when none.
+  std::string route_of(const std::string& method, std::string_view path) const {
+    if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+    auto split = [](std::string_view p) {
+      std::vector<std::string_view> out;
+      while (!p.empty()) {
+        p.remove_prefix(1);
+        auto slash = p.find('/');
+        out.push_back(p.substr(0, slash));
+        p = slash == std::string_view::npos ? std::string_view{} : p.substr(slash);
+      }
+      return out;
+    };
+    const auto segments = split(path);
+    std::string best;
+    int best_literals = -1;
+    for (const auto& [m, pattern] : operations()) {
+      if (m != method) continue;
+      const auto parts = split(pattern);
+      if (parts.size() != segments.size()) continue;
+      int literals = 0;
+      bool match = true;
+      for (std::size_t i = 0; i < parts.size() && match; ++i) {
+        const bool param = parts[i].starts_with("{");
+        match = param ? !segments[i].empty() : parts[i] == segments[i];
+        literals += param ? 0 : 1;
+      }
+      if (match && literals > best_literals) {
+        best = pattern;
+        best_literals = literals;
+      }
+    }
+    return best;
+  }
+
+  /// Problems of a JSON request body the server accepted, against the operation's
+  /// documented application/json requestBody schema (none documented: nothing to check).
+  std::vector<std::string> check_request(const std::string& method, const std::string& route,
+                                         const std::string& body) const {
+    std::string lower(method);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto* item = doc_.at("paths").as_object().if_contains(route);
+    const auto* op = item != nullptr ? item->as_object().if_contains(lower) : nullptr;
+    const auto* request = op != nullptr ? op->as_object().if_contains("requestBody") : nullptr;
+    if (request == nullptr) return {};
+    const auto* media = request->at("content").as_object().if_contains("application/json");
+    if (media == nullptr) return {};
+    boost::system::error_code ec;
+    auto value = boost::json::parse(body, ec);
+    if (ec) return {"the request body is not JSON"};
+    return validator_.validate(media->at("schema"), value);
+  }
+
   /// Problems of one response (status, Content-Type, body) to `method` `route`; empty when
   /// the document describes it: the status is listed, the media type too, and a JSON body
   /// validates against its schema. Responses that match no route ("unmatched": 404/405 of

@@ -113,5 +113,21 @@ TEST(OpenApiDocument, ChecksStatusMediaTypeAndBody) {
   EXPECT_EQ(doc.operations().size(), 1u);
 }
 
+TEST(OpenApiDocument, FindsTheTemplateOfAPathAndChecksRequestBodies) {
+  json::value raw = kDoc;
+  raw.at("paths").as_object()["/v1/things/special"] = json::parse(R"({"get": {"responses": {}},
+      "put": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
+              "responses": {}}})");
+  OpenApiDocument doc(std::move(raw));
+  EXPECT_EQ(doc.route_of("GET", "/v1/things/7?x=1"), "/v1/things/{id}");
+  EXPECT_EQ(doc.route_of("GET", "/v1/things/special"), "/v1/things/special") << "literals first";
+  EXPECT_EQ(doc.route_of("PUT", "/v1/things/7"), "");
+  EXPECT_EQ(doc.route_of("GET", "/v1/things/7/more"), "");
+  EXPECT_TRUE(doc.check_request("PUT", "/v1/things/special", R"("accepted")").empty());
+  EXPECT_FALSE(doc.check_request("PUT", "/v1/things/special", R"("sent")").empty());
+  EXPECT_TRUE(doc.check_request("GET", "/v1/things/{id}", R"({"anything": 1})").empty())
+      << "no requestBody documented: nothing to check";
+}
+
 }  // namespace
 }  // namespace diskret::test

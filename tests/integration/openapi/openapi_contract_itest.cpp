@@ -102,6 +102,14 @@ class OpenApiContract : public DiskretFixture {
                      const std::string& type = "application/json") {
     auto r = call(method, path, key, body, type, headers);
     EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.body;
+    // A body the server accepted must also be one the document describes as valid.
+    if (doc_ != nullptr && r.status < 300 && !body.empty() && type == "application/json") {
+      const std::string route = doc_->route_of(method, path);
+      for (const auto& e : doc_->check_request(method, route, body)) {
+        ADD_FAILURE() << "accepted request body of " << method << " " << route
+                      << " is not valid by the document: " << e << "\n  body: " << body;
+      }
+    }
     last_ = r;
     boost::system::error_code ec;
     auto v = json::parse(r.body, ec);
@@ -114,6 +122,7 @@ class OpenApiContract : public DiskretFixture {
     return f->is_string() ? std::string(f->as_string()) : json::serialize(*f);
   }
 
+  const OpenApiDocument* doc_ = nullptr;  ///< set by the test: accepted bodies are checked
   std::uint16_t port_ = 0;
   std::uint16_t control_port_ = 0;
   std::uint16_t vault_port_ = 0;  ///< diskret-vault's HTTP port (the card form posts there)  ///< diskret-smsc's control endpoint (POST /mo)
@@ -126,6 +135,7 @@ class OpenApiContract : public DiskretFixture {
 TEST_F(OpenApiContract, DocumentMatchesServedRoutesAndEveryResponse) {
   const std::string text = read_text(std::string(DISKRET_SOURCE_DIR) + "/docs/openapi.json");
   OpenApiDocument doc(json::parse(text));
+  doc_ = &doc;
   EXPECT_EQ(std::string(doc.json().at("openapi").as_string()).substr(0, 4), "3.1.");
 
   auto [tenant, owner] = create_tenant("Oas GmbH");
