@@ -306,6 +306,9 @@ TEST_F(OpenApiContract, DocumentMatchesServedRoutesAndEveryResponse) {
          R"({"to":["+4915166666666","x"],"text":"„Hallo“ https://oas.example/a Abmelden: STOP","from":"OasGmbH",)"
          R"("category":"marketing"})");
   expect(422, "POST", "/v1/messages/preview", owner, R"({"to":"+4915166666666"})");
+  auto refused = expect(200, "POST", "/v1/messages/preview", owner,
+                        R"({"to":"+4915166666666","text":"Karte 4242 4242 4242 4242","from":"OasGmbH"})");
+  EXPECT_TRUE(refused.is_object() && refused.at("text").is_null()) << refused;  // DLP: refused
   const std::string message_id =
       sent.is_object() ? id_of(sent.at("messages").at(0)) : std::string("missing");
   expect(200, "GET", "/v1/messages", viewer);
