@@ -185,7 +185,7 @@ TEST_F(OpenApiContract, DocumentMatchesServedRoutesAndEveryResponse) {
     expect(401, method, filled, "", method == "GET" || method == "DELETE" ? "" : "{}");
   }
   expect(200, "GET", "/healthz", "");
-  for (int i = 0; i < 100 && call("GET", "/readyz", "").status != 200; ++i) {
+  for (int i = 0; i < 300 && call("GET", "/readyz", "").status != 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the carrier binds
   }
   expect(200, "GET", "/readyz", "");
@@ -325,7 +325,7 @@ TEST_F(OpenApiContract, DocumentMatchesServedRoutesAndEveryResponse) {
     auto injected = carrier.request("POST /mo HTTP/1.1\r\nHost: smsc\r\nContent-Type: application/json\r\n"
                                     "Content-Length: " + std::to_string(mo.size()) + "\r\n\r\n" + mo);
     ASSERT_TRUE(injected && injected->status == 200) << (injected ? injected->body : "no answer");
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 300; ++i) {
       auto inbound = call("GET", "/v1/inbound", viewer);
       if (inbound.body.find("Hallo zur") != std::string::npos) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
