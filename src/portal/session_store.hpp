@@ -1,8 +1,10 @@
 #pragma once
-/// SessionStore: the portal's login sessions, in memory. A session is a random token (the
-/// HttpOnly cookie; only its SHA-256 is kept) plus a CSRF token, bound to one user of one
-/// tenant with that user's role. Sessions end on logout, on "log out everywhere", after
-/// `idle` without a request and after `lifetime` in any case. A restart ends all sessions.
+/// SessionStore: the portal's login sessions. A session is a random token (the HttpOnly
+/// cookie; only its SHA-256 is kept) plus a CSRF token derived from it, bound to one user of
+/// one tenant with that user's role. Sessions end on logout, on "log out everywhere", after
+/// `idle` without a request and after `lifetime` in any case. With persist_in() they are
+/// also written to the main database (portal_sessions: token hash, ids, role, times; no
+/// email, no CSRF token), so a restart keeps them; without it they live in memory only.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 #include "tenancy/tenancy.hpp"
 
 namespace diskret::portal {
@@ -26,6 +29,10 @@ struct SessionOptions {
 
 /// The user's current role; nullopt when the user was removed or disabled.
 using UserCheck = std::function<Expected<std::optional<tenancy::Role>>(std::uint64_t tenant,
+                                                                        std::uint64_t user)>;
+
+/// The user's email, for a session read back from the database (nullopt: user gone).
+using EmailLookup = std::function<Expected<std::optional<std::string>>(std::uint64_t tenant,
                                                                         std::uint64_t user)>;
 
 struct NewSession {
@@ -50,6 +57,12 @@ class SessionStore : public tenancy::SessionResolver {
   /// options.recheck, a removed or disabled user's sessions end. A failing check keeps the
   /// session as it is (a database hiccup logs nobody out).
   void set_user_check(UserCheck check) { check_ = std::move(check); }
+  /// Keeps sessions in portal_sessions of `db` (a connection beside the main store's) as
+  /// well, and drops the expired rows there. Sessions are read back on first use after a
+  /// restart (their email through `email_of`). last_seen is written at most every
+  /// options.recheck, so after a restart the idle time may count from up to that earlier.
+  /// Database errors are logged: the in-memory session still works.
+  void persist_in(store::sqlite::SqliteDb db, EmailLookup email_of);
 
   NewSession create(const tenancy::Principal& principal, std::string email);
   std::optional<SessionInfo> info(std::string_view token);
@@ -68,22 +81,31 @@ class SessionStore : public tenancy::SessionResolver {
   struct Session {
     tenancy::Principal principal;
     std::string email;
-    std::string csrf;
     SystemTime created_at;
     SystemTime last_seen;
     SystemTime checked;
+    SystemTime stored_seen;  ///< last_seen as written to the database
   };
   using Map = std::map<std::string, Session, std::less<>>;
   /// The live session of `token` (expired ones are erased); caller holds mutex_.
   Map::iterator find_live(std::string_view token, SystemTime now);
   SystemTime expiry(const Session& s) const;
   void sweep(SystemTime now);
+  /// The session of `key` read back from the database (nullopt: none, expired or user
+  /// gone); caller holds mutex_.
+  std::optional<Session> load(const std::string& key, SystemTime now);
+  void store_new(const std::string& key, const Session& s);
+  void store_seen(const std::string& key, Session& s);
+  void erase_stored(std::string_view sql, const std::string& key, std::uint64_t tenant,
+                    std::uint64_t user);
 
   const Clock& clock_;
   SessionOptions options_;
   UserCheck check_;
   std::mutex mutex_;
   Map sessions_;  ///< by hex SHA-256 of the token
+  std::optional<store::sqlite::SqliteDb> db_;
+  EmailLookup email_of_;
 };
 
 }  // namespace diskret::portal

@@ -441,6 +441,20 @@ int serve(const ServeOptions& options) {
         if (!*found || (*found)->disabled_at) return std::optional<tenancy::Role>{};
         return std::optional<tenancy::Role>{(*found)->role};
       });
+  // Sessions and failed logins are kept in the main database too: a restart keeps both.
+  portal_sessions.persist_in(
+      must(store::sqlite::SqliteDb::open_beside(sqlite_options.main_path, std::chrono::seconds{5}),
+           "cannot open the portal's sessions"),
+      [&user_service](std::uint64_t tenant,
+                      std::uint64_t user) -> Expected<std::optional<std::string>> {
+        auto found = user_service.get(tenant, user);
+        if (!found) return unexpected(found.error());
+        if (!*found || (*found)->disabled_at) return std::optional<std::string>{};
+        return std::optional<std::string>{(*found)->email};
+      });
+  login_throttle.persist_in(
+      must(store::sqlite::SqliteDb::open_beside(sqlite_options.main_path, std::chrono::seconds{5}),
+           "cannot open the portal's login throttle"));
   tenants.set_session_resolver(&portal_sessions);
   // Secure cookies and HSTS whenever the portal is reached over TLS: its own https_listen
   // or, behind a TLS proxy, [portal] tls.
