@@ -80,6 +80,7 @@ void SessionApi::add_routes(http::Router& router) {
   router.add("DELETE", "/v1/sessions", bind(&SessionApi::logout_everywhere));
   if (totp_ != nullptr) {
     router.add("POST", "/v1/session/totp", bind(&SessionApi::totp_enrol));
+    router.add("POST", "/v1/session/totp/recovery-codes", bind(&SessionApi::recovery_codes));
     router.add("POST", "/v1/session/totp/confirm", bind(&SessionApi::totp_confirm));
     router.add("DELETE", "/v1/session/totp", bind(&SessionApi::totp_disable));
   }
@@ -208,6 +209,16 @@ http::Response SessionApi::check_credentials(const std::string& account, const s
     }
     if (*on) {
       auto ok = totp_->check(tenant->id.value, (*user)->id, *code);
+      if (ok && !*ok) {
+        // Not a current app code: one of the user's recovery codes, each good once.
+        ok = totp_->use_recovery_code(tenant->id.value, (*user)->id, *code);
+        if (ok && *ok) {
+          auto left = totp_->recovery_codes_left(tenant->id.value, (*user)->id);
+          const std::string who = "user:" + std::to_string((*user)->id);
+          audit(tenant->id.value, who, "user.recovery_code_used", who,
+                "{\"left\":" + std::to_string(left ? *left : 0) + "}");
+        }
+      }
       if (!ok || !*ok) {
         throttle_.failed(throttle_key, ip);
         audit(tenant->id.value, "system:portal", "session.login_failed",
@@ -259,6 +270,10 @@ void SessionApi::whoami(http::Request&& request, http::Respond respond) {
   if (totp_ != nullptr) {
     auto on = totp_->enabled(p.tenant.value, p.user_id);
     o["totp"] = on && *on;
+    if (on && *on) {
+      auto left = totp_->recovery_codes_left(p.tenant.value, p.user_id);
+      if (left) o["recovery_codes_left"] = *left;
+    }
   }
   respond(json_ok(200, o));
 }
@@ -325,7 +340,14 @@ void SessionApi::totp_confirm(http::Request&& request, http::Respond respond) {
   if (!*ok) return respond(wrong_code());
   const std::string who = "user:" + std::to_string(caller->principal.user_id);
   audit(caller->principal.tenant.value, who, "user.totp_enabled", who, "");
-  respond(json_ok(200, json::object{{"totp", true}}));
+  // Shown this once: the way back in when the phone is lost.
+  auto codes = totp_->new_recovery_codes(caller->principal.tenant.value, caller->principal.user_id);
+  if (!codes) return respond(totp_unavailable());
+  audit(caller->principal.tenant.value, who, "user.recovery_codes_generated", who,
+        "{\"count\":" + std::to_string(codes->size()) + "}");
+  json::array list;
+  for (auto& c : *codes) list.emplace_back(c);
+  respond(json_ok(200, json::object{{"totp", true}, {"recovery_codes", std::move(list)}}));
 }
 
 void SessionApi::totp_disable(http::Request&& request, http::Respond respond) {
@@ -442,6 +464,63 @@ void SessionApi::change_password(http::Request&& request, http::Respond respond)
                                        {"expires_at", api::format_rfc3339(session.expires_at)}});
     r.headers.emplace_back("Set-Cookie", cookie(session.token, options_.cookie_max_age));
     respond(std::move(r));
+  });
+}
+
+}  // namespace diskret::portal
+
+namespace diskret::portal {
+
+void SessionApi::recovery_codes(http::Request&& request, http::Respond respond) {
+  auto caller = session_caller(request);
+  if (!caller) return respond(std::move(caller.error()));
+  auto info = sessions_.info(session_token(request));
+  if (!info) return respond(http::problem(401, "session-expired", "Unauthorized", "Log in again."));
+  boost::system::error_code ec;
+  json::value body = json::parse(request.body, ec);
+  const json::value* password = ec || !body.is_object() ? nullptr
+                                                        : body.as_object().if_contains("password");
+  if (password == nullptr || !password->is_string() || password->as_string().empty() ||
+      password->as_string().size() > contacts::kMaxPasswordBytes) {
+    return respond(http::problem(422, "validation-failed", "Validation failed",
+                                 "The current password is required.",
+                                 {{"password", "is required", {}}}));
+  }
+  const tenancy::Principal principal = caller->principal;
+  auto on = totp_->enabled(principal.tenant.value, principal.user_id);
+  if (!on) return respond(totp_unavailable());
+  if (!*on) {
+    return respond(http::problem(409, "totp-off", "Second factor is off",
+                                 "Recovery codes belong to a second factor: switch it on first."));
+  }
+  const std::string throttle_key = principal.tenant_public_id + "\n" + lower(info->email);
+  if (auto wait = throttle_.wait(throttle_key, request.remote_ip); wait.count() > 0) {
+    http::Problem p{429, "login-throttled", "Too many failed attempts",
+                    "Try again in " + std::to_string(wait.count()) + " s.", {},
+                    {{"Retry-After", std::to_string(wait.count())}}};
+    return respond(p.to_response());
+  }
+  worker_->post([this, principal, email = info->email, password = std::string(password->as_string()),
+                 ip = request.remote_ip, throttle_key, respond = std::move(respond)]() mutable {
+    auto user = users_.verify(principal.tenant.value, email, password);
+    if (!user) {
+      return respond(api::unavailable_problem("Passwords cannot be checked right now.",
+                                              std::chrono::seconds{1})
+                         .to_response());
+    }
+    if (!*user || (*user)->id != principal.user_id) {
+      throttle_.failed(throttle_key, ip);
+      return respond(http::problem(422, "validation-failed", "Validation failed",
+                                   "The password is wrong.", {{"password", "is wrong", {}}}));
+    }
+    auto codes = totp_->new_recovery_codes(principal.tenant.value, principal.user_id);
+    if (!codes) return respond(totp_unavailable());
+    const std::string who = "user:" + std::to_string(principal.user_id);
+    audit(principal.tenant.value, who, "user.recovery_codes_generated", who,
+          "{\"count\":" + std::to_string(codes->size()) + "}");
+    json::array list;
+    for (auto& c : *codes) list.emplace_back(c);
+    respond(json_ok(201, json::object{{"recovery_codes", std::move(list)}}));
   });
 }
 

@@ -9,6 +9,8 @@
 ///   POST   /v1/session/totp          enrol a TOTP second factor: {secret, otpauth_uri}
 ///   POST   /v1/session/totp/confirm  {code}: switches it on; from then on login needs
 ///                        {totp}: without it 401 totp-required, a wrong one counts as failure
+///                        (or one of its recovery codes; the confirm answer shows ten, once)
+///   POST   /v1/session/totp/recovery-codes  {password}: ten new recovery codes, shown once
 ///   DELETE /v1/session/totp          {code}: switches it off
 ///   PUT    /v1/session/password      {current_password, new_password}: ends every session
 ///                        of the user and answers with a new one (cookie + CSRF token)
@@ -62,6 +64,7 @@ class SessionApi {
   void totp_enrol(http::Request&& request, http::Respond respond);
   void totp_confirm(http::Request&& request, http::Respond respond);
   void totp_disable(http::Request&& request, http::Respond respond);
+  void recovery_codes(http::Request&& request, http::Respond respond);
   void change_password(http::Request&& request, http::Respond respond);
 
  private:

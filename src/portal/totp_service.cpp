@@ -22,6 +22,35 @@ constexpr std::string_view kUseNoConfirm =
     "WHERE tenant_id = ? AND user_id = ? AND last_step < ? AND confirmed_at IS NOT NULL";
 constexpr std::string_view kDelete = "DELETE FROM portal_totp WHERE tenant_id = ? AND user_id = ?";
 
+constexpr std::string_view kDropCodes =
+    "DELETE FROM portal_totp_recovery WHERE tenant_id = ? AND user_id = ?";
+constexpr std::string_view kAddCode =
+    "INSERT INTO portal_totp_recovery(tenant_id, user_id, code_hash, created_at) "
+    "VALUES (?, ?, ?, ?)";
+constexpr std::string_view kUseCode =
+    "UPDATE portal_totp_recovery SET used_at = ? WHERE tenant_id = ? AND user_id = ? "
+    "AND code_hash = ? AND used_at IS NULL AND EXISTS (SELECT 1 FROM portal_totp t WHERE "
+    "t.tenant_id = portal_totp_recovery.tenant_id AND t.user_id = portal_totp_recovery.user_id "
+    "AND t.confirmed_at IS NOT NULL)";
+constexpr std::string_view kCodesLeft =
+    "SELECT count(*) FROM portal_totp_recovery WHERE tenant_id = ? AND user_id = ? "
+    "AND used_at IS NULL";
+
+constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+constexpr std::size_t kRecoveryChars = 10;
+
+// Upper case without dashes and spaces; empty when it cannot be a recovery code.
+std::string normalized_recovery(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (kBase32.find(c) == std::string_view::npos) return {};
+    out.push_back(c);
+  }
+  return out.size() == kRecoveryChars ? out : std::string{};
+}
+
 constexpr std::size_t kSecretBytes = 20;  // 160 bits, RFC 4226's recommendation
 
 std::string ad_of(std::uint64_t tenant, std::uint64_t user) {
@@ -132,11 +161,98 @@ Expected<bool> TotpService::enabled(std::uint64_t tenant, std::uint64_t user) {
 
 Expected<void> TotpService::disable(std::uint64_t tenant, std::uint64_t user) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kDelete);
+  for (auto sql : {kDropCodes, kDelete}) {
+    auto s = db_.use(sql);
+    if (!s) return unexpected(s.error());
+    (*s)->bind(1, tenant);
+    (*s)->bind(2, user);
+    if (auto ok = (*s)->run(); !ok) return ok;
+  }
+  return {};
+}
+
+Expected<std::optional<std::string>> TotpService::recovery_hash(std::uint64_t tenant,
+                                                                std::uint64_t user,
+                                                                std::string_view code) {
+  const std::string normal = normalized_recovery(code);
+  if (normal.empty()) return std::optional<std::string>{};
+  auto keys = keys_.tenant(tenant);
+  if (!keys) return unexpected(keys.error());
+  // 50 random bits per code: a keyed fast hash is enough (no Argon2id), and the key keeps
+  // a copy of the table from being searched offline without the tenant's key.
+  return std::optional<std::string>{crypto::hmac_sha256_hex(
+      (*keys)->data_key, "portal_totp_recovery\n" + std::to_string(user) + "\n" + normal)};
+}
+
+Expected<std::vector<std::string>> TotpService::new_recovery_codes(std::uint64_t tenant,
+                                                                   std::uint64_t user) {
+  std::vector<std::string> codes;
+  std::vector<std::string> hashes;
+  for (std::size_t i = 0; i < kRecoveryCodes; ++i) {
+    std::uint8_t random[kRecoveryChars];
+    crypto::random_bytes(random);
+    std::string code;
+    for (std::size_t j = 0; j < kRecoveryChars; ++j) {
+      if (j == kRecoveryChars / 2) code.push_back('-');
+      code.push_back(kBase32[random[j] & 31]);  // 256 = 8 * 32: uniform
+    }
+    auto hash = recovery_hash(tenant, user, code);
+    if (!hash) return unexpected(hash.error());
+    codes.push_back(std::move(code));
+    hashes.push_back(std::move(**hash));
+  }
+  std::lock_guard lock(mutex_);
+  if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
+  auto rollback = [&](Error e) -> Expected<std::vector<std::string>> {
+    (void)db_.exec("ROLLBACK");
+    return unexpected(std::move(e));
+  };
+  {
+    auto s = db_.use(kDropCodes);
+    if (!s) return rollback(s.error());
+    (*s)->bind(1, tenant);
+    (*s)->bind(2, user);
+    if (auto ok = (*s)->run(); !ok) return rollback(ok.error());
+  }
+  for (const auto& hash : hashes) {
+    auto s = db_.use(kAddCode);
+    if (!s) return rollback(s.error());
+    (*s)->bind(1, tenant);
+    (*s)->bind(2, user);
+    (*s)->bind_text(3, hash);
+    (*s)->bind(4, clock_.now_ms());
+    if (auto ok = (*s)->run(); !ok) return rollback(ok.error());
+  }
+  if (auto ok = db_.exec("COMMIT"); !ok) return rollback(ok.error());
+  return codes;
+}
+
+Expected<bool> TotpService::use_recovery_code(std::uint64_t tenant, std::uint64_t user,
+                                              std::string_view code) {
+  auto hash = recovery_hash(tenant, user, code);
+  if (!hash) return unexpected(hash.error());
+  if (!*hash) return false;
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kUseCode);
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, clock_.now_ms());
+  (*s)->bind(2, tenant);
+  (*s)->bind(3, user);
+  (*s)->bind_text(4, **hash);
+  auto ok = (*s)->run();
+  if (!ok) return unexpected(ok.error());
+  return db_.changes() > 0;
+}
+
+Expected<std::size_t> TotpService::recovery_codes_left(std::uint64_t tenant, std::uint64_t user) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.use(kCodesLeft);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, user);
-  return (*s)->run();
+  auto has = (*s)->step();
+  if (!has) return unexpected(has.error());
+  return static_cast<std::size_t>(*has ? (*s)->int64(0) : 0);
 }
 
 }  // namespace diskret::portal

@@ -117,6 +117,7 @@ constexpr Rule kRules[] = {
     {"DELETE", "/v1/sessions", "oasv"},
     {"POST", "/v1/session/totp", "oasv"},
     {"POST", "/v1/session/totp/confirm", "oasv"},
+    {"POST", "/v1/session/totp/recovery-codes", "oasv"},
     {"DELETE", "/v1/session/totp", "oasv"},
     {"PUT", "/v1/session/password", "oasv"},
     {"GET", "/v1/public/security", "public"},

@@ -511,15 +511,40 @@ TEST_F(OpenApiContract, DocumentMatchesServedRoutesAndEveryResponse) {
   const std::string cookie2 =
       "Cookie: " + again.header("Set-Cookie").substr(0, again.header("Set-Cookie").find(';'));
   const std::string csrf2 = "X-CSRF-Token: " + id_of(json::parse(again.body), "csrf_token");
+  expect(409, "POST", "/v1/session/totp/recovery-codes", "",
+         R"({"password":"noch-ein-Passwort-43"})", {cookie2, csrf2});  // no factor yet
   auto enrolment = expect(201, "POST", "/v1/session/totp", "", "{}", {cookie2, csrf2});
   expect(422, "POST", "/v1/session/totp/confirm", "", R"({"code":"abc"})", {cookie2, csrf2});
   auto key_bytes = portal::base32_decode(id_of(enrolment, "secret"));
   ASSERT_TRUE(key_bytes);
   const std::string totp_code =
       fmt::format("{:06}", portal::hotp(*key_bytes, portal::totp_step(std::chrono::system_clock::now())));
-  expect(200, "POST", "/v1/session/totp/confirm", "", R"({"code":")" + totp_code + "\"}", {cookie2, csrf2});
+  auto confirmed = expect(200, "POST", "/v1/session/totp/confirm", "",
+                          R"({"code":")" + totp_code + "\"}", {cookie2, csrf2});
+  ASSERT_EQ(confirmed.at("recovery_codes").as_array().size(), 10u) << confirmed;
   expect(422, "DELETE", "/v1/session/totp", "", R"({"code":"abc"})", {cookie2, csrf2});
+  // Recovery codes: regenerating (with the password) voids the first ten; each new one
+  // logs in once in place of a TOTP code.
+  const std::string first_code(confirmed.at("recovery_codes").at(0).as_string());
+  expect(422, "POST", "/v1/session/totp/recovery-codes", "", R"({"password":"falsch-falsch-1"})",
+         {cookie2, csrf2});
+  auto regenerated = expect(201, "POST", "/v1/session/totp/recovery-codes", "",
+                            R"({"password":"noch-ein-Passwort-43"})", {cookie2, csrf2});
+  ASSERT_EQ(regenerated.at("recovery_codes").as_array().size(), 10u) << regenerated;
+  const std::string new_code(regenerated.at("recovery_codes").at(0).as_string());
   expect(204, "DELETE", "/v1/session", "", "", {cookie2, csrf2});
+  const std::string anna = R"({"account":")" + tenant +
+                           R"(","email":"anna@oas.example","password":"noch-ein-Passwort-43","totp":")";
+  expect(401, "POST", "/v1/session", "", anna + first_code + "\"}");
+  auto recovered = call("POST", "/v1/session", "", anna + new_code + "\"}");
+  ASSERT_EQ(recovered.status, 201) << recovered.body;
+  expect(401, "POST", "/v1/session", "", anna + new_code + "\"}");  // used up
+  const std::string cookie3 = "Cookie: " + recovered.header("Set-Cookie").substr(
+                                               0, recovered.header("Set-Cookie").find(';'));
+  auto me3 = expect(200, "GET", "/v1/session", "", "", {cookie3});
+  EXPECT_EQ(me3.at("recovery_codes_left").as_int64(), 9) << me3;
+  expect(204, "DELETE", "/v1/session", "", "",
+         {cookie3, "X-CSRF-Token: " + id_of(json::parse(recovered.body), "csrf_token")});
 
   // Every response the server gave, as it logged them, against the document.
   server_.reset();  // flushes nothing more: each line is written whole
