@@ -40,6 +40,7 @@
 #include "io/tls_config.hpp"
 #include "pipeline/durable_pipeline.hpp"
 #include "portal/session_api.hpp"
+#include "portal/user_admin_api.hpp"
 #include "portal/static_site.hpp"
 #include "smtp/relay_client.hpp"
 #include "smtp/smtp_server.hpp"
@@ -470,6 +471,11 @@ int serve(const ServeOptions& options) {
                                "cannot open the portal's password store");
   session_api.set_passwords(portal_passwords.get());
   session_api.add_routes(router);
+  // Owners/admins resetting another user's password or removing their second factor.
+  portal::UserAdminApi user_admin_api(portal_sessions, user_service, tenants, *portal_passwords,
+                                      *totp, clock);
+  user_admin_api.set_audit(storage.store.get(), privacy_runtime->audit.get());
+  user_admin_api.add_routes(router);
   auto site = must(portal::StaticSite::load(
                        {config.portal.dir.empty() ? std::string(DISKRET_PORTAL_DIR) : config.portal.dir,
                         config.billing.enabled ? portal::origin_of(config.billing.vault_url) : "",

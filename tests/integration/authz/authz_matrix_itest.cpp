@@ -78,6 +78,8 @@ constexpr Rule kRules[] = {
     {"GET", "/v1/users/{id}", "oa"},
     {"PATCH", "/v1/users/{id}", "oa"},
     {"DELETE", "/v1/users/{id}", "oa"},
+    {"POST", "/v1/users/{id}/password-reset", "oa"},  // help a user back in (issue 9)
+    {"DELETE", "/v1/users/{id}/totp", "oa"},
     {"GET", "/v1/numbers", "oasv"},
     {"GET", "/v1/inbound", "oasv"},
     {"GET", "/v1/webhooks", "oasv"},
@@ -394,6 +396,14 @@ TEST_F(AuthzMatrix, NoKeyNoOtherTenantNoEscalation) {
   EXPECT_EQ(call("POST", "/v1/users", a_.admin, R"({"email":"x@a.example","role":"owner"})").status,
             403);
   EXPECT_EQ(call("PATCH", "/v1/users/" + user_, a_.admin, R"({"role":"owner"})").status, 403);
+  // ... nor reset an owner's password or second factor (that would take the account over).
+  auto owner_user = call_json("POST", "/v1/users", a_.owner,
+                              R"({"email":"olga.owner@a.example","role":"owner"})", 201);
+  const std::string owner_id = std::to_string(owner_user.at("id").as_int64());
+  EXPECT_EQ(call("POST", "/v1/users/" + owner_id + "/password-reset", a_.admin, "{}").status, 403);
+  EXPECT_EQ(call("DELETE", "/v1/users/" + owner_id + "/totp", a_.admin).status, 403);
+  EXPECT_EQ(call("POST", "/v1/users/" + owner_id + "/password-reset", a_.owner, "{}").status, 200);
+  EXPECT_EQ(call("POST", "/v1/users/" + user_ + "/password-reset", a_.admin, "{}").status, 200);
   EXPECT_EQ(
       call("POST", "/v1/users", a_.sender, R"({"email":"y@a.example","role":"viewer"})").status,
       403);

@@ -284,6 +284,22 @@ TEST_F(OpenApiContract, DocumentMatchesServedRoutesAndEveryResponse) {
   expect(422, "PATCH", "/v1/users/" + id_of(other), owner, R"({"role":"god"})");
   expect(204, "DELETE", "/v1/users/" + id_of(other), owner);
   expect(404, "GET", "/v1/users/" + id_of(other), owner);
+  // An owner helps a user back in: a new password shown once (the user's sessions end)
+  // and the second factor removed.
+  auto carl = expect(201, "POST", "/v1/users", owner, R"({"email":"carl@oas.example","role":"viewer"})");
+  const std::string carl_login = R"({"account":")" + tenant + R"(","email":"carl@oas.example","password":")";
+  auto carl_session = call("POST", "/v1/session", "", carl_login + id_of(carl, "password") + "\"}");
+  ASSERT_EQ(carl_session.status, 201) << carl_session.body;
+  const std::string carl_cookie = "Cookie: " + carl_session.header("Set-Cookie").substr(
+                                                   0, carl_session.header("Set-Cookie").find(';'));
+  expect(403, "POST", "/v1/users/" + id_of(carl) + "/password-reset", viewer, "{}");
+  expect(404, "POST", "/v1/users/" + id_of(other) + "/password-reset", owner, "{}");
+  auto reset = expect(200, "POST", "/v1/users/" + id_of(carl) + "/password-reset", owner, "{}");
+  expect(401, "GET", "/v1/session", "", "", {carl_cookie});
+  expect(401, "POST", "/v1/session", "", carl_login + id_of(carl, "password") + "\"}");
+  expect(201, "POST", "/v1/session", "", carl_login + id_of(reset, "password") + "\"}");
+  expect(204, "DELETE", "/v1/users/" + id_of(carl) + "/totp", owner);
+  expect(404, "DELETE", "/v1/users/999999999/totp", owner);
 
   // Messages.
   auto sent = expect(202, "POST", "/v1/messages", owner,
