@@ -165,6 +165,15 @@ const en = {
   totpManual: "Or enter this key by hand:",
   totpCode: "Code from the app",
   totpConfirm: "Confirm",
+  totpOrRecovery: "Lost your phone? Enter one of your recovery codes instead.",
+  recoveryCodesTitle: "Recovery codes",
+  recoveryCodesOnce: "Keep these recovery codes somewhere safe: each logs you in once instead of a code from the app. They are shown only now.",
+  recoveryCodesLeft: "Unused recovery codes: {n}",
+  recoveryCodesNew: "New recovery codes",
+  resetPassword: "Reset password",
+  removeTotp: "Remove two-factor",
+  newPasswordOnce: "New password for {email} (shown once; their sessions have ended):",
+  totpRemoved: "Two-factor authentication removed for {email}.",
   verified: "Verification",
 } as const;
 
@@ -334,6 +343,15 @@ const de: Record<Key, string> = {
   totpManual: "Oder geben Sie diesen Schlüssel von Hand ein:",
   totpCode: "Code aus der App",
   totpConfirm: "Bestätigen",
+  totpOrRecovery: "Telefon verloren? Geben Sie stattdessen einen Ihrer Wiederherstellungscodes ein.",
+  recoveryCodesTitle: "Wiederherstellungscodes",
+  recoveryCodesOnce: "Bewahren Sie diese Wiederherstellungscodes sicher auf: Jeder ersetzt einmal einen Code aus der App. Sie werden nur jetzt angezeigt.",
+  recoveryCodesLeft: "Unbenutzte Wiederherstellungscodes: {n}",
+  recoveryCodesNew: "Neue Wiederherstellungscodes",
+  resetPassword: "Passwort zurücksetzen",
+  removeTotp: "Zwei-Faktor entfernen",
+  newPasswordOnce: "Neues Passwort für {email} (nur jetzt sichtbar; ihre Sitzungen sind beendet):",
+  totpRemoved: "Zwei-Faktor-Anmeldung für {email} entfernt.",
   verified: "Prüfung",
 };
 

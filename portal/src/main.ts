@@ -87,8 +87,9 @@ function loginPage(): HTMLElement {
   const account = h("input", { name: "account", autocomplete: "organization", required: true, value: localStorage.getItem("diskret.account") ?? "" });
   const email = h("input", { name: "email", type: "email", autocomplete: "username", required: true });
   const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
-  const totp = h("input", { name: "totp", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: 6 });
-  const totpField = field(t("totpCode"), totp);
+  // Six digits from the app, or a recovery code (XXXXX-XXXXX, base32).
+  const totp = h("input", { name: "totp", autocomplete: "one-time-code", pattern: "[0-9]{6}|[A-Za-z2-7 \\-]{10,13}", maxlength: 13, spellcheck: "false" });
+  const totpField = field(t("totpCode"), totp, t("totpOrRecovery"));
   totpField.hidden = true;
   const error = h("p", { class: "error", role: "alert", id: "login-error" });
   const button = h("button", { type: "submit" }, t("login"));

@@ -395,6 +395,64 @@ export const tests = {
     assert.equal(again.status(), 401);
   },
 
+  async "recovery codes shown once log in once; an owner resets a password and removes TOTP"({ browser, page, stack, shot }) {
+    const email = "rosa@example.com";
+    const created = await api(stack, "POST", "/v1/users", { email, role: "sender", password: stack.password });
+    assert.equal(created.status, 201);
+    await login(page, stack, email, true);
+    await page.getByRole("link", { name: "My account" }).click();
+    await page.getByRole("button", { name: "Turn on" }).click();
+    const secret = await page.locator("#totp-secret").textContent();
+    await page.getByLabel("Code from the app").fill(totp(secret));
+    await page.getByRole("button", { name: "Confirm" }).click();
+    const shown = page.locator("#recovery-codes .secret");
+    await shown.first().waitFor();
+    const codes = await shown.allTextContents();
+    assert.equal(codes.length, 10);
+    assert.equal(new Set(codes).size, 10);
+    for (const c of codes) assert.match(c, /^[A-Z2-7]{5}-[A-Z2-7]{5}$/);
+    await shot("account-recovery-codes");
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
+
+    // The phone is lost: a recovery code logs in, once.
+    const viaForm = async (p, password, code) => {
+      await p.goto("/login");
+      await p.getByLabel("Account ID").fill(stack.tenant.tenant_id);
+      await p.getByLabel("Email").fill(email);
+      await p.getByLabel("Password").fill(password);
+      await p.getByRole("button", { name: "Log in" }).click();
+      if (code === undefined) return;
+      await p.getByLabel("Code from the app").fill(code);
+      await p.getByRole("button", { name: "Log in" }).click();
+    };
+    await viaForm(page, stack.password, codes[3].toLowerCase());
+    await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+    await page.getByRole("link", { name: "My account" }).click();
+    await page.locator("#recovery-left", { hasText: "9" }).waitFor();
+    const reuse = await page.request.post("/v1/session", {
+      data: { account: stack.tenant.tenant_id, email, password: stack.password, totp: codes[3] } });
+    assert.equal(reuse.status(), 401);
+
+    // The owner removes Rosa's second factor and resets her password (shown once).
+    const owner = await browser.newContext({ baseURL: stack.origin });
+    const op = await owner.newPage();
+    await login(op, stack);
+    await op.getByRole("link", { name: "Settings" }).click();
+    await op.getByRole("button", { name: `Remove two-factor ${email}` }).click();
+    await op.getByText(`Two-factor authentication removed for ${email}.`).waitFor();
+    await op.getByRole("button", { name: `Reset password ${email}` }).click();
+    const fresh = await op.locator(".once .secret").first().textContent();
+    assert.ok(fresh.length >= 20);
+    await owner.close();
+
+    // Rosa's session ended; the new password alone (no code any more) logs her in.
+    assert.equal((await page.request.get("/v1/session")).status(), 401);
+    await viaForm(page, stack.password);
+    await page.locator("#login-error", { hasText: "Login failed" }).waitFor();
+    await viaForm(page, fresh);
+    await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+  },
+
   async "a new user gets an initial password once and changes it"({ browser, page, stack, shot }) {
     await login(page, stack);
     await page.getByRole("link", { name: "Settings" }).click();

@@ -12,7 +12,22 @@ export async function account(main: HTMLElement, ctx: PageContext): Promise<void
   const body = h("div", { id: "totp" });
   const code = h("input", { name: "totp-code", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: 6, required: true });
 
-  const showOn = () => {
+  // Recovery codes: shown once (after confirming or making new ones), then only counted.
+  const codesOut = h("div", { id: "recovery-codes" });
+  const showCodes = (codes: string[]) => {
+    codesOut.replaceChildren(h("div", { class: "once", role: "alert" }, h("p", {}, t("recoveryCodesOnce")),
+      h("ul", { class: "codes" }, codes.map((c) => h("li", {}, h("code", { class: "secret" }, c))))));
+  };
+  const codesPassword = h("input", { name: "recovery-password", type: "password", autocomplete: "current-password", required: true });
+  const codesForm = h("form", { class: "inline", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      const r = await post("/v1/session/totp/recovery-codes", { password: codesPassword.value });
+      codesPassword.value = "";
+      showCodes(r.recovery_codes);
+    } catch (err) { showError(status, err); }
+  } }, field(t("password"), codesPassword), h("button", { type: "submit", class: "secondary" }, t("recoveryCodesNew")));
+  const showOn = (left?: number) => {
     body.replaceChildren(h("p", { id: "totp-state" }, t("totpOn")),
       h("form", { class: "inline", onsubmit: async (e: Event) => {
         e.preventDefault();
@@ -22,9 +37,13 @@ export async function account(main: HTMLElement, ctx: PageContext): Promise<void
           showOk(status, t("saved"));
           showOff();
         } catch (err) { showError(status, err); }
-      } }, field(t("totpCode"), code), h("button", { type: "submit", class: "danger" }, t("totpDisable"))));
+      } }, field(t("totpCode"), code), h("button", { type: "submit", class: "danger" }, t("totpDisable"))),
+      h("h3", {}, t("recoveryCodesTitle")),
+      left === undefined ? "" : h("p", { id: "recovery-left" }, t("recoveryCodesLeft", { n: left })),
+      codesOut, codesForm);
   };
   const showOff = () => {
+    codesOut.replaceChildren();
     body.replaceChildren(h("p", { id: "totp-state" }, t("totpOff")),
       h("button", { type: "button", onclick: enrol }, t("totpEnable")));
   };
@@ -41,15 +60,16 @@ export async function account(main: HTMLElement, ctx: PageContext): Promise<void
         h("form", { class: "inline", onsubmit: async (ev: Event) => {
           ev.preventDefault();
           try {
-            await post("/v1/session/totp/confirm", { code: code.value.trim() });
+            const r = await post("/v1/session/totp/confirm", { code: code.value.trim() });
             code.value = "";
             showOk(status, t("saved"));
-            showOn();
+            showCodes(r.recovery_codes ?? []);
+            showOn(r.recovery_codes?.length);
           } catch (err) { showError(status, err); }
         } }, field(t("totpCode"), code), h("button", { type: "submit" }, t("totpConfirm"))));
     } catch (err) { showError(status, err); }
   };
-  if (me.totp) showOn(); else showOff();
+  if (me.totp) showOn(me.recovery_codes_left); else showOff();
 
   // Password change: every other session of this user ends; this one is renewed.
   const current = h("input", { name: "current-password", type: "password", autocomplete: "current-password", required: true });

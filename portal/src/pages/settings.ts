@@ -20,14 +20,25 @@ export async function settings(main: HTMLElement, ctx: PageContext): Promise<voi
   const usersStatus = statusLine();
   const loadUsers = async () => {
     const users = (await get("/v1/users")).data;
-    usersOut.replaceChildren(table([t("email"), t("role"), t("created")], users.map((u: any) => {
+    usersOut.replaceChildren(table([t("email"), t("role"), t("created"), ""], users.map((u: any) => {
       const sel = roleSelect(`role-${u.id}`, u.role);
       sel.setAttribute("aria-label", `${t("role")} ${u.email}`);
       sel.addEventListener("change", async () => {
         try { await request("PATCH", `/v1/users/${u.id}`, { role: sel.value }); showOk(usersStatus, t("saved")); }
         catch (err) { showError(usersStatus, err); sel.value = u.role; }
       });
-      return [u.email, sel, formatDate(u.created_at)];
+      // Helping a user back in: a new password shown once, or their second factor removed.
+      const reset = h("button", { type: "button", class: "secondary", "aria-label": `${t("resetPassword")} ${u.email}`, onclick: async () => {
+        try {
+          const r = await post(`/v1/users/${u.id}/password-reset`, {});
+          usersStatus.replaceChildren(once(t("newPasswordOnce", { email: u.email }), r.password));
+        } catch (err) { showError(usersStatus, err); }
+      } }, t("resetPassword"));
+      const untotp = h("button", { type: "button", class: "secondary", "aria-label": `${t("removeTotp")} ${u.email}`, onclick: async () => {
+        try { await del(`/v1/users/${u.id}/totp`); showOk(usersStatus, t("totpRemoved", { email: u.email })); }
+        catch (err) { showError(usersStatus, err); }
+      } }, t("removeTotp"));
+      return [u.email, sel, formatDate(u.created_at), h("span", { class: "actions" }, reset, " ", untotp)];
     }), t("users")));
   };
   const newEmail = h("input", { name: "new-email", type: "email", required: true });
