@@ -45,6 +45,10 @@ std::string normalized_recovery(std::string_view code) {
   for (char c : code) {
     if (c == '-' || c == ' ') continue;
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    // Base32 has no 0, 1 or 8: someone reading a printed code means O, I and B.
+    if (c == '0') c = 'O';
+    if (c == '1') c = 'I';
+    if (c == '8') c = 'B';
     if (kBase32.find(c) == std::string_view::npos) return {};
     out.push_back(c);
   }
