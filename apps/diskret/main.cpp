@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
 #include "commands/commands.hpp"
 #include "commands/context.hpp"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   add_number(app, action);
   add_user(app, action);
   add_credits(app, action);
+  add_doctor(app, action);
 
   try {
     app.parse(argc, argv);
@@ -38,11 +40,17 @@ int main(int argc, char** argv) {
     std::cerr << "diskret: " << e.what() << " (see diskret --help)\n";
     return 2;
   }
+  // Log lines are buffered (commands/context.cpp): out before the last word on stderr.
+  const auto flush_logs = [] { spdlog::default_logger_raw()->flush(); };
   try {
-    return action ? action() : 2;
+    const int code = action ? action() : 2;
+    flush_logs();
+    return code;
   } catch (const Failure& e) {
+    flush_logs();
     std::cerr << "diskret: " << e.what() << "\n";
   } catch (const std::exception& e) {
+    flush_logs();
     std::cerr << "diskret: unexpected error: " << e.what() << "\n";
   }
   return 1;

@@ -20,5 +20,6 @@ void add_privacy(CLI::App& app, Action& action);
 void add_number(CLI::App& app, Action& action);
 void add_user(CLI::App& app, Action& action);
 void add_credits(CLI::App& app, Action& action);
+void add_doctor(CLI::App& app, Action& action);
 
 }  // namespace diskret::app
