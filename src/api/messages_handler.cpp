@@ -123,6 +123,7 @@ void Api::send_authorised(const http::Request& request, const http::Respond& res
 
   pipeline::AcceptRequest accept;
   accept.tenant = tenant;
+  accept.request_id = request.request_id;
   accept.messages = plan_messages(*parsed, caller.settings);
   if (send_policy_) {
     if (auto ok = send_policy_->screen(caller, accept.messages); !ok) {

@@ -5,6 +5,7 @@
 #include <future>
 #include <memory>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "campaigns/lifecycle.hpp"
@@ -240,6 +241,7 @@ bool CampaignRunner::submit(const store::CampaignRecord& campaign, const Templat
 
   pipeline::AcceptRequest accept;
   accept.tenant = pipeline::TenantId{campaign.tenant_id};
+  accept.request_id = fmt::format("campaign-{}", campaign.id);
   accept.messages.push_back(std::move(*planned));
   auto ids = pipeline_.preassign(1);
   accept.response = outcome(ids.front(), accept.messages.front());

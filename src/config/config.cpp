@@ -438,6 +438,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
   {
     auto r = section("log");
     r.string("level", config.log.level, one_of({"trace", "debug", "info", "warn", "error", "off"}));
+    r.string("format", config.log.format, one_of({"text", "json"}));
     r.reject_unknown_keys();
   }
   read_carriers(root, where, env, problems, config.smsc);

@@ -158,6 +158,7 @@ struct SecuritySection {
 
 struct LogSection {
   std::string level = "info";  ///< trace|debug|info|warn|error|off
+  std::string format = "text";  ///< text (human-readable) | json (one object per line)
 };
 
 struct Config {

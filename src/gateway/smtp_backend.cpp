@@ -1,5 +1,8 @@
 #include "gateway/smtp_backend.hpp"
 
+#include <atomic>
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "api/send_request.hpp"
@@ -25,6 +28,16 @@ bool same_text(std::string_view a, std::string_view b) {
 Error refused_or_temporary(const Error& e) {
   if (smtp::is_temporary(e)) return e;
   return Error{make_error_code(Errc::permission_denied), {}};
+}
+
+// Names one mail's messages in the log: the process start and a counter, so ids from two
+// runs differ.
+std::string submission_id() {
+  static const auto start = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  static std::atomic<std::uint64_t> counter{0};
+  return fmt::format("smtp-{:x}-{}", start, ++counter);
 }
 
 }  // namespace
@@ -124,6 +137,7 @@ void SmtpBackend::submit(smtp::Submission&& submission, Done done) {
 
   pipeline::AcceptRequest accept;
   accept.tenant = tenant->id;
+  accept.request_id = submission_id();
   accept.messages = api::plan_messages(request, tenant->settings);
   if (options_.send_policy) {
     // Again at DATA: an opt-out that arrived after RCPT still wins (stored `rejected`).

@@ -7,9 +7,19 @@
 namespace diskret::http {
 
 bool acceptable_request_id(std::string_view id) noexcept {
-  return !id.empty() && id.size() <= 64 &&
-         id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") ==
-             std::string_view::npos;
+  if (id.empty() || id.size() > 64 ||
+      id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") !=
+          std::string_view::npos) {
+    return false;
+  }
+  // The id is logged and stored with the messages in plain text: one that could be a phone
+  // number (8 or more digits in a row) is replaced rather than kept.
+  std::size_t run = 0;
+  for (char c : id) {
+    run = c >= '0' && c <= '9' ? run + 1 : 0;
+    if (run >= 8) return false;
+  }
+  return true;
 }
 
 RequestIds::RequestIds() {

@@ -7,7 +7,8 @@
 
 namespace diskret::http {
 
-/// 1..64 characters of [A-Za-z0-9._:-]: safe to echo and to put in logs.
+/// 1..64 characters of [A-Za-z0-9._:-] without 8 digits in a row (which could be a phone
+/// number): safe to echo and to put in logs.
 bool acceptable_request_id(std::string_view id) noexcept;
 
 /// Not thread-safe: one per I/O thread.

@@ -37,6 +37,7 @@ Expected<void> write_messages(store::WriteTransaction& tx, store::KeyRing& keys,
   for (std::size_t i = 0; i < request.messages.size(); ++i) {
     const NewMessage& m = request.messages[i];
     store::MessageRecord r = base_record(m, tenant, ids[i], now_ms);
+    r.request_id = request.request_id;
     const Payload payload{m.to, m.text, m.client_ref};
     if (looks_like_e164(m.to)) {
       auto subject = keys.subject_for_write(tx, tenant, tenant_keys, m.to, now_ms);

@@ -42,7 +42,13 @@ bool Dispatcher::has_work(std::int64_t now_ms) const {
   return !queue_.empty() || overflow_ || (next_due_ms_ && *next_due_ms_ <= now_ms);
 }
 
-void Dispatcher::settled(std::uint64_t id) { outstanding_.erase(id); }
+std::string Dispatcher::settled(std::uint64_t id) {
+  auto it = outstanding_.find(id);
+  if (it == outstanding_.end()) return {};
+  std::string request_id = std::move(it->second);
+  outstanding_.erase(it);
+  return request_id;
+}
 
 bool Dispatcher::erased_since_queued(const DispatchItem& item) {
   // The queue holds plaintext taken before an erasure may have run (the erasure fails the
@@ -55,7 +61,7 @@ void Dispatcher::enqueue_record(store::MessageRecord&& r, std::vector<StatusChan
   if (!payload) {
     // Erased (its key destroyed) or damaged: it can never be sent.
     const bool erased = payload.error().code == make_error_code(Errc::not_found);
-    outstanding_.insert(r.id);
+    outstanding_.emplace(r.id, std::move(r.request_id));
     settle.push_back(undeliverable(r.id, erased ? "erased" : "unreadable",
                                    erased ? "The recipient's data was erased before sending."
                                           : "The stored message could not be decrypted."));
@@ -63,7 +69,8 @@ void Dispatcher::enqueue_record(store::MessageRecord&& r, std::vector<StatusChan
   }
   queued_ids_.insert(r.id);
   queue_.push_back(DispatchItem{r.id, r.tenant_id, std::move(payload->to), std::move(r.sender),
-                                std::move(payload->text), r.expires_at_ms});
+                                std::move(payload->text), r.expires_at_ms,
+                                std::move(r.request_id)});
 }
 
 Expected<void> Dispatcher::load_page(std::vector<StatusChange>& settle) {
@@ -115,7 +122,7 @@ Expected<std::vector<carrier::OutboundMessage>> Dispatcher::next_batch(
     DispatchItem item = std::move(queue_.front());
     queue_.pop_front();
     queued_ids_.erase(item.id);
-    outstanding_.insert(item.id);
+    outstanding_.emplace(item.id, std::move(item.request_id));
     if (item.expires_at_ms && *item.expires_at_ms <= now_ms) {
       settle.push_back(expired_before_submit(item.id));
       continue;

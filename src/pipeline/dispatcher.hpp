@@ -8,6 +8,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct DispatchItem {
   std::string from;
   std::string text;
   std::optional<std::int64_t> expires_at_ms;
+  std::string request_id;
 };
 
 struct DispatcherConfig {
@@ -50,7 +52,8 @@ class Dispatcher {
   /// sent (expired, unreadable, bad sender) come back as changes in `settle`.
   Expected<std::vector<carrier::OutboundMessage>> next_batch(std::vector<StatusChange>& settle);
   /// The message's outcome (or change from `settle`) is committed: its slot is free.
-  void settled(std::uint64_t id);
+  /// Returns the request id it was accepted with (for the log line).
+  std::string settled(std::uint64_t id);
 
   bool has_work(std::int64_t now_ms) const;
   /// Whether next_batch() may read the store now (a page of the backlog, or due scheduled
@@ -76,7 +79,8 @@ class Dispatcher {
   const DispatcherConfig config_;
   std::deque<DispatchItem> queue_;
   std::unordered_set<std::uint64_t> queued_ids_;
-  std::unordered_set<std::uint64_t> outstanding_;  // handed out, outcome not committed
+  // Handed out, outcome not committed: id -> request id.
+  std::unordered_map<std::uint64_t, std::string> outstanding_;
   // True while accepted messages may exist in the database that are neither queued nor
   // outstanding; they all have ids > cursor_.
   bool overflow_ = false;

@@ -34,6 +34,9 @@ struct AcceptRequest {
   /// mail for its bounce): written in the request's savepoint after the messages, so they
   /// are durable exactly when the messages are. An error fails the request.
   std::function<Expected<void>(store::WriteTransaction&)> write_with;
+  /// Names the request in every log line of its messages, from acceptance to the receipt
+  /// (the HTTP X-Request-Id, or the SMTP/SMPP session's id); stored with each message.
+  std::string request_id;
 };
 
 struct AcceptResult {

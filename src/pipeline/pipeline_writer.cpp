@@ -13,6 +13,32 @@ std::int64_t to_ms(SystemTime t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
+// Message lines carry key=value words (fields in JSON logs): the message id the API
+// answered and the request id, so one grep finds a message from acceptance to its receipt.
+// Never a number or a text.
+std::string_view or_dash(std::string_view s) { return s.empty() ? std::string_view("-") : s; }
+
+// Carrier ids come from the carrier: only plain ones go into a log line (no forged lines).
+std::string_view plain(std::string_view s) {
+  if (s.empty()) return "-";
+  if (s.size() > 64) return "(unprintable)";
+  for (char c : s) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) return "(unprintable)";
+  }
+  return s;
+}
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) {
+    if (!out.empty()) out.push_back(',');
+    out += plain(id);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::chrono::milliseconds DurablePipeline::wait_time() const {
@@ -271,11 +297,16 @@ void DurablePipeline::after_commit(Committed& cycle) {
     AcceptRequest& request = work.accepts[i].request;
     for (std::size_t j = 0; j < request.messages.size(); ++j) {
       NewMessage& m = request.messages[j];
+      const MessageId id = work.accepts[i].ids[j];
       if (m.rejected) {
         ++counters_.rejected;
+        spdlog::info("message rejected msg_id={} request_id={} code={}", format_message_id(id),
+                     plain(request.request_id), or_dash(m.rejected->code));
         continue;
       }
       ++counters_.accepted;
+      spdlog::info("message accepted msg_id={} request_id={} segments={}", format_message_id(id),
+                   plain(request.request_id), m.segments);
       ++counters_.queue_depth;
       if (m.send_at && to_ms(*m.send_at) > now_ms) {
         dispatcher_.offer_scheduled(to_ms(*m.send_at));
@@ -283,21 +314,41 @@ void DurablePipeline::after_commit(Committed& cycle) {
       }
       std::optional<std::int64_t> expires;
       if (m.expires_at) expires = to_ms(*m.expires_at);
-      dispatcher_.offer(DispatchItem{work.accepts[i].ids[j].value, request.tenant.value,
-                                     std::move(m.to), std::move(m.from), std::move(m.text),
-                                     expires});
+      dispatcher_.offer(DispatchItem{id.value, request.tenant.value, std::move(m.to),
+                                     std::move(m.from), std::move(m.text), expires,
+                                     request.request_id});
     }
   }
   for (std::size_t i = 0; i < changes.size(); ++i) {
-    dispatcher_.settled(changes[i].id);
+    const StatusChange& c = changes[i];
+    const std::string request_id = dispatcher_.settled(c.id);
     if (!changed[i]) continue;
     --counters_.queue_depth;  // every change starts from accepted
-    if (changes[i].status == MessageStatus::submitted) ++counters_.submitted;
-    else count_final(changes[i].status);
+    if (c.status == MessageStatus::submitted) {
+      ++counters_.submitted;
+      spdlog::info("message submitted msg_id={} request_id={} carrier={} carrier_ids={}",
+                   format_message_id(MessageId{c.id}), plain(request_id), or_dash(c.carrier),
+                   or_dash(joined(c.carrier_ids)));
+    } else {
+      count_final(c.status);
+      spdlog::info("message {} msg_id={} request_id={} code={}", status_name(c.status),
+                   format_message_id(MessageId{c.id}), plain(request_id), or_dash(c.error.code));
+    }
   }
   for (std::size_t i = 0; i < work.receipts.size(); ++i) {
-    if (!effects[i].matched) ++counters_.receipts_unknown;
-    if (effects[i].finished) count_final(*effects[i].finished);
+    const ReceiptEffect& e = effects[i];
+    if (!e.matched) {
+      ++counters_.receipts_unknown;
+      spdlog::debug("receipt for an unknown message carrier_id={}",
+                    plain(work.receipts[i].first.receipt.id));
+    }
+    if (e.finished) {
+      count_final(*e.finished);
+      spdlog::info("message {} msg_id={} request_id={} carrier_id={}{}{}", status_name(*e.finished),
+                   format_message_id(MessageId{e.message_id}), plain(e.request_id),
+                   plain(work.receipts[i].first.receipt.id), e.error.code.empty() ? "" : " code=",
+                   e.error.code);
+    }
     work.receipts[i].second(true);
   }
   // MO messages go to the event sink, which stores and acknowledges them. Without one

@@ -131,7 +131,8 @@ Expected<ReceiptEffect> apply_receipt(store::WriteTransaction& tx, const carrier
   if (!*finished) return ReceiptEffect{true, std::nullopt};
   return ReceiptEffect{true, v->status, message,
                        v->status == MessageStatus::delivered ? MessageError{}
-                                                             : MessageError{v->code, detail}};
+                                                             : MessageError{v->code, detail},
+                       std::move((*part)->request_id)};
 }
 
 }  // namespace diskret::pipeline

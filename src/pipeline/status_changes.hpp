@@ -35,6 +35,7 @@ struct ReceiptEffect {
   std::optional<MessageStatus> finished;  ///< the message reached this final state now
   std::uint64_t message_id = 0;           ///< set with `finished`
   MessageError error;                     ///< with `finished` failed or expired
+  std::string request_id;                 ///< of the message, with `finished`
 };
 
 /// Marks the part the receipt names (hex/decimal/case/zero tolerant, the receiving carrier

@@ -511,6 +511,10 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     }
     pipeline::AcceptRequest request;
     request.tenant = conn.credential.tenant;
+    // The connection and the (first part's) submit_sm sequence number: the log lines of the
+    // message match the client's own.
+    request.request_id =
+        fmt::format("smpp-{}-{}", conn.id, parts.empty() ? 0u : parts.front().sequence);
     request.messages.push_back(std::move(*message));
     const auto ids = pipeline.preassign(1);
     bool stored = false;

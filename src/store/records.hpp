@@ -100,6 +100,7 @@ struct MessageRecord {
   std::uint16_t parts_delivered = 0;
   std::string error_code;
   std::string error_detail;
+  std::string request_id;  ///< the X-Request-Id (or session id) that accepted it; for logs
 };
 
 struct IdempotencyRecord {
@@ -116,6 +117,7 @@ struct PartRecord {
   std::uint64_t message_id = 0;
   std::uint16_t part = 0;
   std::uint8_t state = part_state::kSubmitted;
+  std::string request_id;  ///< of its message (find_part only), for logs
 };
 
 /// A message's progress after one more part was delivered.

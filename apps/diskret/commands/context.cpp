@@ -1,11 +1,20 @@
 #include "commands/context.hpp"
 
-#include <filesystem>
+#include <unistd.h>
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "commands/privacy_context.hpp"
+#include "core/log_line.hpp"
 #include "crypto/master_key.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -14,6 +23,9 @@ namespace diskret::app {
 void add_common_options(CLI::App& command, CommonOptions& options) {
   command.add_option("--config", options.config_file, "TOML configuration file")
       ->type_name("FILE");
+  command.add_option("--log-format", options.log_format,
+                     "Log lines as human-readable text (default) or JSON lines")
+      ->check(CLI::IsMember({"text", "json"}));
 }
 
 config::Config load_config(const CommonOptions& options) {
@@ -21,15 +33,89 @@ config::Config load_config(const CommonOptions& options) {
   if (!options.config_file.empty()) file = options.config_file;
   auto loaded = config::load(file, config::process_environment());
   if (!loaded) throw Failure(loaded.error().message());
+  if (!options.log_format.empty()) loaded->log.format = options.log_format;
   return std::move(*loaded);
 }
 
+namespace {
+
+// `[log] format = "json"`: one JSON object per line (core/log_line.hpp).
+class JsonFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const auto level = spdlog::level::to_string_view(msg.level);
+    const std::string line = core::json_log_line(
+        msg.time, std::string_view(level.data(), level.size()),
+        std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(line.data(), line.data() + line.size());
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<JsonFormatter>();
+  }
+};
+
+// stderr, written a buffer at a time: a line per message and status change would otherwise
+// cost a write(2) each on the writer thread. Warnings and worse go out at once (with
+// everything before them), the rest within kFlushEvery or when 64 KiB have gathered.
+constexpr std::chrono::milliseconds kFlushEvery{100};
+
+class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  BufferedStderrSink() : flusher_([this](std::stop_token stop) { flush_periodically(stop); }) {}
+  ~BufferedStderrSink() override {
+    flusher_.request_stop();
+    flusher_.join();
+    std::lock_guard lock(mutex_);
+    write_out();
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    formatter_->format(msg, buffer_);
+    if (msg.level >= spdlog::level::warn || buffer_.size() >= 64 * 1024) write_out();
+  }
+  void flush_() override { write_out(); }
+
+ private:
+  void flush_periodically(const std::stop_token& stop) {
+    std::mutex idle;
+    std::unique_lock lock(idle);
+    std::condition_variable_any tick;
+    while (!stop.stop_requested()) {
+      tick.wait_for(lock, stop, kFlushEvery, [] { return false; });  // wakes early on stop
+      std::lock_guard sink(mutex_);
+      write_out();
+    }
+  }
+  void write_out() {
+    const char* p = buffer_.data();
+    std::size_t left = buffer_.size();
+    while (left > 0) {
+      const ssize_t n = ::write(STDERR_FILENO, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // nowhere to log to: drop it rather than block the caller
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    buffer_.clear();
+  }
+
+  spdlog::memory_buf_t buffer_;
+  std::jthread flusher_;  // last member: starts after buffer_ exists
+};
+
+}  // namespace
+
 void setup_logging(const config::Config& config) {
   // Logs go to stderr so that stdout carries only command output (e.g. --json).
-  auto logger = spdlog::stderr_logger_mt("diskret");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  auto logger = std::make_shared<spdlog::logger>("diskret", std::make_shared<BufferedStderrSink>());
+  if (config.log.format == "json") {
+    logger->set_formatter(std::make_unique<JsonFormatter>());
+  } else {
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  }
   logger->set_level(spdlog::level::from_str(config.log.level));
-  logger->flush_on(spdlog::level::info);
+  logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
 }
 

@@ -24,6 +24,7 @@ struct Failure : std::runtime_error {
 /// Options every subcommand has.
 struct CommonOptions {
   std::string config_file;  ///< empty: built-in defaults (and DISKRET_* variables)
+  std::string log_format;   ///< --log-format: overrides [log] format when set
 };
 void add_common_options(CLI::App& command, CommonOptions& options);
 

@@ -36,6 +36,7 @@ MessageRecord message(const SqliteStatement& s) {
   m.parts_delivered = u16(s, 15);
   m.error_code = s.text(16);
   m.error_detail = s.text(17);
+  m.request_id = s.text(18);
   return m;
 }
 
@@ -66,6 +67,11 @@ void bind_message(SqliteStatement& s, const MessageRecord& m) {
   } else {
     s.bind_text(17, m.error_code);
     s.bind_text(18, m.error_detail);
+  }
+  if (m.request_id.empty()) {
+    s.bind_null(19);
+  } else {
+    s.bind_text(19, m.request_id);
   }
 }
 
@@ -116,6 +122,7 @@ PartRecord part(const SqliteStatement& s) {
   p.message_id = static_cast<std::uint64_t>(s.int64(2));
   p.part = u16(s, 3);
   p.state = static_cast<std::uint8_t>(s.int64(4));
+  p.request_id = s.text(5);
   return p;
 }
 

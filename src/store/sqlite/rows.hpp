@@ -11,21 +11,22 @@ namespace diskret::store::sqlite::rows {
 #define DISKRET_MESSAGE_COLUMNS                                                          \
   "id, tenant_id, subject_id, status, category, segments, encoding, sender, payload, "   \
   "send_at, expires_at, submitted_at, done_at, carrier, parts, parts_delivered, "        \
-  "error_code, error_detail"
+  "error_code, error_detail, request_id"
 #define DISKRET_TENANT_COLUMNS \
   "id, public_id, name, display_name, default_region, allowed_countries, max_segments, created_at, " \
   "sender_ids, quiet_hours"
 #define DISKRET_API_KEY_COLUMNS \
   "k.id, k.tenant_id, k.prefix, k.hash, k.name, k.role, k.created_at, k.revoked_at, t.public_id"
 #define DISKRET_SUBJECT_COLUMNS "s.tenant_id, s.blind, s.subject_id, s.wrapped, s.created_at"
-#define DISKRET_PART_COLUMNS "carrier_id, carrier, message_id, part, state"
+#define DISKRET_PART_COLUMNS "c.carrier_id, c.carrier, c.message_id, c.part, c.state"
 
 MessageRecord message(const SqliteStatement& s);
-/// Binds every column of DISKRET_MESSAGE_COLUMNS as parameters 1..18.
+/// Binds every column of DISKRET_MESSAGE_COLUMNS as parameters 1..19.
 void bind_message(SqliteStatement& s, const MessageRecord& m);
 TenantRecord tenant(const SqliteStatement& s);
 ApiKeyRecord api_key(const SqliteStatement& s);
 SubjectRecord subject(const SqliteStatement& s);
+/// DISKRET_PART_COLUMNS followed by the message's request_id.
 PartRecord part(const SqliteStatement& s);
 
 /// Reads every row of a query with `read`.

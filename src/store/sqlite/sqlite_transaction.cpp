@@ -39,7 +39,7 @@ constexpr std::string_view kInsertIdempotency =
     "INSERT INTO idempotency(tenant_id, key, sealed, created_at) VALUES (?, ?, ?, ?)";
 constexpr std::string_view kInsertMessage =
     "INSERT INTO messages(" DISKRET_MESSAGE_COLUMNS
-    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kMarkSubmitted =
     "UPDATE messages SET status = 1, submitted_at = ?, carrier = ?, parts = ? "
     "WHERE id = ? AND status = 0";
@@ -50,10 +50,13 @@ constexpr std::string_view kInsertPart =
 constexpr std::string_view kFinish =
     "UPDATE messages SET status = ?, done_at = ?, error_code = ?, error_detail = ? "
     "WHERE id = ? AND status IN (0, 1)";
+// The message's request id comes along for the log line of its receipt.
 constexpr std::string_view kFindPart =
-    "SELECT " DISKRET_PART_COLUMNS " FROM carrier_ids WHERE carrier_id = ? AND carrier = ?";
+    "SELECT " DISKRET_PART_COLUMNS ", m.request_id FROM carrier_ids c "
+    "LEFT JOIN messages m ON m.id = c.message_id WHERE c.carrier_id = ? AND c.carrier = ?";
 constexpr std::string_view kFindPartAnyCarrier =
-    "SELECT " DISKRET_PART_COLUMNS " FROM carrier_ids WHERE carrier_id = ? LIMIT 1";
+    "SELECT " DISKRET_PART_COLUMNS ", m.request_id FROM carrier_ids c "
+    "LEFT JOIN messages m ON m.id = c.message_id WHERE c.carrier_id = ? LIMIT 1";
 constexpr std::string_view kSetPartState =
     "UPDATE carrier_ids SET state = ? WHERE carrier_id = ? AND carrier = ? AND state = 0";
 constexpr std::string_view kAddDeliveredPart =

@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include "integration/http/raw_client.hpp"
 #include "integration/serve/process.hpp"
@@ -73,10 +75,10 @@ class ServeTest : public ::testing::Test {
   }
 
   /// Starts `diskret serve`; returns the HTTP port from its "listening on" line.
-  std::uint16_t start_server() {
-    server_ = std::make_unique<Background>(
-        std::vector<std::string>{kBin + "/diskret", "serve", "--config", config_}, dir_ + "/serve.out",
-        dir_ + "/serve.err");
+  std::uint16_t start_server(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{kBin + "/diskret", "serve", "--config", config_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    server_ = std::make_unique<Background>(args, dir_ + "/serve.out", dir_ + "/serve.err");
     auto line = server_->wait_for(true, "listening on http://127.0.0.1:", std::chrono::seconds(15));
     EXPECT_TRUE(line) << server_->err();
     return line ? static_cast<std::uint16_t>(std::stoi(*line)) : 0;
@@ -134,6 +136,103 @@ TEST_F(ServeTest, SendsAMessageThatGetsDelivered) {
   EXPECT_EQ(log.find("4915123456789"), std::string::npos);
   EXPECT_EQ(log.find("Hallo von diskret"), std::string::npos);
   EXPECT_EQ(server_->stop(SIGTERM, std::chrono::seconds(20)), 0) << server_->err();
+}
+
+// Issue 13: one id follows a message from the request through the queue to the carrier and
+// its receipt; with --log-format json every line is one JSON object with those ids as fields.
+TEST_F(ServeTest, JsonLogsFollowAMessageFromRequestToReceipt) {
+  write_config(start_smsc());
+  auto [tenant, key] = create_tenant("Trace GmbH");
+  auto port = start_server({"--log-format", "json"});
+  ASSERT_NE(port, 0);
+  RawClient client(port);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (client.request(test::get("/readyz"))->status != 200) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "never ready";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto sent = client.request(test::post("/v1/messages",
+                                        R"({"to":"+4917612345678","text":"Spur 42","from":"Diskret"})",
+                                        auth(key) + "X-Request-Id: trace-it-42\r\n"));
+  ASSERT_TRUE(sent);
+  ASSERT_EQ(sent->status, 202) << sent->body;
+  EXPECT_EQ(sent->header("X-Request-Id"), "trace-it-42");
+  const std::string id(json::parse(sent->body).at("messages").as_array().at(0).at("id").as_string());
+
+  // The receipt's line is the last of the three; logs reach stderr within 100 ms.
+  std::vector<std::string> life;
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (life.size() < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    life.clear();
+    std::istringstream lines(server_->err());
+    for (std::string line; std::getline(lines, line);) {
+      boost::system::error_code ec;
+      auto value = json::parse(line, ec);
+      ASSERT_FALSE(ec) << "not a JSON line: " << line;
+      const auto& o = value.as_object();
+      ASSERT_TRUE(o.contains("ts") && o.contains("level") && o.contains("msg")) << line;
+      if (const auto* m = o.if_contains("msg_id"); m && *m == id.c_str()) {
+        EXPECT_EQ(o.at("request_id"), "trace-it-42") << line;
+        life.emplace_back(o.at("msg").as_string());
+      }
+    }
+  }
+  EXPECT_EQ(life, (std::vector<std::string>{"message accepted", "message submitted",
+                                            "message delivered"}))
+      << server_->err();
+  auto log = server_->err();
+  EXPECT_EQ(log.find("4917612345678"), std::string::npos);
+  EXPECT_EQ(log.find("Spur 42"), std::string::npos);
+  EXPECT_EQ(server_->stop(SIGTERM, std::chrono::seconds(20)), 0) << server_->err();
+}
+
+// Issue 13: `diskret doctor` reads, never repairs, and says in plain words what to fix.
+TEST_F(ServeTest, DoctorChecksKeysDatabaseAndCarriers) {
+  write_config(start_smsc());
+  ASSERT_EQ(diskret({"migrate", "--config", config_}).exit_code, 0);
+  auto healthy = diskret({"doctor", "--config", config_, "--json"});
+  ASSERT_EQ(healthy.exit_code, 0) << healthy.out << healthy.err;
+  auto report = json::parse(healthy.out).as_object();
+  EXPECT_EQ(report.at("ok"), true);
+  std::set<std::string> checked;
+  for (const auto& c : report.at("checks").as_array()) {
+    checked.insert(std::string(c.at("check").as_string()));
+    EXPECT_NE(c.at("result"), "fail") << json::serialize(c);
+  }
+  for (const char* c : {"configuration", "data directory", "master key", "main database",
+                        "key store database", "clock", "carrier sim"}) {
+    EXPECT_TRUE(checked.contains(c)) << c << " not checked: " << healthy.out;
+  }
+
+  // A master key others can read, and a carrier that is gone: both named, with the fix.
+  ASSERT_EQ(::chmod((dir_ + "/var/master.key").c_str(), 0644), 0);
+  smsc_.reset();
+  auto sick = diskret({"doctor", "--config", config_});
+  EXPECT_EQ(sick.exit_code, 1);
+  EXPECT_NE(sick.out.find("FAIL  master key"), std::string::npos) << sick.out;
+  EXPECT_NE(sick.out.find("chmod 600 " + dir_ + "/var/master.key"), std::string::npos) << sick.out;
+  EXPECT_NE(sick.out.find("FAIL  carrier sim"), std::string::npos) << sick.out;
+  EXPECT_NE(sick.err.find("doctor found 2 problem(s)"), std::string::npos) << sick.err;
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ + "/var/master.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u) << "doctor must not change anything";
+
+  // A damaged database file: integrity check fails, restore is the advice.
+  ASSERT_EQ(::chmod((dir_ + "/var/master.key").c_str(), 0600), 0);
+  {
+    // Every page after the first (the schema) overwritten: the tables' pages are garbage.
+    const auto size = fs::file_size(dir_ + "/var/diskret.db");
+    ASSERT_GT(size, 8192u);
+    std::fstream db(dir_ + "/var/diskret.db", std::ios::in | std::ios::out | std::ios::binary);
+    db.seekp(4096);
+    const std::string junk(size - 4096, '\x5a');
+    db.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  auto broken = diskret({"doctor", "--config", config_});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.out.find("FAIL  main database"), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("backup restore"), std::string::npos) << broken.out;
 }
 
 TEST_F(ServeTest, BadInputGetsProblemsAndChangesNothing) {

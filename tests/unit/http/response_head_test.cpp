@@ -68,6 +68,18 @@ TEST(RequestIds, KeepsPlainClientIdsOnly) {
   EXPECT_EQ(ids.assign(std::string(65, 'a')).size(), 16u);
 }
 
+TEST(RequestIds, ReplacesIdsThatCouldBeAPhoneNumber) {
+  // Request ids are logged and stored in plain text: never a number in them.
+  RequestIds ids;
+  EXPECT_EQ(ids.assign("order-1234567"), "order-1234567");  // 7 digits in a row: kept
+  EXPECT_EQ(ids.assign("2024-11-30T12:00:00"), "2024-11-30T12:00:00");
+  for (std::string_view number : {"4915123456789", "req-015123456789", "x:49151234567"}) {
+    auto id = ids.assign(number);
+    EXPECT_EQ(id.size(), 16u) << number;
+    EXPECT_EQ(id.find(number), std::string::npos) << number;
+  }
+}
+
 TEST(RequestIds, GeneratedIdsDiffer) {
   RequestIds ids;
   std::set<std::string> seen;
