@@ -6,6 +6,7 @@
 /// runs), copies new audit checkpoints into the key store, and runs the retention job. At
 /// stop it signs the head of every audit chain.
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -23,6 +24,10 @@ struct PrivacyServiceOptions {
   std::chrono::milliseconds watch_interval{1'000};
   std::chrono::milliseconds anchor_interval{60'000};
   std::chrono::milliseconds retention_interval{600'000};
+  /// The whole audit trail is verified this often (the first time shortly after start);
+  /// the result is the gauge diskret_audit_chain_ok.
+  std::chrono::milliseconds verify_interval{3'600'000};
+  std::chrono::milliseconds first_verify_after{10'000};
 };
 
 class PrivacyService {
@@ -45,8 +50,10 @@ class PrivacyService {
   Eraser& eraser() { return eraser_; }
   Exporter& exporter() { return exporter_; }
   RetentionJob& retention() { return retention_; }
-  /// Prometheus text: the retention job's counters.
+  /// Prometheus text: the retention job's counters and the last audit verification.
   std::string metrics_text() const;
+  /// Verifies every audit chain now; a newly found break is itself audited.
+  Expected<audit::VerifyReport> verify_audit();
 
  private:
   void loop();
@@ -58,6 +65,9 @@ class PrivacyService {
   Exporter exporter_;
   RetentionJob retention_;
   audit::AuditQueue audit_queue_;
+  // Last verification: -1 not yet, 0 broken, 1 intact; and when (Unix seconds).
+  std::atomic<int> audit_ok_{-1};
+  std::atomic<std::int64_t> audit_verified_at_{0};
   std::uint64_t erasures_seen_ = 0;
   std::size_t offboardings_seen_ = 0;
   std::mutex mutex_;
