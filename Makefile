@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: deps configure build test test-unit test-sanitize run clean bench fuzz
+.PHONY: deps configure build test test-unit test-sanitize run clean bench fuzz package
 
 deps:
 	@./scripts/install-deps.sh
@@ -25,7 +25,8 @@ test-unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
 
 # The whole test suite built with ASan+UBSan (-DDISKRET_SANITIZE=ON) in its own directory;
-# every finding fails the run. The browser tests (label e2e) are left to `make test`.
+# every finding fails the run. The browser tests (label e2e) and the package install
+# (label package) are left to `make test`.
 # Not part of `make test`/.ci/run: a cold sanitizer build needs about 19 CPU-seconds per
 # object (measured on 37 objects of http/smtp/sms/smpp: 697 CPU-s), so ~500 objects plus the
 # links are about 80-90 minutes on 2 idle cores, far over the 30 minutes `make test` has.
@@ -36,7 +37,11 @@ SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks
 test-sanitize: deps
 	@cmake -S . -B $(ASAN_DIR) -G Ninja -DDISKRET_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
-	@cd $(ASAN_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) --timeout 1200 -LE e2e
+	@cd $(ASAN_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) --timeout 1200 -LE 'e2e|package'
+
+# Debian packages diskret, diskret-vault, diskret-smsc in $(BUILD_DIR)/packages (docs/operations.md).
+package: build
+	@cd $(BUILD_DIR) && cpack -G DEB
 
 run: build
 	@./scripts/run-demo.sh

@@ -19,6 +19,7 @@ packages=(
   libgmime-3.0-dev libpcre2-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk swaks libnet-ssleay-perl kannel curl openssl postgresql
+  dpkg-dev prometheus   # make package (dpkg-shlibdeps); promtool checks docs/ops/alerts.yml
   chromium fonts-dejavu-core   # the portal's browser tests (Playwright drives Debian's chromium)
 )
 # Node.js may come from Debian or from the machine image (with its own npm, which
