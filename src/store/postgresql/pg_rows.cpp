@@ -43,6 +43,7 @@ MessageRecord message(const PgResult& r, int row) {
   m.parts_delivered = u16(r, row, 15);
   m.error_code = text(r, row, 16);
   m.error_detail = text(r, row, 17);
+  m.request_id = text(r, row, 18);
   return m;
 }
 
@@ -56,6 +57,7 @@ void add_message(PgParams& p, const MessageRecord& m) {
   } else {
     p.add_text(m.error_code).add_text(m.error_detail);
   }
+  p.add_text_or_null(m.request_id);
 }
 
 TenantRecord tenant(const PgResult& r, int row) {
@@ -104,6 +106,7 @@ PartRecord part(const PgResult& r, int row) {
   p.message_id = u64(r, row, 2);
   p.part = u16(r, row, 3);
   p.state = static_cast<std::uint8_t>(r.int64(row, 4));
+  p.request_id = text(r, row, 5);
   return p;
 }
 

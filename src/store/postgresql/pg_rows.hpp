@@ -11,17 +11,18 @@ namespace diskret::store::postgresql::rows {
 #define DISKRET_PG_MESSAGE_COLUMNS                                                        \
   "id, tenant_id, subject_id, status, category, segments, encoding, sender, payload, "   \
   "send_at, expires_at, submitted_at, done_at, carrier, parts, parts_delivered, "        \
-  "error_code, error_detail"
+  "error_code, error_detail, request_id"
 #define DISKRET_PG_TENANT_COLUMNS                                                          \
   "id, public_id, name, display_name, default_region, allowed_countries, max_segments, " \
   "created_at, sender_ids, quiet_hours"
 #define DISKRET_PG_API_KEY_COLUMNS \
   "k.id, k.tenant_id, k.prefix, k.hash, k.name, k.role, k.created_at, k.revoked_at, t.public_id"
 #define DISKRET_PG_SUBJECT_COLUMNS "s.tenant_id, s.blind, s.subject_id, s.wrapped, s.created_at"
-#define DISKRET_PG_PART_COLUMNS "carrier_id, carrier, message_id, part, state"
+/// With the message's request id (for the receipt's log line): FROM carrier_ids c LEFT JOIN messages m.
+#define DISKRET_PG_PART_COLUMNS "c.carrier_id, c.carrier, c.message_id, c.part, c.state, m.request_id"
 
 MessageRecord message(const PgResult& r, int row);
-/// Adds every column of DISKRET_PG_MESSAGE_COLUMNS as the next 18 parameters.
+/// Adds every column of DISKRET_PG_MESSAGE_COLUMNS as the next 19 parameters.
 void add_message(PgParams& p, const MessageRecord& m);
 TenantRecord tenant(const PgResult& r, int row);
 ApiKeyRecord api_key(const PgResult& r, int row);

@@ -48,7 +48,7 @@ constexpr std::string_view kInsertIdempotency =
 // it over only if this node's lease expires first.
 constexpr std::string_view kInsertMessage =
     "INSERT INTO messages(" DISKRET_PG_MESSAGE_COLUMNS ", claimed_by) VALUES ($1, $2, $3, $4, $5, "
-    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) ON CONFLICT DO NOTHING";
+    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ON CONFLICT DO NOTHING";
 // One round trip for the state change and every part. A carrier may reuse an id after
 // wrapping around: the newest submission owns it.
 constexpr std::string_view kMarkSubmitted =
@@ -63,9 +63,11 @@ constexpr std::string_view kFinish =
     "UPDATE messages SET status = $1, done_at = $2, error_code = $3, error_detail = $4, "
     "claimed_by = NULL WHERE id = $5 AND status IN (0, 1)";
 constexpr std::string_view kFindPart =
-    "SELECT " DISKRET_PG_PART_COLUMNS " FROM carrier_ids WHERE carrier_id = $1 AND carrier = $2";
+    "SELECT " DISKRET_PG_PART_COLUMNS " FROM carrier_ids c LEFT JOIN messages m ON m.id = c.message_id "
+    "WHERE c.carrier_id = $1 AND c.carrier = $2";
 constexpr std::string_view kFindPartAnyCarrier =
-    "SELECT " DISKRET_PG_PART_COLUMNS " FROM carrier_ids WHERE carrier_id = $1 LIMIT 1";
+    "SELECT " DISKRET_PG_PART_COLUMNS " FROM carrier_ids c LEFT JOIN messages m ON m.id = c.message_id "
+    "WHERE c.carrier_id = $1 LIMIT 1";
 constexpr std::string_view kSetPartState =
     "UPDATE carrier_ids SET state = $1 WHERE carrier_id = $2 AND carrier = $3 AND state = 0";
 constexpr std::string_view kAddDeliveredPart =
