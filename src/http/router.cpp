@@ -9,6 +9,8 @@
 #include <memory>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 
@@ -25,7 +27,11 @@ class ResponseLog {
   static ResponseLog* get() {
     static ResponseLog* log = [] {
       const char* path = std::getenv("DISKRET_RESPONSE_LOG");
-      return path != nullptr && *path != '\0' ? new ResponseLog(path) : nullptr;
+      if (path == nullptr || *path == '\0') return static_cast<ResponseLog*>(nullptr);
+      // Loud on purpose: an operator must not run production like this by accident.
+      spdlog::warn("http: DISKRET_RESPONSE_LOG is set: every response body (personal data "
+                   "included) is written to {}; a test aid, never for production", path);
+      return new ResponseLog(path);
     }();
     return log;
   }
