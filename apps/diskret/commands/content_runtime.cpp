@@ -3,48 +3,11 @@
 #include "audit/audit_queue.hpp"
 #include "billing/price_table.hpp"
 #include "commands/context.hpp"
+#include "commands/link_clicks.hpp"
 #include "phone/phone_number.hpp"
 #include "privacy/privacy_service.hpp"
 
 namespace diskret::app {
-namespace {
-
-// A person's link clicks for the privacy module: the clicks of their own codes with the
-// link's target; erasure deletes the codes and clicks.
-class LinkClicksOfPerson final : public privacy::PersonData {
- public:
-  LinkClicksOfPerson(links::RecipientLinkStore& recipients, links::LinkStore& links)
-      : recipients_(recipients), links_(links) {}
-
-  // privacy::PersonData
-  Expected<std::vector<privacy::ExportLinkClick>> link_clicks(std::uint64_t tenant,
-                                                              const store::Blind& blind) override {
-    auto rows = recipients_.clicks_of(tenant, as_bytes(blind));
-    if (!rows) return unexpected(rows.error());
-    std::vector<privacy::ExportLinkClick> out;
-    for (const auto& r : *rows) {
-      auto link = links_.find(r.link_code);
-      if (!link) return unexpected(link.error());
-      out.push_back({*link ? (*link)->target : std::string(), r.clicked_ms});
-    }
-    return out;
-  }
-  Expected<std::uint64_t> erase(std::uint64_t tenant, const store::Blind& blind) override {
-    auto n = recipients_.erase(tenant, as_bytes(blind));
-    if (!n) return unexpected(n.error());
-    return static_cast<std::uint64_t>(*n);
-  }
-
- private:
-  static std::string as_bytes(const store::Blind& b) {
-    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
-  }
-  links::RecipientLinkStore& recipients_;
-  links::LinkStore& links_;
-};
-
-}  // namespace
-
 void enable_click_tracking(ContentRuntime& rt, store::KeyRing& keys,
                            privacy::PrivacyService& privacy) {
   rt.api_policy->set_tracking(&keys);

@@ -56,6 +56,7 @@ int do_export(const SubjectOptions& o) {
          "cannot record the break-glass access");
   }
   privacy::Exporter exporter(h.context(clock));
+  exporter.set_person_data(h.person_data.get());
   auto document = must(exporter.collect(tenant.id, e164, operator_actor()), "cannot export");
   auto keys = must(h.storage.keys->tenant(tenant.id), "tenant key");
   must(h.grants->record_read(tenant.id, who, "subject export",
@@ -81,6 +82,7 @@ int do_erase(const SubjectOptions& o) {
   auto tenant = find_tenant(h, o.tenant);
   const auto e164 = e164_of(tenant, o.phone);
   privacy::Eraser eraser(h.context(clock));
+  eraser.set_person_data(h.person_data.get());
   auto r = must(eraser.erase(tenant.id, e164, operator_actor()), "cannot erase");
   std::cout << fmt::format(
       "{} erased from {}{}: contact {}, {} message(s) kept without the person, {} waiting "
@@ -103,6 +105,7 @@ int do_offboard(const SubjectOptions& o) {
   auto h = open_privacy(config, clock);
   auto tenant = find_tenant(h, o.tenant);
   privacy::Eraser eraser(h.context(clock));
+  eraser.set_person_data(h.person_data.get());
   auto r = must(eraser.offboard(tenant.id, operator_actor()), "cannot offboard");
   std::cout << fmt::format("tenant {} offboarded: {} data key(s) and {} subject key(s) destroyed\n",
                            tenant.public_id, r.tenant_keys_destroyed, r.subject_keys_destroyed);
@@ -115,6 +118,7 @@ int do_retention(const SubjectOptions& o) {
   auto h = open_privacy(config, clock);
   auto tenant = find_tenant(h, o.tenant);
   privacy::Exporter exporter(h.context(clock));
+  exporter.set_person_data(h.person_data.get());
   auto policy = must(exporter.retention(tenant.id), "cannot read the retention settings");
   if (!o.set.empty()) {
     policy = must(privacy::policy_from_json(o.set, policy), "--set");

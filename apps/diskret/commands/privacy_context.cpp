@@ -1,5 +1,7 @@
 #include "commands/privacy_context.hpp"
 
+#include "commands/link_clicks.hpp"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -68,6 +70,13 @@ PrivacyHandle open_privacy(const config::Config& config, const Clock& clock) {
     h.alerts->set_webhooks(h.webhooks.get(), h.webhook_queue.get());
   } else {
     spdlog::warn("alerts of this command will not reach webhooks: {}", loaded.error().message());
+  }
+  const auto main_db = store::sqlite::SqliteOptions::from_url(config.store.url, config.server.data_dir);
+  if (main_db) {
+    h.link_store = must(links::SqliteLinkStore::open(main_db->main_path), "cannot open the short links");
+    h.recipient_links = must(links::SqliteRecipientLinkStore::open(main_db->main_path),
+                             "cannot open the per-recipient short links");
+    h.person_data = std::make_unique<LinkClicksOfPerson>(*h.recipient_links, *h.link_store);
   }
   return h;
 }

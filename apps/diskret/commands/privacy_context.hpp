@@ -8,7 +8,10 @@
 #include "audit/audit_log.hpp"
 #include "commands/context.hpp"
 #include "inbound/webhook_queue.hpp"
+#include "links/links.hpp"
+#include "links/recipient_links.hpp"
 #include "privacy/erasure.hpp"
+#include "privacy/person_data.hpp"
 #include "privacy/security.hpp"
 #include "store/master_key_holder.hpp"
 #include "store/service_keys.hpp"
@@ -57,6 +60,10 @@ struct PrivacyHandle {
   /// Alerts raised here are queued for the tenants' webhooks; `diskret serve` delivers them.
   std::unique_ptr<store::sqlite::SqliteWebhookStore> webhooks;
   std::unique_ptr<inbound::WebhookQueue> webhook_queue;
+  /// Per-recipient link codes and clicks: part of a person's export and erasure.
+  std::unique_ptr<links::SqliteLinkStore> link_store;
+  std::unique_ptr<links::SqliteRecipientLinkStore> recipient_links;
+  std::unique_ptr<privacy::PersonData> person_data;
 
   privacy::PrivacyContext context(const Clock& clock);
 };
