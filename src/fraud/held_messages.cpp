@@ -68,8 +68,8 @@ Expected<std::uint64_t> HeldMessages::hold(std::uint64_t tenant, const pipeline:
   const std::string sealed = crypto::seal((*keys)->data_key, encode(message), payload_ad(tenant));
   std::lock_guard lock(mutex_);
   auto s = db_.use(
-      "INSERT INTO held_messages (tenant_id, created_at, reason, range_name, source, sealed) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO held_messages (tenant_id, created_at, reason, range_name, source, sealed, blind) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, clock_.now_ms());
@@ -77,6 +77,13 @@ Expected<std::uint64_t> HeldMessages::hold(std::uint64_t tenant, const pipeline:
   (*s)->bind_text(4, range);
   (*s)->bind_text(5, source);
   (*s)->bind_blob(6, sealed);
+  // The person's blind index: an erasure finds and deletes what is held for them.
+  if (!message.to.empty() && message.to.front() == '+') {
+    const store::Blind blind = store::KeyRing::blind(**keys, message.to);
+    (*s)->bind_blob(7, blind.data(), blind.size());
+  } else {
+    (*s)->bind_null(7);
+  }
   if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
   return static_cast<std::uint64_t>(db_.last_insert_rowid());
 }

@@ -28,10 +28,12 @@ struct Eraser::Scrubbed {
   std::uint64_t inbound_deleted = 0;
   std::uint64_t keyword_replies_deleted = 0;
   std::uint64_t stored_responses_deleted = 0;
+  std::uint64_t held_deleted = 0;
 };
 
 // Everything of the person in diskret.db, inside `tx`. Rows are found by blind index
-// (contact, suppression) and by subject id (messages, inbound, keyword replies).
+// (contact, suppression, messages held for review) and by subject id (messages, inbound,
+// keyword replies).
 Expected<Eraser::Scrubbed> Eraser::scrub_rows(store::WriteTransaction& tx, std::uint64_t tenant,
                                               const store::Blind& blind,
                                               std::span<const std::uint64_t> subject_ids,
@@ -88,6 +90,9 @@ Expected<Eraser::Scrubbed> Eraser::scrub_rows(store::WriteTransaction& tx, std::
   auto deleted = c_.rows.delete_inbound(tx, tenant, inbound_ids);
   if (!deleted) return unexpected(deleted.error());
   out.inbound_deleted = *deleted;
+  auto held = c_.rows.delete_held_messages(tx, tenant, blind);
+  if (!held) return unexpected(held.error());
+  out.held_deleted = *held;
   auto replies = c_.rows.delete_keyword_replies(tx, tenant, subject_ids);
   if (!replies) return unexpected(replies.error());
   out.keyword_replies_deleted = *replies;
@@ -129,6 +134,7 @@ Expected<ErasureReport> Eraser::erase(std::uint64_t tenant, std::string_view e16
   report.messages_scrubbed = scrubbed->messages_scrubbed;
   report.messages_cancelled = scrubbed->messages_cancelled;
   report.inbound_deleted = scrubbed->inbound_deleted;
+  report.held_deleted = scrubbed->held_deleted;
   report.keyword_replies_deleted = scrubbed->keyword_replies_deleted;
   report.stored_responses_deleted = scrubbed->stored_responses_deleted;
 
@@ -143,6 +149,7 @@ Expected<ErasureReport> Eraser::erase(std::uint64_t tenant, std::string_view e16
       {"messages_scrubbed", report.messages_scrubbed},
       {"messages_cancelled", report.messages_cancelled},
       {"inbound_deleted", report.inbound_deleted},
+      {"held_deleted", report.held_deleted},
       {"repeated", report.erased_before}});
   if (auto ok = c_.audit.record(**tx, entry); !ok) return unexpected(ok.error());
   if (auto ok = (*tx)->commit(); !ok) return unexpected(ok.error());

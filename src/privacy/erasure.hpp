@@ -33,6 +33,7 @@ struct ErasureReport {
   std::uint64_t keyword_replies_deleted = 0;
   std::uint64_t stored_responses_deleted = 0;  ///< idempotent responses naming the number
   std::uint64_t link_codes_deleted = 0;        ///< per-recipient short link codes (clicks too)
+  std::uint64_t held_deleted = 0;              ///< messages held for review (abuse checks)
   bool key_store_log_truncated = false;
 };
 

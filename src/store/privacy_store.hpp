@@ -76,6 +76,9 @@ class PrivacyStore {
                                                const std::string& code, std::int64_t at_ms) = 0;
   virtual Expected<std::uint64_t> delete_inbound(WriteTransaction& tx, std::uint64_t tenant,
                                                  std::span<const std::uint64_t> ids) = 0;
+  /// Messages the abuse checks held for review, of the person with this blind index.
+  virtual Expected<std::uint64_t> delete_held_messages(WriteTransaction& tx, std::uint64_t tenant,
+                                                       const Blind& blind) = 0;
   virtual Expected<std::uint64_t> delete_keyword_replies(WriteTransaction& tx, std::uint64_t tenant,
                                                          std::span<const std::uint64_t> subject_ids) = 0;
   virtual Expected<std::vector<IdempotencyRow>> idempotency_rows(WriteTransaction& tx,

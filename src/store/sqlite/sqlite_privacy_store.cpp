@@ -215,6 +215,16 @@ Expected<std::uint64_t> SqlitePrivacyStore::delete_inbound(WriteTransaction& tx,
   return deleted;
 }
 
+Expected<std::uint64_t> SqlitePrivacyStore::delete_held_messages(WriteTransaction& tx,
+                                                                 std::uint64_t tenant,
+                                                                 const Blind& blind) {
+  return run(store_.main_db(tx), "DELETE FROM held_messages WHERE tenant_id = ? AND blind = ?",
+             [&](SqliteStatement& s) {
+               s.bind(1, tenant);
+               s.bind_blob(2, blind.data(), blind.size());
+             });
+}
+
 Expected<std::uint64_t> SqlitePrivacyStore::delete_keyword_replies(WriteTransaction& tx, std::uint64_t tenant,
                                                                    std::span<const std::uint64_t> subject_ids) {
   if (subject_ids.empty()) return 0;

@@ -32,6 +32,8 @@ class SqlitePrivacyStore final : public PrivacyStore {
                                        const std::string& code, std::int64_t at_ms) override;
   Expected<std::uint64_t> delete_inbound(WriteTransaction& tx, std::uint64_t tenant,
                                          std::span<const std::uint64_t> ids) override;
+  Expected<std::uint64_t> delete_held_messages(WriteTransaction& tx, std::uint64_t tenant,
+                                               const Blind& blind) override;
   Expected<std::uint64_t> delete_keyword_replies(WriteTransaction& tx, std::uint64_t tenant,
                                                  std::span<const std::uint64_t> subject_ids) override;
   Expected<std::vector<IdempotencyRow>> idempotency_rows(WriteTransaction& tx, std::uint64_t tenant) override;

@@ -1,6 +1,7 @@
 #include "privacy/erasure.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <boost/json.hpp>
 
@@ -101,6 +102,41 @@ TEST_F(ErasureTest, ErasureIsAuditedAndRepeatable) {
   EXPECT_EQ(entries[0].action, "privacy.erased");
   EXPECT_EQ(entries[0].subject, audit::subject_hex(s_.blind(tenant_, kAnna)));
   EXPECT_TRUE(must(s_.audit->verify()).ok());
+}
+
+// Messages the abuse checks held for review (sealed under the tenant key, so they would
+// outlive the person's key) go with the person; other people's stay.
+TEST_F(ErasureTest, HeldMessagesOfThePersonAreDeleted) {
+  const auto hold = [&](const char* number) {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() / "diskret.db").c_str(), &raw), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(raw,
+                                 "INSERT INTO held_messages (tenant_id, created_at, reason, range_name, "
+                                 "source, sealed, blind) VALUES (?, 0, 'unusual_range', 'premium_rate', "
+                                 "'api', x'00', ?)",
+                                 -1, &st, nullptr),
+              SQLITE_OK);
+    const store::Blind blind = s_.blind(tenant_, number);
+    sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(tenant_));
+    sqlite3_bind_blob(st, 2, blind.data(), static_cast<int>(blind.size()), SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+  };
+  hold(kAnna);
+  hold(kAnna);
+  hold(kBert);
+  auto report = must(s_.eraser->erase(tenant_, kAnna, "api_key:1"));
+  EXPECT_EQ(report.held_deleted, 2u);
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() / "diskret.db").c_str(), &raw), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(raw, "SELECT count(*) FROM held_messages", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(st, 0), 1) << "Bert's held message stays";
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
 }
 
 // The test of the issue: a backup taken before the erasure, restored afterwards, shows
