@@ -117,8 +117,9 @@ TEST(Idempotency, TwoRequestsWithOneKeyInOneCommitStoreOnce) {
 }
 
 TEST(GroupCommit, CommitFailureAnswersUnavailableAndStoresNothing) {
-  // Page quota: the schema (~55 pages) plus room for a few messages, far below the batch.
-  PipelineFixture f(FakeCarrier::Behaviour::never_answers, {}, 100);
+  // Page quota: the schema (about 120 pages of 4 KiB now, as migrations add tables) plus
+  // room for a few messages, far below the batch (2,000 x 300 bytes: about 150 pages).
+  PipelineFixture f(FakeCarrier::Behaviour::never_answers, {}, 160);
   const MessageId kept = f.send_one(number(1));
   std::vector<NewMessage> big;
   for (int i = 0; i < 2000; ++i) big.push_back(message(number(100 + i), std::string(300, 'x')));
