@@ -42,12 +42,20 @@ function(diskret_add_test name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_compile_definitions(${name} PRIVATE
     DISKRET_SOURCE_DIR="${CMAKE_SOURCE_DIR}" DISKRET_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
+  # Integration tests record every response their servers give (DISKRET_RESPONSE_LOG, a
+  # test aid of the router); openapi_responses_check (tests/integration/openapi) checks
+  # them all against docs/openapi.json after the last of them.
+  set(extra)
+  if(T_LABEL STREQUAL "integration")
+    set(extra ENVIRONMENT "DISKRET_RESPONSE_LOG=${CMAKE_BINARY_DIR}/openapi-responses.jsonl"
+              FIXTURES_REQUIRED openapi_responses)
+  endif()
   if(T_ONE_PROCESS)
     add_test(NAME ${name} COMMAND ${name})
-    set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL})
+    set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL} ${extra})
   else()
     include(GoogleTest)
-    gtest_discover_tests(${name} PROPERTIES LABELS ${T_LABEL} DISCOVERY_TIMEOUT 30)
+    gtest_discover_tests(${name} PROPERTIES LABELS ${T_LABEL} ${extra} DISCOVERY_TIMEOUT 30)
   endif()
 endfunction()
 

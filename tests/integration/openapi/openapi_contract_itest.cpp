@@ -613,6 +613,7 @@ TEST(OpenApiLogs, ResponsesOfOtherTestsMatchTheDocument) {
   std::size_t checked = 0;
   for (std::string file; std::getline(list, file, ':');) {
     std::ifstream in(file);
+    if (!in && !std::filesystem::exists(file)) continue;  // no test of this run logged anything
     ASSERT_TRUE(in) << "cannot read " << file;
     std::set<std::string> reported;  // each distinct problem once
     for (std::string line; std::getline(in, line);) {
