@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/contacts_api.hpp"
 #include "api/rfc3339.hpp"
 
 namespace diskret::fraud {
@@ -118,6 +119,15 @@ Expected<HeldMessage, http::Response> HeldMessagesApi::find(const http::Request&
   return std::move(**h);
 }
 
+void HeldMessagesApi::audit(const api::Caller& caller, const char* action,
+                            const HeldMessage& held) const {
+  if (!audit_) return;
+  audit_(caller.principal.tenant.value, api::actor_of(caller), action,
+         "held_message:hm_" + std::to_string(held.id),
+         json::serialize(json::object{{"reason", held.reason}, {"range", held.range},
+                                      {"source", held.source}}));
+}
+
 void HeldMessagesApi::release(http::Request&& request, http::Respond respond) {
   auto caller = auth_.authenticate(request);
   if (!caller) return respond(caller.error().to_response());
@@ -128,6 +138,7 @@ void HeldMessagesApi::release(http::Request&& request, http::Respond respond) {
   auto removed = held_.remove(caller->principal.tenant.value, h->id);
   if (!removed) return respond(unavailable());
   if (!*removed) return respond(not_found());
+  audit(*caller, "fraud.held_released", *h);
   pipeline::AcceptRequest accept;
   accept.tenant = caller->principal.tenant;
   accept.messages.push_back(h->message);
@@ -158,6 +169,7 @@ void HeldMessagesApi::reject(http::Request&& request, http::Respond respond) {
   auto removed = held_.remove(caller->principal.tenant.value, h->id);
   if (!removed) return respond(unavailable());
   if (!*removed) return respond(not_found());
+  audit(*caller, "fraud.held_rejected", *h);
   respond(ok_json(json::object{{"id", "hm_" + std::to_string(h->id)}, {"status", "rejected"}}));
 }
 

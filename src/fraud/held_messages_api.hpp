@@ -5,6 +5,8 @@
 /// again), POST /v1/held-messages/{id}/reject drops it. /v1/abuse-settings: GET (every
 /// role), PUT {link_check: bool} (owner, admin). Another tenant's id answers 404.
 #include <chrono>
+#include <functional>
+#include <string>
 
 #include "api/authenticator.hpp"
 #include "core/clock.hpp"
@@ -14,10 +16,17 @@
 
 namespace diskret::fraud {
 
+/// Records a review decision in the tenant's audit trail: (tenant, actor, action, object,
+/// details JSON). Never personal data: the held id, reason and range only.
+using ReviewAudit = std::function<void(std::uint64_t tenant, std::string actor, std::string action,
+                                       std::string object, std::string details)>;
+
 class HeldMessagesApi {
  public:
   HeldMessagesApi(HeldMessages& held, pipeline::Pipeline& pipeline, tenancy::TenantService& tenants,
                   const Clock& clock);
+  /// Release and reject are audited ("fraud.held_released", "fraud.held_rejected").
+  void set_audit(ReviewAudit audit) { audit_ = std::move(audit); }
   void add_routes(http::Router& router);
 
   void list(http::Request&& request, http::Respond respond);
@@ -30,9 +39,12 @@ class HeldMessagesApi {
   /// The caller's held message of the route's {id}, or the problem to answer.
   Expected<HeldMessage, http::Response> find(const http::Request& request, const api::Caller& caller);
 
+  void audit(const api::Caller& caller, const char* action, const HeldMessage& held) const;
+
   HeldMessages& held_;
   pipeline::Pipeline& pipeline_;
   api::Authenticator auth_;
+  ReviewAudit audit_;
 };
 
 /// "hm_<n>" -> n.

@@ -41,6 +41,18 @@ void SecurityRuntime::guard_sending(const config::Config& config, const std::fil
   smpp_policy = std::make_unique<fraud::FraudSendPolicy>(smpp_inner, *guard, *link_check, *held,
                                                          "smpp", sink, clock);
   held_api = std::make_unique<fraud::HeldMessagesApi>(*held, pipeline, tenants, clock);
+  held_api->set_audit([&privacy](std::uint64_t tenant, std::string actor, std::string action,
+                                 std::string object, std::string details) {
+    audit::AuditDraft entry;
+    entry.tenant = tenant;
+    entry.actor = std::move(actor);
+    entry.action = std::move(action);
+    entry.object = std::move(object);
+    entry.details = std::move(details);
+    if (auto ok = privacy.audit->record(entry); !ok) {
+      spdlog::warn("fraud: review decision not audited: {}", ok.error().message());
+    }
+  });
 }
 
 void SecurityRuntime::add_routes(http::Router& router) const {

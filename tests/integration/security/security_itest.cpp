@@ -350,6 +350,11 @@ TEST_F(SecuritySuite, SmsPumpingToPremiumRangesIsHeldAndReleasable) {
     alerts = call("GET", "/v1/alerts", a_).body;
   }
   EXPECT_NE(alerts.find("fraud.messages_held"), std::string::npos) << alerts;
+  // The review decision is in the tenant's audit trail, with who decided.
+  auto trail = call("GET", "/v1/audit", a_);
+  ASSERT_EQ(trail.status, 200) << trail.body;
+  EXPECT_NE(trail.body.find("fraud.held_released"), std::string::npos) << trail.body;
+  EXPECT_NE(trail.body.find("held_message:" + id), std::string::npos) << trail.body;
 }
 
 }  // namespace
