@@ -58,6 +58,12 @@ struct Field {
 
 }  // namespace
 
+bool plain_token(std::string_view s) noexcept {
+  return !s.empty() && s.size() <= 64 &&
+         s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") ==
+             std::string_view::npos;
+}
+
 std::string json_log_line(std::chrono::system_clock::time_point at, std::string_view level,
                           std::string_view message) {
   // Trailing key=value words become fields; the rest stays the message.

@@ -9,6 +9,11 @@
 
 namespace diskret::core {
 
+/// 1..64 characters of [A-Za-z0-9._:-]: safe to put into a log line as one word (no spaces,
+/// no line breaks, nothing to forge a field with). Request ids and carrier ids are checked
+/// with it before they are echoed or logged.
+bool plain_token(std::string_view s) noexcept;
+
 /// `{"ts":"2026-11-30T07:01:02.345Z","level":"info","msg":"...","key":"value",...}`.
 /// Fields are taken from the end of `message` while its words have the form key=value
 /// (key: [a-z_]{1,32}, value without spaces); a field named like a fixed one is left in

@@ -4,14 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "core/log_line.hpp"
+
 namespace diskret::http {
 
 bool acceptable_request_id(std::string_view id) noexcept {
-  if (id.empty() || id.size() > 64 ||
-      id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") !=
-          std::string_view::npos) {
-    return false;
-  }
+  if (!core::plain_token(id)) return false;
   // The id is logged and stored with the messages in plain text: one that could be a phone
   // number (8 or more digits in a row) is replaced rather than kept.
   std::size_t run = 0;

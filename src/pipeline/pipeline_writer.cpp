@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/log_line.hpp"
 #include "pipeline/accept_writer.hpp"
 #include "pipeline/durable_pipeline.hpp"
 
@@ -21,13 +22,7 @@ std::string_view or_dash(std::string_view s) { return s.empty() ? std::string_vi
 // Carrier ids come from the carrier: only plain ones go into a log line (no forged lines).
 std::string_view plain(std::string_view s) {
   if (s.empty()) return "-";
-  if (s.size() > 64) return "(unprintable)";
-  for (char c : s) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    c == '-' || c == '_' || c == '.' || c == ':';
-    if (!ok) return "(unprintable)";
-  }
-  return s;
+  return core::plain_token(s) ? s : std::string_view("(unprintable)");
 }
 
 std::string joined(const std::vector<std::string>& ids) {

@@ -45,5 +45,14 @@ TEST(JsonLogLine, TruncatedUtf8SequenceAtTheEndIsReplaced) {
             "{\"ts\":\"1970-01-01T00:00:00.000Z\",\"level\":\"info\",\"msg\":\"cut \\ufffd\\ufffd\"}\n");
 }
 
+TEST(PlainToken, OnlyShortWordsOfTheSafeCharacters) {
+  EXPECT_TRUE(plain_token("trace-1.a:b_c"));
+  EXPECT_TRUE(plain_token(std::string(64, 'a')));
+  EXPECT_FALSE(plain_token(std::string(65, 'a')));
+  for (std::string_view bad : {"", "has space", "new\nline", "<script>", "a=b", "\xc3\xa4"}) {
+    EXPECT_FALSE(plain_token(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace diskret::core
