@@ -72,6 +72,7 @@ std::string with_defaults(const std::string& conninfo) {
 }  // namespace
 
 PgParams& PgParams::push(std::optional<std::string> value, int format) {
+  types_.push_back(0);
   lengths_.push_back(value ? static_cast<int>(value->size()) : 0);
   formats_.push_back(format);
   values_.push_back(std::move(value));
@@ -94,6 +95,14 @@ PgParams& PgParams::add_bytes(const std::uint8_t* data, std::size_t size) {
   return push(std::string(reinterpret_cast<const char*>(data), size), 1);
 }
 PgParams& PgParams::add_null() { return push(std::nullopt, 0); }
+
+PgParams& PgParams::typed(unsigned oid) {
+  if (!types_.empty()) types_.back() = oid;
+  typed_ = typed_ || oid != 0;
+  return *this;
+}
+
+const unsigned* PgParams::types() const { return typed_ ? types_.data() : nullptr; }
 
 const char* const* PgParams::values() const {
   pointers_.clear();
@@ -127,6 +136,7 @@ std::optional<std::int64_t> PgResult::optional_int64(int row, int column) const 
   if (is_null(row, column)) return std::nullopt;
   return int64(row, column);
 }
+unsigned PgResult::type(int column) const { return PQftype(result_.get(), column); }
 std::string PgResult::bytes(int row, int column) const {
   const std::string_view t = text(row, column);  // "\x0a1b..."
   std::string out;
@@ -136,6 +146,136 @@ std::string PgResult::bytes(int row, int column) const {
     out.push_back(static_cast<char>(hex_value(t[i]) << 4 | hex_value(t[i + 1])));
   }
   return out;
+}
+
+// SqlDb on PostgreSQL: `?` becomes `$n` once, parameters keep what they were bound as
+// (int8, text, bytea; NULL is left to PostgreSQL to infer), results are read from text.
+class PgSqlStatement final : public SqlStatement {
+ public:
+  PgSqlStatement(PgConnection* c, std::string_view sql) : conn_(c), sql_(numbered(sql)) {}
+  void rebind(PgConnection* c) { conn_ = c; }
+
+  void bind(int index, std::int64_t value) override { set(index, Param{std::to_string(value), kInt8}); }
+  void bind_text(int index, std::string_view text) override {
+    set(index, Param{std::string(text), kText});
+  }
+  void bind_blob(int index, const void* data, std::size_t size) override {
+    set(index, Param{std::string(static_cast<const char*>(data), size), kBytea});
+  }
+  void bind_null(int index) override { set(index, Param{std::nullopt, 0}); }
+
+  Expected<bool> step() override {
+    if (!result_) {
+      PgParams params;
+      for (const auto& p : params_) {
+        if (!p.value) {
+          params.add_null();
+        } else if (p.type == kBytea) {
+          params.add_bytes(*p.value);
+        } else {
+          params.add_text(*p.value);
+        }
+        params.typed(p.type);
+      }
+      auto r = conn_->query(sql_, params);
+      if (!r) return unexpected(r.error());
+      conn_->changes_ = static_cast<std::int64_t>(r->affected());
+      result_.emplace(std::move(*r));
+      row_ = -1;
+    }
+    ++row_;
+    return row_ < result_->rows();
+  }
+  void reset() override {
+    result_.reset();
+    params_.clear();
+    row_ = -1;
+  }
+
+  std::int64_t int64(int column) const override {
+    if (result_->type(column) == kBool) return result_->text(row_, column) == "t" ? 1 : 0;
+    return result_->int64(row_, column);
+  }
+  std::string text(int column) const override {
+    if (result_->type(column) == kBytea) return result_->bytes(row_, column);
+    return std::string(result_->text(row_, column));
+  }
+  std::string blob(int column) const override { return text(column); }
+  bool is_null(int column) const override { return result_->is_null(row_, column); }
+
+ private:
+  static constexpr unsigned kBool = 16, kBytea = 17, kInt8 = 20, kText = 25;
+  struct Param {
+    std::optional<std::string> value;
+    unsigned type = 0;
+  };
+  void set(int index, Param p) {
+    if (index < 1) return;
+    if (params_.size() < static_cast<std::size_t>(index)) params_.resize(static_cast<std::size_t>(index));
+    params_[static_cast<std::size_t>(index) - 1] = std::move(p);
+  }
+  // `?` -> `$1`, `$2`, ... outside quotes and comments.
+  static std::string numbered(std::string_view sql) {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    int n = 0;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+      const char c = sql[i];
+      if (c == '\'' || c == '"') {
+        const std::size_t end = sql.find(c, i + 1);
+        const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+        out.append(sql.substr(i, stop - i));
+        i = stop - 1;
+      } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+        const std::size_t end = sql.find('\n', i);
+        const std::size_t stop = end == std::string_view::npos ? sql.size() : end;
+        out.append(sql.substr(i, stop - i));
+        i = stop - 1;
+      } else if (c == '?') {
+        out += fmt::format("${}", ++n);
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  PgConnection* conn_;
+  std::string sql_;
+  std::vector<Param> params_;
+  std::optional<PgResult> result_;
+  int row_ = -1;
+};
+
+PgConnection::PgConnection(PgConnection&& o) noexcept
+    : conn_(std::move(o.conn_)),
+      prepared_(std::move(o.prepared_)),
+      deferred_(std::move(o.deferred_)),
+      statements_(std::move(o.statements_)),
+      changes_(o.changes_) {
+  for (auto& [sql, s] : statements_) s->rebind(this);
+}
+
+PgConnection& PgConnection::operator=(PgConnection&& o) noexcept {
+  statements_.clear();
+  conn_ = std::move(o.conn_);
+  prepared_ = std::move(o.prepared_);
+  deferred_ = std::move(o.deferred_);
+  statements_ = std::move(o.statements_);
+  changes_ = o.changes_;
+  for (auto& [sql, s] : statements_) s->rebind(this);
+  return *this;
+}
+
+PgConnection::PgConnection(pg_conn* c) : conn_(c) {}
+PgConnection::~PgConnection() = default;
+
+Expected<SqlLease> PgConnection::lease(std::string_view sql) {
+  auto it = statements_.find(std::string(sql));
+  if (it == statements_.end()) {
+    it = statements_.emplace(std::string(sql), std::make_unique<PgSqlStatement>(this, sql)).first;
+  }
+  return SqlLease(*it->second);
 }
 
 void PgConnection::Finish::operator()(pg_conn* c) const noexcept { PQfinish(c); }
@@ -169,23 +309,34 @@ Expected<void> PgConnection::exec(std::string_view sql) {
   return {};
 }
 
-Expected<void> PgConnection::prepare(std::string_view sql, std::string& name) {
-  auto it = prepared_.find(std::string(sql));
+Expected<void> PgConnection::prepare(std::string_view sql, const PgParams& params,
+                                     std::string& name) {
+  // A statement with declared parameter types is prepared once per set of types.
+  std::string key(sql);
+  const unsigned* types = params.types();
+  if (types != nullptr) {
+    key += '\0';
+    for (int i = 0; i < params.size(); ++i) key += fmt::format("{},", types[i]);
+  }
+  auto it = prepared_.find(key);
   if (it != prepared_.end()) {
     name = it->second;
     return {};
   }
   name = fmt::format("s{}", prepared_.size());
-  auto made = checked(PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), 0, nullptr),
+  const std::string text(sql);
+  auto made = checked(PQprepare(conn_.get(), name.c_str(), text.c_str(),
+                                types != nullptr ? params.size() : 0,
+                                reinterpret_cast<const Oid*>(types)),
                       "prepare failed");
   if (!made) return unexpected(made.error());
-  prepared_.emplace(std::string(sql), name);
+  prepared_.emplace(std::move(key), name);
   return {};
 }
 
 Expected<PgResult> PgConnection::query(std::string_view sql, const PgParams& params) {
   std::string name;
-  if (auto ok = prepare(sql, name); !ok) return unexpected(ok.error());
+  if (auto ok = prepare(sql, params, name); !ok) return unexpected(ok.error());
   if (!deferred_.empty()) return query_pipelined(name, params);
   return checked(PQexecPrepared(conn_.get(), name.c_str(), params.size(), params.values(),
                                 params.lengths(), params.formats(), 0),

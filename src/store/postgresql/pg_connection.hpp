@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/expected.hpp"
+#include "store/sql_db.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -33,11 +34,16 @@ class PgParams {
   PgParams& add_bytes(std::string_view v);
   PgParams& add_bytes(const std::uint8_t* data, std::size_t size);
   PgParams& add_null();
+  /// Declares the type (a PostgreSQL type oid) of the parameter added last; 0: inferred
+  /// from the statement (the default).
+  PgParams& typed(unsigned oid);
 
   int size() const { return static_cast<int>(values_.size()); }
   const char* const* values() const;
   const int* lengths() const { return lengths_.data(); }
   const int* formats() const { return formats_.data(); }
+  /// The declared types, or nullptr when every one is inferred.
+  const unsigned* types() const;
 
  private:
   PgParams& push(std::optional<std::string> value, int format);
@@ -45,6 +51,8 @@ class PgParams {
   mutable std::vector<const char*> pointers_;  // rebuilt by values()
   std::vector<int> lengths_;
   std::vector<int> formats_;
+  std::vector<unsigned> types_;
+  bool typed_ = false;
 };
 
 /// A query result (text format); rows and columns count from 0.
@@ -58,6 +66,8 @@ class PgResult {
   std::string_view text(int row, int column) const;
   std::int64_t int64(int row, int column) const;
   std::optional<std::int64_t> optional_int64(int row, int column) const;
+  /// The type oid of a column (16 bool, 17 bytea, 20 int8, 25 text, ...).
+  unsigned type(int column) const;
   /// A bytea column, decoded from its hex text form.
   std::string bytes(int row, int column) const;
 
@@ -68,13 +78,20 @@ class PgResult {
   std::unique_ptr<pg_result, Clear> result_;
 };
 
-class PgConnection {
+class PgSqlStatement;
+
+/// Also a SqlDb (store/sql_db.hpp): the stores beside the Store run their portable SQL on it.
+class PgConnection final : public SqlDb {
  public:
+  PgConnection(PgConnection&& o) noexcept;
+  PgConnection& operator=(PgConnection&& o) noexcept;
+  ~PgConnection() override;
+
   /// Connects to `conninfo` (a postgresql:// URL or key=value pairs).
   static Expected<PgConnection> connect(const std::string& conninfo);
 
   /// Runs one or more statements without parameters (simple query protocol).
-  Expected<void> exec(std::string_view sql);
+  Expected<void> exec(std::string_view sql) override;
   /// Runs `sql` with `params`, prepared on this connection the first time it is seen.
   Expected<PgResult> query(std::string_view sql, const PgParams& params = {});
   /// Queues a statement without parameters (SAVEPOINT, RELEASE, BEGIN) to be sent with the
@@ -85,22 +102,34 @@ class PgConnection {
 
   /// False after the server or the network dropped the connection.
   bool ok() const;
-  bool in_transaction() const;
+  bool in_transaction() const override;
   /// In a transaction that an error aborted (only ROLLBACK [TO SAVEPOINT] works now).
   bool failed() const;
 
+  // SqlDb
+  SqlDialect dialect() const override { return SqlDialect::postgresql; }
+  std::int64_t changes() const override { return changes_; }
+  Expected<void> begin() override { return exec("BEGIN"); }
+
+ protected:
+  Expected<SqlLease> lease(std::string_view sql) override;
+
  private:
+  friend class PgSqlStatement;
   struct Finish {
     void operator()(pg_conn* c) const noexcept;
   };
-  explicit PgConnection(pg_conn* c) : conn_(c) {}
+  explicit PgConnection(pg_conn* c);
   Expected<PgResult> checked(pg_result* r, std::string_view what);
-  Expected<void> prepare(std::string_view sql, std::string& name);
+  Expected<void> prepare(std::string_view sql, const PgParams& params, std::string& name);
   Expected<PgResult> query_pipelined(const std::string& name, const PgParams& params);
 
   std::unique_ptr<pg_conn, Finish> conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
   std::vector<std::string> deferred_;
+  // SqlDb::use(): statements by their SQL, and the rows the last one changed.
+  std::unordered_map<std::string, std::unique_ptr<PgSqlStatement>> statements_;
+  std::int64_t changes_ = 0;
 };
 
 }  // namespace diskret::store::postgresql

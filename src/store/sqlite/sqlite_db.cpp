@@ -180,6 +180,16 @@ Expected<StatementLease> SqliteDb::use(std::string_view sql) {
   return StatementLease(*it->second);
 }
 
+Expected<SqlLease> SqliteDb::lease(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    auto stmt = prepare(sql);
+    if (!stmt) return unexpected(stmt.error());
+    it = cache_.emplace(sql, std::make_unique<SqliteStatement>(std::move(*stmt))).first;
+  }
+  return SqlLease(*it->second);
+}
+
 Expected<std::int64_t> SqliteDb::query_int(std::string_view sql) {
   auto stmt = prepare(sql);
   if (!stmt) return unexpected(stmt.error());

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/expected.hpp"
+#include "store/sql_db.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -21,7 +22,7 @@ namespace diskret::store::sqlite {
 /// The Error for a SQLite result code; `what` says which operation failed.
 Error sqlite_error(int code, std::string_view what, sqlite3* db = nullptr);
 
-class SqliteStatement {
+class SqliteStatement final : public SqlStatement {
  public:
   SqliteStatement() = default;
   explicit SqliteStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
@@ -29,29 +30,29 @@ class SqliteStatement {
   SqliteStatement& operator=(SqliteStatement&&) noexcept = default;
 
   // Parameters are 1-based, as in SQLite.
-  void bind(int index, std::int64_t value);
+  void bind(int index, std::int64_t value) override;
   void bind(int index, std::uint64_t value) { bind(index, static_cast<std::int64_t>(value)); }
   void bind(int index, int value) { bind(index, static_cast<std::int64_t>(value)); }
   void bind(int index, std::optional<std::int64_t> value);
   void bind(int index, std::optional<std::uint64_t> value);
-  void bind_text(int index, std::string_view text);
+  void bind_text(int index, std::string_view text) override;
   void bind_blob(int index, std::string_view bytes);
-  void bind_blob(int index, const void* data, std::size_t size);
-  void bind_null(int index);
+  void bind_blob(int index, const void* data, std::size_t size) override;
+  void bind_null(int index) override;
 
   /// True while a row is available; false when done.
-  Expected<bool> step();
+  Expected<bool> step() override;
   /// Steps to the end (for statements without result rows).
   Expected<void> run();
   /// Ready to run again, parameters cleared.
-  void reset();
+  void reset() override;
 
   // Columns are 0-based.
-  std::int64_t int64(int column) const;
+  std::int64_t int64(int column) const override;
   std::optional<std::int64_t> optional_int64(int column) const;
-  std::string text(int column) const;
-  std::string blob(int column) const;
-  bool is_null(int column) const;
+  std::string text(int column) const override;
+  std::string blob(int column) const override;
+  bool is_null(int column) const override;
 
   sqlite3_stmt* handle() const { return stmt_.get(); }
 
@@ -80,7 +81,7 @@ class StatementLease {
 
 enum class OpenMode : std::uint8_t { read_write_create, read_only };
 
-class SqliteDb {
+class SqliteDb final : public SqlDb {
  public:
   static Expected<SqliteDb> open(const std::filesystem::path& path, OpenMode mode);
   /// A connection of its own beside SqliteStore's on an already migrated database (WAL
@@ -89,10 +90,14 @@ class SqliteDb {
                                         std::chrono::milliseconds busy_timeout);
   SqliteDb(SqliteDb&&) noexcept = default;
   SqliteDb& operator=(SqliteDb&&) noexcept = default;
-  ~SqliteDb();
+  ~SqliteDb() override;
 
+  SqlDialect dialect() const override { return SqlDialect::sqlite; }
   /// Runs one or more statements without results (pragmas, migrations, BEGIN/COMMIT).
-  Expected<void> exec(std::string_view sql);
+  Expected<void> exec(std::string_view sql) override;
+  /// BEGIN IMMEDIATE: the write lock now, not at the first write (no deadlock of two
+  /// readers upgrading).
+  Expected<void> begin() override { return exec("BEGIN IMMEDIATE"); }
   /// A prepared statement kept for the life of the connection; `sql` must outlive it
   /// (a string literal).
   Expected<StatementLease> use(std::string_view sql);
@@ -100,12 +105,15 @@ class SqliteDb {
   /// A pragma or query whose single result is an integer.
   Expected<std::int64_t> query_int(std::string_view sql);
 
-  std::int64_t changes() const;
+  std::int64_t changes() const override;
   std::int64_t last_insert_rowid() const;
   /// Whether a transaction is open (SQLite may have rolled one back by itself after
   /// SQLITE_FULL or an I/O error).
-  bool in_transaction() const;
+  bool in_transaction() const override;
   sqlite3* handle() const { return db_.get(); }
+
+ protected:
+  Expected<SqlLease> lease(std::string_view sql) override;
 
  private:
   struct Closer {
