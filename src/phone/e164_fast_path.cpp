@@ -9,14 +9,8 @@
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include "phone/number_patterns.hpp"
 #include "phone/prefix_pattern.hpp"
-
-// The library's compiled-in metadata (generated metadata.cc). Exported by
-// libphonenumber.so.8 but declared in a header Debian does not ship.
-namespace i18n::phonenumbers {
-int metadata_size();
-const void* metadata_get();
-}  // namespace i18n::phonenumbers
 
 namespace diskret::phone::detail {
 namespace {
@@ -46,8 +40,8 @@ class Table {
  private:
   Table() {
     const pn::PhoneNumberUtil& util = *pn::PhoneNumberUtil::GetInstance();
-    pn::PhoneMetadataCollection collection;
-    const bool have_metadata = collection.ParseFromArray(pn::metadata_get(), pn::metadata_size());
+    const pn::PhoneMetadataCollection& collection = metadata_collection();
+    const bool have_metadata = collection.metadata_size() > 0;
     std::map<std::pair<std::string, int>, const pn::PhoneMetadata*> by_region;
     for (const auto& m : collection.metadata()) by_region[{m.id(), m.country_code()}] = &m;
 

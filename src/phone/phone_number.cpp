@@ -6,6 +6,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include "phone/e164_fast_path.hpp"
+#include "phone/number_patterns.hpp"
 #include "phone/region.hpp"
 #include "phone/time_zone_table.hpp"
 
@@ -140,12 +141,25 @@ Expected<PhoneNumber> PhoneNumber::parse(std::string_view text, const Region& de
       return parse_failure(e);
     }
   }
-  // IsValidNumber() is exactly these two calls; doing them here yields the region too.
-  std::string number_region;
-  lib.GetRegionCodeForNumber(proto, &number_region);
-  if (!lib.IsValidNumberForRegion(proto, number_region)) {
-    return invalid_number(proto, std::move(number_region));
+  // IsValidNumber() is GetRegionCodeForNumber + IsValidNumberForRegion; doing them here
+  // yields the region too. The compiled patterns give the same answers without the
+  // library's regular expressions; it answers what they cannot compile.
+  std::string nsn;
+  if (fast) {
+    nsn.assign(text.substr(1 + std::to_string(proto.country_code()).size()));
+  } else {
+    lib.GetNationalSignificantNumber(proto, &nsn);
   }
+  std::string number_region;
+  bool valid = false;
+  if (auto verdict = detail::classify(proto.country_code(), nsn)) {
+    number_region = std::move(verdict->region);
+    valid = verdict->valid;
+  } else {
+    lib.GetRegionCodeForNumber(proto, &number_region);
+    valid = lib.IsValidNumberForRegion(proto, number_region);
+  }
+  if (!valid) return invalid_number(proto, std::move(number_region));
   std::string e164;
   if (fast) {
     e164.assign(text);  // the fast path only accepts input that already is E.164
