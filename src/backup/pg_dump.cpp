@@ -1,0 +1,139 @@
+#include "backup/pg_dump.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "backup/errc.hpp"
+
+extern char** environ;
+
+namespace diskret::backup {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The child's environment: ours without any PG* variable (a stray PGDATABASE must not
+// redirect the dump), plus one PG* variable per option the URL sets.
+Expected<std::vector<std::string>> child_environment(std::string_view url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
+  if (options == nullptr) {
+    std::string why = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    return fail(Errc::io_error, "[store] url is not a PostgreSQL connection string: " + why);
+  }
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> guard(options, &PQconninfoFree);
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "PG", 2) != 0) env.emplace_back(*e);
+  }
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || o->envvar == nullptr) continue;
+    env.push_back(fmt::format("{}={}", o->envvar, o->val));
+  }
+  return env;
+}
+
+std::string tool(std::string_view name) {
+  const std::string dir = postgresql_bin_dir();
+  return dir.empty() ? std::string(name) : (fs::path(dir) / name).string();
+}
+
+// Runs `argv` with `env`, its stderr into `errors_file`; the first line of it on failure.
+Expected<void> run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                   const fs::path& errors_file) {
+  std::vector<char*> args, envp;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, errors_file.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = 0;
+  const int spawned = argv.front().find('/') == std::string::npos
+                          ? ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data())
+                          : ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    return fail(Errc::io_error, fmt::format("cannot run {}: {}", argv.front(), std::strerror(spawned)));
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return fail(Errc::io_error, "waitpid failed");
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
+  std::ifstream in(errors_file);
+  std::string first;
+  std::getline(in, first);
+  return fail(Errc::io_error, fmt::format("{} failed ({}): {}", fs::path(argv.front()).filename().string(),
+                                          WIFEXITED(status) ? fmt::format("exit {}", WEXITSTATUS(status))
+                                                            : std::string("killed"),
+                                          first.empty() ? "no message" : first));
+}
+
+}  // namespace
+
+std::string postgresql_bin_dir() {
+  const char* env = std::getenv("DISKRET_PG_BIN");
+  for (const char* dir : {env, "/usr/lib/postgresql/15/bin"}) {
+    std::error_code ec;
+    if (dir != nullptr && *dir != '\0' && fs::exists(fs::path(dir) / "pg_dump", ec)) return dir;
+  }
+  return {};
+}
+
+Expected<void> dump_postgresql(std::string_view url, const fs::path& out) {
+  auto env = child_environment(url);
+  if (!env) return unexpected(env.error());
+  // pg_dump creates the file with the umask's mode: make it 0600 first.
+  const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(Errc::io_error, fmt::format("cannot create {}: {}", out.string(), std::strerror(errno)));
+  ::close(fd);
+  const fs::path errors = fs::path(out).concat(".err");
+  auto ok = run({tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+                 "--file=" + out.string()},
+                *env, errors);
+  std::error_code ec;
+  fs::remove(errors, ec);
+  return ok;
+}
+
+Expected<void> restore_postgresql(std::string_view url, const fs::path& in) {
+  auto env = child_environment(url);
+  if (!env) return unexpected(env.error());
+  // pg_restore connects to the database PGDATABASE names; --dbname is required to restore
+  // into a database (rather than print SQL), so it names it again, from the environment.
+  std::string dbname;
+  for (const auto& e : *env) {
+    if (e.starts_with("PGDATABASE=")) dbname = e.substr(11);
+  }
+  if (dbname.empty()) return fail(Errc::io_error, "[store] url names no database");
+  const fs::path errors = fs::path(in).concat(".err");
+  auto ok = run({tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                 "--single-transaction", "--exit-on-error", "--dbname=" + dbname, in.string()},
+                *env, errors);
+  std::error_code ec;
+  fs::remove(errors, ec);
+  return ok;
+}
+
+}  // namespace diskret::backup
