@@ -93,6 +93,10 @@ export const tests = {
     // ... but a change without the CSRF token is refused, with it accepted.
     const noCsrf = await page.request.post("/v1/lists", { data: { name: "Ohne Token" } });
     assert.equal(noCsrf.status(), 403);
+    const wrongCsrf = await page.request.post("/v1/lists", { data: { name: "Falsch" }, headers: { "X-CSRF-Token": csrf.replace(/.$/, (c) => (c === "A" ? "B" : "A")) } });
+    assert.equal(wrongCsrf.status(), 403);
+    const foreign = await page.request.post("/v1/lists", { data: { name: "Fremd" }, headers: { "X-CSRF-Token": csrf, Origin: "https://evil.example" } });
+    assert.equal(foreign.status(), 403);
     const withCsrf = await page.request.post("/v1/lists", { data: { name: "Mit Token" }, headers: { "X-CSRF-Token": csrf } });
     assert.equal(withCsrf.status(), 201);
     assert.equal((await page.request.delete("/v1/session", { headers: { "X-CSRF-Token": csrf } })).status(), 204);
@@ -204,6 +208,25 @@ export const tests = {
     const cell = page.locator("#contact-list tbody td").first();
     await eventually(async () => (await cell.textContent()).includes("<img"), 5000, "the name as text");
     assert.equal(await page.locator("#contact-list img, #contact-list script, #contact-list svg").count(), 0);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+  },
+
+  async "a script in a message text stays text"({ page, stack }) {
+    // A text anyone can send: a reply from a handset, shown in the inbound list.
+    const payload = `<img src=x onerror="window.__xss=4"><script>window.__xss=5</script>"'><svg onload=window.__xss=6>`;
+    const mo = await fetch(`http://127.0.0.1:${stack.controlPort}/mo`, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ from: "+4915188887777", to: "12345", text: payload }) });
+    assert.equal(mo.status < 300, true, `MO injection: ${mo.status}`);
+    await login(page, stack);
+    await page.getByRole("link", { name: "Inbound and opt-outs" }).click();
+    await eventually(async () => {
+      if (await page.locator("#inbound-list", { hasText: "<img src=x" }).count()) return true;
+      await page.reload();
+      return false;
+    }, 20000, "the reply as text");
+    assert.equal(await page.locator("#inbound-list img, #inbound-list script, #inbound-list svg").count(), 0);
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => window.__xss), undefined);
   },

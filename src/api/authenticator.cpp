@@ -33,6 +33,34 @@ bool state_changing(std::string_view method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A browser names the site a request comes from: a change under the session cookie sent by
+// another site's page is refused before its token is looked at (defence in depth beside
+// SameSite=Strict and X-CSRF-Token). Without Origin (not a browser, or an old one) the
+// token decides alone; "null" (sandboxed frames, file: pages) is foreign.
+bool from_foreign_site(const http::Request& request) {
+  if (iequal(request.header("Sec-Fetch-Site"), "cross-site")) return true;
+  std::string_view origin = request.header("Origin");
+  if (origin.empty()) return false;
+  const auto scheme = origin.find("://");
+  if (scheme == std::string_view::npos) return true;
+  const std::string_view host = origin.substr(scheme + 3);
+  if (host.empty()) return true;
+  // Behind a proxy that rewrites Host, the host the browser saw is in X-Forwarded-Host (a
+  // foreign page cannot set that header without a CORS preflight, which is never granted).
+  const std::string_view forwarded = request.header("X-Forwarded-Host");
+  return !iequal(host, request.header("Host")) && (forwarded.empty() || !iequal(host, forwarded));
+}
+
 }  // namespace
 
 bool can_send(tenancy::Role role) noexcept { return role != tenancy::Role::viewer; }
@@ -84,7 +112,14 @@ Expected<Caller, http::Problem> Authenticator::authenticate(const http::Request&
 Expected<Caller, http::Problem> Authenticator::authenticate_session(const http::Request& request,
                                                                   std::string_view token) {
   std::optional<std::string_view> csrf;
-  if (state_changing(request.method)) csrf = request.header(kCsrfHeader);
+  if (state_changing(request.method)) {
+    if (from_foreign_site(request)) {
+      return unexpected(http::Problem{403, "csrf-token-invalid", "Cross-site request refused",
+                                      "Changes under the portal session must come from the "
+                                      "portal's own pages.", {}, {}});
+    }
+    csrf = request.header(kCsrfHeader);
+  }
   auto principal = tenants_.session_resolver()->resolve_session(token, csrf);
   if (!principal) {
     if (principal.error().code == Errc::permission_denied) {
