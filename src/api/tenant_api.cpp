@@ -80,11 +80,12 @@ Expected<json::object, http::Response> body_object(const http::Request& request)
 
 // Applies the fields present in `body` to `s`; every problem is named.
 void apply_settings(const json::object& body, tenancy::TenantSettings& s,
-                    std::vector<http::FieldError>& errors) {
+                    std::vector<http::FieldError>& errors, const TenantSettingsExtension* extension) {
   for (const auto& kv : body) {
     const std::string_view key = kv.key();
     const json::value& v = kv.value();
     if (is_content_key(key)) continue;  // apply_content_settings
+    if (extension && extension->owns(key)) continue;  // validated by the extension
     if (key == "display_name") {
       if (!v.is_string() || v.as_string().empty() || v.as_string().size() > 200) {
         errors.push_back({"display_name", "must be a string of 1 to 200 characters"});
@@ -157,7 +158,8 @@ void apply_settings(const json::object& body, tenancy::TenantSettings& s,
                                           "allowed_countries, max_segments, sender_ids, "
                                           "quiet_hours, smart_encoding, dlp_policy, "
                                           "dlp_patterns, short_links, bounce_emails, click_tracking, "
-                                          "click_tracking_purpose)"});
+                                          "click_tracking_purpose, pumping_prefix_per_hour, "
+                                          "pumping_unusual_per_hour)"});
     }
   }
 }
@@ -197,6 +199,9 @@ void TenantApi::get_tenant(http::Request&& request, http::Respond respond) {
     if (!content) return respond(unavailable());
     add_content_json(shown, *content);
   }
+  if (extension_ && !extension_->show(caller->principal.tenant.value, shown)) {
+    return respond(unavailable());
+  }
   respond(http::Response{200, "application/json", {}, json::serialize(shown)});
 }
 
@@ -210,7 +215,8 @@ void TenantApi::patch_tenant(http::Request&& request, http::Respond respond) {
   if (!tenant) return respond(unavailable());
   tenancy::TenantSettings settings = tenant->settings;
   std::vector<http::FieldError> errors;
-  apply_settings(*body, settings, errors);
+  apply_settings(*body, settings, errors, extension_);
+  if (extension_) extension_->validate(*body, errors);
   // Content safeguards (issue 12) live beside the tenant row, in ContentService.
   std::optional<content::ContentSettings> content;
   const bool content_keys = std::any_of(body->begin(), body->end(),
@@ -224,10 +230,14 @@ void TenantApi::patch_tenant(http::Request&& request, http::Respond respond) {
     apply_content_settings(*body, *content, errors);
   }
   if (!errors.empty()) return respond(invalid(std::move(errors)));
-  const bool tenant_keys = std::any_of(body->begin(), body->end(),
-                                       [](const auto& kv) { return !is_content_key(kv.key()); });
+  auto extension_key = [this](std::string_view key) { return extension_ && extension_->owns(key); };
+  const bool tenant_keys = std::any_of(body->begin(), body->end(), [&](const auto& kv) {
+    return !is_content_key(kv.key()) && !extension_key(kv.key());
+  });
+  const bool extension_keys = std::any_of(body->begin(), body->end(),
+                                          [&](const auto& kv) { return extension_key(kv.key()); });
   tenancy::Tenant shown_tenant = *tenant;
-  if (tenant_keys || !content_keys) {
+  if (tenant_keys || (!content_keys && !extension_keys)) {
     auto updated = tenants_.update_settings(caller->principal.tenant, settings, actor_of(*caller));
     if (!updated) return respond(unavailable());
     shown_tenant = std::move(*updated);
@@ -236,8 +246,15 @@ void TenantApi::patch_tenant(http::Request&& request, http::Respond respond) {
     auto saved = content_->update(caller->principal.tenant.value, *content, actor_of(*caller));
     if (!saved) return respond(unavailable());
   }
+  if (extension_keys &&
+      !extension_->save(caller->principal.tenant.value, *body, actor_of(*caller))) {
+    return respond(unavailable());
+  }
   auto shown = settings_json(shown_tenant);
   if (content) add_content_json(shown, *content);
+  if (extension_ && !extension_->show(caller->principal.tenant.value, shown)) {
+    return respond(unavailable());
+  }
   respond(http::Response{200, "application/json", {}, json::serialize(shown)});
 }
 

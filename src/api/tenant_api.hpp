@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "api/authenticator.hpp"
+#include "api/tenant_settings_extension.hpp"
 #include "content/content_service.hpp"
 #include "core/clock.hpp"
 #include "http/router.hpp"
@@ -23,6 +24,8 @@ class TenantApi {
   /// bounce_emails in GET and PATCH /v1/tenant; without it those keys are refused. Set
   /// before serving.
   void set_content(content::ContentService* content) { content_ = content; }
+  /// Settings another module keeps (the pumping limits, issue 11); set before serving.
+  void set_extension(TenantSettingsExtension* extension) { extension_ = extension; }
 
   void get_tenant(http::Request&& request, http::Respond respond);
   void patch_tenant(http::Request&& request, http::Respond respond);
@@ -34,6 +37,7 @@ class TenantApi {
   tenancy::TenantService& tenants_;
   Authenticator auth_;
   content::ContentService* content_ = nullptr;
+  TenantSettingsExtension* extension_ = nullptr;
 };
 
 }  // namespace diskret::api

@@ -433,6 +433,11 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     r.integer("pumping_prefix_digits", config.security.pumping_prefix_digits, 1, 15);
     r.integer("pumping_prefix_per_hour", config.security.pumping_prefix_per_hour, 0, 100'000'000);
     r.integer("pumping_unusual_per_hour", config.security.pumping_unusual_per_hour, 0, 100'000'000);
+    r.integer("held_expiry_hours", config.security.held_expiry_hours, 1, 8'760);
+    r.integer("pumping_prefix_per_hour_max", config.security.pumping_prefix_per_hour_max, 1,
+              100'000'000);
+    r.integer("pumping_unusual_per_hour_max", config.security.pumping_unusual_per_hour_max, 0,
+              100'000'000);
     r.reject_unknown_keys();
   }
   {

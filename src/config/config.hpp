@@ -154,6 +154,13 @@ struct SecuritySection {
   std::int64_t pumping_prefix_digits = 6;
   std::int64_t pumping_prefix_per_hour = 0;
   std::int64_t pumping_unusual_per_hour = 5;
+  /// Bounds of a tenant's own allowances (PATCH /v1/tenant pumping_prefix_per_hour 1..max,
+  /// pumping_unusual_per_hour 0..max).
+  std::int64_t pumping_prefix_per_hour_max = 100'000;
+  std::int64_t pumping_unusual_per_hour_max = 100;
+  /// A held message nobody released or rejected within this many hours is rejected by the
+  /// platform (deleted, audited as fraud.held_expired).
+  std::int64_t held_expiry_hours = 72;
 };
 
 struct LogSection {

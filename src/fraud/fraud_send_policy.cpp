@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::size_t kKindPrefix = 8;  // "+4915112": type and region are the range's
 constexpr std::size_t kMaxKinds = 100'000;
+constexpr std::size_t kMaxRewritten = 1'000;  // texts prepared but not yet screened
 
 }  // namespace
 
@@ -20,7 +21,29 @@ FraudSendPolicy::FraudSendPolicy(api::SendPolicy* inner, PumpingGuard& guard, co
 
 Expected<void, http::Problem> FraudSendPolicy::prepare(const api::Caller& caller,
                                                        api::SendRequest& request) {
-  return inner_ ? inner_->prepare(caller, request) : Expected<void, http::Problem>{};
+  // The link check must see the links as written: the content rules may replace them with
+  // the platform's short links (never flagged) before screen() sees the text.
+  std::optional<LinkFinding> finding;
+  if (auto on = held_.link_check(caller.principal.tenant.value); on && *on) {
+    finding = links_.check(request.text);
+  }
+  const std::string written = finding ? request.text : std::string();
+  if (inner_) {
+    if (auto ok = inner_->prepare(caller, request); !ok) return ok;
+  }
+  if (finding && request.text != written) {
+    std::lock_guard lock(mutex_);
+    if (rewritten_.size() >= kMaxRewritten) rewritten_.clear();
+    rewritten_.insert_or_assign(request.text, *finding);
+  }
+  return {};
+}
+
+std::optional<LinkFinding> FraudSendPolicy::rewritten_finding(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  auto it = rewritten_.find(text);
+  if (it == rewritten_.end()) return std::nullopt;
+  return it->second;
 }
 
 FraudSendPolicy::Kind FraudSendPolicy::kind_of(const std::string& e164) {
@@ -57,11 +80,33 @@ void FraudSendPolicy::alert_once(std::uint64_t tenant, const std::string& reason
 
 Expected<void, http::Problem> FraudSendPolicy::screen(const api::Caller& caller,
                                                       std::vector<pipeline::NewMessage>& messages) {
+  const std::uint64_t tenant = caller.principal.tenant.value;
+  auto settings = held_.settings(tenant);  // cached: no database read per message
+  const std::optional<bool> link_check =
+      settings ? std::optional<bool>{settings->link_check} : std::nullopt;
+  TenantLimits limits;
+  if (settings) limits = {settings->prefix_per_hour, settings->unusual_per_hour};
+  // Texts whose links prepare() saw before they were shortened, looked up before the inner
+  // rules personalise them per recipient (click tracking).
+  std::vector<std::optional<LinkFinding>> written(messages.size());
+  if (link_check && *link_check) {
+    bool any = false;
+    {
+      std::lock_guard lock(mutex_);
+      any = !rewritten_.empty();
+    }
+    for (std::size_t i = 0; any && i < messages.size(); ++i) {
+      if (i > 0 && messages[i].text == messages[i - 1].text) {
+        written[i] = written[i - 1];
+      } else {
+        written[i] = rewritten_finding(messages[i].text);
+      }
+    }
+  }
   if (inner_) {
     if (auto ok = inner_->screen(caller, messages); !ok) return ok;
   }
-  const std::uint64_t tenant = caller.principal.tenant.value;
-  auto link_check = held_.link_check(tenant);
+  if (written.size() != messages.size()) written.assign(messages.size(), std::nullopt);
   // Texts repeat across a batch: check each distinct text once.
   std::string last_text;
   std::optional<LinkFinding> last_finding;
@@ -69,7 +114,8 @@ Expected<void, http::Problem> FraudSendPolicy::screen(const api::Caller& caller,
   // Numbers of one batch mostly share their range: look the kind up once per run of them.
   std::string last_prefix;
   Kind last_kind;
-  for (auto& m : messages) {
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    auto& m = messages[i];
     if (m.rejected) continue;
     std::optional<std::pair<std::string, std::string>> hold;  // reason, range
     if (link_check && *link_check) {
@@ -78,14 +124,15 @@ Expected<void, http::Problem> FraudSendPolicy::screen(const api::Caller& caller,
         last_finding = links_.check(m.text);
         checked = true;
       }
-      if (last_finding) hold.emplace("suspicious_link", last_finding->kind + ":" + last_finding->host);
+      const auto& found = last_finding ? last_finding : written[i];
+      if (found) hold.emplace("suspicious_link", found->kind + ":" + found->host);
     }
     if (!hold) {
       if (last_prefix.empty() || m.to.compare(0, kKindPrefix, last_prefix) != 0) {
         last_prefix = m.to.substr(0, kKindPrefix);
         last_kind = kind_of(m.to);
       }
-      if (auto h = guard_.check(tenant, m.to, last_kind.type, last_kind.region)) {
+      if (auto h = guard_.check(tenant, m.to, last_kind.type, last_kind.region, limits)) {
         hold.emplace(h->reason, h->range);
       }
     }

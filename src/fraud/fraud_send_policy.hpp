@@ -8,6 +8,7 @@
 /// switch per tenant).
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -41,6 +42,7 @@ class FraudSendPolicy final : public api::SendPolicy {
   };
   Kind kind_of(const std::string& e164);
   void alert_once(std::uint64_t tenant, const std::string& reason, const std::string& range);
+  std::optional<LinkFinding> rewritten_finding(const std::string& text);
 
   api::SendPolicy* inner_;
   PumpingGuard& guard_;
@@ -52,6 +54,8 @@ class FraudSendPolicy final : public api::SendPolicy {
   std::mutex mutex_;
   std::unordered_map<std::string, Kind> kinds_;          ///< by prefix
   std::unordered_map<std::string, std::int64_t> alerted_;  ///< "tenant|reason|range" -> hour
+  /// Texts the inner prepare() rewrote (links shortened) whose written links were flagged.
+  std::unordered_map<std::string, LinkFinding> rewritten_;
 };
 
 }  // namespace diskret::fraud

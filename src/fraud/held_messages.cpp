@@ -1,5 +1,7 @@
 #include "fraud/held_messages.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "crypto/secret_box.hpp"
@@ -154,30 +156,97 @@ Expected<bool> HeldMessages::remove(std::uint64_t tenant, std::uint64_t id) {
   return db_.changes() > 0;
 }
 
-Expected<bool> HeldMessages::link_check(std::uint64_t tenant) {
+Expected<std::vector<ExpiredHold>> HeldMessages::expire(SystemTime before, std::size_t limit) {
+  const std::int64_t before_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(before.time_since_epoch()).count();
   std::lock_guard lock(mutex_);
-  if (auto it = link_check_.find(tenant); it != link_check_.end()) return it->second;
-  auto s = db_.use("SELECT link_check FROM tenant_abuse_settings WHERE tenant_id = ?");
+  // One statement: a release racing the expiry finds the row gone (404) or sends it, never
+  // both. Plain SQL that PostgreSQL runs as it is (DELETE ... RETURNING, no DELETE LIMIT).
+  auto s = db_.use(
+      "DELETE FROM held_messages WHERE id IN "
+      "(SELECT id FROM held_messages WHERE created_at <= ? ORDER BY id LIMIT ?) "
+      "RETURNING id, tenant_id, created_at, reason, range_name, source");
+  if (!s) return unexpected(s.error());
+  (*s)->bind(1, before_ms);
+  (*s)->bind(2, static_cast<std::int64_t>(limit));
+  std::vector<ExpiredHold> out;
+  for (;;) {
+    auto row = (*s)->step();
+    if (!row) return unexpected(row.error());
+    if (!*row) break;
+    ExpiredHold h;
+    h.id = static_cast<std::uint64_t>((*s)->int64(0));
+    h.tenant = static_cast<std::uint64_t>((*s)->int64(1));
+    h.created_at = SystemTime{std::chrono::milliseconds{(*s)->int64(2)}};
+    h.reason = (*s)->text(3);
+    h.range = (*s)->text(4);
+    h.source = (*s)->text(5);
+    out.push_back(std::move(h));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+Expected<AbuseSettings> HeldMessages::settings_locked(std::uint64_t tenant) {
+  if (auto it = settings_.find(tenant); it != settings_.end()) return it->second;
+  auto s = db_.use(
+      "SELECT link_check, prefix_per_hour, unusual_per_hour FROM tenant_abuse_settings "
+      "WHERE tenant_id = ?");
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   auto row = (*s)->step();
   if (!row) return unexpected(row.error());
-  const bool on = *row && (*s)->int64(0) != 0;
-  link_check_[tenant] = on;
-  return on;
+  AbuseSettings out;
+  if (*row) {
+    out.link_check = (*s)->int64(0) != 0;
+    if (auto v = (*s)->optional_int64(1)) out.prefix_per_hour = static_cast<std::uint32_t>(*v);
+    if (auto v = (*s)->optional_int64(2)) out.unusual_per_hour = static_cast<std::uint32_t>(*v);
+  }
+  settings_[tenant] = out;
+  return out;
+}
+
+Expected<AbuseSettings> HeldMessages::settings(std::uint64_t tenant) {
+  std::lock_guard lock(mutex_);
+  return settings_locked(tenant);
+}
+
+Expected<void> HeldMessages::set_settings(std::uint64_t tenant, const AbuseSettings& settings) {
+  std::lock_guard lock(mutex_);
+  return write_locked(tenant, settings);
+}
+
+Expected<void> HeldMessages::write_locked(std::uint64_t tenant, const AbuseSettings& settings) {
+  auto s = db_.use(
+      "INSERT INTO tenant_abuse_settings (tenant_id, link_check, prefix_per_hour, unusual_per_hour) "
+      "VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET link_check = excluded.link_check, "
+      "prefix_per_hour = excluded.prefix_per_hour, unusual_per_hour = excluded.unusual_per_hour");
+  if (!s) return unexpected(s.error());
+  auto optional = [](std::optional<std::uint32_t> v) {
+    return v ? std::optional<std::int64_t>{*v} : std::nullopt;
+  };
+  (*s)->bind(1, tenant);
+  (*s)->bind(2, settings.link_check ? 1 : 0);
+  (*s)->bind(3, optional(settings.prefix_per_hour));
+  (*s)->bind(4, optional(settings.unusual_per_hour));
+  if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
+  settings_[tenant] = settings;
+  return {};
+}
+
+Expected<bool> HeldMessages::link_check(std::uint64_t tenant) {
+  auto s = settings(tenant);
+  if (!s) return unexpected(s.error());
+  return s->link_check;
 }
 
 Expected<void> HeldMessages::set_link_check(std::uint64_t tenant, bool on) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(
-      "INSERT INTO tenant_abuse_settings (tenant_id, link_check) VALUES (?, ?) "
-      "ON CONFLICT (tenant_id) DO UPDATE SET link_check = excluded.link_check");
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, tenant);
-  (*s)->bind(2, on ? 1 : 0);
-  if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
-  link_check_[tenant] = on;
-  return {};
+  auto current = settings_locked(tenant);
+  if (!current) return unexpected(current.error());
+  AbuseSettings next = *current;
+  next.link_check = on;
+  return write_locked(tenant, next);
 }
 
 }  // namespace diskret::fraud

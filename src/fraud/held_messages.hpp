@@ -29,6 +29,25 @@ struct HeldMessage {
   pipeline::NewMessage message;  ///< opened (to, from, text, category, client_ref)
 };
 
+/// A hold that expired undecided (what the audit entry names; no personal data).
+struct ExpiredHold {
+  std::uint64_t id = 0;
+  std::uint64_t tenant = 0;
+  SystemTime created_at;
+  std::string reason;
+  std::string range;
+  std::string source;
+};
+
+/// A tenant's abuse settings (tenant_abuse_settings): the link check and its own pumping
+/// allowances (unset: the platform's).
+struct AbuseSettings {
+  bool link_check = false;
+  std::optional<std::uint32_t> prefix_per_hour;
+  std::optional<std::uint32_t> unusual_per_hour;
+  bool operator==(const AbuseSettings&) const = default;
+};
+
 class HeldMessages {
  public:
   static Expected<std::unique_ptr<HeldMessages>> open(const std::filesystem::path& main_path,
@@ -46,8 +65,13 @@ class HeldMessages {
   Expected<std::optional<HeldMessage>> get(std::uint64_t tenant, std::uint64_t id);
   /// Deletes the tenant's held message; false when it was not there (decided already).
   Expected<bool> remove(std::uint64_t tenant, std::uint64_t id);
+  /// Deletes up to `limit` holds (of every tenant) created at or before `before`, oldest
+  /// first, and returns what they were. A hold removed here cannot be released any more.
+  Expected<std::vector<ExpiredHold>> expire(SystemTime before, std::size_t limit);
 
   /// Tenant abuse settings, cached (loaded once per tenant, then kept in memory).
+  Expected<AbuseSettings> settings(std::uint64_t tenant);
+  Expected<void> set_settings(std::uint64_t tenant, const AbuseSettings& settings);
   Expected<bool> link_check(std::uint64_t tenant);
   Expected<void> set_link_check(std::uint64_t tenant, bool on);
 
@@ -58,7 +82,9 @@ class HeldMessages {
   store::KeyRing& keys_;
   const Clock& clock_;
   std::mutex mutex_;
-  std::unordered_map<std::uint64_t, bool> link_check_;
+  Expected<AbuseSettings> settings_locked(std::uint64_t tenant);
+  Expected<void> write_locked(std::uint64_t tenant, const AbuseSettings& settings);
+  std::unordered_map<std::uint64_t, AbuseSettings> settings_;
 };
 
 }  // namespace diskret::fraud

@@ -23,14 +23,15 @@ http::Response unavailable() {
 }
 
 http::Response not_found() {
-  return http::problem(404, "not-found", "Not found", "No held message with this id.");
+  return http::problem(404, "not-found", "Not found",
+                       "No held message with this id: decided already, or expired undecided.");
 }
 
 http::Response ok_json(json::value v, int status = 200) {
   return http::Response{status, "application/json", {}, json::serialize(v)};
 }
 
-json::object to_json(const HeldMessage& h) {
+json::object to_json(const HeldMessage& h, std::chrono::milliseconds expiry) {
   return json::object{{"id", "hm_" + std::to_string(h.id)},
                       {"to", h.message.to},
                       {"from", h.message.from},
@@ -40,7 +41,8 @@ json::object to_json(const HeldMessage& h) {
                       {"reason", h.reason},
                       {"range", h.range},
                       {"source", h.source},
-                      {"held_at", api::format_rfc3339(h.created_at)}};
+                      {"held_at", api::format_rfc3339(h.created_at)},
+                      {"expires_at", api::format_rfc3339(h.created_at + expiry)}};
 }
 
 }  // namespace
@@ -55,7 +57,8 @@ std::optional<std::uint64_t> parse_held_id(std::string_view text) {
 
 HeldMessagesApi::HeldMessagesApi(HeldMessages& held, pipeline::Pipeline& pipeline,
                                  tenancy::TenantService& tenants, const Clock& clock)
-    : held_(held), pipeline_(pipeline), auth_(tenants, clock, std::chrono::seconds{30}) {}
+    : held_(held), pipeline_(pipeline), auth_(tenants, clock, std::chrono::seconds{30}),
+      clock_(clock) {}
 
 void HeldMessagesApi::add_routes(http::Router& router) {
   router.add("GET", "/v1/held-messages",
@@ -103,7 +106,7 @@ void HeldMessagesApi::list(http::Request&& request, http::Respond respond) {
   json::array data;
   const bool more = rows->size() > limit;
   if (more) rows->pop_back();
-  for (const auto& h : *rows) data.push_back(to_json(h));
+  for (const auto& h : *rows) data.push_back(to_json(h, expiry_));
   json::object out{{"data", std::move(data)}};
   out["next_cursor"] = more ? json::value("hm_" + std::to_string(rows->back().id)) : json::value(nullptr);
   respond(ok_json(std::move(out)));
@@ -116,6 +119,8 @@ Expected<HeldMessage, http::Response> HeldMessagesApi::find(const http::Request&
   auto h = held_.get(caller.principal.tenant.value, *id);
   if (!h) return unexpected(unavailable());
   if (!*h) return unexpected(not_found());
+  // Expired but not yet swept by HeldExpiry: decided already (rejected by the platform).
+  if ((*h)->created_at + expiry_ <= clock_.now()) return unexpected(not_found());
   return std::move(**h);
 }
 

@@ -3,13 +3,15 @@
 /// owners and admins: GET lists (number, sender, text, reason, range), POST
 /// /v1/held-messages/{id}/release sends it now as a new message (not screened by the guard
 /// again), POST /v1/held-messages/{id}/reject drops it. /v1/abuse-settings: GET (every
-/// role), PUT {link_check: bool} (owner, admin). Another tenant's id answers 404.
+/// role), PUT {link_check: bool} (owner, admin). Another tenant's id answers 404, and so
+/// does a hold older than the expiry (HeldExpiry deletes it within a minute or so).
 #include <chrono>
 #include <functional>
 #include <string>
 
 #include "api/authenticator.hpp"
 #include "core/clock.hpp"
+#include "fraud/held_expiry.hpp"
 #include "fraud/held_messages.hpp"
 #include "http/router.hpp"
 #include "pipeline/pipeline.hpp"
@@ -27,6 +29,8 @@ class HeldMessagesApi {
                   const Clock& clock);
   /// Release and reject are audited ("fraud.held_released", "fraud.held_rejected").
   void set_audit(ReviewAudit audit) { audit_ = std::move(audit); }
+  /// How long a hold waits for a decision (listed as expires_at); kDefaultHoldExpiry unset.
+  void set_expiry(std::chrono::milliseconds expiry) { expiry_ = expiry; }
   void add_routes(http::Router& router);
 
   void list(http::Request&& request, http::Respond respond);
@@ -45,6 +49,8 @@ class HeldMessagesApi {
   pipeline::Pipeline& pipeline_;
   api::Authenticator auth_;
   ReviewAudit audit_;
+  const Clock& clock_;
+  std::chrono::milliseconds expiry_ = kDefaultHoldExpiry;
 };
 
 /// "hm_<n>" -> n.

@@ -59,23 +59,26 @@ void PumpingGuard::trim(std::int64_t hour) {
 }
 
 std::optional<Hold> PumpingGuard::check(std::uint64_t tenant, std::string_view e164,
-                                        phone::NumberType type, std::string_view region) {
+                                        phone::NumberType type, std::string_view region,
+                                        const TenantLimits& limits) {
   const bool odd = unusual(type, region);
-  if (!odd && options_.prefix_per_hour == 0) return std::nullopt;  // nothing to count
+  const std::uint32_t prefix_limit = limits.prefix_per_hour.value_or(options_.prefix_per_hour);
+  const std::uint32_t unusual_limit = limits.unusual_per_hour.value_or(options_.unusual_per_hour);
+  if (!odd && prefix_limit == 0) return std::nullopt;  // nothing to count
   const std::int64_t now_ms = clock_.now_ms();
   std::lock_guard lock(mutex_);
   if (windows_.size() >= options_.max_keys) trim(now_ms / kHourMs);
   if (odd) {
     auto& w = windows_[fmt::format("{}|unusual", tenant)];
-    if (count(w, now_ms) > options_.unusual_per_hour) {
+    if (count(w, now_ms) > unusual_limit) {
       return Hold{"unusual_range", region == "001" ? std::string("international_network")
                                                    : std::string(phone::number_type_name(type))};
     }
   }
-  if (options_.prefix_per_hour != 0) {
+  if (prefix_limit != 0) {
     std::string prefix = prefix_of(e164);
     auto& w = windows_[fmt::format("{}|{}", tenant, prefix)];
-    if (count(w, now_ms) > options_.prefix_per_hour) return Hold{"prefix_velocity", std::move(prefix)};
+    if (count(w, now_ms) > prefix_limit) return Hold{"prefix_velocity", std::move(prefix)};
   }
   return std::nullopt;
 }

@@ -31,6 +31,12 @@ struct GuardOptions {
   std::size_t max_keys = 200'000;  ///< counters kept; the oldest windows go first
 };
 
+/// A tenant's own allowances (PATCH /v1/tenant), in place of GuardOptions' where set.
+struct TenantLimits {
+  std::optional<std::uint32_t> prefix_per_hour;
+  std::optional<std::uint32_t> unusual_per_hour;
+};
+
 /// Why a message is held; nullopt: send.
 struct Hold {
   std::string reason;  ///< "prefix_velocity" | "unusual_range"
@@ -47,7 +53,7 @@ class PumpingGuard {
   /// Counts one message of `tenant` to `e164` (of `type`/`region`) and says whether to hold
   /// it. Held messages count too: a pump that keeps going stays held.
   std::optional<Hold> check(std::uint64_t tenant, std::string_view e164, phone::NumberType type,
-                            std::string_view region);
+                            std::string_view region, const TenantLimits& limits = {});
   /// The prefix that check() counts `e164` under.
   std::string prefix_of(std::string_view e164) const;
   const GuardOptions& options() const { return options_; }

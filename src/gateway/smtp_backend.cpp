@@ -139,10 +139,11 @@ void SmtpBackend::submit(smtp::Submission&& submission, Done done) {
   accept.tenant = tenant->id;
   accept.request_id = submission_id();
   accept.messages = api::plan_messages(request, tenant->settings);
-  if (options_.send_policy) {
-    // Again at DATA: an opt-out that arrived after RCPT still wins (stored `rejected`).
-    if (auto screened = options_.send_policy->screen(caller_of(*tenant), accept.messages);
-        !screened) {
+  api::SendPolicy* policy = options_.submit_policy ? options_.submit_policy : options_.send_policy;
+  if (policy) {
+    // Again at DATA: an opt-out that arrived after RCPT still wins (stored `rejected`); a
+    // pumped or phishing recipient is held for review (stored `rejected`, held_for_review).
+    if (auto screened = policy->screen(caller_of(*tenant), accept.messages); !screened) {
       return done(fail(Errc::unavailable,
                        "The opt-out list cannot be checked right now; nothing was accepted."));
     }

@@ -30,6 +30,10 @@ struct SmtpBackendOptions {
   /// Bounce mails for messages that end failed or expired, for the tenants that want
   /// them. Null: none.
   BounceNotifier* bounces = nullptr;
+  /// The policy at DATA, when set (else `send_policy`): `send_policy` with the SMS pumping
+  /// guard and the link check around it (issue 11). Not at RCPT: the guard would count, and
+  /// hold, every recipient twice.
+  api::SendPolicy* submit_policy = nullptr;
 };
 
 class SmtpBackend final : public smtp::Backend {

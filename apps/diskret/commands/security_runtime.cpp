@@ -1,5 +1,6 @@
 #include "commands/security_runtime.hpp"
 
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "commands/context.hpp"
@@ -16,9 +17,8 @@ http::RateLimit rate(std::int64_t per_second, std::int64_t burst) {
 
 void SecurityRuntime::guard_sending(const config::Config& config, const std::filesystem::path& main_db,
                                     store::KeyRing& keys, pipeline::Pipeline& pipeline,
-                                    tenancy::TenantService& tenants, api::SendPolicy* api_inner,
-                                    api::SendPolicy* smpp_inner, PrivacyRuntime& privacy,
-                                    const Clock& clock) {
+                                    tenancy::TenantService& tenants, Inner inner,
+                                    PrivacyRuntime& privacy, const Clock& clock) {
   held = must(fraud::HeldMessages::open(main_db, keys, clock), "cannot open the held messages");
   fraud::GuardOptions o;
   o.prefix_digits = static_cast<std::size_t>(config.security.pumping_prefix_digits);
@@ -36,13 +36,18 @@ void SecurityRuntime::guard_sending(const config::Config& config, const std::fil
       if (!raised) spdlog::warn("fraud: alert not recorded: {}", raised.error().message());
     });
   };
-  api_policy = std::make_unique<fraud::FraudSendPolicy>(api_inner, *guard, *link_check, *held, "api",
-                                                        sink, clock);
-  smpp_policy = std::make_unique<fraud::FraudSendPolicy>(smpp_inner, *guard, *link_check, *held,
-                                                         "smpp", sink, clock);
+  auto wrap = [&](api::SendPolicy* policy, const char* source) {
+    return std::make_unique<fraud::FraudSendPolicy>(policy, *guard, *link_check, *held, source,
+                                                    sink, clock);
+  };
+  // One guard for all four: a range's allowance is the tenant's, whichever way it sends.
+  api_policy = wrap(inner.api, "api");
+  smpp_policy = wrap(inner.smpp, "smpp");
+  campaign_policy = wrap(inner.campaign, "campaign");
+  smtp_policy = wrap(inner.smtp, "email");
   held_api = std::make_unique<fraud::HeldMessagesApi>(*held, pipeline, tenants, clock);
-  held_api->set_audit([&privacy](std::uint64_t tenant, std::string actor, std::string action,
-                                 std::string object, std::string details) {
+  fraud::ReviewAudit audit = [&privacy](std::uint64_t tenant, std::string actor, std::string action,
+                                        std::string object, std::string details) {
     audit::AuditDraft entry;
     entry.tenant = tenant;
     entry.actor = std::move(actor);
@@ -52,7 +57,26 @@ void SecurityRuntime::guard_sending(const config::Config& config, const std::fil
     if (auto ok = privacy.audit->record(entry); !ok) {
       spdlog::warn("fraud: review decision not audited: {}", ok.error().message());
     }
-  });
+  };
+  held_api->set_audit(audit);
+  fraud::PumpingBounds bounds;
+  bounds.prefix_default = o.prefix_per_hour;
+  bounds.unusual_default = o.unusual_per_hour;
+  bounds.prefix_max = static_cast<std::uint32_t>(config.security.pumping_prefix_per_hour_max);
+  bounds.unusual_max = static_cast<std::uint32_t>(config.security.pumping_unusual_per_hour_max);
+  pumping_settings = std::make_unique<fraud::PumpingSettings>(*held, bounds, audit);
+  const std::chrono::milliseconds expiry = std::chrono::hours{config.security.held_expiry_hours};
+  held_api->set_expiry(expiry);
+  // Undecided holds are rejected by the platform, looked for once a minute.
+  held_expiry = std::make_unique<fraud::HeldExpiry>(
+      *held, expiry,
+      [audit](const fraud::ExpiredHold& h) {
+        audit(h.tenant, "system:fraud", "fraud.held_expired", "held_message:hm_" + std::to_string(h.id),
+              boost::json::serialize(boost::json::object{
+                  {"reason", h.reason}, {"range", h.range}, {"source", h.source}}));
+      },
+      clock);
+  held_expiry->start(std::chrono::minutes{1});
 }
 
 void SecurityRuntime::add_routes(http::Router& router) const {

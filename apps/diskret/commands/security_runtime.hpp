@@ -11,7 +11,9 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "fraud/fraud_send_policy.hpp"
+#include "fraud/held_expiry.hpp"
 #include "fraud/held_messages_api.hpp"
+#include "fraud/pumping_settings.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 
@@ -25,15 +27,25 @@ struct SecurityRuntime {
   std::unique_ptr<fraud::LinkCheck> link_check;
   std::unique_ptr<fraud::FraudSendPolicy> api_policy;   ///< POST /v1/messages
   std::unique_ptr<fraud::FraudSendPolicy> smpp_policy;  ///< SMPP server
+  std::unique_ptr<fraud::FraudSendPolicy> campaign_policy;  ///< campaign runs
+  std::unique_ptr<fraud::FraudSendPolicy> smtp_policy;      ///< email to SMS, at DATA only
   std::unique_ptr<fraud::HeldMessagesApi> held_api;
+  std::unique_ptr<fraud::PumpingSettings> pumping_settings;  ///< in GET/PATCH /v1/tenant
+  std::unique_ptr<fraud::HeldExpiry> held_expiry;  ///< rejects undecided holds; stops before `held`
   std::unique_ptr<api::Worker> alerts;  ///< raises alerts off the request threads; joined first
 
-  /// Wraps the API's and the SMPP server's content policies. Not email to SMS: its backend
-  /// screens a probe at RCPT time, which would count (and hold) every message twice.
+  /// The content policies of every way into the pipeline, each wrapped (issue 11).
+  struct Inner {
+    api::SendPolicy* api = nullptr;       ///< POST /v1/messages
+    api::SendPolicy* smpp = nullptr;      ///< SMPP server submit_sm / submit_multi
+    api::SendPolicy* campaign = nullptr;  ///< campaign runs (not estimates: they send nothing)
+    api::SendPolicy* smtp = nullptr;      ///< email to SMS at DATA (not the RCPT probe: the
+                                          ///< guard would count, and hold, every recipient twice)
+  };
   void guard_sending(const config::Config& config, const std::filesystem::path& main_db,
                      store::KeyRing& keys, pipeline::Pipeline& pipeline,
-                     tenancy::TenantService& tenants, api::SendPolicy* api_inner,
-                     api::SendPolicy* smpp_inner, PrivacyRuntime& privacy, const Clock& clock);
+                     tenancy::TenantService& tenants, Inner inner, PrivacyRuntime& privacy,
+                     const Clock& clock);
   /// GET /.well-known/security.txt (public) and the held-message routes.
   void add_routes(http::Router& router) const;
   /// The outermost HTTP handler: rate limits before anything else.

@@ -323,10 +323,11 @@ int serve(const ServeOptions& options) {
                                        *privacy_runtime, clock);
   enable_click_tracking(*content_runtime, *storage.keys, *privacy_runtime->service);
   // Abuse prevention (issue 11): rate limits, security.txt, and the pumping guard and link
-  // check around the content rules of the API and SMPP paths (flagged messages are held).
+  // check around the content rules of every way into the pipeline (flagged messages are held).
   auto security = start_security(config, clock);
   security->guard_sending(config, sqlite_options.main_path, *storage.keys, pipeline, tenants,
-                          content_runtime->api_policy.get(), content_runtime->smpp_policy.get(),
+                          {content_runtime->api_policy.get(), content_runtime->smpp_policy.get(),
+                           content_runtime->campaign_policy.get(), content_runtime->smtp_policy.get()},
                           *privacy_runtime, clock);
   api.set_send_policy(security->api_policy.get());
   smpp.set_send_policy(security->smpp_policy.get());  // and email to SMS below
@@ -342,7 +343,7 @@ int serve(const ServeOptions& options) {
     if (!campaign) return Expected<std::vector<std::uint64_t>>{};
     return campaign_store->message_ids(tenant, *campaign);
   });
-  api::CampaignPlanner campaign_planner(tenants, content_runtime->campaign_policy.get());
+  api::CampaignPlanner campaign_planner(tenants, security->campaign_policy.get());
   campaigns::RunnerOptions runner_options;
   runner_options.quiet = must(
       campaigns::QuietHours::parse(config.campaigns.quiet_hours, config.campaigns.quiet_sundays),
@@ -413,6 +414,7 @@ int serve(const ServeOptions& options) {
   smtp_senders_api.add_routes(router);
   api::TenantApi tenant_api(tenants, clock);
   tenant_api.set_content(content_runtime->service.get());
+  tenant_api.set_extension(security->pumping_settings.get());  // pumping limits (issue 11)
   tenant_api.add_routes(router);
   content_runtime->preview->add_routes(router);
   content_runtime->links_api->add_routes(router);
@@ -511,7 +513,8 @@ int serve(const ServeOptions& options) {
   gateway::SmtpBackend smtp_backend(
       tenants, pipeline,
       {must(sms::SenderId::parse(config.smtp.default_sender), "[smtp] default_sender"),
-       content_runtime->smtp_policy.get(), &smtp_senders, bounces.get()});
+       content_runtime->smtp_policy.get(), &smtp_senders, bounces.get(),
+       security->smtp_policy.get()});
   smtp::SmtpServer smtp_server(smtp_config(config), smtp_backend);
   if (auto started = smtp_server.start(); !started) {
     server.stop();

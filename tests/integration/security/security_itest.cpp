@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "../smsc_sim/smpp_test_client.hpp"
 #include "integration/authz/diskret_fixture.hpp"
+#include "integration/smtp/swaks.hpp"
 
 namespace diskret::test {
 namespace {
@@ -355,6 +358,300 @@ TEST_F(SecuritySuite, SmsPumpingToPremiumRangesIsHeldAndReleasable) {
   ASSERT_EQ(trail.status, 200) << trail.body;
   EXPECT_NE(trail.body.find("fraud.held_released"), std::string::npos) << trail.body;
   EXPECT_NE(trail.body.find("held_message:" + id), std::string::npos) << trail.body;
+}
+
+// CSRF: a change under the portal's session cookie needs the session's X-CSRF-Token and
+// must not come from another site's page (Origin, Sec-Fetch-Site); a refused one changes
+// nothing. Reads stay open to the session (the browser's CORS keeps foreign pages from
+// reading the answers).
+TEST_F(SecuritySuite, CsrfChangesUnderTheSessionNeedTheTokenAndTheOwnOrigin) {
+  start();
+  const std::string password = "ein-langes-Passwort-42";
+  ASSERT_EQ(call("POST", "/v1/users", a_,
+                 R"({"email":"anna@a.example","role":"admin","password":")" + password + "\"}")
+                .status,
+            201);
+  auto login = call("POST", "/v1/session", "",
+                    R"({"account":")" + tenant_a_ + R"(","email":"anna@a.example","password":")" +
+                        password + "\"}");
+  ASSERT_EQ(login.status, 201) << login.body;
+  const std::string set_cookie = login.header("Set-Cookie");
+  const auto eq = set_cookie.find('=');
+  const std::string cookie = "Cookie: diskret_session=" + set_cookie.substr(eq + 1, set_cookie.find(';') - eq - 1) + "\r\n";
+  const std::string csrf(json::parse(login.body).at("csrf_token").as_string());
+  auto with = [&](const std::string& method, const std::string& path, const std::string& headers,
+                  const std::string& body = {}) {
+    std::string r = method + " " + path + " HTTP/1.1\r\nHost: test\r\n" + cookie + headers;
+    if (method != "GET") {
+      r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    }
+    return raw(r + "\r\n" + body);
+  };
+  const std::string list = R"({"name":"Liste"})";
+  auto refused = [&](const std::string& headers, const char* what) {
+    auto r = with("POST", "/v1/lists", headers, list);
+    EXPECT_EQ(r.status, 403) << what << ": " << r.body;
+    EXPECT_EQ(r.header("Content-Type"), "application/problem+json") << what;
+  };
+  refused("", "no token");
+  refused("X-CSRF-Token: wrong\r\n", "a wrong token");
+  refused("X-CSRF-Token: " + csrf.substr(0, csrf.size() - 1) + "\r\n", "a token one character short");
+  refused("X-CSRF-Token: " + csrf + "\r\nOrigin: https://evil.example\r\n", "a foreign Origin");
+  refused("X-CSRF-Token: " + csrf + "\r\nOrigin: null\r\n", "the null Origin");
+  refused("X-CSRF-Token: " + csrf + "\r\nOrigin: http://test.evil.example\r\n", "a look-alike Origin");
+  refused("X-CSRF-Token: " + csrf + "\r\nSec-Fetch-Site: cross-site\r\n", "Sec-Fetch-Site cross-site");
+  auto patch = with("PATCH", "/v1/tenant", "Origin: https://evil.example\r\n", R"({"display_name":"Pwned"})");
+  EXPECT_EQ(patch.status, 403) << patch.body;
+  auto lists = with("GET", "/v1/lists", "Origin: https://evil.example\r\n");
+  ASSERT_EQ(lists.status, 200) << lists.body;
+  EXPECT_EQ(lists.body.find("Liste"), std::string::npos) << "a refused request changed something";
+  EXPECT_EQ(json::parse(call("GET", "/v1/tenant", a_).body).at("display_name").as_string(), "Tenant A");
+
+  EXPECT_EQ(with("POST", "/v1/lists", "X-CSRF-Token: " + csrf + "\r\n", list).status, 201);
+  EXPECT_EQ(with("POST", "/v1/lists", "X-CSRF-Token: " + csrf + "\r\nOrigin: http://test\r\nSec-Fetch-Site: same-origin\r\n",
+                 R"({"name":"Zweite"})")
+                .status,
+            201)
+      << "the portal's own page";
+  // An API key is no ambient credential: no token, any Origin.
+  auto keyed = raw("POST /v1/lists HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " + a_ +
+                   "\r\nOrigin: https://tool.example\r\nContent-Type: application/json\r\n"
+                   "Content-Length: 17\r\n\r\n{\"name\":\"Dritte\"}");
+  EXPECT_EQ(keyed.status, 201) << keyed.body;
+}
+
+// A tenant's own pumping allowance (PATCH /v1/tenant): owners and admins only, within the
+// operator's bounds, read-only limits refused (mass assignment), audited, and in force on
+// the next request of that tenant only.
+TEST_F(SecuritySuite, TenantPumpingLimitsAreBoundedAndAudited) {
+  start("[security]\npumping_unusual_per_hour = 1\npumping_unusual_per_hour_max = 3\n");
+  EXPECT_EQ(call("PATCH", "/v1/tenant", a_viewer_, R"({"pumping_unusual_per_hour":2})").status, 403);
+  EXPECT_EQ(call("PATCH", "/v1/tenant", a_, R"({"pumping_unusual_per_hour":4})").status, 422);
+  EXPECT_EQ(call("PATCH", "/v1/tenant", a_, R"({"pumping_prefix_per_hour":0})").status, 422)
+      << "switching the per-range limit off is the operator's";
+  EXPECT_EQ(call("PATCH", "/v1/tenant", a_,
+                 R"({"pumping_limits":{"unusual_per_hour":1000,"unusual_per_hour_max":1000}})")
+                .status,
+            422);
+  auto patched = call("PATCH", "/v1/tenant", a_, R"({"pumping_unusual_per_hour":3})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  auto shown = json::parse(patched.body);
+  EXPECT_EQ(shown.at("pumping_unusual_per_hour").as_int64(), 3);
+  EXPECT_EQ(shown.at("pumping_limits").at("unusual_per_hour").as_int64(), 3);
+  auto other = json::parse(call("GET", "/v1/tenant", b_).body);
+  EXPECT_TRUE(other.at("pumping_unusual_per_hour").is_null());
+  EXPECT_EQ(other.at("pumping_limits").at("unusual_per_hour").as_int64(), 1);
+
+  auto send = [this](const std::string& key) {
+    auto r = call("POST", "/v1/messages", key,
+                  R"({"to":["+499001234560","+499001234561","+499001234562","+499001234563","+499001234564"],"text":"Gewinn!","from":"AGmbH"})");
+    EXPECT_EQ(r.status, 202) << r.body;
+    int accepted = 0;
+    if (r.status != 202) return accepted;
+    const json::value parsed = json::parse(r.body);
+    for (const auto& m : parsed.at("messages").as_array()) {
+      accepted += m.at("status").as_string() == "accepted";
+    }
+    return accepted;
+  };
+  EXPECT_EQ(send(a_), 3) << "A's own allowance";
+  EXPECT_EQ(send(b_), 1) << "B keeps the platform's";
+  auto trail = call("GET", "/v1/audit", a_);
+  ASSERT_EQ(trail.status, 200) << trail.body;
+  EXPECT_NE(trail.body.find("tenant.pumping_limits_changed"), std::string::npos) << trail.body;
+}
+
+// Every way into the pipeline goes through the pumping guard (issue 11). Each test below
+// is a burst to German premium-rate numbers (+49 900, allowed: the tenant's own country,
+// but unusual) with an allowance of one an hour: the first goes, the rest are held, named
+// by the path they came in on, and none of them is queued for sending.
+class PumpingOnEveryPath : public SecuritySuite {
+ protected:
+  static std::string premium(int i) { return "+49900123456" + std::to_string(i); }
+
+  void start_guarded() { start("[security]\npumping_unusual_per_hour = 1\n"); }
+
+  /// The held messages of A: source per held number.
+  std::map<std::string, std::string> held_sources() {
+    auto r = call("GET", "/v1/held-messages", a_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::map<std::string, std::string> out;
+    if (r.status != 200) return out;
+    const json::value parsed = json::parse(r.body);
+    for (const auto& h : parsed.at("data").as_array()) {
+      out[std::string(h.at("to").as_string())] = std::string(h.at("source").as_string());
+    }
+    return out;
+  }
+  /// A's messages by status, from GET /v1/messages.
+  std::map<std::string, std::size_t> statuses(std::map<std::string, std::size_t>* held_codes = nullptr) {
+    auto r = call("GET", "/v1/messages?limit=100", a_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::map<std::string, std::size_t> out;
+    if (r.status != 200) return out;
+    const json::value parsed = json::parse(r.body);
+    for (const auto& m : parsed.at("data").as_array()) {
+      ++out[std::string(m.at("status").as_string())];
+      if (held_codes && m.as_object().contains("error") && m.at("error").is_object()) {
+        ++(*held_codes)[std::string(m.at("error").at("code").as_string())];
+      }
+    }
+    return out;
+  }
+  std::uint16_t port_of(const std::string& marker) {
+    auto line = server_->wait_for(true, marker, std::chrono::seconds(5));
+    EXPECT_TRUE(line) << marker;
+    return line ? static_cast<std::uint16_t>(std::stoi(*line)) : 0;
+  }
+};
+
+TEST_F(PumpingOnEveryPath, RestSingleRequestsAreHeld) {
+  start_guarded();
+  for (int i = 0; i < 3; ++i) {
+    auto r = call("POST", "/v1/messages", a_,
+                  R"({"to":")" + premium(i) + R"(","text":"Gewinn!","from":"AGmbH"})");
+    ASSERT_EQ(r.status, 202) << r.body;
+    auto m = json::parse(r.body).at("messages").at(0);
+    EXPECT_EQ(m.at("status").as_string(), i == 0 ? "accepted" : "rejected") << i;
+  }
+  auto held = held_sources();
+  EXPECT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[premium(1)], "api");
+  EXPECT_EQ(held[premium(2)], "api");
+  EXPECT_EQ(statuses()["accepted"], 1u) << "only the first is queued";
+}
+
+TEST_F(PumpingOnEveryPath, SmppSubmitsAreHeld) {
+  start_guarded();
+  const auto smpp_port = port_of("SMPP server on 127.0.0.1:");
+  ASSERT_NE(smpp_port, 0);
+  auto cred = call("POST", "/v1/smpp-credentials", a_, "{}");
+  ASSERT_EQ(cred.status, 201) << cred.body;
+  auto c = json::parse(cred.body);
+  smsc_sim::test::SmppTestClient esme(smpp_port);
+  ASSERT_EQ(esme.bind(smpp::CommandId::bind_transmitter, std::string(c.at("system_id").as_string()),
+                      std::string(c.at("password").as_string())),
+            0u);
+  std::vector<std::uint32_t> answers;
+  for (int i = 0; i < 3; ++i) {
+    smpp::SubmitSm s;
+    s.source_addr = "AGmbH";
+    s.source_addr_ton = 5;
+    s.destination_addr = premium(i).substr(1);
+    s.dest_addr_ton = 1;
+    s.dest_addr_npi = 1;
+    s.short_message = "Gewinn!";
+    auto resp = esme.call(s);
+    ASSERT_TRUE(resp);
+    answers.push_back(resp->command_status);
+  }
+  EXPECT_EQ(answers[0], 0u);
+  EXPECT_EQ(answers[1], static_cast<std::uint32_t>(smpp::Status::submit_failed));
+  EXPECT_EQ(answers[2], static_cast<std::uint32_t>(smpp::Status::submit_failed));
+  auto held = held_sources();
+  EXPECT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[premium(2)], "smpp");
+  EXPECT_EQ(statuses()["accepted"], 1u);
+}
+
+TEST_F(PumpingOnEveryPath, EmailToSmsIsHeldAtDataNotAtRcpt) {
+  start_guarded();
+  const auto smtp_port = port_of("SMTP on 127.0.0.1:");
+  ASSERT_NE(smtp_port, 0);
+  std::string to;
+  for (int i = 0; i < 3; ++i) to += (i ? "," : "") + ("0900123456" + std::to_string(i)) + "@sms.localhost";
+  auto run = smtp::test::swaks(smtp_port, {"--to", to, "--from", "a@b.de", "--auth", "PLAIN",
+                                           "--auth-user", tenant_a_, "--auth-password", a_,
+                                           "--body", "Gewinn!"});
+  EXPECT_EQ(run.exit_code, 0) << run.transcript;
+  EXPECT_EQ(run.count("250 2.1.5"), 3u) << "RCPT does not count against the allowance: "
+                                        << run.transcript;
+  auto held = held_sources();
+  EXPECT_EQ(held.size(), 2u) << "held once each, at DATA";
+  EXPECT_EQ(held[premium(1)], "email");
+  std::map<std::string, std::size_t> codes;
+  auto st = statuses(&codes);
+  EXPECT_EQ(st["accepted"], 1u);
+  EXPECT_EQ(codes["held_for_review"], 2u);
+}
+
+TEST_F(PumpingOnEveryPath, CampaignRecipientsAreHeld) {
+  // Marketing needs the number STOP replies reach.
+  auto a = create_tenant("Tenant A");
+  tenant_a_ = a.first;
+  a_ = a.second;
+  ASSERT_EQ(diskret({"number", "assign", "--tenant", tenant_a_, "--number", "12345"}).exit_code, 0);
+  std::ofstream(config_, std::ios::app)
+      << "[security]\npumping_unusual_per_hour = 1\n[campaigns]\nquiet_hours = \"off\"\n";
+  port_ = start_server();
+  ASSERT_NE(port_, 0);
+  auto list = call("POST", "/v1/lists", a_, R"({"name":"Gewinner"})");
+  ASSERT_EQ(list.status, 201) << list.body;
+  const auto list_id = json::parse(list.body).at("id").to_number<std::uint64_t>();
+  for (int i = 0; i < 3; ++i) {
+    json::object body{{"phone", premium(i)},
+                      {"lists", json::array{list_id}},
+                      {"consent", json::object{{"purpose", "marketing"},
+                                               {"source", "web_form"},
+                                               {"wording", "Ja, Angebote per SMS."},
+                                               {"obtained_at", "2024-03-01T10:00:00Z"}}}};
+    auto contact = call("POST", "/v1/contacts", a_, json::serialize(body));
+    ASSERT_EQ(contact.status, 201) << contact.body;
+  }
+  auto created = call("POST", "/v1/campaigns", a_,
+                      json::serialize(json::object{{"name", "Pump"},
+                                                   {"lists", json::array{list_id}},
+                                                   {"from", "AGmbH"},
+                                                   {"template", "Gewinn!"},
+                                                   {"category", "marketing"},
+                                                   {"rate_per_minute", 600}}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path = "/v1/campaigns/" + std::to_string(json::parse(created.body).at("id").to_number<std::uint64_t>());
+  ASSERT_EQ(call("POST", path + "/start", a_).status, 200);
+  std::map<std::string, std::string> held;
+  for (int i = 0; i < 200 && held.size() < 2; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    held = held_sources();
+  }
+  ASSERT_EQ(held.size(), 2u);
+  for (const auto& [to, source] : held) EXPECT_EQ(source, "campaign") << to;
+  std::map<std::string, std::size_t> st;
+  for (int i = 0; i < 100 && st["accepted"] + st["rejected"] < 3; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    st = statuses();
+  }
+  EXPECT_EQ(st["accepted"], 1u);
+  EXPECT_EQ(st["rejected"], 2u);
+}
+
+// With short links on, the content rules replace a link by the platform's own short link
+// before the guard sees the text; the link check still judges the link as written.
+TEST_F(PumpingOnEveryPath, LinkCheckSeesLinksBeforeTheyAreShortened) {
+  // Links are shortened in marketing texts, which need the number STOP replies reach and
+  // a consented recipient.
+  auto a = create_tenant("Tenant A");
+  tenant_a_ = a.first;
+  a_ = a.second;
+  ASSERT_EQ(diskret({"number", "assign", "--tenant", tenant_a_, "--number", "12345"}).exit_code, 0);
+  std::ofstream(config_, std::ios::app) << "[links]\ndomain = \"go.diskret.test\"\n";
+  port_ = start_server();
+  ASSERT_NE(port_, 0);
+  auto contact = call("POST", "/v1/contacts", a_,
+                      R"({"phone":"+4915133333333","consent":{"purpose":"marketing","source":"web_form",)"
+                      R"("wording":"Ja, Angebote per SMS.","obtained_at":"2024-03-01T10:00:00Z"}})");
+  ASSERT_EQ(contact.status, 201) << contact.body;
+  ASSERT_EQ(call("PUT", "/v1/abuse-settings", a_, R"({"link_check":true})").status, 200);
+  auto settings = call("PATCH", "/v1/tenant", a_, R"({"short_links":true})");
+  ASSERT_EQ(settings.status, 200) << settings.body;
+  auto r = call("POST", "/v1/messages", a_,
+                R"({"to":["+4915133333333"],"text":"Angebot: https://bit.ly/x1","from":"AGmbH","category":"marketing"})");
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto m = json::parse(r.body).at("messages").at(0);
+  EXPECT_EQ(m.at("status").as_string(), "rejected") << r.body;
+  auto held = call("GET", "/v1/held-messages", a_);
+  EXPECT_NE(held.body.find("url_shortener:bit.ly"), std::string::npos) << held.body;
+  EXPECT_NE(held.body.find("go.diskret.test/"), std::string::npos)
+      << "the text was not shortened, so this tested nothing: " << held.body;
 }
 
 }  // namespace

@@ -309,6 +309,17 @@ TEST(Config, LimitsAndSecuritySectionsHaveDefaultsAndCheckTheirKeys) {
             std::string::npos);
   EXPECT_NE(parse_error("[security]\nexpires = \"tomorrow\"\n").find("[security].expires"), std::string::npos);
   EXPECT_NE(parse_error("[security]\npolicy = \"http://x\"\n").find("[security].policy"), std::string::npos);
+  // Held messages expire (72 h by default); tenants' own pumping allowances have bounds.
+  EXPECT_EQ(c.security.held_expiry_hours, 72);
+  EXPECT_EQ(c.security.pumping_unusual_per_hour_max, 100);
+  c = parse_ok("[security]\nheld_expiry_hours = 24\npumping_prefix_per_hour_max = 500\n");
+  EXPECT_EQ(c.security.held_expiry_hours, 24);
+  EXPECT_EQ(c.security.pumping_prefix_per_hour_max, 500);
+  EXPECT_NE(parse_error("[security]\nheld_expiry_hours = 0\n").find("[security].held_expiry_hours"),
+            std::string::npos);
+  EXPECT_NE(parse_error("[security]\npumping_prefix_per_hour_max = 0\n")
+                .find("[security].pumping_prefix_per_hour_max"),
+            std::string::npos);
 }
 
 TEST(Config, UnrelatedEnvironmentIsIgnored) {

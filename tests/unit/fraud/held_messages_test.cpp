@@ -5,7 +5,10 @@
 #include <boost/json.hpp>
 #include <future>
 
+#include "api/rfc3339.hpp"
 #include "fraud/fraud_send_policy.hpp"
+#include "fraud/held_expiry.hpp"
+#include "fraud/pumping_settings.hpp"
 #include "fraud/held_messages_api.hpp"
 #include "http/router.hpp"
 #include "unit/api/in_memory_services.hpp"
@@ -187,6 +190,137 @@ TEST_F(HeldMessagesTest, HeldTextIsSealedAtRest) {
                          store::testing::read_file(pf_.dir.path() / "diskret.db-wal");
   EXPECT_EQ(db.find("SECRET-TEXT-4711"), std::string::npos);
   EXPECT_EQ(db.find(pipeline::testing::number(3)), std::string::npos);
+}
+
+// A hold nobody decides on is rejected by the platform after the expiry (controlled clock):
+// not before, each tenant's holds alike, audited one by one, and it can no longer be
+// released. Before the job ran, an expired hold already answers 404.
+TEST_F(HeldMessagesTest, UndecidedHoldsExpireAndCannotBeReleasedAfterwards) {
+  using std::chrono::hours;
+  using std::chrono::milliseconds;
+  auto hold = [this](pipeline::TenantId t, int n) {
+    std::vector<pipeline::NewMessage> batch;
+    for (int i = 0; i < 3 + n; ++i) batch.push_back(pipeline::testing::message(pipeline::testing::number(i)));
+    ASSERT_TRUE(policy_->screen(caller(t), batch));
+  };
+  std::vector<ExpiredHold> expired;
+  HeldExpiry job(*held_, hours{72}, [&expired](const ExpiredHold& h) { expired.push_back(h); },
+                 pf_.store.clock, /*batch=*/2);
+  api_->set_expiry(hours{72});
+  hold(pf_.tenant, 3);  // held at t0
+  hold(other_, 1);
+  auto first = held_ids("a-owner");
+  ASSERT_EQ(first.size(), 3u);
+  auto listed = json::parse(call("GET", "/v1/held-messages", "a-owner").body).at("data").at(0);
+  EXPECT_EQ(api::parse_rfc3339(std::string(listed.at("expires_at").as_string())).value() -
+                api::parse_rfc3339(std::string(listed.at("held_at").as_string())).value(),
+            hours{72});
+
+  pf_.store.clock.advance(hours{71});
+  ASSERT_EQ(job.run_once().value(), 0u) << "nothing is due before the expiry";
+  hold(pf_.tenant, 1);  // held at t0 + 71 h (the guard's hour has passed)
+  ASSERT_EQ(held_ids("a-owner").size(), 4u);
+
+  pf_.store.clock.advance(hours{1});
+  EXPECT_EQ(call("POST", "/v1/held-messages/" + first[0] + "/release", "a-owner").status, 404)
+      << "expired at t0 + 72 h even before the job ran";
+  ASSERT_EQ(job.run_once().value(), 4u) << "A's three and B's one, in batches of two";
+  ASSERT_EQ(expired.size(), 4u);
+  std::size_t of_a = 0;
+  for (const auto& h : expired) {
+    if (h.tenant == pf_.tenant.value) ++of_a;
+    EXPECT_EQ(h.reason, "prefix_velocity");
+    EXPECT_EQ(h.range, "+491510");
+    EXPECT_EQ(h.source, "api");
+  }
+  EXPECT_EQ(of_a, 3u);
+  EXPECT_EQ("hm_" + std::to_string(expired.front().id), first[0]);
+  EXPECT_EQ(held_ids("a-owner").size(), 1u) << "the later hold waits on";
+  EXPECT_TRUE(held_ids("b-owner").empty());
+  for (const auto& id : first) {
+    EXPECT_EQ(call("POST", "/v1/held-messages/" + id + "/release", "a-owner").status, 404);
+    EXPECT_EQ(call("POST", "/v1/held-messages/" + id + "/reject", "a-owner").status, 404);
+  }
+  ASSERT_EQ(job.run_once().value(), 0u);
+  pf_.store.clock.advance(hours{71});
+  ASSERT_EQ(job.run_once().value(), 1u);
+  EXPECT_TRUE(held_ids("a-owner").empty());
+}
+
+// The job's own thread runs a pass at once and stops promptly.
+TEST_F(HeldMessagesTest, ExpiryJobRunsOnItsThreadAndStops) {
+  std::vector<pipeline::NewMessage> batch;
+  for (int i = 0; i < 4; ++i) batch.push_back(pipeline::testing::message(pipeline::testing::number(i)));
+  ASSERT_TRUE(policy_->screen(caller(pf_.tenant), batch));
+  pf_.store.clock.advance(std::chrono::hours{73});
+  std::promise<std::uint64_t> seen;
+  HeldExpiry job(*held_, std::chrono::hours{72},
+                 [&seen](const ExpiredHold& h) { seen.set_value(h.tenant); }, pf_.store.clock);
+  job.start(std::chrono::hours{1});
+  auto f = seen.get_future();
+  ASSERT_EQ(f.wait_for(std::chrono::seconds{10}), std::future_status::ready);
+  EXPECT_EQ(f.get(), pf_.tenant.value);
+  job.stop();
+  EXPECT_TRUE(held_ids("a-owner").empty());
+}
+
+// Per-tenant allowances override the platform's (guard_: 3 per range) for that tenant
+// only, within the operator's bounds; 0 per range (no limit) is not the tenant's to set.
+TEST_F(HeldMessagesTest, TenantPumpingLimitsOverrideThePlatformWithinBounds) {
+  std::vector<std::string> audited;
+  PumpingSettings settings(*held_, {.prefix_default = 3, .unusual_default = 0, .prefix_max = 10,
+                                    .unusual_max = 2},
+                           [&audited](std::uint64_t tenant, std::string actor, std::string action,
+                                      std::string, std::string details) {
+                             audited.push_back(std::to_string(tenant) + " " + actor + " " + action +
+                                               " " + details);
+                           });
+  auto errors_of = [&settings](std::string body) {
+    std::vector<http::FieldError> errors;
+    settings.validate(json::parse(body).as_object(), errors);
+    return errors.size();
+  };
+  EXPECT_EQ(errors_of(R"({"pumping_prefix_per_hour": 0})"), 1u) << "no limit is the operator's";
+  EXPECT_EQ(errors_of(R"({"pumping_prefix_per_hour": 11})"), 1u);
+  EXPECT_EQ(errors_of(R"({"pumping_prefix_per_hour": "5"})"), 1u);
+  EXPECT_EQ(errors_of(R"({"pumping_unusual_per_hour": 3})"), 1u);
+  EXPECT_EQ(errors_of(R"({"pumping_unusual_per_hour": -1})"), 1u);
+  EXPECT_EQ(errors_of(R"({"pumping_prefix_per_hour": null, "pumping_unusual_per_hour": 2})"), 0u);
+  EXPECT_TRUE(settings.owns("pumping_prefix_per_hour"));
+  EXPECT_FALSE(settings.owns("pumping_limits")) << "read-only";
+
+  ASSERT_TRUE(settings.save(pf_.tenant.value, json::parse(R"({"pumping_prefix_per_hour": 5})").as_object(),
+                            "key:1"));
+  ASSERT_EQ(audited.size(), 1u);
+  EXPECT_NE(audited[0].find("tenant.pumping_limits_changed"), std::string::npos);
+  EXPECT_NE(audited[0].find(R"("prefix_per_hour":5)"), std::string::npos) << audited[0];
+  json::object shown;
+  ASSERT_TRUE(settings.show(pf_.tenant.value, shown));
+  EXPECT_EQ(shown.at("pumping_prefix_per_hour").as_int64(), 5);
+  EXPECT_TRUE(shown.at("pumping_unusual_per_hour").is_null());
+  EXPECT_EQ(shown.at("pumping_limits").at("prefix_per_hour").as_int64(), 5);
+  EXPECT_EQ(shown.at("pumping_limits").at("prefix_per_hour_max").as_int64(), 10);
+
+  auto burst = [this](pipeline::TenantId t) {
+    std::vector<pipeline::NewMessage> batch;
+    for (int i = 0; i < 8; ++i) batch.push_back(pipeline::testing::message(pipeline::testing::number(i)));
+    EXPECT_TRUE(policy_->screen(caller(t), batch));
+    return std::count_if(batch.begin(), batch.end(), [](const auto& m) { return !m.rejected; });
+  };
+  EXPECT_EQ(burst(pf_.tenant), 5) << "A's own allowance";
+  EXPECT_EQ(burst(other_), 3) << "B keeps the platform's";
+
+  // Kept across a restart (the table), and back to the default with null.
+  auto reopened = HeldMessages::open(pf_.dir.path() / "diskret.db", *pf_.store.keys, pf_.store.clock);
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ((*reopened)->settings(pf_.tenant.value)->prefix_per_hour, 5u);
+  ASSERT_TRUE(settings.save(pf_.tenant.value, json::parse(R"({"pumping_prefix_per_hour": null})").as_object(),
+                            "key:1"));
+  EXPECT_FALSE(held_->settings(pf_.tenant.value)->prefix_per_hour);
+  EXPECT_EQ(audited.size(), 2u);
+  ASSERT_TRUE(settings.save(pf_.tenant.value, json::parse(R"({"pumping_prefix_per_hour": null})").as_object(),
+                            "key:1"));
+  EXPECT_EQ(audited.size(), 2u) << "no change, no entry";
 }
 
 }  // namespace
