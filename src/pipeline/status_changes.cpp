@@ -14,19 +14,35 @@ static_assert(static_cast<std::uint8_t>(MessageStatus::failed) == store::state::
 static_assert(static_cast<std::uint8_t>(MessageStatus::expired) == store::state::kExpired);
 static_assert(static_cast<std::uint8_t>(MessageStatus::rejected) == store::state::kRejected);
 
-Expected<std::optional<store::PartRecord>> find_part(store::WriteTransaction& tx,
-                                                     const carrier::Receipt& r) {
+// `at(id, carrier)` for each form the receipt's id may take, the receiving carrier first:
+// receipts may come back over another carrier connection than the submit went out on.
+template <class At>
+Expected<std::optional<store::PartRecord>> first_part(const carrier::Receipt& r, At at) {
   const auto candidates = smpp::receipt_id_candidates(r.receipt.id);
   for (const auto& id : candidates) {
-    auto part = tx.find_part(id, r.carrier);
+    auto part = at(id, r.carrier);
     if (!part || *part) return part;
   }
-  // Receipts may come back over another carrier connection than the submit went out on.
   for (const auto& id : candidates) {
-    auto part = tx.find_part(id, std::nullopt);
+    auto part = at(id, std::nullopt);
     if (!part || *part) return part;
   }
   return std::optional<store::PartRecord>{};
+}
+
+Expected<std::optional<store::PartRecord>> find_part(store::WriteTransaction& tx,
+                                                     const carrier::Receipt& r) {
+  return first_part(r, [&tx](const std::string& id, const std::optional<std::string>& carrier) {
+    return tx.find_part(id, carrier);
+  });
+}
+
+Expected<std::optional<store::PartRecord>> mark_part(store::WriteTransaction& tx,
+                                                     const carrier::Receipt& r,
+                                                     std::uint8_t state) {
+  return first_part(r, [&tx, state](const std::string& id, const std::optional<std::string>& carrier) {
+    return tx.mark_part(id, carrier, state);
+  });
 }
 
 struct Verdict {
@@ -104,34 +120,36 @@ Expected<bool> apply_change(store::WriteTransaction& tx, const StatusChange& c,
 
 Expected<ReceiptEffect> apply_receipt(store::WriteTransaction& tx, const carrier::Receipt& r,
                                       std::int64_t now_ms) {
-  auto part = find_part(tx, r);
-  if (!part) return unexpected(part.error());
-  if (!*part) return ReceiptEffect{};
   const auto v = verdict(r.receipt.state);
-  if (!v) return ReceiptEffect{true, std::nullopt};
-  auto marked = tx.set_part_state(**part, v->part_state);
-  if (!marked) return unexpected(marked.error());
-  if (!*marked) return ReceiptEffect{true, std::nullopt};  // the same receipt again
-
+  if (!v) {
+    // Not final (enroute, accepted): nothing changes; only whether the part is known.
+    auto part = find_part(tx, r);
+    if (!part) return unexpected(part.error());
+    return ReceiptEffect{part->has_value(), std::nullopt};
+  }
+  // The common case in two statements: mark the part, then count it (and finish).
+  auto part = mark_part(tx, r, v->part_state);
+  if (!part) return unexpected(part.error());
+  if (!*part) {
+    // Unknown, or the same receipt again (its part left kSubmitted already).
+    auto known = find_part(tx, r);
+    if (!known) return unexpected(known.error());
+    return ReceiptEffect{known->has_value(), std::nullopt};
+  }
   const std::uint64_t message = (*part)->message_id;
   if (v->status == MessageStatus::delivered) {
-    auto progress = tx.add_delivered_part(message);
+    auto progress = tx.deliver_part(message, now_ms);
     if (!progress) return unexpected(progress.error());
-    if (progress->status != store::state::kSubmitted || progress->parts_delivered < progress->parts) {
-      return ReceiptEffect{true, std::nullopt};
-    }
+    if (!progress->finished()) return ReceiptEffect{true, std::nullopt};
+    return ReceiptEffect{true, v->status, message, MessageError{}, std::move((*part)->request_id)};
   }
   const std::string detail =
-      v->status == MessageStatus::delivered
-          ? std::string()
-          : fmt::format("The carrier reported {}{}.", smpp::receipt_state_text(r.receipt.state),
-                        r.receipt.error.empty() ? "" : fmt::format(" (err:{})", r.receipt.error));
+      fmt::format("The carrier reported {}{}.", smpp::receipt_state_text(r.receipt.state),
+                  r.receipt.error.empty() ? "" : fmt::format(" (err:{})", r.receipt.error));
   auto finished = tx.finish(message, static_cast<std::uint8_t>(v->status), v->code, detail, now_ms);
   if (!finished) return unexpected(finished.error());
   if (!*finished) return ReceiptEffect{true, std::nullopt};
-  return ReceiptEffect{true, v->status, message,
-                       v->status == MessageStatus::delivered ? MessageError{}
-                                                             : MessageError{v->code, detail},
+  return ReceiptEffect{true, v->status, message, MessageError{v->code, detail},
                        std::move((*part)->request_id)};
 }
 

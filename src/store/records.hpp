@@ -117,7 +117,7 @@ struct PartRecord {
   std::uint64_t message_id = 0;
   std::uint16_t part = 0;
   std::uint8_t state = part_state::kSubmitted;
-  std::string request_id;  ///< of its message (find_part only), for logs
+  std::string request_id;  ///< of its message (find_part, mark_part), for logs
 };
 
 /// A message's progress after one more part was delivered.
@@ -125,6 +125,8 @@ struct PartProgress {
   std::uint8_t status = state::kAccepted;
   std::uint16_t parts = 0;
   std::uint16_t parts_delivered = 0;
+  /// This part made the message delivered (its last part, the message submitted).
+  bool finished() const { return status == state::kDelivered && parts_delivered == parts; }
 };
 
 /// Filter of Store::messages: one tenant, newest first.

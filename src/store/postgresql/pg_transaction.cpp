@@ -68,11 +68,26 @@ constexpr std::string_view kFindPart =
 constexpr std::string_view kFindPartAnyCarrier =
     "SELECT " DISKRET_PG_PART_COLUMNS " FROM carrier_ids c LEFT JOIN messages m ON m.id = c.message_id "
     "WHERE c.carrier_id = $1 LIMIT 1";
-constexpr std::string_view kSetPartState =
-    "UPDATE carrier_ids SET state = $1 WHERE carrier_id = $2 AND carrier = $3 AND state = 0";
-constexpr std::string_view kAddDeliveredPart =
-    "UPDATE messages SET parts_delivered = parts_delivered + 1 WHERE id = $1 "
-    "RETURNING status, parts, parts_delivered";
+#define DISKRET_PG_MARKED_PART                                                               \
+  "RETURNING c.carrier_id, c.carrier, c.message_id, c.part, c.state, "                       \
+  "(SELECT request_id FROM messages m WHERE m.id = c.message_id)"
+constexpr std::string_view kMarkPart =
+    "UPDATE carrier_ids c SET state = $1 WHERE carrier_id = $2 AND carrier = $3 AND state = 0 "
+    DISKRET_PG_MARKED_PART;
+constexpr std::string_view kMarkPartAnyCarrier =
+    "UPDATE carrier_ids c SET state = $1 WHERE (carrier_id, carrier) IN (SELECT carrier_id, "
+    "carrier FROM carrier_ids WHERE carrier_id = $2 AND state = 0 LIMIT 1) " DISKRET_PG_MARKED_PART;
+#undef DISKRET_PG_MARKED_PART
+// SET expressions all read the row as it was: "done" is the last part of a submitted message.
+constexpr std::string_view kDeliverPart =
+    "UPDATE messages SET parts_delivered = parts_delivered + 1, "
+    "status = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN 2 ELSE status END, "
+    "done_at = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN $2 ELSE done_at END, "
+    "error_code = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN '' ELSE error_code END, "
+    "error_detail = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN '' "
+    "ELSE error_detail END, "
+    "claimed_by = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN NULL "
+    "ELSE claimed_by END WHERE id = $1 RETURNING status, parts, parts_delivered";
 
 // A text[] literal: every element quoted, quotes and backslashes escaped.
 std::string text_array(const std::vector<std::string>& items) {
@@ -297,13 +312,19 @@ class PgStore::Transaction final : public WriteTransaction {
     return rows::first<PartRecord>(*r, rows::part);
   }
 
-  Expected<bool> set_part_state(const PartRecord& part, std::uint8_t state) override {
-    return changed_one(main_.query(
-        kSetPartState, PgParams().add(int{state}).add_text(part.carrier_id).add_text(part.carrier)));
+  Expected<std::optional<PartRecord>> mark_part(const std::string& carrier_id,
+                                                const std::optional<std::string>& carrier,
+                                                std::uint8_t state) override {
+    PgParams p;
+    p.add(int{state}).add_text(carrier_id);
+    if (carrier) p.add_text(*carrier);
+    auto r = main_.query(carrier ? kMarkPart : kMarkPartAnyCarrier, p);
+    if (!r) return unexpected(r.error());
+    return rows::first<PartRecord>(*r, rows::part);
   }
 
-  Expected<PartProgress> add_delivered_part(std::uint64_t message_id) override {
-    auto r = main_.query(kAddDeliveredPart, PgParams().add(message_id));
+  Expected<PartProgress> deliver_part(std::uint64_t message_id, std::int64_t at_ms) override {
+    auto r = main_.query(kDeliverPart, PgParams().add(message_id).add(at_ms));
     if (!r) return unexpected(r.error());
     if (r->rows() == 0) return fail(Errc::not_found, "no such message");
     return PartProgress{static_cast<std::uint8_t>(r->int64(0, 0)),

@@ -57,11 +57,24 @@ constexpr std::string_view kFindPart =
 constexpr std::string_view kFindPartAnyCarrier =
     "SELECT " DISKRET_PART_COLUMNS ", m.request_id FROM carrier_ids c "
     "LEFT JOIN messages m ON m.id = c.message_id WHERE c.carrier_id = ? LIMIT 1";
-constexpr std::string_view kSetPartState =
-    "UPDATE carrier_ids SET state = ? WHERE carrier_id = ? AND carrier = ? AND state = 0";
-constexpr std::string_view kAddDeliveredPart =
-    "UPDATE messages SET parts_delivered = parts_delivered + 1 WHERE id = ? "
-    "RETURNING status, parts, parts_delivered";
+#define DISKRET_MARKED_PART                                                                  \
+  "RETURNING carrier_id, carrier, message_id, part, state, "                                 \
+  "(SELECT request_id FROM messages WHERE id = carrier_ids.message_id)"
+constexpr std::string_view kMarkPart =
+    "UPDATE carrier_ids SET state = ?1 WHERE carrier_id = ?2 AND carrier = ?3 AND state = 0 "
+    DISKRET_MARKED_PART;
+constexpr std::string_view kMarkPartAnyCarrier =
+    "UPDATE carrier_ids SET state = ?1 WHERE (carrier_id, carrier) IN (SELECT carrier_id, carrier "
+    "FROM carrier_ids WHERE carrier_id = ?2 AND state = 0 LIMIT 1) " DISKRET_MARKED_PART;
+#undef DISKRET_MARKED_PART
+// SET expressions all read the row as it was: "done" is the last part of a submitted message.
+constexpr std::string_view kDeliverPart =
+    "UPDATE messages SET parts_delivered = parts_delivered + 1, "
+    "status = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN 2 ELSE status END, "
+    "done_at = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN ?2 ELSE done_at END, "
+    "error_code = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN '' ELSE error_code END, "
+    "error_detail = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN '' "
+    "ELSE error_detail END WHERE id = ?1 RETURNING status, parts, parts_delivered";
 
 template <class Bind>
 Expected<void> run(SqliteDb& db, std::string_view sql, Bind bind) {
@@ -294,20 +307,26 @@ class SqliteStore::Transaction final : public WriteTransaction {
     return rows::first<PartRecord>(**stmt, rows::part);
   }
 
-  Expected<bool> set_part_state(const PartRecord& part, std::uint8_t state) override {
-    auto ok = run(store_.main_, kSetPartState, [&](SqliteStatement& s) {
-      s.bind(1, int{state});
-      s.bind_text(2, part.carrier_id);
-      s.bind_text(3, part.carrier);
-    });
-    if (!ok) return unexpected(ok.error());
-    return store_.main_.changes() == 1;
+  Expected<std::optional<PartRecord>> mark_part(const std::string& carrier_id,
+                                                const std::optional<std::string>& carrier,
+                                                std::uint8_t state) override {
+    auto stmt = store_.main_.use(carrier ? kMarkPart : kMarkPartAnyCarrier);
+    if (!stmt) return unexpected(stmt.error());
+    (*stmt)->bind(1, int{state});
+    (*stmt)->bind_text(2, carrier_id);
+    if (carrier) (*stmt)->bind_text(3, *carrier);
+    auto row = rows::first<PartRecord>(**stmt, rows::part);
+    if (!row) return unexpected(row.error());
+    // RETURNING statements finish their work only when stepped to the end.
+    if (auto done = (*stmt)->run(); !done) return unexpected(done.error());
+    return row;
   }
 
-  Expected<PartProgress> add_delivered_part(std::uint64_t message_id) override {
-    auto stmt = store_.main_.use(kAddDeliveredPart);
+  Expected<PartProgress> deliver_part(std::uint64_t message_id, std::int64_t at_ms) override {
+    auto stmt = store_.main_.use(kDeliverPart);
     if (!stmt) return unexpected(stmt.error());
     (*stmt)->bind(1, message_id);
+    (*stmt)->bind(2, at_ms);
     auto row = rows::first<PartProgress>(**stmt, [](const SqliteStatement& s) {
       return PartProgress{static_cast<std::uint8_t>(s.int64(0)),
                           static_cast<std::uint16_t>(s.int64(1)),

@@ -200,7 +200,9 @@ TEST_P(StoreContract, PendingMessagesUseThePartialIndexOrder) {
 TEST_P(StoreContract, PartsTrackDeliveryOncePerPart) {
   const auto tenant = create_tenant("tn_a");
   auto tx = store->begin();
-  ASSERT_TRUE((*tx)->insert_message(sample_message(1 << 16, tenant)));
+  auto message = sample_message(1 << 16, tenant);
+  message.request_id = "req-1";
+  ASSERT_TRUE((*tx)->insert_message(message));
   ASSERT_TRUE(*(*tx)->mark_submitted(1 << 16, "carrier-a", {"ff01", "ff02"}, 10));
   EXPECT_FALSE(*(*tx)->mark_submitted(1 << 16, "carrier-a", {"ff03"}, 11));  // not accepted
   EXPECT_FALSE(*(*tx)->find_part("ff03", std::nullopt));
@@ -212,17 +214,33 @@ TEST_P(StoreContract, PartsTrackDeliveryOncePerPart) {
   EXPECT_EQ((*part)->message_id, 1u << 16);
   EXPECT_EQ((*part)->part, 1);
   EXPECT_EQ((*part)->carrier, "carrier-a");
-  EXPECT_TRUE(*(*tx)->set_part_state(**part, part_state::kDelivered));
-  EXPECT_FALSE(*(*tx)->set_part_state(**part, part_state::kDelivered));  // duplicate receipt
-  auto progress = (*tx)->add_delivered_part(1 << 16);
+  // A final receipt marks its part in the statement that finds it; a repeat finds none.
+  EXPECT_FALSE(*(*tx)->mark_part("ff03", std::nullopt, part_state::kDelivered));
+  EXPECT_FALSE(*(*tx)->mark_part("ff02", std::string("carrier-b"), part_state::kDelivered));
+  auto marked = (*tx)->mark_part("ff02", std::nullopt, part_state::kDelivered);
+  ASSERT_TRUE(marked && *marked);
+  EXPECT_EQ((*marked)->message_id, 1u << 16);
+  EXPECT_EQ((*marked)->part, 1);
+  EXPECT_EQ((*marked)->carrier, "carrier-a");
+  EXPECT_EQ((*marked)->request_id, "req-1");
+  EXPECT_FALSE(*(*tx)->mark_part("ff02", std::nullopt, part_state::kDelivered));  // repeated
+  EXPECT_EQ((*(*tx)->find_part("ff02", std::nullopt))->state, part_state::kDelivered);
+  auto progress = (*tx)->deliver_part(1 << 16, 20);
   ASSERT_TRUE(progress);
   EXPECT_EQ(progress->parts, 2);
   EXPECT_EQ(progress->parts_delivered, 1);
   EXPECT_EQ(progress->status, state::kSubmitted);
-  auto missing = (*tx)->add_delivered_part(99 << 16);
+  EXPECT_FALSE(progress->finished());
+  auto missing = (*tx)->deliver_part(99 << 16, 20);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, make_error_code(Errc::not_found));
-  EXPECT_TRUE(*(*tx)->finish(1 << 16, state::kDelivered, "", "", 20));
+  // The last part delivers the message in the same statement.
+  ASSERT_TRUE(*(*tx)->mark_part("ff01", std::string("carrier-a"), part_state::kDelivered));
+  progress = (*tx)->deliver_part(1 << 16, 20);
+  ASSERT_TRUE(progress);
+  EXPECT_EQ(progress->parts_delivered, 2);
+  EXPECT_EQ(progress->status, state::kDelivered);
+  EXPECT_TRUE(progress->finished());
   EXPECT_FALSE(*(*tx)->finish(1 << 16, state::kFailed, "x", "y", 21));  // final already
   ASSERT_TRUE((*tx)->commit());
   tx->reset();
