@@ -127,7 +127,7 @@ Expected<ReceiptEffect> apply_receipt(store::WriteTransaction& tx, const carrier
     if (!part) return unexpected(part.error());
     return ReceiptEffect{part->has_value(), std::nullopt};
   }
-  // The common case in two statements: mark the part, then count it (and finish).
+  // The common case: mark the part, then count it (and finish the message with its last).
   auto part = mark_part(tx, r, v->part_state);
   if (!part) return unexpected(part.error());
   if (!*part) {
@@ -138,9 +138,9 @@ Expected<ReceiptEffect> apply_receipt(store::WriteTransaction& tx, const carrier
   }
   const std::uint64_t message = (*part)->message_id;
   if (v->status == MessageStatus::delivered) {
-    auto progress = tx.deliver_part(message, now_ms);
-    if (!progress) return unexpected(progress.error());
-    if (!progress->finished()) return ReceiptEffect{true, std::nullopt};
+    auto delivered = tx.deliver_part(message, now_ms);
+    if (!delivered) return unexpected(delivered.error());
+    if (!*delivered) return ReceiptEffect{true, std::nullopt};
     return ReceiptEffect{true, v->status, message, MessageError{}, std::move((*part)->request_id)};
   }
   const std::string detail =

@@ -120,15 +120,6 @@ struct PartRecord {
   std::string request_id;  ///< of its message (find_part, mark_part), for logs
 };
 
-/// A message's progress after one more part was delivered.
-struct PartProgress {
-  std::uint8_t status = state::kAccepted;
-  std::uint16_t parts = 0;
-  std::uint16_t parts_delivered = 0;
-  /// This part made the message delivered (its last part, the message submitted).
-  bool finished() const { return status == state::kDelivered && parts_delivered == parts; }
-};
-
 /// Filter of Store::messages: one tenant, newest first.
 struct MessageQuery {
   std::uint64_t tenant_id = 0;

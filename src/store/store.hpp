@@ -86,13 +86,14 @@ class WriteTransaction {
   /// Moves the part a final receipt names out of part_state::kSubmitted into `state` and
   /// returns it, with its message's request id; with `carrier` unset, a submitted part at
   /// any carrier. nullopt when no submitted part has that id (unknown, or a receipt
-  /// repeated). One statement: find and mark.
+  /// repeated).
   virtual Expected<std::optional<PartRecord>> mark_part(const std::string& carrier_id,
                                                         const std::optional<std::string>& carrier,
                                                         std::uint8_t state) = 0;
   /// Counts one more delivered part of the message; with its last part a submitted message
-  /// becomes delivered at `at_ms` in the same statement (PartProgress::finished).
-  virtual Expected<PartProgress> deliver_part(std::uint64_t message_id, std::int64_t at_ms) = 0;
+  /// becomes delivered at `at_ms` in the same statement. True when this part delivered it;
+  /// Errc::not_found for no such message.
+  virtual Expected<bool> deliver_part(std::uint64_t message_id, std::int64_t at_ms) = 0;
 };
 
 class Store {

@@ -323,13 +323,11 @@ class PgStore::Transaction final : public WriteTransaction {
     return rows::first<PartRecord>(*r, rows::part);
   }
 
-  Expected<PartProgress> deliver_part(std::uint64_t message_id, std::int64_t at_ms) override {
+  Expected<bool> deliver_part(std::uint64_t message_id, std::int64_t at_ms) override {
     auto r = main_.query(kDeliverPart, PgParams().add(message_id).add(at_ms));
     if (!r) return unexpected(r.error());
     if (r->rows() == 0) return fail(Errc::not_found, "no such message");
-    return PartProgress{static_cast<std::uint8_t>(r->int64(0, 0)),
-                        static_cast<std::uint16_t>(r->int64(0, 1)),
-                        static_cast<std::uint16_t>(r->int64(0, 2))};
+    return r->int64(0, 0) == state::kDelivered && r->int64(0, 1) == r->int64(0, 2);
   }
 
  private:

@@ -57,24 +57,16 @@ constexpr std::string_view kFindPart =
 constexpr std::string_view kFindPartAnyCarrier =
     "SELECT " DISKRET_PART_COLUMNS ", m.request_id FROM carrier_ids c "
     "LEFT JOIN messages m ON m.id = c.message_id WHERE c.carrier_id = ? LIMIT 1";
-#define DISKRET_MARKED_PART                                                                  \
-  "RETURNING carrier_id, carrier, message_id, part, state, "                                 \
-  "(SELECT request_id FROM messages WHERE id = carrier_ids.message_id)"
+// SQLite's RETURNING costs as much as a second statement (measured: an UPDATE of messages
+// 8.5 us, with RETURNING 16 us): the receipt path uses changes() instead.
 constexpr std::string_view kMarkPart =
-    "UPDATE carrier_ids SET state = ?1 WHERE carrier_id = ?2 AND carrier = ?3 AND state = 0 "
-    DISKRET_MARKED_PART;
-constexpr std::string_view kMarkPartAnyCarrier =
-    "UPDATE carrier_ids SET state = ?1 WHERE (carrier_id, carrier) IN (SELECT carrier_id, carrier "
-    "FROM carrier_ids WHERE carrier_id = ?2 AND state = 0 LIMIT 1) " DISKRET_MARKED_PART;
-#undef DISKRET_MARKED_PART
-// SET expressions all read the row as it was: "done" is the last part of a submitted message.
-constexpr std::string_view kDeliverPart =
-    "UPDATE messages SET parts_delivered = parts_delivered + 1, "
-    "status = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN 2 ELSE status END, "
-    "done_at = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN ?2 ELSE done_at END, "
-    "error_code = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN '' ELSE error_code END, "
-    "error_detail = CASE WHEN status = 1 AND parts_delivered + 1 >= parts THEN '' "
-    "ELSE error_detail END WHERE id = ?1 RETURNING status, parts, parts_delivered";
+    "UPDATE carrier_ids SET state = ? WHERE carrier_id = ? AND carrier = ? AND state = 0";
+// The last part of a submitted message: counted and delivered in one statement.
+constexpr std::string_view kDeliverLastPart =
+    "UPDATE messages SET parts_delivered = parts_delivered + 1, status = 2, done_at = ?, "
+    "error_code = '', error_detail = '' WHERE id = ? AND status = 1 AND parts_delivered + 1 >= parts";
+constexpr std::string_view kCountDeliveredPart =
+    "UPDATE messages SET parts_delivered = parts_delivered + 1 WHERE id = ?";
 
 template <class Bind>
 Expected<void> run(SqliteDb& db, std::string_view sql, Bind bind) {
@@ -310,33 +302,31 @@ class SqliteStore::Transaction final : public WriteTransaction {
   Expected<std::optional<PartRecord>> mark_part(const std::string& carrier_id,
                                                 const std::optional<std::string>& carrier,
                                                 std::uint8_t state) override {
-    auto stmt = store_.main_.use(carrier ? kMarkPart : kMarkPartAnyCarrier);
-    if (!stmt) return unexpected(stmt.error());
-    (*stmt)->bind(1, int{state});
-    (*stmt)->bind_text(2, carrier_id);
-    if (carrier) (*stmt)->bind_text(3, *carrier);
-    auto row = rows::first<PartRecord>(**stmt, rows::part);
-    if (!row) return unexpected(row.error());
-    // RETURNING statements finish their work only when stepped to the end.
-    if (auto done = (*stmt)->run(); !done) return unexpected(done.error());
-    return row;
+    auto part = find_part(carrier_id, carrier);
+    if (!part) return unexpected(part.error());
+    if (!*part || (*part)->state != part_state::kSubmitted) return std::optional<PartRecord>{};
+    auto ok = run(store_.main_, kMarkPart, [&](SqliteStatement& s) {
+      s.bind(1, int{state});
+      s.bind_text(2, (*part)->carrier_id);
+      s.bind_text(3, (*part)->carrier);
+    });
+    if (!ok) return unexpected(ok.error());
+    if (store_.main_.changes() != 1) return std::optional<PartRecord>{};
+    (*part)->state = state;
+    return part;
   }
 
-  Expected<PartProgress> deliver_part(std::uint64_t message_id, std::int64_t at_ms) override {
-    auto stmt = store_.main_.use(kDeliverPart);
-    if (!stmt) return unexpected(stmt.error());
-    (*stmt)->bind(1, message_id);
-    (*stmt)->bind(2, at_ms);
-    auto row = rows::first<PartProgress>(**stmt, [](const SqliteStatement& s) {
-      return PartProgress{static_cast<std::uint8_t>(s.int64(0)),
-                          static_cast<std::uint16_t>(s.int64(1)),
-                          static_cast<std::uint16_t>(s.int64(2))};
+  Expected<bool> deliver_part(std::uint64_t message_id, std::int64_t at_ms) override {
+    auto last = run(store_.main_, kDeliverLastPart, [&](SqliteStatement& s) {
+      s.bind(1, at_ms);
+      s.bind(2, message_id);
     });
-    if (!row) return unexpected(row.error());
-    if (!*row) return fail(Errc::not_found, "no such message");
-    // RETURNING statements finish their work only when stepped to the end.
-    if (auto done = (*stmt)->run(); !done) return unexpected(done.error());
-    return **row;
+    if (!last) return unexpected(last.error());
+    if (store_.main_.changes() == 1) return true;
+    auto counted = run(store_.main_, kCountDeliveredPart, [&](SqliteStatement& s) { s.bind(1, message_id); });
+    if (!counted) return unexpected(counted.error());
+    if (store_.main_.changes() != 1) return fail(Errc::not_found, "no such message");
+    return false;
   }
 
  private:
