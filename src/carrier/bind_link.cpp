@@ -269,6 +269,10 @@ void BindLink::publish_in_flight() {
   in_flight_flag_.store(slots_.size() - free_slots_.size(), std::memory_order_relaxed);
 }
 
+void BindLink::set_tps_share(std::size_t nodes) {
+  bucket_.reshape(TokenBucket::for_tps_share(core_.carriers[carrier_].tps, nodes));
+}
+
 void BindLink::pump() {
   if (!bound_ || core_.stopping || !session_ || !session_->is_open()) return;
   if (free_slots_.empty() || !core_.queue.has_work(carrier_)) return;

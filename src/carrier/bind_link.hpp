@@ -35,6 +35,8 @@ class BindLink {
   void begin_stop();  ///< unbinds (or abandons a connect) and ends the loops
   /// Sends queued parts while the window, the TPS limit and any pause allow.
   void pump();
+  /// This bind's TPS limit becomes tps / nodes (several nodes share the carrier's limit).
+  void set_tps_share(std::size_t nodes);
 
   std::size_t carrier() const noexcept { return carrier_; }
   unsigned index() const noexcept { return index_; }

@@ -203,6 +203,15 @@ class CarrierPool::Impl : public PoolCore {
     ack_gate->io = nullptr;
   }
 
+  void set_node_count(std::size_t nodes) {
+    auto apply = [this, nodes] {
+      for (auto& b : binds) b->set_tps_share(nodes);
+      if (started_ && !stopping) pump_all();
+    };
+    if (!started_) return apply();  // no I/O thread yet
+    asio::post(io, apply);
+  }
+
   void submit(std::vector<OutboundMessage>&& messages) {
     if (messages.empty()) return;
     pending.fetch_add(messages.size(), std::memory_order_relaxed);
@@ -258,6 +267,8 @@ void CarrierPool::start() { impl_->start(); }
 void CarrierPool::stop() { impl_->stop(); }
 
 void CarrierPool::submit(std::vector<OutboundMessage>&& messages) { impl_->submit(std::move(messages)); }
+
+void CarrierPool::set_node_count(std::size_t nodes) { impl_->set_node_count(nodes); }
 
 std::size_t CarrierPool::pending() const { return impl_->pending.load(std::memory_order_relaxed); }
 

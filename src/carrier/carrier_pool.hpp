@@ -113,6 +113,9 @@ class CarrierPool {
   std::size_t pending() const;
   std::vector<LinkState> links() const;
   bool any_bound() const;
+  /// Several nodes send through their own binds to the same carriers: each takes
+  /// 1/`nodes` of every configured TPS limit, so together they keep it. Thread-safe.
+  void set_node_count(std::size_t nodes);
   PoolStats stats() const;
 
  private:

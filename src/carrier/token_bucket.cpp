@@ -12,6 +12,17 @@ TokenBucket TokenBucket::for_tps(unsigned tps) {
   return TokenBucket(tps, std::max(1.0, std::ceil(tps / 10.0)));
 }
 
+TokenBucket TokenBucket::for_tps_share(unsigned tps, std::size_t nodes) {
+  const double rate = static_cast<double>(tps) / static_cast<double>(std::max<std::size_t>(nodes, 1));
+  return TokenBucket(rate, std::max(1.0, std::ceil(rate / 10.0)));
+}
+
+void TokenBucket::reshape(const TokenBucket& other) {
+  rate_ = other.rate_;
+  burst_ = other.burst_;
+  tokens_ = std::min(tokens_, burst_);
+}
+
 void TokenBucket::refill(Duration now) {
   if (!started_) {
     started_ = true;

@@ -3,6 +3,7 @@
 /// events. Time is passed in by the caller (any monotonic epoch), so tests drive it with a
 /// FakeClock and the pool with steady_clock.
 #include <chrono>
+#include <cstddef>
 
 namespace diskret::carrier {
 
@@ -14,6 +15,12 @@ class TokenBucket {
   TokenBucket(double rate_per_second, double burst);
   /// The usual shape for a per-bind TPS limit: a burst of a tenth of a second (at least 1).
   static TokenBucket for_tps(unsigned tps);
+  /// A node's part of a per-bind TPS limit that `nodes` nodes hold together (multi-node):
+  /// tps / nodes, the burst a tenth of a second of that (at least 1).
+  static TokenBucket for_tps_share(unsigned tps, std::size_t nodes);
+  /// Takes the rate and burst of `other`, keeping the tokens collected (up to the new
+  /// burst): a node's share changing does not hand out a fresh burst.
+  void reshape(const TokenBucket& other);
 
   bool unlimited() const noexcept { return rate_ <= 0; }
   /// Takes one token if there is one at `now`.

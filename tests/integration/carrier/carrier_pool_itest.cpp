@@ -399,6 +399,33 @@ TEST_P(CarrierPoolITest, TpsLimitPacesSubmits) {
   EXPECT_LT(took, 3s);
 }
 
+// Multi-node (issue 10): two nodes, each with its own pool and bind to the carrier, share
+// its TPS limit (set_node_count(2): 50 each of 100). Together they stay within it: 120
+// messages take at least (120 - two bursts of 5) / 100 s; with 100 each they would take
+// half of that.
+TEST_P(CarrierPoolITest, NodesShareTheTpsLimit) {
+  auto cfg = config();
+  cfg.tps = 100;
+  start(cfg);
+  Events other_events;
+  CarrierPool other(std::vector<CarrierConfig>{cfg}, other_events.handlers(), SystemClock::instance());
+  pool_->set_node_count(2);
+  other.set_node_count(2);
+  other.start();
+  ASSERT_TRUE(other_events.wait([&] { return other.any_bound(); }, 10s));
+  const auto started = std::chrono::steady_clock::now();
+  pool_->submit(messages(0, 60));
+  other.submit(messages(1000, 60));
+  ASSERT_TRUE(events_.wait_outcomes(60, 10s));
+  ASSERT_TRUE(other_events.wait_outcomes(60, 10s));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("two nodes sharing tps=100: 120 messages in %.2f s (%.0f msg/s)\n", took, 120 / took);
+  EXPECT_GE(took, 1.05);
+  EXPECT_LE((120 - 2 * 5) / took, 100 * 1.05);  // beyond the two bursts: the cap
+  EXPECT_LT(took, 5.0);
+  other.stop();
+}
+
 TEST_P(CarrierPoolITest, NegativeAckAsksForRedelivery) {
   start(config());
   events_.refuse_inbound_ = 1;

@@ -20,6 +20,26 @@ TEST(TokenBucket, StartsFullAndEmptiesAfterBurst) {
   EXPECT_FALSE(b.try_take(at(clock)));
 }
 
+// Several nodes share a per-bind limit: each takes tps / nodes; a change of the share
+// keeps the tokens collected (no fresh burst), capped at the new burst.
+TEST(TokenBucket, ShareOfATpsLimit) {
+  FakeClock clock;
+  auto b = TokenBucket::for_tps_share(100, 3);
+  int taken = 0;
+  for (int i = 0; i < 1000; ++i) {
+    if (b.try_take(at(clock))) ++taken;
+    clock.advance(1ms);
+  }
+  EXPECT_NEAR(taken, 4 + 33, 2);  // burst of 4, then 33.3 per second
+  b.reshape(TokenBucket::for_tps_share(100, 1));
+  EXPECT_LT(b.tokens(at(clock)), 1.5);
+  clock.advance(1s);
+  EXPECT_NEAR(b.tokens(at(clock)), 10, 0.01);  // the single node's burst again
+  b.reshape(TokenBucket::for_tps_share(100, 2));
+  EXPECT_NEAR(b.tokens(at(clock)), 5, 0.01);
+  EXPECT_TRUE(TokenBucket::for_tps_share(0, 2).unlimited());
+}
+
 TEST(TokenBucket, RefillsAtRate) {
   FakeClock clock;
   TokenBucket b(10, 1);
