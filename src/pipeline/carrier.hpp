@@ -15,6 +15,9 @@ class Carrier {
   /// carrier stops first). Called on the pipeline's writer thread: must not block.
   virtual void submit(std::vector<carrier::OutboundMessage>&& messages) = 0;
   virtual bool any_bound() const = 0;
+  /// Nodes (this one included) that share the carriers' TPS limits now (multi-node); each
+  /// sends at most its part. Called on the writer thread when the count changes.
+  virtual void set_node_count(std::size_t /*nodes*/) {}
 };
 
 }  // namespace diskret::pipeline

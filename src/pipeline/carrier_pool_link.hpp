@@ -18,6 +18,7 @@ class CarrierPoolLink final : public Carrier {
     pool_.submit(std::move(messages));
   }
   bool any_bound() const override { return pool_.any_bound(); }
+  void set_node_count(std::size_t nodes) override { pool_.set_node_count(nodes); }
 
  private:
   carrier::CarrierPool& pool_;

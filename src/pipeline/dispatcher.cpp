@@ -37,6 +37,19 @@ void Dispatcher::offer_scheduled(std::int64_t send_at_ms) {
   next_due_ms_ = next_due_ms_ ? std::min(*next_due_ms_, send_at_ms) : send_at_ms;
 }
 
+void Dispatcher::take(std::vector<store::MessageRecord>&& rows, std::vector<StatusChange>& settle) {
+  for (auto& r : rows) {
+    if (!claimed(r.id)) enqueue_record(std::move(r), settle);
+  }
+}
+
+void Dispatcher::forget_queued() {
+  queue_.clear();
+  queued_ids_.clear();
+  overflow_ = true;
+  cursor_ = 0;
+}
+
 bool Dispatcher::has_work(std::int64_t now_ms) const {
   if (outstanding_.size() >= config_.max_in_flight) return false;
   return !queue_.empty() || overflow_ || (next_due_ms_ && *next_due_ms_ <= now_ms);

@@ -55,6 +55,18 @@ class Dispatcher {
   /// Returns the request id it was accepted with (for the log line).
   std::string settled(std::uint64_t id);
 
+  /// Several nodes: messages this node just took over from others (store::MessageClaims::
+  /// take_over()); they join the memory queue whatever its length (see room()).
+  void take(std::vector<store::MessageRecord>&& rows, std::vector<StatusChange>& settle);
+  /// Room in the memory queue for messages taken over.
+  std::size_t room() const {
+    return queue_.size() < config_.memory_queue ? config_.memory_queue - queue_.size() : 0;
+  }
+  /// This node's lease was lost: what is queued may belong to another node now. Forgets
+  /// it and reads this node's messages from the store again (those handed to the carrier
+  /// keep their slot until their outcome).
+  void forget_queued();
+
   bool has_work(std::int64_t now_ms) const;
   /// Whether next_batch() may read the store now (a page of the backlog, or due scheduled
   /// messages) rather than only its memory queue.

@@ -3,6 +3,7 @@
 #include "pipeline/durable_pipeline.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "pipeline/sealed_fields.hpp"
 
@@ -40,6 +41,7 @@ DurablePipeline::DurablePipeline(store::Store& store, store::KeyRing& keys, cons
       clock_(clock),
       config_(config),
       ids_(clock),
+      claims_(store.claims()),
       dispatcher_(store, keys, clock,
                   DispatcherConfig{config.max_in_flight, config.memory_queue, config.page_size}) {}
 
@@ -80,6 +82,21 @@ Expected<void> DurablePipeline::start(Carrier& carrier) {
   auto max_id = store_.max_message_id();
   if (!max_id) return unexpected(max_id.error());
   ids_.advance_past(*max_id);
+  if (claims_) {
+    // Several nodes: ids carry this node's slot, so no other node makes the same one.
+    auto live = claims_->heartbeat(clock_.now_ms());
+    if (!live) return unexpected(live.error());
+    if (!claims_->slot()) return fail(Errc::unavailable, "this node holds no message id slot");
+    ids_.set_slot(claims_->slot());
+    live_nodes_ = claims_->live_nodes();
+    carrier.set_node_count(live_nodes_);
+    next_heartbeat_ms_ = clock_.now_ms() + claims_->lease().count() / 3;
+    next_take_over_ms_ = clock_.now_ms();
+    claims_ok_ = true;
+    spdlog::info("pipeline: node {} holds id slot {} ({} live node(s))", claims_->node_id(),
+                 *claims_->slot(), live_nodes_);
+  }
+  draining_ = false;
   auto depth = store_.count_accepted();
   if (!depth) return unexpected(depth.error());
   counters_.queue_depth = static_cast<std::int64_t>(*depth);
@@ -118,6 +135,15 @@ void DurablePipeline::stop() {
   }
   sync_cv_.notify_one();
   syncer_.join();
+  if (claims_) {
+    // The other nodes take what this node still held at once, not after its lease.
+    if (auto released = claims_->release()) {
+      spdlog::info("pipeline: released {} accepted message(s) to the other nodes", *released);
+    } else {
+      spdlog::warn("pipeline: releasing the claims failed, the other nodes take them over "
+                   "when the lease ends: {}", released.error().message());
+    }
+  }
   Work left;
   {
     std::lock_guard lock(mutex_);
@@ -142,6 +168,21 @@ void DurablePipeline::wake() {
     idle_ = false;
   }
   work_cv_.notify_one();
+}
+
+bool DurablePipeline::drain(std::chrono::milliseconds timeout) {
+  draining_ = true;
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    bool empty = false;
+    {
+      std::lock_guard lock(mutex_);
+      empty = !running_ || (in_flight_.load() == 0 && queued_.outcomes.empty());
+    }
+    if (empty) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
 }
 
 bool DurablePipeline::wait_idle(std::chrono::milliseconds timeout) {
@@ -287,7 +328,7 @@ Stats DurablePipeline::stats() const {
 
 bool DurablePipeline::ready() const {
   Carrier* carrier = carrier_.load();
-  return writable_ && carrier != nullptr && carrier->any_bound();
+  return writable_ && claims_ok_ && carrier != nullptr && carrier->any_bound();
 }
 
 }  // namespace diskret::pipeline

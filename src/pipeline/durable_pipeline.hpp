@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "pipeline/pipeline.hpp"
 #include "pipeline/status_changes.hpp"
 #include "store/key_ring.hpp"
+#include "store/message_claims.hpp"
 #include "store/store.hpp"
 
 namespace diskret::pipeline {
@@ -42,6 +44,10 @@ struct PipelineConfig {
   /// How often the writer looks again without being woken (scheduled messages, retries
   /// after a failed commit).
   std::chrono::milliseconds idle_wakeup{250};
+  /// Several nodes on one database (Store::claims()): how often a node looks for messages
+  /// to take over (given back by a node that shut down, or of a node whose lease expired).
+  /// Its heartbeat renews its lease every third of the lease.
+  std::chrono::milliseconds claim_interval{1000};
 };
 
 class DurablePipeline final : public Pipeline {
@@ -65,8 +71,13 @@ class DurablePipeline final : public Pipeline {
   void set_campaign_messages(CampaignMessages lookup) { campaign_messages_ = std::move(lookup); }
   /// Starts the writer thread and resumes everything still accepted in the store.
   Expected<void> start(Carrier& carrier);
+  /// Graceful shutdown, before stopping the carrier: hands no more messages to it and
+  /// waits (up to `timeout`) until every one handed out has its outcome committed. True
+  /// when nothing is left in flight.
+  bool drain(std::chrono::milliseconds timeout);
   /// Commits what is queued, then stops the writer. Stop the carrier first: outcomes that
-  /// arrive later are dropped (those messages are sent again after the next start).
+  /// arrive later are dropped (those messages are sent again after the next start). With
+  /// several nodes, this node's accepted messages are then released to the others.
   void stop();
   /// Makes the writer look at the clock now (scheduled messages after a FakeClock moved).
   void wake();
@@ -87,6 +98,8 @@ class DurablePipeline final : public Pipeline {
   Expected<std::vector<MessageView>> list(TenantId tenant, const MessageFilter& filter) override;
   Stats stats() const override;
   bool ready() const override;
+  /// This node's message id slot (several nodes), for tests and logs.
+  std::optional<unsigned> id_slot() const { return ids_.slot(); }
 
  private:
   Expected<std::vector<MessageView>> list_campaign(TenantId tenant, const MessageFilter& filter);
@@ -143,6 +156,9 @@ class DurablePipeline final : public Pipeline {
   Expected<void> settle_charges(store::WriteTransaction& tx, const std::vector<bool>& changed,
                                 const std::vector<ReceiptEffect>& effects, std::int64_t now_ms);
   void dispatch();
+  /// Several nodes: renews the lease (every third of it), takes over messages of nodes
+  /// that are gone (every claim_interval) and drops the queue when the lease was lost.
+  void keep_claims();
   std::chrono::milliseconds wait_time() const;
   /// Pending changes to commit again, or a probe of a database that failed to write.
   bool retry_due(std::chrono::steady_clock::time_point now) const;
@@ -164,6 +180,9 @@ class DurablePipeline final : public Pipeline {
   CampaignMessages campaign_messages_;
   std::atomic<bool> writable_{false};  // false from a failed commit to the next good one
   std::atomic<std::uint64_t> in_flight_{0};
+  store::MessageClaims* const claims_;     // nullptr: one node owns every message
+  std::atomic<bool> claims_ok_{true};      // the last heartbeat or take-over worked
+  std::atomic<bool> draining_{false};
 
   // Writer thread only.
   Dispatcher dispatcher_;
@@ -172,6 +191,9 @@ class DurablePipeline final : public Pipeline {
   std::uint64_t committed_seq_ = 0;    // of the newest group commit written
   std::chrono::steady_clock::time_point retry_at_{};  // of changes_ or the write probe
   std::chrono::steady_clock::time_point dispatch_retry_at_{};  // after a failed read
+  std::int64_t next_heartbeat_ms_ = 0;
+  std::int64_t next_take_over_ms_ = 0;
+  std::size_t live_nodes_ = 1;
 
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;

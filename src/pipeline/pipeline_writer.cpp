@@ -47,7 +47,9 @@ std::chrono::milliseconds DurablePipeline::wait_time() const {
                     std::chrono::milliseconds{0});
   };
   if (!changes_.empty() || !writable_) wait = std::min(wait, until(retry_at_));
-  if (dispatcher_.has_work(clock_.now_ms())) wait = std::min(wait, until(dispatch_retry_at_));
+  if (!draining_ && dispatcher_.has_work(clock_.now_ms())) {
+    wait = std::min(wait, until(dispatch_retry_at_));
+  }
   return wait;
 }
 
@@ -59,7 +61,8 @@ bool DurablePipeline::retry_due(std::chrono::steady_clock::time_point now) const
 bool DurablePipeline::take_work(Work& work) {
   const auto steady_now = std::chrono::steady_clock::now();
   const bool local = retry_due(steady_now) ||
-                     (steady_now >= dispatch_retry_at_ && dispatcher_.has_work(clock_.now_ms()));
+                     (steady_now >= dispatch_retry_at_ && !draining_ &&
+                      dispatcher_.has_work(clock_.now_ms()));
   std::unique_lock lock(mutex_);
   // A group commit the syncer has made durable waits to be answered.
   const auto synced = [&] { return !unsynced_.empty() && synced_seq_ >= unsynced_.front().seq; };
@@ -110,6 +113,7 @@ void DurablePipeline::run_writer() {
          dispatcher_.reads_store(clock_.now_ms()))) {
       drain_unsynced();
     }
+    keep_claims();
     dispatch();
   }
 }
@@ -362,9 +366,62 @@ void DurablePipeline::after_commit(Committed& cycle) {
   for (std::size_t i = 0; i < work.accepts.size(); ++i) work.accepts[i].done(std::move(results[i]));
 }
 
+void DurablePipeline::keep_claims() {
+  if (!claims_) return;
+  const std::int64_t now = clock_.now_ms();
+  const std::int64_t lease = claims_->lease().count();
+  if (now >= next_heartbeat_ms_) {
+    auto live = claims_->heartbeat(now);
+    if (!live) {
+      if (claims_ok_.exchange(false)) {
+        spdlog::warn("pipeline: renewing this node's lease failed: {}", live.error().message());
+      }
+      next_heartbeat_ms_ = now + std::min<std::int64_t>(config_.claim_interval.count(), lease / 3);
+      return;
+    }
+    claims_ok_ = true;
+    next_heartbeat_ms_ = now + lease / 3;
+    if (auto slot = claims_->slot(); slot && slot != ids_.slot()) {
+      spdlog::warn("pipeline: node {} now holds id slot {}", claims_->node_id(), *slot);
+      ids_.set_slot(slot);
+    }
+    if (claims_->live_nodes() != live_nodes_) {
+      live_nodes_ = claims_->live_nodes();
+      spdlog::info("pipeline: {} live node(s) share the carriers' TPS limits", live_nodes_);
+      if (Carrier* carrier = carrier_.load()) carrier->set_node_count(live_nodes_);
+    }
+    if (!*live) {
+      // Others may hold what this node has queued: sending it too would duplicate it.
+      spdlog::warn("pipeline: this node's lease had expired; dropping {} queued message(s) "
+                   "and claiming afresh", dispatcher_.queued());
+      dispatcher_.forget_queued();
+      next_take_over_ms_ = now;
+    }
+  }
+  if (draining_ || now < next_take_over_ms_) return;
+  next_take_over_ms_ = now + config_.claim_interval.count();
+  const std::size_t room = dispatcher_.room();
+  if (room == 0) return;
+  const std::size_t limit = std::min(room, config_.page_size);
+  auto taken = claims_->take_over(now, limit);
+  if (!taken) {
+    if (claims_ok_.exchange(false)) {
+      spdlog::warn("pipeline: taking over messages failed: {}", taken.error().message());
+    }
+    return;
+  }
+  claims_ok_ = true;
+  if (taken->empty()) return;
+  spdlog::info("pipeline: took over {} accepted message(s) of other nodes", taken->size());
+  if (taken->size() == limit) next_take_over_ms_ = now;  // more are waiting
+  std::vector<StatusChange> settle;
+  dispatcher_.take(std::move(*taken), settle);
+  for (auto& c : settle) changes_.push_back(std::move(c));
+}
+
 void DurablePipeline::dispatch() {
   Carrier* carrier = carrier_.load();
-  if (!carrier || std::chrono::steady_clock::now() < dispatch_retry_at_ ||
+  if (!carrier || draining_ || std::chrono::steady_clock::now() < dispatch_retry_at_ ||
       !dispatcher_.has_work(clock_.now_ms())) {
     return;
   }

@@ -529,11 +529,20 @@ int serve(const ServeOptions& options) {
   int signal = wait_for_stop_signal(signals);
   spdlog::info("diskret: {} received, stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
   // Front door first (requests in flight still get their commit and answer), then the
-  // carriers (unbind), then the pipeline (commits what is queued).
+  // carriers (unbind; with several nodes after draining), then the pipeline (commits what
+  // is queued, releases this node's claims).
   smpp.stop();
   smtp_server.stop();
   server.stop();
   campaign_runner.stop();
+  if (storage.store->claims() != nullptr) {
+    // Several nodes: what went to the carriers gets its outcome before the claims are
+    // released (pipeline.stop()), so the node taking them over does not send it again.
+    if (!pipeline.drain(std::chrono::seconds(10))) {
+      spdlog::warn("diskret: {} message(s) still at the carriers after 10 s; the other nodes "
+                   "may send them again", pipeline.stats().in_flight);
+    }
+  }
   carriers.stop();
   pipeline.stop();
   inbound_module.stop();  // after the pipeline, which hands over MOs until it stopped

@@ -82,7 +82,9 @@ Expected<void> PgStore::migrate() {
     if (!main) return unexpected(main.error());
   }
   // This node is live from here on: the messages it accepts are claimed by it.
-  return heartbeat(clock_.now_ms());
+  auto live = heartbeat(clock_.now_ms());
+  if (!live) return unexpected(live.error());
+  return {};
 }
 
 // COMMIT returned once PostgreSQL had flushed its log (synchronous_commit = on, the

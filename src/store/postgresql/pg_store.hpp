@@ -74,8 +74,12 @@ class PgStore final : public Store, public MessageClaims {
 
   // MessageClaims
   const std::string& node_id() const override { return options_.node_id; }
-  Expected<void> heartbeat(std::int64_t now_ms) override;
+  std::chrono::milliseconds lease() const override { return options_.lease; }
+  std::optional<unsigned> slot() const override;
+  std::size_t live_nodes() const override { return live_nodes_.load(); }
+  Expected<bool> heartbeat(std::int64_t now_ms) override;
   Expected<std::vector<MessageRecord>> claim(std::int64_t now_ms, std::size_t limit) override;
+  Expected<std::vector<MessageRecord>> take_over(std::int64_t now_ms, std::size_t limit) override;
   Expected<std::uint64_t> release() override;
 
   /// Number of write transactions committed since open (for tests and metrics).
@@ -109,6 +113,13 @@ class PgStore final : public Store, public MessageClaims {
   std::unique_ptr<PgConnection> main_;
   std::unique_ptr<PgConnection> keys_;
   std::atomic<std::uint64_t> commits_{0};
+  std::atomic<int> slot_{-1};  // -1: none
+  std::atomic<std::size_t> live_nodes_{1};
+  /// Claims (claim(), take_over()): `others_only` leaves out this node's own messages.
+  Expected<std::vector<MessageRecord>> claim_messages(std::int64_t now_ms, std::size_t limit,
+                                                      bool others_only);
+  /// Takes the lowest free slot (after freeing those of nodes whose lease expired).
+  Expected<void> take_slot(std::int64_t now_ms);
   Pool main_readers_;
   Pool keys_readers_;
   std::mutex subject_ids_mutex_;

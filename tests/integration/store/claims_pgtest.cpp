@@ -53,6 +53,13 @@ class ClaimsTest : public ::testing::Test {
     ASSERT_TRUE((*tx)->commit());
   }
 
+  /// Renews `store`'s lease; false when it had expired (other nodes may have its messages).
+  bool lease_was_live(postgresql::PgStore& store) {
+    auto live = store.heartbeat(clock_.now_ms());
+    EXPECT_TRUE(live) << live.error().message();
+    return live && *live;
+  }
+
   std::vector<std::uint64_t> claim(postgresql::PgStore& store, std::size_t limit = 1000) {
     auto claimed = store.claim(clock_.now_ms(), limit);
     EXPECT_TRUE(claimed) << claimed.error().message();
@@ -84,8 +91,8 @@ TEST_F(ClaimsTest, LiveNodeKeepsTheMessagesItAccepted) {
   for (int i = 0; i < 5; ++i) {
     EXPECT_TRUE(claim(*b_).empty());
     clock_.advance(kLease / 2);
-    ASSERT_TRUE(a_->heartbeat(clock_.now_ms()));
-    ASSERT_TRUE(b_->heartbeat(clock_.now_ms()));
+    ASSERT_TRUE(lease_was_live(*a_));
+    ASSERT_TRUE(lease_was_live(*b_));
   }
   EXPECT_TRUE(claim(*b_).empty());
   // Its own node can claim them (what did not fit in its memory, or after a restart of
@@ -105,22 +112,20 @@ TEST_F(ClaimsTest, DeadNodesMessagesAreTakenOverAfterItsLease) {
     ASSERT_TRUE((*tx)->commit());
   }
   clock_.advance(kLease - std::chrono::milliseconds{1});
-  ASSERT_TRUE(b_->heartbeat(clock_.now_ms()));
+  ASSERT_TRUE(lease_was_live(*b_));
   EXPECT_TRUE(claim(*b_).empty());
   clock_.advance(std::chrono::milliseconds{2});
-  ASSERT_TRUE(b_->heartbeat(clock_.now_ms()));
+  ASSERT_TRUE(lease_was_live(*b_));
   // The submitted one stays with its record; the scheduled one is not due yet.
   EXPECT_EQ(claim(*b_), (std::vector<std::uint64_t>{1 << 16, 3 << 16}));
   EXPECT_EQ(claim(*b_).size(), 2u);  // B's own are claimable by B again
-  auto back = a_->heartbeat(clock_.now_ms());
-  ASSERT_FALSE(back);
-  EXPECT_EQ(back.error().code, make_error_code(Errc::unavailable));
+  EXPECT_FALSE(lease_was_live(*a_));
   // A is live again but B now holds them.
   EXPECT_TRUE(claim(*a_).empty());
   // Now B dies too; A, stalled as long, learns that its lease had expired once more.
   clock_.advance(std::chrono::milliseconds{60'000});
-  EXPECT_FALSE(a_->heartbeat(clock_.now_ms()));
-  ASSERT_TRUE(a_->heartbeat(clock_.now_ms()));
+  EXPECT_FALSE(lease_was_live(*a_));
+  ASSERT_TRUE(lease_was_live(*a_));
   // The scheduled message is due now and B's lease has expired: A gets all three.
   EXPECT_EQ(claim(*a_), (std::vector<std::uint64_t>{1 << 16, 3 << 16, 10 << 16}));
 }
@@ -130,8 +135,8 @@ TEST_F(ClaimsTest, DeadNodesMessagesAreTakenOverAfterItsLease) {
 TEST_F(ClaimsTest, LongDeadNodesAreForgottenAndTheirMessagesStillTaken) {
   accept(*a_, 1, 2);
   clock_.advance(std::chrono::hours{25});
-  EXPECT_FALSE(b_->heartbeat(clock_.now_ms()));  // B's own lease had expired too (renewed now)
-  ASSERT_TRUE(b_->heartbeat(clock_.now_ms()));
+  EXPECT_FALSE(lease_was_live(*b_));  // B's own lease had expired too (renewed now)
+  ASSERT_TRUE(lease_was_live(*b_));
   EXPECT_EQ(db_.scalar("SELECT count(*) FROM nodes"), "1");
   EXPECT_EQ(claim(*b_).size(), 2u);
 }
@@ -149,10 +154,59 @@ TEST_F(ClaimsTest, PendingAndDueAreTheNodesOwn) {
   EXPECT_TRUE(b_->due_messages(clock_.now_ms() + 1'000, 10)->empty());
   EXPECT_EQ(*b_->count_accepted(), 3u);  // counts stay global (metrics)
   clock_.advance(kLease + std::chrono::seconds{1});
-  EXPECT_FALSE(b_->heartbeat(clock_.now_ms()));  // B's lease had run out as well: renewed now
+  EXPECT_FALSE(lease_was_live(*b_));  // B's lease had run out as well: renewed now
   EXPECT_EQ(claim(*b_).size(), 3u);  // A died: B takes all three (the scheduled one is due)
   EXPECT_EQ(b_->pending_messages(0, 10)->size(), 2u);
   EXPECT_TRUE(a_->pending_messages(0, 10)->empty());
+}
+
+// Every node holds a slot of its own (part of its message ids) while it is live: a
+// released node's slot and, once its lease expired, a dead node's slot go to the next node
+// that needs one. live_nodes() counts the nodes whose lease runs.
+TEST_F(ClaimsTest, NodesHoldDistinctSlotsAndCountTheLiveOnes) {
+  ASSERT_TRUE(a_->slot());
+  ASSERT_TRUE(b_->slot());
+  EXPECT_NE(*a_->slot(), *b_->slot());
+  auto c = node("node-c");
+  ASSERT_TRUE(c->slot());
+  EXPECT_EQ((std::set<unsigned>{*a_->slot(), *b_->slot(), *c->slot()}).size(), 3u);
+  EXPECT_EQ(c->live_nodes(), 3u);
+  const unsigned c_slot = *c->slot();
+  ASSERT_TRUE(c->release());
+  EXPECT_FALSE(c->slot());
+  ASSERT_TRUE(lease_was_live(*a_));
+  EXPECT_EQ(a_->live_nodes(), 2u);
+  auto d = node("node-d");
+  EXPECT_EQ(d->slot(), c_slot);  // the lowest free one
+  // B dies: after its lease its slot is free for a new node, and the count drops.
+  const unsigned b_slot = *b_->slot();
+  clock_.advance(kLease + std::chrono::milliseconds{1});
+  EXPECT_FALSE(lease_was_live(*a_));  // A's own lease ran out too: renewed now
+  EXPECT_FALSE(lease_was_live(*d));
+  EXPECT_EQ(d->live_nodes(), 2u);
+  auto e = node("node-e");
+  EXPECT_EQ(e->slot(), b_slot);
+  EXPECT_EQ(e->live_nodes(), 3u);
+  // B comes back: its slot is taken, so it gets another one (its lease had expired).
+  EXPECT_FALSE(lease_was_live(*b_));
+  ASSERT_TRUE(b_->slot());
+  EXPECT_EQ((std::set<unsigned>{*a_->slot(), *b_->slot(), *d->slot(), *e->slot()}).size(), 4u);
+  EXPECT_EQ(db_.scalar("SELECT count(DISTINCT slot) FROM nodes WHERE slot IS NOT NULL"), "4");
+}
+
+// take_over() leaves out what the node holds already (its backlog in memory).
+TEST_F(ClaimsTest, TakeOverLeavesTheNodesOwnMessages) {
+  accept(*a_, 1, 3);
+  accept(*b_, 10, 2);
+  auto none = a_->take_over(clock_.now_ms(), 100);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+  ASSERT_TRUE(b_->release());
+  auto taken = a_->take_over(clock_.now_ms(), 100);
+  ASSERT_TRUE(taken);
+  ASSERT_EQ(taken->size(), 2u);
+  EXPECT_EQ(taken->at(0).id, std::uint64_t{10} << 16);
+  EXPECT_EQ(claim(*a_).size(), 5u);
 }
 
 // A node shutting down gives its messages back: the others take them at once.

@@ -29,6 +29,11 @@ class FakeCarrier final : public Carrier {
   /// Texts longer than this many bytes go out in two parts.
   void set_part_size(std::size_t bytes) { part_size_ = bytes; }
   void set_bound(bool bound) { bound_ = bound; }
+  /// Carrier ids count on from `first` (two fakes of one test as two binds of one SMSC).
+  void set_first_carrier_id(std::uint64_t first) { next_id_ = first; }
+  /// The last set_node_count() of the pipeline (0: never called).
+  std::size_t node_count() const { return node_count_; }
+  void set_node_count(std::size_t nodes) override { node_count_ = nodes; }
 
   // Carrier
   void submit(std::vector<carrier::OutboundMessage>&& messages) override {
@@ -126,6 +131,7 @@ class FakeCarrier final : public Carrier {
   carrier::Handlers handlers_;
   std::size_t part_size_ = 160;
   std::atomic<bool> bound_{true};
+  std::atomic<std::size_t> node_count_{0};
   mutable std::mutex mutex_;
   std::uint64_t next_id_ = 0xA1F300;
   std::map<std::uint64_t, std::size_t> submits_;
