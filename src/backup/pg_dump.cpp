@@ -90,7 +90,43 @@ Expected<void> run(const std::vector<std::string>& argv, const std::vector<std::
                                           first.empty() ? "no message" : first));
 }
 
+// One query on a connection of its own; its single value as text ("" for NULL).
+Expected<std::string> query_value(std::string_view url, const char* sql) {
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(std::string(url).c_str()), &PQfinish);
+  if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
+    std::string why = conn ? PQerrorMessage(conn.get()) : "out of memory";
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    return fail(Errc::io_error, "cannot connect to the database: " + why);
+  }
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), sql), &PQclear);
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) {
+    std::string why = PQresultErrorMessage(r.get());
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    return fail(Errc::io_error, "query failed: " + why);
+  }
+  return std::string(PQgetisnull(r.get(), 0, 0) ? "" : PQgetvalue(r.get(), 0, 0));
+}
+
 }  // namespace
+
+Expected<std::int64_t> postgresql_schema_version(std::string_view url) {
+  auto v = query_value(url, "SELECT max(version) FROM schema_migrations");
+  if (!v) return unexpected(v.error());
+  return v->empty() ? std::int64_t{0} : std::stoll(*v);
+}
+
+Expected<void> ensure_postgresql_unused(std::string_view url) {
+  auto n = query_value(url,
+                       "SELECT count(*) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  if (!n) return unexpected(n.error());
+  if (*n != "0") {
+    return fail(Errc::in_use, fmt::format("{} other session(s) are connected to the database: stop "
+                                          "every diskret node first",
+                                          *n));
+  }
+  return {};
+}
 
 std::string postgresql_bin_dir() {
   const char* env = std::getenv("DISKRET_PG_BIN");

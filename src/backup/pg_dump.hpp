@@ -22,6 +22,13 @@ Expected<void> dump_postgresql(std::string_view url, const std::filesystem::path
 /// nothing of the dump's tables survives from before. Every node must be stopped.
 Expected<void> restore_postgresql(std::string_view url, const std::filesystem::path& in);
 
+/// The highest schema migration applied to the database `url` names (0: none).
+Expected<std::int64_t> postgresql_schema_version(std::string_view url);
+
+/// Refuses (Errc::in_use) while any other session is connected to the database `url`
+/// names: a restore replaces what running nodes are using, so every node must be stopped.
+Expected<void> ensure_postgresql_unused(std::string_view url);
+
 /// The directory the PostgreSQL client tools are taken from ("" = PATH).
 std::string postgresql_bin_dir();
 

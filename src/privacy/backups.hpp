@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "backup/format.hpp"
 #include "core/clock.hpp"
@@ -38,5 +39,19 @@ Expected<RestoredFiles> restore_backup(const std::filesystem::path& in,
                                        const std::filesystem::path& main_db,
                                        store::ServiceKeys& keys, std::int64_t newest_schema,
                                        const Clock& clock);
+
+/// Multi-node mode: the PostgreSQL database `url` names (not its key database), dumped with
+/// pg_dump, into an encrypted backup `out` like create_backup's. Online: nodes may run.
+Expected<BackupCreated> create_postgresql_backup(const std::filesystem::path& out,
+                                                 std::string_view url, store::ServiceKeys& keys,
+                                                 const std::string& master_key_id,
+                                                 const Clock& clock);
+
+/// Replaces the contents of the PostgreSQL database `url` names with backup `in`, in one
+/// transaction. Refuses what restore_backup refuses, a backup of the SQLite store, and a
+/// database that any other session uses (stop every node).
+Expected<RestoredFiles> restore_postgresql_backup(const std::filesystem::path& in,
+                                                  std::string_view url, store::ServiceKeys& keys,
+                                                  std::int64_t newest_schema);
 
 }  // namespace diskret::privacy
