@@ -36,10 +36,27 @@ std::string credential_key(std::string_view credential) {
 
 }  // namespace
 
+namespace {
+
+double burst_of(const RateLimit& limit) {
+  return limit.burst > 0 ? limit.burst : std::max(1.0, 2 * limit.per_second);
+}
+
+}  // namespace
+
 TokenBuckets::TokenBuckets(RateLimit limit, std::size_t max_keys)
-    : limit_(limit),
-      burst_(limit.burst > 0 ? limit.burst : std::max(1.0, 2 * limit.per_second)),
+    : configured_(limit),
+      limit_(limit),
+      burst_(burst_of(limit)),
       max_keys_(std::max<std::size_t>(max_keys, 1)) {}
+
+void TokenBuckets::set_share(std::size_t nodes) {
+  const double n = static_cast<double>(std::max<std::size_t>(nodes, 1));
+  std::lock_guard lock(mutex_);
+  limit_.per_second = configured_.per_second / n;
+  burst_ = std::max(1.0, burst_of(configured_) / n);
+  for (auto& [key, b] : buckets_) b.tokens = std::min(b.tokens, burst_);
+}
 
 void TokenBuckets::refill(Bucket& b, SystemTime now) const {
   if (now > b.at) {
@@ -72,7 +89,7 @@ TokenBuckets::Bucket& TokenBuckets::bucket(std::string_view key, SystemTime now)
 }
 
 milliseconds TokenBuckets::take(std::string_view key, SystemTime now) {
-  if (!limit_.on()) return milliseconds{0};
+  if (!configured_.on()) return milliseconds{0};
   std::lock_guard lock(mutex_);
   Bucket& b = bucket(key, now);
   if (b.tokens >= 1) {
@@ -84,7 +101,7 @@ milliseconds TokenBuckets::take(std::string_view key, SystemTime now) {
 }
 
 bool TokenBuckets::has_token(std::string_view key, SystemTime now) {
-  if (!limit_.on()) return true;
+  if (!configured_.on()) return true;
   std::lock_guard lock(mutex_);
   auto it = buckets_.find(std::string(key));
   if (it == buckets_.end()) return true;
@@ -120,6 +137,12 @@ RateLimiter::RateLimiter(RateLimitOptions options, const Clock& clock)
 
 bool RateLimiter::active() const {
   return options_.per_key.on() || options_.per_ip.on() || options_.auth_failures_per_ip.on();
+}
+
+void RateLimiter::set_node_count(std::size_t nodes) {
+  keys_.set_share(nodes);
+  ips_.set_share(nodes);
+  auth_failures_.set_share(nodes);
 }
 
 void RateLimiter::count(std::uint64_t RateLimitStats::*field) {

@@ -37,6 +37,10 @@ class TokenBuckets {
   /// Whether `key` has a token now, without taking one.
   bool has_token(std::string_view key, SystemTime now);
   std::size_t size() const;
+  /// This process's share when `nodes` serve behind one address (multi-node mode): rate
+  /// and burst divided by it (a burst of at least one), so the nodes together allow the
+  /// configured limit when a balancer spreads the requests.
+  void set_share(std::size_t nodes);
 
  private:
   struct Bucket {
@@ -47,7 +51,8 @@ class TokenBuckets {
   void refill(Bucket& b, SystemTime now) const;
   void evict(SystemTime now);
 
-  RateLimit limit_;
+  const RateLimit configured_;
+  RateLimit limit_;  // configured_, divided by the node count
   double burst_;
   std::size_t max_keys_;
   mutable std::mutex mutex_;
@@ -75,6 +80,8 @@ class RateLimiter {
 
   Handler wrap(Handler inner);
   bool active() const;
+  /// Several nodes behind one address: each enforces its share (TokenBuckets::set_share).
+  void set_node_count(std::size_t nodes);
   RateLimitStats stats() const;
   /// Prometheus text: diskret_http_rate_limited_total{limit}.
   std::string metrics() const;

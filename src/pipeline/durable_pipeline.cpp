@@ -90,6 +90,7 @@ Expected<void> DurablePipeline::start(Carrier& carrier) {
     ids_.set_slot(claims_->slot());
     live_nodes_ = claims_->live_nodes();
     carrier.set_node_count(live_nodes_);
+    publish_node_count();
     next_heartbeat_ms_ = clock_.now_ms() + claims_->lease().count() / 3;
     next_take_over_ms_ = clock_.now_ms();
     claims_ok_ = true;
@@ -159,6 +160,20 @@ void DurablePipeline::stop() {
   for (auto& [receipt, ack] : left.receipts) ack(false);
   for (auto& [inbound, ack] : left.inbound) ack(false);
   carrier_ = nullptr;
+}
+
+void DurablePipeline::on_node_count(std::function<void(std::size_t)> listener) {
+  std::lock_guard lock(node_count_mutex_);
+  node_count_listener_ = std::move(listener);
+  if (const std::size_t n = published_nodes_.load(); n > 0 && node_count_listener_) {
+    node_count_listener_(n);
+  }
+}
+
+void DurablePipeline::publish_node_count() {
+  published_nodes_ = live_nodes_;
+  std::lock_guard lock(node_count_mutex_);
+  if (node_count_listener_) node_count_listener_(live_nodes_);
 }
 
 void DurablePipeline::wake() {

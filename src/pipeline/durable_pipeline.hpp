@@ -69,6 +69,10 @@ class DurablePipeline final : public Pipeline {
   using CampaignMessages = std::function<Expected<std::vector<std::uint64_t>>(
       std::uint64_t tenant, const std::string& campaign)>;
   void set_campaign_messages(CampaignMessages lookup) { campaign_messages_ = std::move(lookup); }
+  /// Several nodes on one database: `listener` is told the number of live nodes now and
+  /// whenever it changes (on the writer thread), e.g. to share rate limits. Never called
+  /// on a single-node store.
+  void on_node_count(std::function<void(std::size_t)> listener);
   /// Starts the writer thread and resumes everything still accepted in the store.
   Expected<void> start(Carrier& carrier);
   /// Graceful shutdown, before stopping the carrier: hands no more messages to it and
@@ -194,6 +198,10 @@ class DurablePipeline final : public Pipeline {
   std::int64_t next_heartbeat_ms_ = 0;
   std::int64_t next_take_over_ms_ = 0;
   std::size_t live_nodes_ = 1;
+  void publish_node_count();  // live_nodes_ to the carrier and the listener
+  std::mutex node_count_mutex_;
+  std::function<void(std::size_t)> node_count_listener_;  // guarded by node_count_mutex_
+  std::atomic<std::size_t> published_nodes_{0};
 
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;

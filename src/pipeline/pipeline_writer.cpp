@@ -389,6 +389,7 @@ void DurablePipeline::keep_claims() {
       live_nodes_ = claims_->live_nodes();
       spdlog::info("pipeline: {} live node(s) share the carriers' TPS limits", live_nodes_);
       if (Carrier* carrier = carrier_.load()) carrier->set_node_count(live_nodes_);
+      publish_node_count();
     }
     if (!*live) {
       // Others may hold what this node has queued: sending it too would duplicate it.

@@ -325,6 +325,10 @@ int serve(const ServeOptions& options) {
   // Abuse prevention (issue 11): rate limits, security.txt, and the pumping guard and link
   // check around the content rules of every way into the pipeline (flagged messages are held).
   auto security = start_security(config, clock);
+  if (security->limiter) {
+    // Several nodes behind one balancer: each enforces its share of the rate limits.
+    pipeline.on_node_count([limiter = security->limiter.get()](std::size_t n) { limiter->set_node_count(n); });
+  }
   security->guard_sending(config, sqlite_options.main_path, *storage.keys, pipeline, tenants,
                           {content_runtime->api_policy.get(), content_runtime->smpp_policy.get(),
                            content_runtime->campaign_policy.get(), content_runtime->smtp_policy.get()},

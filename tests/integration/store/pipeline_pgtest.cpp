@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <future>
 #include <map>
 #include <set>
@@ -212,11 +213,17 @@ TEST_F(PipelineOnPostgres, TwoNodesAcceptAtOnceWithoutCollidingIds) {
     EXPECT_EQ(a.status(tenant_, pipeline::MessageId{ids_a[i]}), pipeline::MessageStatus::delivered);
     EXPECT_EQ(a.status(tenant_, pipeline::MessageId{ids_b[i]}), pipeline::MessageStatus::delivered);
   }
-  // B started second and saw A live: both know of two nodes after their next heartbeat.
+  // B started second and saw A live: both know of two nodes after their next heartbeat,
+  // the carriers (TPS share) and whoever listens (the rate limiter's share).
+  std::atomic<std::size_t> heard_a{0}, heard_b{0};
+  a.pipeline.on_node_count([&heard_a](std::size_t n) { heard_a = n; });
+  b.pipeline.on_node_count([&heard_b](std::size_t n) { heard_b = n; });
   EXPECT_EQ(b.carrier.node_count(), 2u);
+  EXPECT_EQ(heard_b.load(), 2u);  // told at once when it listens
   clock_.advance(std::chrono::seconds(11));
   a.pipeline.wake();
   ASSERT_TRUE(eventually([&] { return a.carrier.node_count() == 2u; }));
+  ASSERT_TRUE(eventually([&] { return heard_a.load() == 2u; }));
 }
 
 // A node that shuts down gracefully (drain, then stop) gives back what it had not sent;

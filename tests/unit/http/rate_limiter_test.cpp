@@ -50,6 +50,29 @@ TEST(TokenBuckets, AllowsTheBurstThenRefillsAtTheRate) {
   EXPECT_GT(buckets.take("a", clock.now()), milliseconds{0});
 }
 
+// Several nodes behind one balancer: each takes its share, so together they allow the
+// configured limit; back to one node, the whole limit again.
+TEST(TokenBuckets, ANodeOfThreeTakesAThirdOfRateAndBurst) {
+  TokenBuckets buckets({30, 30});
+  FakeClock clock;
+  buckets.set_share(3);
+  int allowed = 0;
+  while (buckets.take("a", clock.now()) == milliseconds{0}) ++allowed;
+  EXPECT_EQ(allowed, 10);
+  clock.advance(milliseconds{1000});  // 10 tokens a second now
+  allowed = 0;
+  while (buckets.take("a", clock.now()) == milliseconds{0}) ++allowed;
+  EXPECT_EQ(allowed, 10);
+  buckets.set_share(1);
+  clock.advance(milliseconds{1000});
+  allowed = 0;
+  while (buckets.take("a", clock.now()) == milliseconds{0}) ++allowed;
+  EXPECT_EQ(allowed, 30);
+  buckets.set_share(100);  // never below one token
+  clock.advance(std::chrono::hours{1});
+  EXPECT_EQ(buckets.take("b", clock.now()), milliseconds{0});
+}
+
 TEST(TokenBuckets, OffLimitNeverRefuses) {
   TokenBuckets buckets({0, 0});
   FakeClock clock;
