@@ -97,6 +97,9 @@ class SqlDb {
   /// A prepared statement kept for the life of the connection; `sql` must outlive it (a
   /// string literal, or a string the caller keeps).
   Expected<SqlLease> use(std::string_view sql) { return lease(sql); }
+  /// A statement for this one use (SQL made at run time): not kept, nor prepared on the
+  /// server for later.
+  virtual Expected<std::unique_ptr<SqlStatement>> statement(std::string_view sql) = 0;
   /// Rows the last INSERT, UPDATE or DELETE touched.
   virtual std::int64_t changes() const = 0;
   /// BEGIN IMMEDIATE on SQLite (take the write lock now), BEGIN on PostgreSQL.

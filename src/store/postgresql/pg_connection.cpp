@@ -152,7 +152,8 @@ std::string PgResult::bytes(int row, int column) const {
 // (int8, text, bytea; NULL is left to PostgreSQL to infer), results are read from text.
 class PgSqlStatement final : public SqlStatement {
  public:
-  PgSqlStatement(PgConnection* c, std::string_view sql) : conn_(c), sql_(numbered(sql)) {}
+  PgSqlStatement(PgConnection* c, std::string_view sql, bool once = false)
+      : conn_(c), sql_(numbered(sql)), once_(once) {}
   void rebind(PgConnection* c) { conn_ = c; }
 
   void bind(int index, std::int64_t value) override { set(index, Param{std::to_string(value), kInt8}); }
@@ -177,7 +178,7 @@ class PgSqlStatement final : public SqlStatement {
         }
         params.typed(p.type);
       }
-      auto r = conn_->query(sql_, params);
+      auto r = once_ ? conn_->query_once(sql_, params) : conn_->query(sql_, params);
       if (!r) return unexpected(r.error());
       conn_->changes_ = static_cast<std::int64_t>(r->affected());
       result_.emplace(std::move(*r));
@@ -231,6 +232,8 @@ class PgSqlStatement final : public SqlStatement {
         const std::size_t stop = end == std::string_view::npos ? sql.size() : end;
         out.append(sql.substr(i, stop - i));
         i = stop - 1;
+      } else if (c == '?' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+        out += '$';  // ?NNN: the same parameter again
       } else if (c == '?') {
         out += fmt::format("${}", ++n);
       } else {
@@ -242,6 +245,7 @@ class PgSqlStatement final : public SqlStatement {
 
   PgConnection* conn_;
   std::string sql_;
+  bool once_;
   std::vector<Param> params_;
   std::optional<PgResult> result_;
   int row_ = -1;
@@ -269,6 +273,10 @@ PgConnection& PgConnection::operator=(PgConnection&& o) noexcept {
 
 PgConnection::PgConnection(pg_conn* c) : conn_(c) {}
 PgConnection::~PgConnection() = default;
+
+Expected<std::unique_ptr<SqlStatement>> PgConnection::statement(std::string_view sql) {
+  return std::unique_ptr<SqlStatement>(std::make_unique<PgSqlStatement>(this, sql, true));
+}
 
 Expected<SqlLease> PgConnection::lease(std::string_view sql) {
   auto it = statements_.find(std::string(sql));
@@ -340,6 +348,15 @@ Expected<PgResult> PgConnection::query(std::string_view sql, const PgParams& par
   if (!deferred_.empty()) return query_pipelined(name, params);
   return checked(PQexecPrepared(conn_.get(), name.c_str(), params.size(), params.values(),
                                 params.lengths(), params.formats(), 0),
+                 "statement failed");
+}
+
+Expected<PgResult> PgConnection::query_once(std::string_view sql, const PgParams& params) {
+  if (!deferred_.empty()) return query(sql, params);
+  const std::string text(sql);
+  return checked(PQexecParams(conn_.get(), text.c_str(), params.size(),
+                              reinterpret_cast<const Oid*>(params.types()), params.values(),
+                              params.lengths(), params.formats(), 0),
                  "statement failed");
 }
 

@@ -94,6 +94,8 @@ class PgConnection final : public SqlDb {
   Expected<void> exec(std::string_view sql) override;
   /// Runs `sql` with `params`, prepared on this connection the first time it is seen.
   Expected<PgResult> query(std::string_view sql, const PgParams& params = {});
+  /// The same without preparing `sql` (statements made at run time, used once).
+  Expected<PgResult> query_once(std::string_view sql, const PgParams& params);
   /// Queues a statement without parameters (SAVEPOINT, RELEASE, BEGIN) to be sent with the
   /// next exec() or query(), in the same round trip; an error of it is that call's error.
   void defer(std::string_view sql);
@@ -110,6 +112,7 @@ class PgConnection final : public SqlDb {
   SqlDialect dialect() const override { return SqlDialect::postgresql; }
   std::int64_t changes() const override { return changes_; }
   Expected<void> begin() override { return exec("BEGIN"); }
+  Expected<std::unique_ptr<SqlStatement>> statement(std::string_view sql) override;
 
  protected:
   Expected<SqlLease> lease(std::string_view sql) override;

@@ -124,6 +124,31 @@ void PgStore::Pool::clear() {
   idle_.clear();
 }
 
+Expected<SqlReadLease> PgStore::sql_reader() {
+  auto c = main_readers_.take();
+  if (!c) return unexpected(c.error());
+  if (!(*c)->ok()) {
+    main_readers_.clear();
+    c = main_readers_.take();
+    if (!c) return unexpected(c.error());
+  }
+  return SqlReadLease(c->release(), [this](SqlDb* d) {
+    main_readers_.give_back(std::unique_ptr<PgConnection>(static_cast<PgConnection*>(d)));
+  });
+}
+
+Expected<std::unique_ptr<SqlDb>> PgStore::sql_connect() {
+  auto c = PgConnection::connect(options_.url);
+  if (!c) return unexpected(c.error());
+  return std::unique_ptr<SqlDb>(std::make_unique<PgConnection>(std::move(*c)));
+}
+
+Expected<std::unique_ptr<SqlDb>> PgStore::sql_connect_keys() {
+  auto c = PgConnection::connect(options_.keys_url);
+  if (!c) return unexpected(c.error());
+  return std::unique_ptr<SqlDb>(std::make_unique<PgConnection>(std::move(*c)));
+}
+
 Expected<PgResult> PgStore::read(std::string_view sql, const PgParams& params, bool keys) {
   Pool& pool = keys ? keys_readers_ : main_readers_;
   auto c = pool.take();

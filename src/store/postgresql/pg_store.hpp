@@ -37,7 +37,7 @@ struct PgOptions {
   static Expected<PgOptions> from_url(std::string_view url);
 };
 
-class PgStore final : public Store, public MessageClaims {
+class PgStore final : public Store, public MessageClaims, public SqlHost {
   struct OpenToken {};  // only open() constructs
 
  public:
@@ -84,6 +84,14 @@ class PgStore final : public Store, public MessageClaims {
 
   /// Number of write transactions committed since open (for tests and metrics).
   std::uint64_t commits() const { return commits_.load(); }
+
+  // SqlHost: the stores beside this one (contacts, billing, ...) on the main database.
+  SqlDialect dialect() const override { return SqlDialect::postgresql; }
+  Expected<SqlReadLease> sql_reader() override;
+  SqlDb& sql_writer(WriteTransaction& tx) override;
+  Expected<std::unique_ptr<SqlDb>> sql_connect() override;
+  /// A connection of its own to the key database (the key vault's).
+  Expected<std::unique_ptr<SqlDb>> sql_connect_keys();
 
  private:
   class Transaction;

@@ -345,6 +345,11 @@ class PgStore::Transaction final : public WriteTransaction {
   bool keys_open_ = false;
 };
 
+SqlDb& PgStore::sql_writer(WriteTransaction& tx) {
+  (void)tx;  // holds write_mutex_: main_ is this transaction's connection
+  return *main_;
+}
+
 Expected<std::unique_ptr<WriteTransaction>> PgStore::begin() {
   std::unique_lock lock(write_mutex_);
   // A connection lost since the last transaction (server restart, failover) is replaced

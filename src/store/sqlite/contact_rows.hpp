@@ -29,13 +29,13 @@ inline constexpr std::string_view kSuppression =
 inline constexpr std::string_view kUser =
     "SELECT " DISKRET_USER_COLUMNS " FROM users WHERE tenant_id = ? AND id = ?";
 
-ContactRecord contact(const SqliteStatement& s);
-ConsentRow consent(const SqliteStatement& s);
-SuppressionRecord suppression(const SqliteStatement& s);
-UserRecord user(const SqliteStatement& s);
-ListRecord list(const SqliteStatement& s);  ///< id, tenant_id, name, created_at, members
+ContactRecord contact(const SqlStatement& s);
+ConsentRow consent(const SqlStatement& s);
+SuppressionRecord suppression(const SqlStatement& s);
+UserRecord user(const SqlStatement& s);
+ListRecord list(const SqlStatement& s);  ///< id, tenant_id, name, created_at, members
 
-inline void bind_blind(SqliteStatement& s, int index, const Blind& b) {
+inline void bind_blind(SqlStatement& s, int index, const Blind& b) {
   s.bind_blob(index, b.data(), b.size());
 }
 

@@ -8,32 +8,40 @@
 
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_db.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sql_db.hpp"
 
 namespace diskret::store::sqlite::inbound_sql {
 
 template <class Bind>
-Expected<void> run(SqliteDb& db, std::string_view sql, Bind bind) {
+Expected<void> run(SqlDb& db, std::string_view sql, Bind bind) {
   auto stmt = db.use(sql);
   if (!stmt) return unexpected(stmt.error());
   bind(**stmt);
   return (*stmt)->run();
 }
 
+/// An INSERT ... RETURNING id: the new row's id.
 template <class Bind>
-Expected<std::uint64_t> insert(SqliteDb& db, std::string_view sql, Bind bind) {
-  if (auto ok = run(db, sql, bind); !ok) return unexpected(ok.error());
-  return static_cast<std::uint64_t>(db.last_insert_rowid());
+Expected<std::uint64_t> insert(SqlDb& db, std::string_view sql, Bind bind) {
+  auto stmt = db.use(sql);
+  if (!stmt) return unexpected(stmt.error());
+  bind(**stmt);
+  auto row = (*stmt)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) return fail(Errc::internal, "INSERT returned no id");
+  const auto id = static_cast<std::uint64_t>((*stmt)->int64(0));
+  if (auto done = (*stmt)->run(); !done) return unexpected(done.error());
+  return id;
 }
 
 template <class Bind>
-Expected<bool> change(SqliteDb& db, std::string_view sql, Bind bind) {
+Expected<bool> change(SqlDb& db, std::string_view sql, Bind bind) {
   if (auto ok = run(db, sql, bind); !ok) return unexpected(ok.error());
   return db.changes() > 0;
 }
 
 template <class Row, class Bind, class Read>
-Expected<std::optional<Row>> first(SqliteDb& db, std::string_view sql, Bind bind, Read read) {
+Expected<std::optional<Row>> first(SqlDb& db, std::string_view sql, Bind bind, Read read) {
   auto stmt = db.use(sql);
   if (!stmt) return unexpected(stmt.error());
   bind(**stmt);
@@ -41,7 +49,7 @@ Expected<std::optional<Row>> first(SqliteDb& db, std::string_view sql, Bind bind
 }
 
 template <class Row, class Bind, class Read>
-Expected<std::vector<Row>> all(SqliteDb& db, std::string_view sql, Bind bind, Read read) {
+Expected<std::vector<Row>> all(SqlDb& db, std::string_view sql, Bind bind, Read read) {
   auto stmt = db.use(sql);
   if (!stmt) return unexpected(stmt.error());
   bind(**stmt);
@@ -50,9 +58,9 @@ Expected<std::vector<Row>> all(SqliteDb& db, std::string_view sql, Bind bind, Re
 
 /// The same on a read connection of `store`.
 template <class Row, class Bind, class Read>
-Expected<std::optional<Row>> read_first(SqliteStore& store, std::string_view sql, Bind bind,
+Expected<std::optional<Row>> read_first(SqlHost& store, std::string_view sql, Bind bind,
                                         Read read) {
-  auto lease = store.reader();
+  auto lease = store.sql_reader();
   if (!lease) return unexpected(lease.error());
   auto stmt = (*lease)->use(sql);
   if (!stmt) return unexpected(stmt.error());
@@ -61,9 +69,9 @@ Expected<std::optional<Row>> read_first(SqliteStore& store, std::string_view sql
 }
 
 template <class Row, class Bind, class Read>
-Expected<std::vector<Row>> read_all(SqliteStore& store, std::string_view sql, Bind bind,
+Expected<std::vector<Row>> read_all(SqlHost& store, std::string_view sql, Bind bind,
                                     Read read) {
-  auto lease = store.reader();
+  auto lease = store.sql_reader();
   if (!lease) return unexpected(lease.error());
   auto stmt = (*lease)->use(sql);
   if (!stmt) return unexpected(stmt.error());
@@ -72,16 +80,16 @@ Expected<std::vector<Row>> read_all(SqliteStore& store, std::string_view sql, Bi
 }
 
 inline auto no_params() {
-  return [](SqliteStatement&) {};
+  return [](SqlStatement&) {};
 }
 
-inline std::optional<std::uint64_t> optional_id(const SqliteStatement& s, int column) {
+inline std::optional<std::uint64_t> optional_id(const SqlStatement& s, int column) {
   auto v = s.optional_int64(column);
   if (!v) return std::nullopt;
   return static_cast<std::uint64_t>(*v);
 }
 
-inline std::uint64_t id(const SqliteStatement& s, int column) {
+inline std::uint64_t id(const SqlStatement& s, int column) {
   return static_cast<std::uint64_t>(s.int64(column));
 }
 

@@ -30,8 +30,8 @@ SubjectRecord subject(const SqliteStatement& s);
 PartRecord part(const SqliteStatement& s);
 
 /// Reads every row of a query with `read`.
-template <class Row, class Read>
-Expected<std::vector<Row>> all(SqliteStatement& s, Read read) {
+template <class Row, class Stmt, class Read>
+Expected<std::vector<Row>> all(Stmt& s, Read read) {
   std::vector<Row> out;
   for (;;) {
     auto row = s.step();
@@ -42,8 +42,8 @@ Expected<std::vector<Row>> all(SqliteStatement& s, Read read) {
 }
 
 /// Reads the first row of a query with `read`, if there is one.
-template <class Row, class Read>
-Expected<std::optional<Row>> first(SqliteStatement& s, Read read) {
+template <class Row, class Stmt, class Read>
+Expected<std::optional<Row>> first(Stmt& s, Read read) {
   auto row = s.step();
   if (!row) return unexpected(row.error());
   if (!*row) return std::optional<Row>{};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "store/sqlite/inbound_sql.hpp"
 #include "store/sqlite/rows.hpp"
 
 namespace diskret::store::sqlite {
@@ -16,13 +17,14 @@ constexpr std::string_view kHead = "SELECT " DISKRET_AUDIT_COLUMNS
                                    "ORDER BY seq DESC LIMIT 1";
 constexpr std::string_view kInsert =
     "INSERT INTO audit_events(tenant_id, seq, at, actor, action, object, subject_blind, details, "
-    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kLastCheckpoint =
     "SELECT tenant_id, seq, hash, at, key_id, signature FROM audit_checkpoints "
     "WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1";
 constexpr std::string_view kInsertCheckpoint =
-    "INSERT OR REPLACE INTO audit_checkpoints(tenant_id, seq, hash, at, key_id, signature) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO audit_checkpoints(tenant_id, seq, hash, at, key_id, signature) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(tenant_id, seq) DO UPDATE SET hash = excluded.hash, "
+    "at = excluded.at, key_id = excluded.key_id, signature = excluded.signature";
 constexpr std::string_view kUnchained = "SELECT " DISKRET_AUDIT_COLUMNS
                                         " FROM audit_events WHERE seq IS NULL ORDER BY id LIMIT ?";
 constexpr std::string_view kAdopt =
@@ -51,7 +53,7 @@ constexpr std::string_view kHeads =
     "WHERE seq = (SELECT max(seq) FROM audit_events WHERE tenant_id = e.tenant_id) "
     "ORDER BY tenant_id";
 
-AuditChainRow chain_row(const SqliteStatement& s) {
+AuditChainRow chain_row(const SqlStatement& s) {
   AuditChainRow r;
   r.id = static_cast<std::uint64_t>(s.int64(0));
   r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
@@ -72,13 +74,13 @@ AuditChainRow chain_row(const SqliteStatement& s) {
   return r;
 }
 
-AuditCheckpointRow checkpoint_row(const SqliteStatement& s) {
+AuditCheckpointRow checkpoint_row(const SqlStatement& s) {
   return {static_cast<std::uint64_t>(s.int64(0)), static_cast<std::uint64_t>(s.int64(1)),
           s.blob(2), s.int64(3), s.text(4), s.blob(5)};
 }
 
 template <class Bind>
-Expected<void> run(SqliteDb& db, std::string_view sql, Bind bind) {
+Expected<void> run(SqlDb& db, std::string_view sql, Bind bind) {
   auto stmt = db.use(sql);
   if (!stmt) return unexpected(stmt.error());
   bind(**stmt);
@@ -86,7 +88,7 @@ Expected<void> run(SqliteDb& db, std::string_view sql, Bind bind) {
 }
 
 template <class Row, class Bind, class Read>
-Expected<std::vector<Row>> all(SqliteDb& db, std::string_view sql, Bind bind, Read read) {
+Expected<std::vector<Row>> all(SqlDb& db, std::string_view sql, Bind bind, Read read) {
   auto stmt = db.use(sql);
   if (!stmt) return unexpected(stmt.error());
   bind(**stmt);
@@ -94,8 +96,8 @@ Expected<std::vector<Row>> all(SqliteDb& db, std::string_view sql, Bind bind, Re
 }
 
 template <class Row, class Bind, class Read>
-Expected<std::vector<Row>> read_all(SqliteStore& store, std::string_view sql, Bind bind, Read read) {
-  auto lease = store.reader();
+Expected<std::vector<Row>> read_all(SqlHost& store, std::string_view sql, Bind bind, Read read) {
+  auto lease = store.sql_reader();
   if (!lease) return unexpected(lease.error());
   return all<Row>(*lease->operator->(), sql, bind, read);
 }
@@ -114,13 +116,22 @@ std::int64_t before(std::uint64_t seq) {
 }  // namespace
 
 Expected<std::optional<AuditChainRow>> SqliteAuditChain::head(WriteTransaction& tx, std::uint64_t tenant) {
-  return first_of(all<AuditChainRow>(store_.main_db(tx), kHead, [&](SqliteStatement& s) { s.bind(1, tenant); },
+  auto& db = store_.sql_writer(tx);
+  if (db.dialect() == SqlDialect::postgresql) {
+    // One writer per chain across the nodes: the tenant's chain stays locked from reading
+    // its head to the commit of the entry after it (SQLite has one writer anyway).
+    auto locked = run(db, "SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))", [&](SqlStatement& s) {
+      s.bind(1, static_cast<std::int64_t>(0x6175646974000000ULL ^ tenant));  // "audit"
+    });
+    if (!locked) return unexpected(locked.error());
+  }
+  return first_of(all<AuditChainRow>(store_.sql_writer(tx), kHead, [&](SqlStatement& s) { s.bind(1, tenant); },
                                      chain_row));
 }
 
 Expected<std::uint64_t> SqliteAuditChain::insert(WriteTransaction& tx, const AuditChainRow& r) {
-  auto& db = store_.main_db(tx);
-  auto ok = run(db, kInsert, [&](SqliteStatement& s) {
+  auto& db = store_.sql_writer(tx);
+  return inbound_sql::insert(db, kInsert, [&](SqlStatement& s) {
     s.bind(1, r.tenant_id);
     s.bind(2, r.seq);
     s.bind(3, r.at_ms);
@@ -136,18 +147,16 @@ Expected<std::uint64_t> SqliteAuditChain::insert(WriteTransaction& tx, const Aud
     s.bind_blob(9, r.prev_hash);
     s.bind_blob(10, r.hash);
   });
-  if (!ok) return unexpected(ok.error());
-  return static_cast<std::uint64_t>(db.last_insert_rowid());
 }
 
 Expected<std::optional<AuditCheckpointRow>> SqliteAuditChain::last_checkpoint(WriteTransaction& tx,
                                                                               std::uint64_t tenant) {
-  return first_of(all<AuditCheckpointRow>(store_.main_db(tx), kLastCheckpoint,
-                                          [&](SqliteStatement& s) { s.bind(1, tenant); }, checkpoint_row));
+  return first_of(all<AuditCheckpointRow>(store_.sql_writer(tx), kLastCheckpoint,
+                                          [&](SqlStatement& s) { s.bind(1, tenant); }, checkpoint_row));
 }
 
 Expected<void> SqliteAuditChain::insert_checkpoint(WriteTransaction& tx, const AuditCheckpointRow& c) {
-  return run(store_.main_db(tx), kInsertCheckpoint, [&](SqliteStatement& s) {
+  return run(store_.sql_writer(tx), kInsertCheckpoint, [&](SqlStatement& s) {
     s.bind(1, c.tenant_id);
     s.bind(2, c.seq);
     s.bind_blob(3, c.hash);
@@ -158,12 +167,12 @@ Expected<void> SqliteAuditChain::insert_checkpoint(WriteTransaction& tx, const A
 }
 
 Expected<std::vector<AuditChainRow>> SqliteAuditChain::unchained(WriteTransaction& tx, std::size_t limit) {
-  return all<AuditChainRow>(store_.main_db(tx), kUnchained,
-                            [&](SqliteStatement& s) { s.bind(1, static_cast<std::int64_t>(limit)); }, chain_row);
+  return all<AuditChainRow>(store_.sql_writer(tx), kUnchained,
+                            [&](SqlStatement& s) { s.bind(1, static_cast<std::int64_t>(limit)); }, chain_row);
 }
 
 Expected<void> SqliteAuditChain::adopt(WriteTransaction& tx, const AuditChainRow& r) {
-  return run(store_.main_db(tx), kAdopt, [&](SqliteStatement& s) {
+  return run(store_.sql_writer(tx), kAdopt, [&](SqlStatement& s) {
     s.bind(1, r.seq);
     s.bind_text(2, r.details);
     s.bind_blob(3, r.prev_hash);
@@ -176,10 +185,10 @@ Expected<void> SqliteAuditChain::adopt(WriteTransaction& tx, const AuditChainRow
 }
 
 Expected<void> SqliteAuditChain::remove_tenant(WriteTransaction& tx, std::uint64_t tenant) {
-  auto& db = store_.main_db(tx);
+  auto& db = store_.sql_writer(tx);
   for (auto sql : {std::string_view("DELETE FROM audit_events WHERE tenant_id = ?"),
                    std::string_view("DELETE FROM audit_checkpoints WHERE tenant_id = ?")}) {
-    if (auto ok = run(db, sql, [&](SqliteStatement& s) { s.bind(1, tenant); }); !ok) return ok;
+    if (auto ok = run(db, sql, [&](SqlStatement& s) { s.bind(1, tenant); }); !ok) return ok;
   }
   return {};
 }
@@ -188,7 +197,7 @@ Expected<std::vector<AuditChainRow>> SqliteAuditChain::scan(std::uint64_t after_
                                                             std::uint64_t after_seq, std::size_t limit) {
   return read_all<AuditChainRow>(
       store_, kScan,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, after_tenant);
         s.bind(2, after_seq);
         s.bind(3, static_cast<std::int64_t>(limit));
@@ -199,7 +208,7 @@ Expected<std::vector<AuditChainRow>> SqliteAuditChain::scan(std::uint64_t after_
 Expected<std::vector<AuditChainRow>> SqliteAuditChain::page(const AuditPageQuery& q) {
   return read_all<AuditChainRow>(
       store_, q.subject ? kPageSubject : kPage,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, q.tenant_id);
         s.bind(2, before(q.before_seq));
         s.bind(3, before(q.before_id));
@@ -210,15 +219,15 @@ Expected<std::vector<AuditChainRow>> SqliteAuditChain::page(const AuditPageQuery
 }
 
 Expected<std::vector<AuditCheckpointRow>> SqliteAuditChain::checkpoints() {
-  return read_all<AuditCheckpointRow>(store_, kCheckpoints, [](SqliteStatement&) {}, checkpoint_row);
+  return read_all<AuditCheckpointRow>(store_, kCheckpoints, [](SqlStatement&) {}, checkpoint_row);
 }
 
 Expected<std::vector<AuditCheckpointRow>> SqliteAuditChain::latest_checkpoints() {
-  return read_all<AuditCheckpointRow>(store_, kLatestCheckpoints, [](SqliteStatement&) {}, checkpoint_row);
+  return read_all<AuditCheckpointRow>(store_, kLatestCheckpoints, [](SqlStatement&) {}, checkpoint_row);
 }
 
 Expected<std::vector<AuditChainRow>> SqliteAuditChain::heads() {
-  return read_all<AuditChainRow>(store_, kHeads, [](SqliteStatement&) {}, chain_row);
+  return read_all<AuditChainRow>(store_, kHeads, [](SqlStatement&) {}, chain_row);
 }
 
 }  // namespace diskret::store::sqlite

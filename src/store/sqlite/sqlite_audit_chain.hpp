@@ -9,7 +9,7 @@ namespace diskret::store::sqlite {
 
 class SqliteAuditChain final : public AuditChainStore {
  public:
-  explicit SqliteAuditChain(SqliteStore& store) : store_(store) {}
+  explicit SqliteAuditChain(SqlHost& store) : store_(store) {}
 
   // AuditChainStore
   Expected<std::optional<AuditChainRow>> head(WriteTransaction& tx, std::uint64_t tenant) override;
@@ -28,7 +28,7 @@ class SqliteAuditChain final : public AuditChainStore {
   Expected<std::vector<AuditChainRow>> heads() override;
 
  private:
-  SqliteStore& store_;
+  SqlHost& store_;
 };
 
 }  // namespace diskret::store::sqlite

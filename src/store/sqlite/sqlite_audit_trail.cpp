@@ -12,12 +12,12 @@ using namespace inbound_sql;
 
 constexpr std::string_view kAppend =
     "INSERT INTO audit_events(tenant_id, at, actor, action, object, subject_blind, details) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kEvents =
     "SELECT id, tenant_id, at, actor, action, object, subject_blind, details FROM audit_events "
     "WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
 
-AuditEventRecord event_row(const SqliteStatement& s) {
+AuditEventRecord event_row(const SqlStatement& s) {
   AuditEventRecord r;
   r.id = id(s, 0);
   r.tenant_id = id(s, 1);
@@ -38,7 +38,7 @@ AuditEventRecord event_row(const SqliteStatement& s) {
 }  // namespace
 
 Expected<std::uint64_t> SqliteAuditTrail::append(WriteTransaction& tx, const AuditEventRecord& e) {
-  return insert(store_.main_db(tx), kAppend, [&](SqliteStatement& s) {
+  return insert(store_.sql_writer(tx), kAppend, [&](SqlStatement& s) {
     s.bind(1, e.tenant_id);
     s.bind(2, e.at_ms);
     s.bind_text(3, e.actor);
@@ -58,7 +58,7 @@ Expected<std::vector<AuditEventRecord>> SqliteAuditTrail::events(std::uint64_t t
                                                                  std::size_t limit) {
   return read_all<AuditEventRecord>(
       store_, kEvents,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind(2, before_id == 0 ? std::numeric_limits<std::int64_t>::max()
                                  : static_cast<std::int64_t>(before_id));

@@ -8,7 +8,7 @@ namespace diskret::store::sqlite {
 
 class SqliteAuditTrail final : public AuditTrail {
  public:
-  explicit SqliteAuditTrail(SqliteStore& store) : store_(store) {}
+  explicit SqliteAuditTrail(SqlHost& store) : store_(store) {}
 
   // AuditTrail
   Expected<std::uint64_t> append(WriteTransaction& tx, const AuditEventRecord& event) override;
@@ -16,7 +16,7 @@ class SqliteAuditTrail final : public AuditTrail {
                                                  std::size_t limit) override;
 
  private:
-  SqliteStore& store_;
+  SqlHost& store_;
 };
 
 }  // namespace diskret::store::sqlite

@@ -19,6 +19,10 @@ using namespace inbound_sql;
 
 constexpr std::string_view kAccount =
     "SELECT balance_cents, low_alerted FROM billing_accounts WHERE tenant_id = ?";
+// PostgreSQL: the row stays locked until the debit commits, so that nodes debiting the same
+// tenant at once take turns (SQLite has one writer anyway).
+constexpr std::string_view kAccountForUpdate =
+    "SELECT balance_cents, low_alerted FROM billing_accounts WHERE tenant_id = ? FOR UPDATE";
 constexpr std::string_view kPutAccount =
     "INSERT INTO billing_accounts(tenant_id, balance_cents, low_alerted, updated_at) "
     "VALUES (?, ?, ?, ?) ON CONFLICT(tenant_id) DO UPDATE SET "
@@ -39,7 +43,7 @@ constexpr std::string_view kLedger = "SELECT " DISKRET_LEDGER_COLUMNS
                                      " FROM ledger_entries WHERE tenant_id = ? AND id < ? "
                                      "ORDER BY id DESC LIMIT ?";
 
-LedgerEntryRecord entry_row(const SqliteStatement& s) {
+LedgerEntryRecord entry_row(const SqlStatement& s) {
   LedgerEntryRecord r;
   r.id = id(s, 0);
   r.tenant_id = id(s, 1);
@@ -54,28 +58,29 @@ LedgerEntryRecord entry_row(const SqliteStatement& s) {
   return r;
 }
 
-TopupRecord topup_row(const SqliteStatement& s) {
+TopupRecord topup_row(const SqlStatement& s) {
   return TopupRecord{id(s, 0), s.text(1), s.int64(2), s.text(3),
                      s.text(4), s.text(5), s.text(6), s.int64(7)};
 }
 
-AccountRecord account_row(const SqliteStatement& s) {
+AccountRecord account_row(const SqlStatement& s) {
   return AccountRecord{s.int64(0), s.int64(1) != 0};
 }
 
 class Writes final : public BillingWrites {
  public:
-  explicit Writes(SqliteDb& db) : db_(db) {}
+  explicit Writes(SqlDb& db) : db_(db) {}
 
   Expected<AccountRecord> account(std::uint64_t tenant) override {
     auto row = first<AccountRecord>(
-        db_, kAccount, [&](SqliteStatement& s) { s.bind(1, tenant); }, account_row);
+        db_, db_.dialect() == SqlDialect::postgresql ? kAccountForUpdate : kAccount,
+        [&](SqlStatement& s) { s.bind(1, tenant); }, account_row);
     if (!row) return unexpected(row.error());
     return row->value_or(AccountRecord{});
   }
   Expected<void> put_account(std::uint64_t tenant, const AccountRecord& a,
                              std::int64_t now_ms) override {
-    return run(db_, kPutAccount, [&](SqliteStatement& s) {
+    return run(db_, kPutAccount, [&](SqlStatement& s) {
       s.bind(1, tenant);
       s.bind(2, a.balance_cents);
       s.bind(3, a.low_alerted ? 1 : 0);
@@ -83,7 +88,7 @@ class Writes final : public BillingWrites {
     });
   }
   Expected<void> append(const LedgerEntryRecord& e) override {
-    return run(db_, kAppend, [&](SqliteStatement& s) {
+    return run(db_, kAppend, [&](SqlStatement& s) {
       s.bind(1, e.tenant_id);
       s.bind_text(2, e.kind);
       s.bind_text(3, e.debit_account);
@@ -97,26 +102,26 @@ class Writes final : public BillingWrites {
   }
   Expected<std::optional<LedgerEntryRecord>> debit_of(std::uint64_t message_id) override {
     return first<LedgerEntryRecord>(
-        db_, kDebitOf, [&](SqliteStatement& s) { s.bind(1, message_id); }, entry_row);
+        db_, kDebitOf, [&](SqlStatement& s) { s.bind(1, message_id); }, entry_row);
   }
   Expected<bool> refunded(std::uint64_t message_id) override {
     auto row = first<int>(
-        db_, kRefunded, [&](SqliteStatement& s) { s.bind(1, message_id); },
-        [](const SqliteStatement&) { return 1; });
+        db_, kRefunded, [&](SqlStatement& s) { s.bind(1, message_id); },
+        [](const SqlStatement&) { return 1; });
     if (!row) return unexpected(row.error());
     return row->has_value();
   }
   Expected<std::optional<TopupRecord>> topup(std::uint64_t tenant, const std::string& key) override {
     return first<TopupRecord>(
         db_, kTopup,
-        [&](SqliteStatement& s) {
+        [&](SqlStatement& s) {
           s.bind(1, tenant);
           s.bind_text(2, key);
         },
         topup_row);
   }
   Expected<void> insert_topup(const TopupRecord& t) override {
-    return run(db_, kInsertTopup, [&](SqliteStatement& s) {
+    return run(db_, kInsertTopup, [&](SqlStatement& s) {
       s.bind(1, t.tenant_id);
       s.bind_text(2, t.idempotency_key);
       s.bind(3, t.amount_cents);
@@ -129,18 +134,18 @@ class Writes final : public BillingWrites {
   }
 
  private:
-  SqliteDb& db_;
+  SqlDb& db_;
 };
 
 }  // namespace
 
 std::unique_ptr<BillingWrites> SqliteBillingStore::writes(WriteTransaction& tx) {
-  return std::make_unique<Writes>(store_.main_db(tx));
+  return std::make_unique<Writes>(store_.sql_writer(tx));
 }
 
 Expected<std::int64_t> SqliteBillingStore::balance(std::uint64_t tenant) {
   auto row = read_first<AccountRecord>(
-      store_, kAccount, [&](SqliteStatement& s) { s.bind(1, tenant); }, account_row);
+      store_, kAccount, [&](SqlStatement& s) { s.bind(1, tenant); }, account_row);
   if (!row) return unexpected(row.error());
   return row->value_or(AccountRecord{}).balance_cents;
 }
@@ -150,7 +155,7 @@ Expected<std::vector<LedgerEntryRecord>> SqliteBillingStore::ledger(std::uint64_
                                                                     std::size_t limit) {
   return read_all<LedgerEntryRecord>(
       store_, kLedger,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind(2, before_id == 0 ? std::numeric_limits<std::int64_t>::max()
                                  : static_cast<std::int64_t>(before_id));
@@ -163,7 +168,7 @@ Expected<std::optional<TopupRecord>> SqliteBillingStore::topup(std::uint64_t ten
                                                                const std::string& key) {
   return read_first<TopupRecord>(
       store_, kTopup,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind_text(2, key);
       },

@@ -9,7 +9,7 @@ namespace diskret::store::sqlite {
 
 class SqliteBillingStore final : public BillingStore {
  public:
-  explicit SqliteBillingStore(SqliteStore& store) : store_(store) {}
+  explicit SqliteBillingStore(SqlHost& store) : store_(store) {}
 
   // BillingStore
   std::unique_ptr<BillingWrites> writes(WriteTransaction& tx) override;
@@ -19,7 +19,7 @@ class SqliteBillingStore final : public BillingStore {
   Expected<std::optional<TopupRecord>> topup(std::uint64_t tenant, const std::string& key) override;
 
  private:
-  SqliteStore& store_;
+  SqlHost& store_;
 };
 
 }  // namespace diskret::store::sqlite

@@ -17,7 +17,7 @@ constexpr std::string_view kColumns =
 constexpr std::string_view kInsert =
     "INSERT INTO campaigns(tenant_id, name, lists, exclude_lists, sender, template, category, "
     "send_at, rate_per_minute, status, created_at, updated_at, send_at_local) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kGet =
     "SELECT id, tenant_id, name, lists, exclude_lists, sender, template, category, send_at, "
     "rate_per_minute, status, created_at, updated_at, send_at_local FROM campaigns WHERE tenant_id = ? AND id = ?";
@@ -87,7 +87,7 @@ std::string sql_list(const std::vector<std::uint64_t>& ids) {
   return out;
 }
 
-CampaignRecord row(const SqliteStatement& s) {
+CampaignRecord row(const SqlStatement& s) {
   CampaignRecord r;
   r.id = static_cast<std::uint64_t>(s.int64(0));
   r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
@@ -112,14 +112,14 @@ Expected<std::unique_ptr<SqliteCampaignStore>> SqliteCampaignStore::open(
     const std::filesystem::path& main_path, std::chrono::milliseconds busy_timeout) {
   auto db = SqliteDb::open_beside(main_path, busy_timeout);
   if (!db) return unexpected(db.error());
-  return std::make_unique<SqliteCampaignStore>(OpenToken{}, std::move(*db));
+  return std::make_unique<SqliteCampaignStore>(OpenToken{}, std::make_unique<SqliteDb>(std::move(*db)));
 }
 
-SqliteCampaignStore::SqliteCampaignStore(OpenToken, SqliteDb db) : db_(std::move(db)) {}
+SqliteCampaignStore::SqliteCampaignStore(OpenToken, std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
 
 Expected<std::uint64_t> SqliteCampaignStore::insert(const CampaignRecord& r) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kInsert);
+  auto s = db_->use(kInsert);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, r.tenant_id);
   (*s)->bind_text(2, r.name);
@@ -137,12 +137,15 @@ Expected<std::uint64_t> SqliteCampaignStore::insert(const CampaignRecord& r) {
   (*s)->bind(11, r.created_at);
   (*s)->bind(12, r.updated_at);
   (*s)->bind_text(13, r.send_at_local);
-  auto ok = (*s)->run();
-  if (!ok) return unexpected(ok.error());
-  return static_cast<std::uint64_t>(db_.last_insert_rowid());
+  auto row = (*s)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) return fail(Errc::internal, "INSERT returned no id");
+  const auto id = static_cast<std::uint64_t>((*s)->int64(0));
+  if (auto done = (*s)->run(); !done) return unexpected(done.error());
+  return id;
 }
 
-Expected<std::vector<CampaignRecord>> SqliteCampaignStore::rows(StatementLease& s) {
+Expected<std::vector<CampaignRecord>> SqliteCampaignStore::rows(SqlLease& s) {
   std::vector<CampaignRecord> out;
   for (;;) {
     auto more = s->step();
@@ -156,7 +159,7 @@ Expected<std::vector<CampaignRecord>> SqliteCampaignStore::rows(StatementLease& 
 Expected<std::optional<CampaignRecord>> SqliteCampaignStore::get(std::uint64_t tenant,
                                                                  std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kGet);
+  auto s = db_->use(kGet);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, id);
@@ -170,7 +173,7 @@ Expected<std::vector<CampaignRecord>> SqliteCampaignStore::list(std::uint64_t te
                                                                 std::uint64_t before,
                                                                 std::size_t limit) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kList);
+  auto s = db_->use(kList);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, before == 0 ? std::numeric_limits<std::int64_t>::max()
@@ -183,14 +186,14 @@ Expected<bool> SqliteCampaignStore::transition(std::uint64_t tenant, std::uint64
                                                const std::string& from, const std::string& to,
                                                std::int64_t now_ms, bool materialise) {
   std::lock_guard lock(mutex_);
-  if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
+  if (auto ok = db_->begin(); !ok) return unexpected(ok.error());
   auto changed = transition_locked(tenant, id, from, to, now_ms, materialise);
   if (!changed || !*changed) {
-    (void)db_.exec("ROLLBACK");
+    (void)db_->exec("ROLLBACK");
     return changed;
   }
-  if (auto ok = db_.exec("COMMIT"); !ok) {
-    if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+  if (auto ok = db_->exec("COMMIT"); !ok) {
+    if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
     return unexpected(ok.error());
   }
   return true;
@@ -202,7 +205,7 @@ Expected<bool> SqliteCampaignStore::transition_locked(std::uint64_t tenant, std:
                                                       bool materialise) {
   std::vector<std::uint64_t> lists, excluded;
   {
-    auto s = db_.use(kGet);
+    auto s = db_->use(kGet);
     if (!s) return unexpected(s.error());
     (*s)->bind(1, tenant);
     (*s)->bind(2, id);
@@ -213,7 +216,7 @@ Expected<bool> SqliteCampaignStore::transition_locked(std::uint64_t tenant, std:
     excluded = found->front().exclude_lists;
   }
   {
-    auto s = db_.use(kTransition);
+    auto s = db_->use(kTransition);
     if (!s) return unexpected(s.error());
     (*s)->bind_text(1, to);
     (*s)->bind(2, now_ms);
@@ -221,13 +224,13 @@ Expected<bool> SqliteCampaignStore::transition_locked(std::uint64_t tenant, std:
     (*s)->bind(4, id);
     (*s)->bind_text(5, from);
     if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
-    if (db_.changes() == 0) return false;
+    if (db_->changes() == 0) return false;
   }
   if (!materialise || lists.empty()) return true;
   // Set-based: a list of a million members is copied inside SQLite, never held in memory.
   // Ids are integers formatted here, not user text.
   std::string sql = fmt::format(
-      "INSERT OR IGNORE INTO campaign_recipients(campaign_id, contact_id) "
+      "INSERT INTO campaign_recipients(campaign_id, contact_id) "
       "SELECT {0}, m.contact_id FROM list_members m "
       "JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = {1} "
       "JOIN contact_lists l ON l.id = m.list_id AND l.tenant_id = {1} "
@@ -238,13 +241,25 @@ Expected<bool> SqliteCampaignStore::transition_locked(std::uint64_t tenant, std:
                        "WHERE list_id IN ({}))",
                        sql_list(excluded));
   }
-  if (auto ok = db_.exec(sql); !ok) return unexpected(ok.error());
+  sql += " ON CONFLICT DO NOTHING";
+  if (auto ok = db_->exec(sql); !ok) return unexpected(ok.error());
   return true;
 }
 
 Expected<std::vector<CampaignRecord>> SqliteCampaignStore::active() {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kActive);
+  if (db_->dialect() == SqlDialect::postgresql && !runner_lock_) {
+    // Several nodes: one runs the campaigns, the one holding this session lock; when it
+    // dies its connection ends and the next node to ask takes over (from the recipients'
+    // states, which every send commits). The others see no active campaign.
+    auto s = db_->use("SELECT pg_try_advisory_lock(7235441821234300418)");
+    if (!s) return unexpected(s.error());
+    auto row = (*s)->step();
+    if (!row) return unexpected(row.error());
+    runner_lock_ = *row && (*s)->int64(0) != 0;
+    if (!runner_lock_) return std::vector<CampaignRecord>{};
+  }
+  auto s = db_->use(kActive);
   if (!s) return unexpected(s.error());
   return rows(*s);
 }
@@ -253,21 +268,21 @@ Expected<std::vector<std::uint64_t>> SqliteCampaignStore::pending(std::uint64_t 
                                                                   std::size_t limit,
                                                                   std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kPending);
+  auto s = db_->use(kPending);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, campaign);
   (*s)->bind(2, now_ms);
   (*s)->bind(3, static_cast<std::int64_t>(limit));
   return rows::all<std::uint64_t>(
-      **s, [](const SqliteStatement& q) { return static_cast<std::uint64_t>(q.int64(0)); });
+      **s, [](const SqlStatement& q) { return static_cast<std::uint64_t>(q.int64(0)); });
 }
 
 Expected<std::vector<RecipientReportRow>> SqliteCampaignStore::report(std::uint64_t campaign) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kReport);
+  auto s = db_->use(kReport);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, campaign);
-  return rows::all<RecipientReportRow>(**s, [](const SqliteStatement& q) {
+  return rows::all<RecipientReportRow>(**s, [](const SqlStatement& q) {
     RecipientReportRow r;
     r.contact_id = static_cast<std::uint64_t>(q.int64(0));
     r.state = static_cast<CampaignRecipientState>(q.int64(1));
@@ -282,9 +297,9 @@ Expected<void> SqliteCampaignStore::hold(
     std::uint64_t campaign, const std::vector<std::pair<std::uint64_t, std::int64_t>>& until) {
   std::lock_guard lock(mutex_);
   if (until.empty()) return {};
-  if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return ok;
+  if (auto ok = db_->begin(); !ok) return ok;
   for (const auto& [contact, at_ms] : until) {
-    auto s = db_.use(kHold);
+    auto s = db_->use(kHold);
     Expected<void> ran = s ? Expected<void>{} : unexpected(s.error());
     if (ran) {
       (*s)->bind(1, at_ms);
@@ -293,16 +308,16 @@ Expected<void> SqliteCampaignStore::hold(
       ran = (*s)->run();
     }
     if (!ran) {
-      (void)db_.exec("ROLLBACK");
+      (void)db_->exec("ROLLBACK");
       return ran;
     }
   }
-  return db_.exec("COMMIT");
+  return db_->exec("COMMIT");
 }
 
 Expected<std::optional<std::int64_t>> SqliteCampaignStore::next_pending_at(std::uint64_t campaign) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kNextPending);
+  auto s = db_->use(kNextPending);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, campaign);
   auto row = (*s)->step();
@@ -316,11 +331,11 @@ Expected<void> SqliteCampaignStore::mark(std::uint64_t campaign,
   std::lock_guard lock(mutex_);
   if (outcomes.empty()) return {};
   // One transaction (one fsync) per batch of recipients.
-  if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
+  if (auto ok = db_->begin(); !ok) return unexpected(ok.error());
   for (const auto& o : outcomes) {
-    auto s = db_.use(kMark);
+    auto s = db_->use(kMark);
     if (!s) {
-      (void)db_.exec("ROLLBACK");
+      (void)db_->exec("ROLLBACK");
       return unexpected(s.error());
     }
     (*s)->bind(1, static_cast<int>(o.state));
@@ -333,12 +348,12 @@ Expected<void> SqliteCampaignStore::mark(std::uint64_t campaign,
     (*s)->bind(4, campaign);
     (*s)->bind(5, o.contact_id);
     if (auto ok = (*s)->run(); !ok) {
-      if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+      if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
       return unexpected(ok.error());
     }
   }
-  if (auto ok = db_.exec("COMMIT"); !ok) {
-    if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+  if (auto ok = db_->exec("COMMIT"); !ok) {
+    if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
     return unexpected(ok.error());
   }
   return {};
@@ -346,7 +361,7 @@ Expected<void> SqliteCampaignStore::mark(std::uint64_t campaign,
 
 Expected<CampaignCounts> SqliteCampaignStore::counts(std::uint64_t campaign) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kCounts);
+  auto s = db_->use(kCounts);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, campaign);
   CampaignCounts c;
@@ -382,7 +397,7 @@ Expected<CampaignCounts> SqliteCampaignStore::counts(std::uint64_t campaign) {
 Expected<std::vector<std::uint64_t>> SqliteCampaignStore::message_ids(std::uint64_t tenant,
                                                                       std::uint64_t campaign) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kMessageIds);
+  auto s = db_->use(kMessageIds);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, campaign);
@@ -403,7 +418,7 @@ Expected<std::vector<std::uint64_t>> SqliteCampaignStore::audience(std::uint64_t
   std::lock_guard lock(mutex_);
   std::vector<std::uint64_t> lists, excluded;
   {
-    auto s = db_.use(kGet);
+    auto s = db_->use(kGet);
     if (!s) return unexpected(s.error());
     (*s)->bind(1, tenant);
     (*s)->bind(2, campaign);
@@ -429,13 +444,13 @@ Expected<std::vector<std::uint64_t>> SqliteCampaignStore::audience(std::uint64_t
                        sql_list(excluded));
   }
   sql += fmt::format(" ORDER BY m.contact_id LIMIT {}", limit);
-  auto s = db_.prepare(sql);
+  auto s = db_->statement(sql);
   if (!s) return unexpected(s.error());
   for (;;) {
-    auto row = s->step();
+    auto row = (*s)->step();
     if (!row) return unexpected(row.error());
     if (!*row) break;
-    out.push_back(static_cast<std::uint64_t>(s->int64(0)));
+    out.push_back(static_cast<std::uint64_t>((*s)->int64(0)));
   }
   return out;
 }

@@ -19,7 +19,11 @@ class SqliteCampaignStore final : public CampaignStore {
   static Expected<std::unique_ptr<SqliteCampaignStore>> open(
       const std::filesystem::path& main_path,
       std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5'000});
-  SqliteCampaignStore(OpenToken, SqliteDb db);
+  SqliteCampaignStore(OpenToken, std::unique_ptr<SqlDb> db);
+  /// On a connection of its own (SqlHost::sql_connect(): either backend).
+  static std::unique_ptr<SqliteCampaignStore> open_on(std::unique_ptr<SqlDb> db) {
+    return std::make_unique<SqliteCampaignStore>(OpenToken{}, std::move(db));
+  }
 
   // CampaignStore
   Expected<std::uint64_t> insert(const CampaignRecord& record) override;
@@ -44,12 +48,13 @@ class SqliteCampaignStore final : public CampaignStore {
                                                    std::uint64_t campaign) override;
 
  private:
-  Expected<std::vector<CampaignRecord>> rows(StatementLease& s);
+  Expected<std::vector<CampaignRecord>> rows(SqlLease& s);
   Expected<bool> transition_locked(std::uint64_t tenant, std::uint64_t id, const std::string& from,
                                    const std::string& to, std::int64_t now_ms, bool materialise);
 
   std::mutex mutex_;  // one connection: calls from several threads take turns
-  SqliteDb db_;
+  std::unique_ptr<SqlDb> db_;
+  bool runner_lock_ = false;  // PostgreSQL: this node runs the campaigns
 };
 
 }  // namespace diskret::store::sqlite

@@ -45,9 +45,9 @@ constexpr std::string_view kUserByEmail =
 
 // Runs `sql` on a pooled read connection: bind(stmt) sets its parameters, read(stmt) reads.
 template <class Bind, class Read>
-auto query(SqliteStore& store, std::string_view sql, Bind bind, Read read)
-    -> decltype(read(std::declval<SqliteStatement&>())) {
-  auto lease = store.reader();
+auto query(SqlHost& store, std::string_view sql, Bind bind, Read read)
+    -> decltype(read(std::declval<SqlStatement&>())) {
+  auto lease = store.sql_reader();
   if (!lease) return unexpected(lease.error());
   auto stmt = (*lease)->use(sql);
   if (!stmt) return unexpected(stmt.error());
@@ -56,14 +56,14 @@ auto query(SqliteStore& store, std::string_view sql, Bind bind, Read read)
 }
 
 auto tenant_and(std::uint64_t tenant, std::uint64_t id) {
-  return [=](SqliteStatement& s) {
+  return [=](SqlStatement& s) {
     s.bind(1, tenant);
     s.bind(2, id);
   };
 }
 
 auto tenant_blind(std::uint64_t tenant, const Blind& blind) {
-  return [&blind, tenant](SqliteStatement& s) {
+  return [&blind, tenant](SqlStatement& s) {
     s.bind(1, tenant);
     bind_blind(s, 2, blind);
   };
@@ -71,12 +71,12 @@ auto tenant_blind(std::uint64_t tenant, const Blind& blind) {
 
 template <class Row, class Read>
 auto first_of(Read read) {
-  return [read](SqliteStatement& s) { return rows::first<Row>(s, read); };
+  return [read](SqlStatement& s) { return rows::first<Row>(s, read); };
 }
 
 template <class Row, class Read>
 auto all_of(Read read) {
-  return [read](SqliteStatement& s) { return rows::all<Row>(s, read); };
+  return [read](SqlStatement& s) { return rows::all<Row>(s, read); };
 }
 
 }  // namespace
@@ -98,7 +98,7 @@ Expected<std::vector<ContactRecord>> SqliteContactStore::contacts(const ContactQ
   if (q.list_id) {
     return query(
         store_, kContactsInList,
-        [&](SqliteStatement& s) {
+        [&](SqlStatement& s) {
           s.bind(1, q.tenant_id);
           s.bind(2, *q.list_id);
           s.bind(3, q.after_id);
@@ -108,7 +108,7 @@ Expected<std::vector<ContactRecord>> SqliteContactStore::contacts(const ContactQ
   }
   return query(
       store_, kContacts,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, q.tenant_id);
         s.bind(2, q.after_id);
         s.bind(3, limit);
@@ -119,7 +119,7 @@ Expected<std::vector<ContactRecord>> SqliteContactStore::contacts(const ContactQ
 Expected<std::vector<std::uint64_t>> SqliteContactStore::memberships(std::uint64_t tenant,
                                                                      std::uint64_t contact_id) {
   return query(store_, kMemberships, tenant_and(tenant, contact_id),
-               all_of<std::uint64_t>([](const SqliteStatement& s) {
+               all_of<std::uint64_t>([](const SqlStatement& s) {
                  return static_cast<std::uint64_t>(s.int64(0));
                }));
 }
@@ -138,7 +138,7 @@ Expected<std::optional<ConsentRow>> SqliteContactStore::latest_consent(std::uint
 
 Expected<std::vector<ListRecord>> SqliteContactStore::lists(std::uint64_t tenant) {
   return query(
-      store_, kLists, [&](SqliteStatement& s) { s.bind(1, tenant); },
+      store_, kLists, [&](SqlStatement& s) { s.bind(1, tenant); },
       all_of<ListRecord>(contact_rows::list));
 }
 
@@ -160,7 +160,7 @@ Expected<std::vector<SuppressionRecord>> SqliteContactStore::suppressions(std::u
                                             : static_cast<std::int64_t>(before_id);
   return query(
       store_, kSuppressions,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind(2, below);
         s.bind(3, static_cast<std::int64_t>(limit));
@@ -170,7 +170,7 @@ Expected<std::vector<SuppressionRecord>> SqliteContactStore::suppressions(std::u
 
 Expected<std::vector<RecipientState>> SqliteContactStore::recipient_states(
     std::uint64_t tenant, std::span<const Blind> blinds) {
-  auto lease = store_.reader();
+  auto lease = store_.sql_reader();
   if (!lease) return unexpected(lease.error());
   std::vector<RecipientState> out;
   out.reserve(blinds.size());
@@ -179,7 +179,7 @@ Expected<std::vector<RecipientState>> SqliteContactStore::recipient_states(
     if (!stmt) return unexpected(stmt.error());
     (*stmt)->bind(1, tenant);
     bind_blind(**stmt, 2, blind);
-    auto row = rows::first<RecipientState>(**stmt, [](const SqliteStatement& s) {
+    auto row = rows::first<RecipientState>(**stmt, [](const SqlStatement& s) {
       RecipientState r;
       r.suppressed = s.int64(0) != 0;
       if (!s.is_null(1)) r.consent_state = static_cast<std::uint8_t>(s.int64(1));
@@ -193,7 +193,7 @@ Expected<std::vector<RecipientState>> SqliteContactStore::recipient_states(
 
 Expected<std::vector<UserRecord>> SqliteContactStore::users(std::uint64_t tenant) {
   return query(
-      store_, kUsers, [&](SqliteStatement& s) { s.bind(1, tenant); },
+      store_, kUsers, [&](SqlStatement& s) { s.bind(1, tenant); },
       all_of<UserRecord>(contact_rows::user));
 }
 

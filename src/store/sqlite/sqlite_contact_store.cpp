@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "store/sqlite/contact_rows.hpp"
+#include "store/sqlite/inbound_sql.hpp"
 #include "store/sqlite/rows.hpp"
 
 namespace diskret::store::sqlite {
@@ -17,7 +18,7 @@ Blind to_blind(const std::string& bytes) {
   return b;
 }
 
-std::optional<std::uint64_t> optional_id(const SqliteStatement& s, int column) {
+std::optional<std::uint64_t> optional_id(const SqlStatement& s, int column) {
   auto v = s.optional_int64(column);
   if (!v) return std::nullopt;
   return static_cast<std::uint64_t>(*v);
@@ -25,7 +26,7 @@ std::optional<std::uint64_t> optional_id(const SqliteStatement& s, int column) {
 
 }  // namespace
 
-ContactRecord contact(const SqliteStatement& s) {
+ContactRecord contact(const SqlStatement& s) {
   ContactRecord r;
   r.id = static_cast<std::uint64_t>(s.int64(0));
   r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
@@ -38,7 +39,7 @@ ContactRecord contact(const SqliteStatement& s) {
   return r;
 }
 
-ConsentRow consent(const SqliteStatement& s) {
+ConsentRow consent(const SqlStatement& s) {
   ConsentRow r;
   r.id = static_cast<std::uint64_t>(s.int64(0));
   r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
@@ -55,7 +56,7 @@ ConsentRow consent(const SqliteStatement& s) {
   return r;
 }
 
-SuppressionRecord suppression(const SqliteStatement& s) {
+SuppressionRecord suppression(const SqlStatement& s) {
   SuppressionRecord r;
   r.id = static_cast<std::uint64_t>(s.int64(0));
   r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
@@ -67,7 +68,7 @@ SuppressionRecord suppression(const SqliteStatement& s) {
   return r;
 }
 
-UserRecord user(const SqliteStatement& s) {
+UserRecord user(const SqlStatement& s) {
   UserRecord r;
   r.id = static_cast<std::uint64_t>(s.int64(0));
   r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
@@ -80,7 +81,7 @@ UserRecord user(const SqliteStatement& s) {
   return r;
 }
 
-ListRecord list(const SqliteStatement& s) {
+ListRecord list(const SqlStatement& s) {
   ListRecord r;
   r.id = static_cast<std::uint64_t>(s.int64(0));
   r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
@@ -98,7 +99,7 @@ using namespace contact_rows;
 
 constexpr std::string_view kInsertContact =
     "INSERT INTO contacts(tenant_id, blind, subject_id, sealed, consent_state, created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kUpdateContact =
     "UPDATE contacts SET subject_id = ?, sealed = ?, consent_state = ?, updated_at = ? "
     "WHERE tenant_id = ? AND id = ?";
@@ -110,9 +111,9 @@ constexpr std::string_view kDeleteContact = "DELETE FROM contacts WHERE tenant_i
 constexpr std::string_view kInsertConsent =
     "INSERT INTO consents(tenant_id, contact_id, purpose, source, wording, obtained_at, "
     "doi_requested_at, doi_confirmed_at, withdrawn_at, recorded_at, recorded_by) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kInsertList =
-    "INSERT INTO contact_lists(tenant_id, name, created_at) VALUES (?, ?, ?)";
+    "INSERT INTO contact_lists(tenant_id, name, created_at) VALUES (?, ?, ?) RETURNING id";
 constexpr std::string_view kFindList =
     "SELECT id, tenant_id, name, created_at, 0 FROM contact_lists WHERE tenant_id = ? AND name = ?";
 constexpr std::string_view kListExists =
@@ -120,17 +121,17 @@ constexpr std::string_view kListExists =
 constexpr std::string_view kDeleteMembersOfList = "DELETE FROM list_members WHERE list_id = ?";
 constexpr std::string_view kDeleteList = "DELETE FROM contact_lists WHERE tenant_id = ? AND id = ?";
 constexpr std::string_view kAddMember =
-    "INSERT OR IGNORE INTO list_members(list_id, contact_id) VALUES (?, ?)";
+    "INSERT INTO list_members(list_id, contact_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
 constexpr std::string_view kInsertSuppression =
-    "INSERT OR IGNORE INTO suppressions(tenant_id, blind, subject_id, sealed, source, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO suppressions(tenant_id, blind, subject_id, sealed, source, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 constexpr std::string_view kDeleteSuppression =
     "DELETE FROM suppressions WHERE tenant_id = ? AND blind = ?";
 constexpr std::string_view kLogSuppression =
     "INSERT INTO suppression_log(tenant_id, blind, action, source, at) VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kInsertUser =
     "INSERT INTO users(tenant_id, email_blind, email_sealed, password_hash, role, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kUpdateUserRole =
     "UPDATE users SET role = ? WHERE tenant_id = ? AND id = ?";
 constexpr std::string_view kDeleteUser = "DELETE FROM users WHERE tenant_id = ? AND id = ?";
@@ -138,14 +139,14 @@ constexpr std::string_view kCountOwners =
     "SELECT count(*) FROM users WHERE tenant_id = ? AND role = 'owner' AND disabled_at IS NULL";
 
 auto tenant_and(std::uint64_t tenant, std::uint64_t id) {
-  return [=](SqliteStatement& s) {
+  return [=](SqlStatement& s) {
     s.bind(1, tenant);
     s.bind(2, id);
   };
 }
 
 auto tenant_blind(std::uint64_t tenant, const Blind& blind) {
-  return [=](SqliteStatement& s) {
+  return [=](SqlStatement& s) {
     s.bind(1, tenant);
     bind_blind(s, 2, blind);
   };
@@ -153,11 +154,11 @@ auto tenant_blind(std::uint64_t tenant, const Blind& blind) {
 
 class Writes final : public ContactWrites {
  public:
-  explicit Writes(SqliteDb& db) : db_(db) {}
+  explicit Writes(SqlDb& db) : db_(db) {}
 
   // ContactWrites
   Expected<std::uint64_t> insert_contact(const ContactRecord& c) override {
-    return insert(kInsertContact, [&](SqliteStatement& s) {
+    return insert(kInsertContact, [&](SqlStatement& s) {
       s.bind(1, c.tenant_id);
       bind_blind(s, 2, c.blind);
       s.bind(3, c.subject_id);
@@ -168,7 +169,7 @@ class Writes final : public ContactWrites {
     });
   }
   Expected<bool> update_contact(const ContactRecord& c) override {
-    return change(kUpdateContact, [&](SqliteStatement& s) {
+    return change(kUpdateContact, [&](SqlStatement& s) {
       s.bind(1, c.subject_id);
       s.bind_blob(2, c.sealed);
       s.bind(3, int{c.consent_state});
@@ -181,7 +182,7 @@ class Writes final : public ContactWrites {
     auto found = contact(tenant, id);
     if (!found) return unexpected(found.error());
     if (!*found) return false;
-    if (auto ok = change(kDeleteMembershipsOfContact, [&](SqliteStatement& s) { s.bind(1, id); });
+    if (auto ok = change(kDeleteMembershipsOfContact, [&](SqlStatement& s) { s.bind(1, id); });
         !ok) {
       return ok;
     }
@@ -197,7 +198,7 @@ class Writes final : public ContactWrites {
     return first<ContactRecord>(kContact, tenant_and(tenant, id), contact_rows::contact);
   }
   Expected<std::uint64_t> insert_consent(const ConsentRow& c) override {
-    return insert(kInsertConsent, [&](SqliteStatement& s) {
+    return insert(kInsertConsent, [&](SqlStatement& s) {
       s.bind(1, c.tenant_id);
       s.bind(2, c.contact_id);
       s.bind_text(3, c.purpose);
@@ -217,7 +218,7 @@ class Writes final : public ContactWrites {
   }
 
   Expected<std::uint64_t> insert_list(const ListRecord& l) override {
-    return insert(kInsertList, [&](SqliteStatement& s) {
+    return insert(kInsertList, [&](SqlStatement& s) {
       s.bind(1, l.tenant_id);
       s.bind_text(2, l.name);
       s.bind(3, l.created_at_ms);
@@ -227,7 +228,7 @@ class Writes final : public ContactWrites {
                                                 const std::string& name) override {
     return first<ListRecord>(
         kFindList,
-        [&](SqliteStatement& s) {
+        [&](SqlStatement& s) {
           s.bind(1, tenant);
           s.bind_text(2, name);
         },
@@ -235,30 +236,30 @@ class Writes final : public ContactWrites {
   }
   Expected<bool> list_exists(std::uint64_t tenant, std::uint64_t id) override {
     auto n = first<std::int64_t>(kListExists, tenant_and(tenant, id),
-                                 [](const SqliteStatement& s) { return s.int64(0); });
+                                 [](const SqlStatement& s) { return s.int64(0); });
     if (!n) return unexpected(n.error());
     return n->value_or(0) > 0;
   }
   Expected<bool> delete_list(std::uint64_t tenant, std::uint64_t id) override {
     auto exists = list_exists(tenant, id);
     if (!exists || !*exists) return exists;
-    if (auto ok = change(kDeleteMembersOfList, [&](SqliteStatement& s) { s.bind(1, id); }); !ok) {
+    if (auto ok = change(kDeleteMembersOfList, [&](SqlStatement& s) { s.bind(1, id); }); !ok) {
       return ok;
     }
     return change(kDeleteList, tenant_and(tenant, id));
   }
   Expected<void> add_member(std::uint64_t list_id, std::uint64_t contact_id) override {
-    return run(kAddMember, [&](SqliteStatement& s) {
+    return run(kAddMember, [&](SqlStatement& s) {
       s.bind(1, list_id);
       s.bind(2, contact_id);
     });
   }
   Expected<void> clear_memberships(std::uint64_t contact_id) override {
-    return run(kDeleteMembershipsOfContact, [&](SqliteStatement& s) { s.bind(1, contact_id); });
+    return run(kDeleteMembershipsOfContact, [&](SqlStatement& s) { s.bind(1, contact_id); });
   }
 
   Expected<bool> insert_suppression(const SuppressionRecord& r) override {
-    return change(kInsertSuppression, [&](SqliteStatement& s) {
+    return change(kInsertSuppression, [&](SqlStatement& s) {
       s.bind(1, r.tenant_id);
       bind_blind(s, 2, r.blind);
       s.bind(3, r.subject_id);
@@ -282,7 +283,7 @@ class Writes final : public ContactWrites {
   Expected<void> log_suppression(std::uint64_t tenant, const Blind& blind,
                                  const std::string& action, const std::string& source,
                                  std::int64_t at_ms) override {
-    return run(kLogSuppression, [&](SqliteStatement& s) {
+    return run(kLogSuppression, [&](SqlStatement& s) {
       s.bind(1, tenant);
       bind_blind(s, 2, blind);
       s.bind_text(3, action);
@@ -292,7 +293,7 @@ class Writes final : public ContactWrites {
   }
 
   Expected<std::uint64_t> insert_user(const UserRecord& u) override {
-    return insert(kInsertUser, [&](SqliteStatement& s) {
+    return insert(kInsertUser, [&](SqlStatement& s) {
       s.bind(1, u.tenant_id);
       bind_blind(s, 2, u.email_blind);
       s.bind_blob(3, u.email_sealed);
@@ -303,7 +304,7 @@ class Writes final : public ContactWrites {
   }
   Expected<bool> update_user_role(std::uint64_t tenant, std::uint64_t id,
                                   const std::string& role) override {
-    return change(kUpdateUserRole, [&](SqliteStatement& s) {
+    return change(kUpdateUserRole, [&](SqlStatement& s) {
       s.bind_text(1, role);
       s.bind(2, tenant);
       s.bind(3, id);
@@ -317,8 +318,8 @@ class Writes final : public ContactWrites {
   }
   Expected<std::uint64_t> count_owners(std::uint64_t tenant) override {
     auto n = first<std::int64_t>(
-        kCountOwners, [&](SqliteStatement& s) { s.bind(1, tenant); },
-        [](const SqliteStatement& s) { return s.int64(0); });
+        kCountOwners, [&](SqlStatement& s) { s.bind(1, tenant); },
+        [](const SqlStatement& s) { return s.int64(0); });
     if (!n) return unexpected(n.error());
     return static_cast<std::uint64_t>(n->value_or(0));
   }
@@ -333,8 +334,7 @@ class Writes final : public ContactWrites {
   }
   template <class Bind>
   Expected<std::uint64_t> insert(std::string_view sql, Bind bind) {
-    if (auto ok = run(sql, bind); !ok) return unexpected(ok.error());
-    return static_cast<std::uint64_t>(db_.last_insert_rowid());
+    return inbound_sql::insert(db_, sql, bind);
   }
   template <class Bind>
   Expected<bool> change(std::string_view sql, Bind bind) {
@@ -349,13 +349,13 @@ class Writes final : public ContactWrites {
     return rows::first<Row>(**stmt, read);
   }
 
-  SqliteDb& db_;
+  SqlDb& db_;
 };
 
 }  // namespace
 
 std::unique_ptr<ContactWrites> SqliteContactStore::writes(WriteTransaction& tx) {
-  return std::make_unique<Writes>(store_.main_db(tx));
+  return std::make_unique<Writes>(store_.sql_writer(tx));
 }
 
 }  // namespace diskret::store::sqlite

@@ -9,7 +9,7 @@ namespace diskret::store::sqlite {
 
 class SqliteContactStore final : public ContactStore {
  public:
-  explicit SqliteContactStore(SqliteStore& store) : store_(store) {}
+  explicit SqliteContactStore(SqlHost& store) : store_(store) {}
 
   // ContactStore
   std::unique_ptr<ContactWrites> writes(WriteTransaction& tx) override;
@@ -38,7 +38,7 @@ class SqliteContactStore final : public ContactStore {
                                                     const Blind& email_blind) override;
 
  private:
-  SqliteStore& store_;
+  SqlHost& store_;
 };
 
 }  // namespace diskret::store::sqlite

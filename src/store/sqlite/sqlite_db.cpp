@@ -180,6 +180,12 @@ Expected<StatementLease> SqliteDb::use(std::string_view sql) {
   return StatementLease(*it->second);
 }
 
+Expected<std::unique_ptr<SqlStatement>> SqliteDb::statement(std::string_view sql) {
+  auto stmt = prepare(sql);
+  if (!stmt) return unexpected(stmt.error());
+  return std::unique_ptr<SqlStatement>(std::make_unique<SqliteStatement>(std::move(*stmt)));
+}
+
 Expected<SqlLease> SqliteDb::lease(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {

@@ -102,6 +102,7 @@ class SqliteDb final : public SqlDb {
   /// (a string literal).
   Expected<StatementLease> use(std::string_view sql);
   Expected<SqliteStatement> prepare(std::string_view sql);
+  Expected<std::unique_ptr<SqlStatement>> statement(std::string_view sql) override;
   /// A pragma or query whose single result is an integer.
   Expected<std::int64_t> query_int(std::string_view sql);
 

@@ -41,7 +41,7 @@ constexpr std::string_view kReplies =
     " FROM keyword_replies WHERE tenant_id = ? AND subject_id = ? AND at >= ? ORDER BY id";
 constexpr std::string_view kInsertReply =
     "INSERT INTO keyword_replies(tenant_id, subject_id, kind, inbound_id, at, accepted) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kMarkAccepted = "UPDATE keyword_replies SET accepted = 1 WHERE id = ?";
 constexpr std::string_view kUnaccepted =
     "SELECT " DISKRET_REPLY_COLUMNS " FROM keyword_replies WHERE accepted = 0 ORDER BY id LIMIT ?";
@@ -51,12 +51,12 @@ constexpr std::string_view kPutSettings =
     "updated_at = excluded.updated_at";
 constexpr std::string_view kSettings = "SELECT settings FROM inbound_settings WHERE tenant_id = ?";
 
-InboundNumberRecord number_row(const SqliteStatement& s) {
+InboundNumberRecord number_row(const SqlStatement& s) {
   return InboundNumberRecord{s.text(0), static_cast<std::uint8_t>(s.int64(1)), id(s, 2),
                              s.int64(3)};
 }
 
-InboundMessageRecord inbound_row(const SqliteStatement& s) {
+InboundMessageRecord inbound_row(const SqlStatement& s) {
   InboundMessageRecord r;
   r.id = id(s, 0);
   r.tenant_id = id(s, 1);
@@ -70,7 +70,7 @@ InboundMessageRecord inbound_row(const SqliteStatement& s) {
   return r;
 }
 
-KeywordReplyRecord reply_row(const SqliteStatement& s) {
+KeywordReplyRecord reply_row(const SqlStatement& s) {
   KeywordReplyRecord r;
   r.id = id(s, 0);
   r.tenant_id = id(s, 1);
@@ -84,18 +84,18 @@ KeywordReplyRecord reply_row(const SqliteStatement& s) {
 
 class Writes final : public InboundWrites {
  public:
-  explicit Writes(SqliteDb& db) : db_(db) {}
+  explicit Writes(SqlDb& db) : db_(db) {}
 
   // InboundWrites
   Expected<bool> assign_number(const InboundNumberRecord& n) override {
     auto existing = first<InboundNumberRecord>(
-        db_, kNumber, [&](SqliteStatement& s) { s.bind_text(1, n.number); }, number_row);
+        db_, kNumber, [&](SqlStatement& s) { s.bind_text(1, n.number); }, number_row);
     if (!existing) return unexpected(existing.error());
     if (*existing) {
       if ((*existing)->tenant_id == n.tenant_id) return false;
       return fail(Errc::already_exists, "The number is assigned to another tenant.");
     }
-    auto ok = run(db_, kInsertNumber, [&](SqliteStatement& s) {
+    auto ok = run(db_, kInsertNumber, [&](SqlStatement& s) {
       s.bind_text(1, n.number);
       s.bind(2, int{n.kind});
       s.bind(3, n.tenant_id);
@@ -105,13 +105,13 @@ class Writes final : public InboundWrites {
     return true;
   }
   Expected<bool> release_number(std::uint64_t tenant, const std::string& number) override {
-    return change(db_, kReleaseNumber, [&](SqliteStatement& s) {
+    return change(db_, kReleaseNumber, [&](SqlStatement& s) {
       s.bind(1, tenant);
       s.bind_text(2, number);
     });
   }
   Expected<void> insert_inbound(const InboundMessageRecord& m) override {
-    return run(db_, kInsertInbound, [&](SqliteStatement& s) {
+    return run(db_, kInsertInbound, [&](SqlStatement& s) {
       s.bind(1, m.id);
       s.bind(2, m.tenant_id);
       s.bind(3, m.subject_id);
@@ -128,10 +128,10 @@ class Writes final : public InboundWrites {
     });
   }
   Expected<void> mark_handled(std::uint64_t inbound_id) override {
-    return run(db_, kMarkHandled, [&](SqliteStatement& s) { s.bind(1, inbound_id); });
+    return run(db_, kMarkHandled, [&](SqlStatement& s) { s.bind(1, inbound_id); });
   }
   Expected<std::uint64_t> insert_keyword_reply(const KeywordReplyRecord& r) override {
-    return insert(db_, kInsertReply, [&](SqliteStatement& s) {
+    return insert(db_, kInsertReply, [&](SqlStatement& s) {
       s.bind(1, r.tenant_id);
       s.bind(2, r.subject_id);
       s.bind(3, int{r.kind});
@@ -141,11 +141,11 @@ class Writes final : public InboundWrites {
     });
   }
   Expected<void> mark_reply_accepted(std::uint64_t reply_id) override {
-    return run(db_, kMarkAccepted, [&](SqliteStatement& s) { s.bind(1, reply_id); });
+    return run(db_, kMarkAccepted, [&](SqlStatement& s) { s.bind(1, reply_id); });
   }
   Expected<void> put_settings(std::uint64_t tenant, const std::string& json,
                               std::int64_t now_ms) override {
-    return run(db_, kPutSettings, [&](SqliteStatement& s) {
+    return run(db_, kPutSettings, [&](SqlStatement& s) {
       s.bind(1, tenant);
       s.bind_text(2, json);
       s.bind(3, now_ms);
@@ -153,30 +153,30 @@ class Writes final : public InboundWrites {
   }
 
  private:
-  SqliteDb& db_;
+  SqlDb& db_;
 };
 
 }  // namespace
 
 std::unique_ptr<InboundWrites> SqliteInboundStore::writes(WriteTransaction& tx) {
-  return std::make_unique<Writes>(store_.main_db(tx));
+  return std::make_unique<Writes>(store_.sql_writer(tx));
 }
 
 Expected<std::optional<InboundNumberRecord>> SqliteInboundStore::number(const std::string& n) {
   return read_first<InboundNumberRecord>(
-      store_, kNumber, [&](SqliteStatement& s) { s.bind_text(1, n); }, number_row);
+      store_, kNumber, [&](SqlStatement& s) { s.bind_text(1, n); }, number_row);
 }
 
 Expected<std::vector<InboundNumberRecord>> SqliteInboundStore::numbers(std::uint64_t tenant) {
   return read_all<InboundNumberRecord>(
-      store_, kNumbers, [&](SqliteStatement& s) { s.bind(1, tenant); }, number_row);
+      store_, kNumbers, [&](SqlStatement& s) { s.bind(1, tenant); }, number_row);
 }
 
 Expected<std::optional<InboundMessageRecord>> SqliteInboundStore::inbound(std::uint64_t tenant,
                                                                           std::uint64_t id) {
   return read_first<InboundMessageRecord>(
       store_, kInbound,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind(2, id);
       },
@@ -187,7 +187,7 @@ Expected<std::vector<InboundMessageRecord>> SqliteInboundStore::inbound_page(
     const InboundQuery& q) {
   return read_all<InboundMessageRecord>(
       store_, kInboundPage,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, q.tenant_id);
         s.bind(2, static_cast<std::int64_t>(
                       q.before_id.value_or(std::numeric_limits<std::int64_t>::max())));
@@ -198,7 +198,7 @@ Expected<std::vector<InboundMessageRecord>> SqliteInboundStore::inbound_page(
 
 Expected<std::uint64_t> SqliteInboundStore::max_inbound_id() {
   auto max = read_first<std::uint64_t>(store_, kMaxInbound, no_params(),
-                                       [](const SqliteStatement& s) { return id(s, 0); });
+                                       [](const SqlStatement& s) { return id(s, 0); });
   if (!max) return unexpected(max.error());
   return max->value_or(0);
 }
@@ -206,7 +206,7 @@ Expected<std::uint64_t> SqliteInboundStore::max_inbound_id() {
 Expected<std::vector<InboundMessageRecord>> SqliteInboundStore::unhandled_inbound(
     std::size_t limit) {
   return read_all<InboundMessageRecord>(
-      store_, kUnhandled, [&](SqliteStatement& s) { s.bind(1, static_cast<std::int64_t>(limit)); },
+      store_, kUnhandled, [&](SqlStatement& s) { s.bind(1, static_cast<std::int64_t>(limit)); },
       inbound_row);
 }
 
@@ -214,7 +214,7 @@ Expected<std::vector<KeywordReplyRecord>> SqliteInboundStore::keyword_replies(
     std::uint64_t tenant, std::uint64_t subject_id, std::int64_t since_ms) {
   return read_all<KeywordReplyRecord>(
       store_, kReplies,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind(2, subject_id);
         s.bind(3, since_ms);
@@ -225,14 +225,14 @@ Expected<std::vector<KeywordReplyRecord>> SqliteInboundStore::keyword_replies(
 Expected<std::vector<KeywordReplyRecord>> SqliteInboundStore::unaccepted_replies(
     std::size_t limit) {
   return read_all<KeywordReplyRecord>(
-      store_, kUnaccepted, [&](SqliteStatement& s) { s.bind(1, static_cast<std::int64_t>(limit)); },
+      store_, kUnaccepted, [&](SqlStatement& s) { s.bind(1, static_cast<std::int64_t>(limit)); },
       reply_row);
 }
 
 Expected<std::optional<std::string>> SqliteInboundStore::settings(std::uint64_t tenant) {
   return read_first<std::string>(
-      store_, kSettings, [&](SqliteStatement& s) { s.bind(1, tenant); },
-      [](const SqliteStatement& s) { return s.text(0); });
+      store_, kSettings, [&](SqlStatement& s) { s.bind(1, tenant); },
+      [](const SqlStatement& s) { return s.text(0); });
 }
 
 }  // namespace diskret::store::sqlite

@@ -9,7 +9,7 @@ namespace diskret::store::sqlite {
 
 class SqliteInboundStore final : public InboundStore {
  public:
-  explicit SqliteInboundStore(SqliteStore& store) : store_(store) {}
+  explicit SqliteInboundStore(SqlHost& store) : store_(store) {}
 
   // InboundStore
   std::unique_ptr<InboundWrites> writes(WriteTransaction& tx) override;
@@ -27,7 +27,7 @@ class SqliteInboundStore final : public InboundStore {
   Expected<std::optional<std::string>> settings(std::uint64_t tenant) override;
 
  private:
-  SqliteStore& store_;
+  SqlHost& store_;
 };
 
 }  // namespace diskret::store::sqlite

@@ -18,7 +18,11 @@ class SqliteKeyVault final : public KeyVault {
   /// Opens keys.db (migrated by the Store: tables of keys/0030_privacy.sql).
   static Expected<std::unique_ptr<SqliteKeyVault>> open(const std::filesystem::path& keys_path,
                                                         bool fsync = true);
-  SqliteKeyVault(OpenToken, SqliteDb db) : db_(std::move(db)) {}
+  SqliteKeyVault(OpenToken, std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
+  /// On a connection of its own (SqlHost::sql_connect(): either backend).
+  static std::unique_ptr<SqliteKeyVault> open_on(std::unique_ptr<SqlDb> db) {
+    return std::make_unique<SqliteKeyVault>(OpenToken{}, std::move(db));
+  }
 
   // KeyVault
   Expected<std::optional<ServiceKeyRecord>> service_key(std::string_view name) override;
@@ -51,7 +55,7 @@ class SqliteKeyVault final : public KeyVault {
   bool truncate_log();
 
   std::mutex mutex_;
-  SqliteDb db_;
+  std::unique_ptr<SqlDb> db_;
 };
 
 }  // namespace diskret::store::sqlite

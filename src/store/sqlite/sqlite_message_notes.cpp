@@ -4,11 +4,14 @@ namespace diskret::store::sqlite {
 namespace {
 
 constexpr std::string_view kInsertReceipt =
-    "INSERT OR REPLACE INTO smpp_receipt_requests(message_id, tenant_id, keep_until, request) "
-    "VALUES (?, ?, ?, ?)";
+    "INSERT INTO smpp_receipt_requests(message_id, tenant_id, keep_until, request) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET tenant_id = excluded.tenant_id, "
+    "keep_until = excluded.keep_until, request = excluded.request";
 constexpr std::string_view kInsertBounce =
-    "INSERT OR REPLACE INTO mail_bounces(message_id, tenant_id, keep_until, origin) "
-    "VALUES (?, ?, ?, ?)";
+    "INSERT INTO mail_bounces(message_id, tenant_id, keep_until, origin) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET tenant_id = excluded.tenant_id, "
+    "keep_until = excluded.keep_until, origin = excluded.origin, outcome = NULL, reason = NULL, "
+    "next_attempt = NULL, attempts = 0, give_up_at = NULL";
 constexpr std::string_view kScheduleBounce =
     "UPDATE mail_bounces SET outcome = ?, reason = ?, next_attempt = ?, give_up_at = ? "
     "WHERE message_id = ? AND outcome IS NULL";
@@ -29,7 +32,7 @@ constexpr std::string_view kNextDue =
     "SELECT MIN(next_attempt) FROM mail_bounces WHERE next_attempt IS NOT NULL";
 
 template <class Bind>
-Expected<void> run(SqliteDb& db, std::string_view sql, Bind bind) {
+Expected<void> run(SqlDb& db, std::string_view sql, Bind bind) {
   auto s = db.use(sql);
   if (!s) return unexpected(s.error());
   bind(**s);
@@ -39,19 +42,19 @@ Expected<void> run(SqliteDb& db, std::string_view sql, Bind bind) {
 }  // namespace
 
 Expected<std::unique_ptr<SqliteMessageNotes>> SqliteMessageNotes::open(
-    SqliteStore& store, const std::filesystem::path& main_path,
+    SqlHost& store, const std::filesystem::path& main_path,
     std::chrono::milliseconds busy_timeout) {
   auto db = SqliteDb::open_beside(main_path, busy_timeout);
   if (!db) return unexpected(db.error());
-  return std::make_unique<SqliteMessageNotes>(OpenToken{}, store, std::move(*db));
+  return std::make_unique<SqliteMessageNotes>(OpenToken{}, store, std::make_unique<SqliteDb>(std::move(*db)));
 }
 
-SqliteMessageNotes::SqliteMessageNotes(OpenToken, SqliteStore& store, SqliteDb db)
+SqliteMessageNotes::SqliteMessageNotes(OpenToken, SqlHost& store, std::unique_ptr<SqlDb> db)
     : store_(store), db_(std::move(db)) {}
 
 Expected<void> SqliteMessageNotes::insert(WriteTransaction& tx, const MessageNote& note) {
   const auto sql = note.kind == MessageNote::Kind::smpp_receipt ? kInsertReceipt : kInsertBounce;
-  return run(store_.main_db(tx), sql, [&](SqliteStatement& s) {
+  return run(store_.sql_writer(tx), sql, [&](SqlStatement& s) {
     s.bind(1, note.message_id);
     s.bind(2, note.tenant_id);
     s.bind(3, note.keep_until);
@@ -62,10 +65,10 @@ Expected<void> SqliteMessageNotes::insert(WriteTransaction& tx, const MessageNot
 Expected<void> SqliteMessageNotes::settle_bounce(WriteTransaction& tx, std::uint64_t message_id,
                                                  const std::optional<BounceDue>& due) {
   if (!due) {
-    return run(store_.main_db(tx), kDropWaiting,
-               [&](SqliteStatement& s) { s.bind(1, message_id); });
+    return run(store_.sql_writer(tx), kDropWaiting,
+               [&](SqlStatement& s) { s.bind(1, message_id); });
   }
-  return run(store_.main_db(tx), kScheduleBounce, [&](SqliteStatement& s) {
+  return run(store_.sql_writer(tx), kScheduleBounce, [&](SqlStatement& s) {
     s.bind_text(1, due->outcome);
     s.bind_text(2, due->reason);
     s.bind(3, due->due_ms);
@@ -76,7 +79,7 @@ Expected<void> SqliteMessageNotes::settle_bounce(WriteTransaction& tx, std::uint
 
 Expected<std::vector<std::uint64_t>> SqliteMessageNotes::waiting(std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kWaiting);
+  auto s = db_->use(kWaiting);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, now_ms);
   std::vector<std::uint64_t> out;
@@ -91,7 +94,7 @@ Expected<std::vector<std::uint64_t>> SqliteMessageNotes::waiting(std::int64_t no
 
 Expected<std::vector<BounceRow>> SqliteMessageNotes::due(std::int64_t now_ms, std::size_t limit) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kDue);
+  auto s = db_->use(kDue);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, now_ms);
   (*s)->bind(2, static_cast<std::int64_t>(limit));
@@ -115,13 +118,13 @@ Expected<std::vector<BounceRow>> SqliteMessageNotes::due(std::int64_t now_ms, st
 
 Expected<void> SqliteMessageNotes::remove(std::uint64_t message_id) {
   std::lock_guard lock(mutex_);
-  return run(db_, kRemove, [&](SqliteStatement& s) { s.bind(1, message_id); });
+  return run(*db_, kRemove, [&](SqlStatement& s) { s.bind(1, message_id); });
 }
 
 Expected<void> SqliteMessageNotes::retry(std::uint64_t message_id, std::uint32_t attempts,
                                          std::int64_t next_ms) {
   std::lock_guard lock(mutex_);
-  return run(db_, kRetry, [&](SqliteStatement& s) {
+  return run(*db_, kRetry, [&](SqlStatement& s) {
     s.bind(1, static_cast<std::int64_t>(attempts));
     s.bind(2, next_ms);
     s.bind(3, message_id);
@@ -130,15 +133,15 @@ Expected<void> SqliteMessageNotes::retry(std::uint64_t message_id, std::uint32_t
 
 Expected<std::size_t> SqliteMessageNotes::forget_expired(std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  if (auto ok = run(db_, kForget, [&](SqliteStatement& s) { s.bind(1, now_ms); }); !ok) {
+  if (auto ok = run(*db_, kForget, [&](SqlStatement& s) { s.bind(1, now_ms); }); !ok) {
     return unexpected(ok.error());
   }
-  return static_cast<std::size_t>(db_.changes());
+  return static_cast<std::size_t>(db_->changes());
 }
 
 Expected<std::optional<std::int64_t>> SqliteMessageNotes::next_due() {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kNextDue);
+  auto s = db_->use(kNextDue);
   if (!s) return unexpected(s.error());
   auto more = (*s)->step();
   if (!more) return unexpected(more.error());

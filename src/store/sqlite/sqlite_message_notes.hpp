@@ -18,9 +18,13 @@ class SqliteMessageNotes final : public MessageNotes, public BounceStore {
 
  public:
   static Expected<std::unique_ptr<SqliteMessageNotes>> open(
-      SqliteStore& store, const std::filesystem::path& main_path,
+      SqlHost& store, const std::filesystem::path& main_path,
       std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5'000});
-  SqliteMessageNotes(OpenToken, SqliteStore& store, SqliteDb db);
+  SqliteMessageNotes(OpenToken, SqlHost& store, std::unique_ptr<SqlDb> db);
+  /// On a connection of its own (SqlHost::sql_connect(): either backend).
+  static std::unique_ptr<SqliteMessageNotes> open_on(SqlHost& store, std::unique_ptr<SqlDb> db) {
+    return std::make_unique<SqliteMessageNotes>(OpenToken{}, store, std::move(db));
+  }
 
   // MessageNotes
   Expected<void> insert(WriteTransaction& tx, const MessageNote& note) override;
@@ -37,9 +41,9 @@ class SqliteMessageNotes final : public MessageNotes, public BounceStore {
   Expected<std::optional<std::int64_t>> next_due() override;
 
  private:
-  SqliteStore& store_;
+  SqlHost& store_;
   std::mutex mutex_;  // one connection: calls from several threads take turns
-  SqliteDb db_;
+  std::unique_ptr<SqlDb> db_;
 };
 
 }  // namespace diskret::store::sqlite

@@ -18,7 +18,11 @@ class SqliteMessageStats final : public MessageStats {
   static Expected<std::unique_ptr<SqliteMessageStats>> open(
       const std::filesystem::path& main_path,
       std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5'000});
-  SqliteMessageStats(OpenToken, SqliteDb db);
+  SqliteMessageStats(OpenToken, std::unique_ptr<SqlDb> db);
+  /// On a connection of its own (SqlHost::sql_connect(): either backend).
+  static std::unique_ptr<SqliteMessageStats> open_on(std::unique_ptr<SqlDb> db) {
+    return std::make_unique<SqliteMessageStats>(OpenToken{}, std::move(db));
+  }
 
   // MessageStats
   Expected<std::vector<MessageBucket>> buckets(std::uint64_t tenant, std::int64_t from_ms,
@@ -27,7 +31,7 @@ class SqliteMessageStats final : public MessageStats {
 
  private:
   std::mutex mutex_;
-  SqliteDb db_;
+  std::unique_ptr<SqlDb> db_;
 };
 
 }  // namespace diskret::store::sqlite

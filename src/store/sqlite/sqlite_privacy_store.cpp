@@ -17,7 +17,7 @@ constexpr std::string_view kInboundCols =
 std::string_view cols(RowTable t) { return t == RowTable::messages ? kMessageCols : kInboundCols; }
 std::string_view table_name(RowTable t) { return t == RowTable::messages ? "messages" : "inbound_messages"; }
 
-PrivacyRow privacy_row(const SqliteStatement& s) {
+PrivacyRow privacy_row(const SqlStatement& s) {
   PrivacyRow r;
   r.id = static_cast<std::uint64_t>(s.int64(0));
   r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
@@ -37,34 +37,34 @@ std::string placeholders(std::size_t n) {
 }
 
 template <class Bind>
-Expected<std::uint64_t> run(SqliteDb& db, const std::string& sql, Bind bind) {
-  auto stmt = db.prepare(sql);
+Expected<std::uint64_t> run(SqlDb& db, const std::string& sql, Bind bind) {
+  auto stmt = db.statement(sql);
   if (!stmt) return unexpected(stmt.error());
-  bind(*stmt);
-  if (auto ok = stmt->run(); !ok) return unexpected(ok.error());
+  bind(**stmt);
+  if (auto ok = (*stmt)->run(); !ok) return unexpected(ok.error());
   return static_cast<std::uint64_t>(db.changes());
 }
 
 template <class Row, class Bind, class Read>
-Expected<std::vector<Row>> query(SqliteDb& db, const std::string& sql, Bind bind, Read read) {
-  auto stmt = db.prepare(sql);
+Expected<std::vector<Row>> query(SqlDb& db, const std::string& sql, Bind bind, Read read) {
+  auto stmt = db.statement(sql);
   if (!stmt) return unexpected(stmt.error());
-  bind(*stmt);
-  return rows::all<Row>(*stmt, read);
+  bind(**stmt);
+  return rows::all<Row>(**stmt, read);
 }
 
 template <class Row, class Bind, class Read>
-Expected<std::vector<Row>> read_query(SqliteStore& store, const std::string& sql, Bind bind, Read read) {
-  auto lease = store.reader();
+Expected<std::vector<Row>> read_query(SqlHost& store, const std::string& sql, Bind bind, Read read) {
+  auto lease = store.sql_reader();
   if (!lease) return unexpected(lease.error());
   return query<Row>(*lease->operator->(), sql, bind, read);
 }
 
-void bind_ids(SqliteStatement& s, int first, std::span<const std::uint64_t> ids) {
+void bind_ids(SqlStatement& s, int first, std::span<const std::uint64_t> ids) {
   for (std::size_t i = 0; i < ids.size(); ++i) s.bind(first + static_cast<int>(i), ids[i]);
 }
 
-auto read_u64 = [](const SqliteStatement& s) { return static_cast<std::uint64_t>(s.int64(0)); };
+auto read_u64 = [](const SqlStatement& s) { return static_cast<std::uint64_t>(s.int64(0)); };
 
 }  // namespace
 
@@ -75,7 +75,7 @@ Expected<std::vector<PrivacyRow>> SqlitePrivacyStore::rows_of_subjects(
       store_,
       fmt::format("SELECT {} WHERE tenant_id = ? AND subject_id IN ({}) ORDER BY id", cols(table),
                   placeholders(subject_ids.size())),
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         bind_ids(s, 2, subject_ids);
       },
@@ -89,7 +89,7 @@ Expected<std::vector<PrivacyRow>> SqlitePrivacyStore::rows_between(RowTable tabl
   return read_query<PrivacyRow>(
       store_,
       fmt::format("SELECT {} WHERE tenant_id = ? AND id >= ? AND id < ? ORDER BY id LIMIT ?", cols(table)),
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind(2, from_id);
         s.bind(3, below_id);
@@ -102,7 +102,7 @@ Expected<std::optional<PrivacyRow>> SqlitePrivacyStore::row(RowTable table, std:
                                                             std::uint64_t id) {
   auto rows = read_query<PrivacyRow>(
       store_, fmt::format("SELECT {} WHERE tenant_id = ? AND id = ?", cols(table)),
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind(2, id);
       },
@@ -117,7 +117,7 @@ Expected<std::vector<std::pair<std::string, std::uint64_t>>> SqlitePrivacyStore:
   std::vector<std::pair<std::string, std::uint64_t>> out;
   for (const char* table : {"contacts", "consents", "suppressions", "users", "messages", "inbound_messages"}) {
     auto n = read_query<std::uint64_t>(store_, fmt::format("SELECT count(*) FROM {} WHERE tenant_id = ?", table),
-                                       [&](SqliteStatement& s) { s.bind(1, tenant); }, read_u64);
+                                       [&](SqlStatement& s) { s.bind(1, tenant); }, read_u64);
     if (!n) return unexpected(n.error());
     out.emplace_back(table, n->empty() ? 0 : n->front());
   }
@@ -126,13 +126,13 @@ Expected<std::vector<std::pair<std::string, std::uint64_t>>> SqlitePrivacyStore:
 
 Expected<std::vector<std::uint64_t>> SqlitePrivacyStore::tenants() {
   return read_query<std::uint64_t>(store_, "SELECT id FROM tenants WHERE offboarded_at IS NULL ORDER BY id",
-                                   [](SqliteStatement&) {}, read_u64);
+                                   [](SqlStatement&) {}, read_u64);
 }
 
 Expected<std::optional<std::string>> SqlitePrivacyStore::retention_settings(std::uint64_t tenant) {
   auto rows = read_query<std::string>(
       store_, "SELECT retention FROM privacy_settings WHERE tenant_id = ?",
-      [&](SqliteStatement& s) { s.bind(1, tenant); }, [](const SqliteStatement& s) { return s.text(0); });
+      [&](SqlStatement& s) { s.bind(1, tenant); }, [](const SqlStatement& s) { return s.text(0); });
   if (!rows) return unexpected(rows.error());
   if (rows->empty()) return std::optional<std::string>();
   return std::optional<std::string>(rows->front());
@@ -140,8 +140,8 @@ Expected<std::optional<std::string>> SqlitePrivacyStore::retention_settings(std:
 
 Expected<std::int64_t> SqlitePrivacyStore::state(const std::string& name) {
   auto rows = read_query<std::int64_t>(
-      store_, "SELECT value FROM privacy_state WHERE name = ?", [&](SqliteStatement& s) { s.bind_text(1, name); },
-      [](const SqliteStatement& s) { return s.int64(0); });
+      store_, "SELECT value FROM privacy_state WHERE name = ?", [&](SqlStatement& s) { s.bind_text(1, name); },
+      [](const SqlStatement& s) { return s.int64(0); });
   if (!rows) return unexpected(rows.error());
   return rows->empty() ? 0 : rows->front();
 }
@@ -149,7 +149,7 @@ Expected<std::int64_t> SqlitePrivacyStore::state(const std::string& name) {
 Expected<std::uint64_t> SqlitePrivacyStore::cursor(std::uint64_t tenant, const std::string& stage) {
   auto rows = read_query<std::uint64_t>(
       store_, "SELECT next_id FROM retention_cursors WHERE tenant_id = ? AND stage = ?",
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind_text(2, stage);
       },
@@ -161,7 +161,7 @@ Expected<std::uint64_t> SqlitePrivacyStore::cursor(std::uint64_t tenant, const s
 Expected<std::vector<std::uint64_t>> SqlitePrivacyStore::pending(std::uint64_t tenant, const std::string& stage) {
   return read_query<std::uint64_t>(
       store_, "SELECT row_id FROM retention_pending WHERE tenant_id = ? AND stage = ? ORDER BY row_id",
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind_text(2, stage);
       },
@@ -171,10 +171,10 @@ Expected<std::vector<std::uint64_t>> SqlitePrivacyStore::pending(std::uint64_t t
 Expected<void> SqlitePrivacyStore::rewrite(WriteTransaction& tx, RowTable table, std::uint64_t id,
                                            const std::string& payload,
                                            std::optional<std::uint64_t> subject_id, std::uint8_t scrubbed) {
-  auto n = run(store_.main_db(tx),
+  auto n = run(store_.sql_writer(tx),
                fmt::format("UPDATE {} SET payload = ?, subject_id = ?, scrubbed = ? WHERE id = ?",
                            table_name(table)),
-               [&](SqliteStatement& s) {
+               [&](SqlStatement& s) {
                  s.bind_blob(1, payload);
                  s.bind(2, subject_id);
                  s.bind(3, static_cast<std::int64_t>(scrubbed));
@@ -188,11 +188,11 @@ Expected<std::uint64_t> SqlitePrivacyStore::fail_waiting(WriteTransaction& tx, s
                                                          std::span<const std::uint64_t> subject_ids,
                                                          const std::string& code, std::int64_t at_ms) {
   if (subject_ids.empty()) return 0;
-  return run(store_.main_db(tx),
+  return run(store_.sql_writer(tx),
              fmt::format("UPDATE messages SET status = {}, error_code = ?, error_detail = '', done_at = ?, "
                          "send_at = NULL WHERE tenant_id = ? AND status = {} AND subject_id IN ({})",
                          state::kFailed, state::kAccepted, placeholders(subject_ids.size())),
-             [&](SqliteStatement& s) {
+             [&](SqlStatement& s) {
                s.bind_text(1, code);
                s.bind(2, at_ms);
                s.bind(3, tenant);
@@ -204,8 +204,8 @@ Expected<std::uint64_t> SqlitePrivacyStore::delete_inbound(WriteTransaction& tx,
                                                            std::span<const std::uint64_t> ids) {
   std::uint64_t deleted = 0;
   for (auto id : ids) {
-    auto n = run(store_.main_db(tx), "DELETE FROM inbound_messages WHERE tenant_id = ? AND id = ?",
-                 [&](SqliteStatement& s) {
+    auto n = run(store_.sql_writer(tx), "DELETE FROM inbound_messages WHERE tenant_id = ? AND id = ?",
+                 [&](SqlStatement& s) {
                    s.bind(1, tenant);
                    s.bind(2, id);
                  });
@@ -218,8 +218,8 @@ Expected<std::uint64_t> SqlitePrivacyStore::delete_inbound(WriteTransaction& tx,
 Expected<std::uint64_t> SqlitePrivacyStore::delete_held_messages(WriteTransaction& tx,
                                                                  std::uint64_t tenant,
                                                                  const Blind& blind) {
-  return run(store_.main_db(tx), "DELETE FROM held_messages WHERE tenant_id = ? AND blind = ?",
-             [&](SqliteStatement& s) {
+  return run(store_.sql_writer(tx), "DELETE FROM held_messages WHERE tenant_id = ? AND blind = ?",
+             [&](SqlStatement& s) {
                s.bind(1, tenant);
                s.bind_blob(2, blind.data(), blind.size());
              });
@@ -228,10 +228,10 @@ Expected<std::uint64_t> SqlitePrivacyStore::delete_held_messages(WriteTransactio
 Expected<std::uint64_t> SqlitePrivacyStore::delete_keyword_replies(WriteTransaction& tx, std::uint64_t tenant,
                                                                    std::span<const std::uint64_t> subject_ids) {
   if (subject_ids.empty()) return 0;
-  return run(store_.main_db(tx),
+  return run(store_.sql_writer(tx),
              fmt::format("DELETE FROM keyword_replies WHERE tenant_id = ? AND subject_id IN ({})",
                          placeholders(subject_ids.size())),
-             [&](SqliteStatement& s) {
+             [&](SqlStatement& s) {
                s.bind(1, tenant);
                bind_ids(s, 2, subject_ids);
              });
@@ -240,15 +240,15 @@ Expected<std::uint64_t> SqlitePrivacyStore::delete_keyword_replies(WriteTransact
 Expected<std::vector<IdempotencyRow>> SqlitePrivacyStore::idempotency_rows(WriteTransaction& tx,
                                                                            std::uint64_t tenant) {
   return query<IdempotencyRow>(
-      store_.main_db(tx), "SELECT key, sealed FROM idempotency WHERE tenant_id = ?",
-      [&](SqliteStatement& s) { s.bind(1, tenant); },
-      [](const SqliteStatement& s) { return IdempotencyRow{s.text(0), s.blob(1)}; });
+      store_.sql_writer(tx), "SELECT key, sealed FROM idempotency WHERE tenant_id = ?",
+      [&](SqlStatement& s) { s.bind(1, tenant); },
+      [](const SqlStatement& s) { return IdempotencyRow{s.text(0), s.blob(1)}; });
 }
 
 Expected<void> SqlitePrivacyStore::delete_idempotency(WriteTransaction& tx, std::uint64_t tenant,
                                                       const std::string& key) {
-  auto n = run(store_.main_db(tx), "DELETE FROM idempotency WHERE tenant_id = ? AND key = ?",
-               [&](SqliteStatement& s) {
+  auto n = run(store_.sql_writer(tx), "DELETE FROM idempotency WHERE tenant_id = ? AND key = ?",
+               [&](SqlStatement& s) {
                  s.bind(1, tenant);
                  s.bind_text(2, key);
                });
@@ -258,9 +258,11 @@ Expected<void> SqlitePrivacyStore::delete_idempotency(WriteTransaction& tx, std:
 
 Expected<void> SqlitePrivacyStore::put_retention_settings(WriteTransaction& tx, std::uint64_t tenant,
                                                           const std::string& json, std::int64_t at_ms) {
-  auto n = run(store_.main_db(tx),
-               "INSERT OR REPLACE INTO privacy_settings(tenant_id, retention, updated_at) VALUES (?, ?, ?)",
-               [&](SqliteStatement& s) {
+  auto n = run(store_.sql_writer(tx),
+               "INSERT INTO privacy_settings(tenant_id, retention, updated_at) VALUES (?, ?, ?) "
+               "ON CONFLICT(tenant_id) DO UPDATE SET retention = excluded.retention, "
+               "updated_at = excluded.updated_at",
+               [&](SqlStatement& s) {
                  s.bind(1, tenant);
                  s.bind_text(2, json);
                  s.bind(3, at_ms);
@@ -270,8 +272,9 @@ Expected<void> SqlitePrivacyStore::put_retention_settings(WriteTransaction& tx, 
 }
 
 Expected<void> SqlitePrivacyStore::set_state(WriteTransaction& tx, const std::string& name, std::int64_t value) {
-  auto n = run(store_.main_db(tx), "INSERT OR REPLACE INTO privacy_state(name, value) VALUES (?, ?)",
-               [&](SqliteStatement& s) {
+  auto n = run(store_.sql_writer(tx), "INSERT INTO privacy_state(name, value) VALUES (?, ?) "
+               "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+               [&](SqlStatement& s) {
                  s.bind_text(1, name);
                  s.bind(2, value);
                });
@@ -281,9 +284,10 @@ Expected<void> SqlitePrivacyStore::set_state(WriteTransaction& tx, const std::st
 
 Expected<void> SqlitePrivacyStore::set_cursor(WriteTransaction& tx, std::uint64_t tenant,
                                               const std::string& stage, std::uint64_t next_id) {
-  auto n = run(store_.main_db(tx),
-               "INSERT OR REPLACE INTO retention_cursors(tenant_id, stage, next_id) VALUES (?, ?, ?)",
-               [&](SqliteStatement& s) {
+  auto n = run(store_.sql_writer(tx),
+               "INSERT INTO retention_cursors(tenant_id, stage, next_id) VALUES (?, ?, ?) "
+               "ON CONFLICT(tenant_id, stage) DO UPDATE SET next_id = excluded.next_id",
+               [&](SqlStatement& s) {
                  s.bind(1, tenant);
                  s.bind_text(2, stage);
                  s.bind(3, next_id);
@@ -294,9 +298,10 @@ Expected<void> SqlitePrivacyStore::set_cursor(WriteTransaction& tx, std::uint64_
 
 Expected<void> SqlitePrivacyStore::add_pending(WriteTransaction& tx, std::uint64_t tenant,
                                                const std::string& stage, std::uint64_t id) {
-  auto n = run(store_.main_db(tx),
-               "INSERT OR IGNORE INTO retention_pending(tenant_id, stage, row_id) VALUES (?, ?, ?)",
-               [&](SqliteStatement& s) {
+  auto n = run(store_.sql_writer(tx),
+               "INSERT INTO retention_pending(tenant_id, stage, row_id) VALUES (?, ?, ?) "
+               "ON CONFLICT DO NOTHING",
+               [&](SqlStatement& s) {
                  s.bind(1, tenant);
                  s.bind_text(2, stage);
                  s.bind(3, id);
@@ -307,9 +312,9 @@ Expected<void> SqlitePrivacyStore::add_pending(WriteTransaction& tx, std::uint64
 
 Expected<void> SqlitePrivacyStore::remove_pending(WriteTransaction& tx, std::uint64_t tenant,
                                                   const std::string& stage, std::uint64_t id) {
-  auto n = run(store_.main_db(tx),
+  auto n = run(store_.sql_writer(tx),
                "DELETE FROM retention_pending WHERE tenant_id = ? AND stage = ? AND row_id = ?",
-               [&](SqliteStatement& s) {
+               [&](SqlStatement& s) {
                  s.bind(1, tenant);
                  s.bind_text(2, stage);
                  s.bind(3, id);
@@ -320,9 +325,9 @@ Expected<void> SqlitePrivacyStore::remove_pending(WriteTransaction& tx, std::uin
 
 Expected<void> SqlitePrivacyStore::remove_tenant_data(WriteTransaction& tx, std::uint64_t tenant,
                                                       std::int64_t at_ms) {
-  auto& db = store_.main_db(tx);
+  auto& db = store_.sql_writer(tx);
   auto by_tenant = [&](const std::string& sql) {
-    return run(db, sql, [&](SqliteStatement& s) { s.bind(1, tenant); });
+    return run(db, sql, [&](SqlStatement& s) { s.bind(1, tenant); });
   };
   // Rows that name the tenant only through another row go first.
   for (const char* sql :
@@ -334,9 +339,14 @@ Expected<void> SqlitePrivacyStore::remove_tenant_data(WriteTransaction& tx, std:
   // audit trail stays (it holds no personal data and proves what was done).
   auto tables = query<std::string>(
       db,
-      "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' "
-      "AND c.name = 'tenant_id' AND m.name NOT IN ('audit_events', 'audit_checkpoints') ORDER BY m.name",
-      [](SqliteStatement&) {}, [](const SqliteStatement& s) { return s.text(0); });
+      db.dialect() == SqlDialect::sqlite
+          ? "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' "
+            "AND c.name = 'tenant_id' AND m.name NOT IN ('audit_events', 'audit_checkpoints') "
+            "ORDER BY m.name"
+          : "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND column_name = 'tenant_id' AND table_name NOT IN ('audit_events', 'audit_checkpoints') "
+            "ORDER BY table_name",
+      [](SqlStatement&) {}, [](const SqlStatement& s) { return s.text(0); });
   if (!tables) return unexpected(tables.error());
   for (const auto& t : *tables) {
     if (auto n = by_tenant(fmt::format("DELETE FROM \"{}\" WHERE tenant_id = ?", t)); !n) {
@@ -344,7 +354,7 @@ Expected<void> SqlitePrivacyStore::remove_tenant_data(WriteTransaction& tx, std:
     }
   }
   auto n = run(db, "UPDATE tenants SET offboarded_at = ? WHERE id = ? AND offboarded_at IS NULL",
-               [&](SqliteStatement& s) {
+               [&](SqlStatement& s) {
                  s.bind(1, at_ms);
                  s.bind(2, tenant);
                });
@@ -353,14 +363,24 @@ Expected<void> SqlitePrivacyStore::remove_tenant_data(WriteTransaction& tx, std:
 }
 
 Expected<void> SqlitePrivacyStore::reserve_tenant_ids(WriteTransaction& tx, std::uint64_t id) {
-  auto& db = store_.main_db(tx);
+  auto& db = store_.sql_writer(tx);
+  if (db.dialect() == SqlDialect::postgresql) {
+    // The identity sequence of tenants.id: never back, at least `id` from here on.
+    auto set = query<std::int64_t>(
+        db,
+        "SELECT setval(pg_get_serial_sequence('tenants', 'id'), "
+        "GREATEST(CAST(? AS BIGINT), nextval(pg_get_serial_sequence('tenants', 'id')) - 1))",
+        [&](SqlStatement& s) { s.bind(1, id); }, [](const SqlStatement& s) { return s.int64(0); });
+    if (!set) return unexpected(set.error());
+    return {};
+  }
   // sqlite_sequence has a row once AUTOINCREMENT handed out an id; add it otherwise.
   auto n = run(db, "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'tenants'",
-               [&](SqliteStatement& s) { s.bind(1, id); });
+               [&](SqlStatement& s) { s.bind(1, id); });
   if (!n) return unexpected(n.error());
   if (*n == 0) {
     auto ins = run(db, "INSERT INTO sqlite_sequence(name, seq) VALUES ('tenants', ?)",
-                   [&](SqliteStatement& s) { s.bind(1, id); });
+                   [&](SqlStatement& s) { s.bind(1, id); });
     if (!ins) return unexpected(ins.error());
   }
   return {};

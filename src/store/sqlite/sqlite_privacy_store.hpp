@@ -9,7 +9,7 @@ namespace diskret::store::sqlite {
 
 class SqlitePrivacyStore final : public PrivacyStore {
  public:
-  explicit SqlitePrivacyStore(SqliteStore& store) : store_(store) {}
+  explicit SqlitePrivacyStore(SqlHost& store) : store_(store) {}
 
   // PrivacyStore
   Expected<std::vector<PrivacyRow>> rows_of_subjects(RowTable table, std::uint64_t tenant,
@@ -51,7 +51,7 @@ class SqlitePrivacyStore final : public PrivacyStore {
   Expected<void> reserve_tenant_ids(WriteTransaction& tx, std::uint64_t id) override;
 
  private:
-  SqliteStore& store_;
+  SqlHost& store_;
 };
 
 }  // namespace diskret::store::sqlite

@@ -7,7 +7,7 @@ namespace diskret::store::sqlite {
 
 class SqliteSecurityStore final : public SecurityStore {
  public:
-  explicit SqliteSecurityStore(SqliteStore& store) : store_(store) {}
+  explicit SqliteSecurityStore(SqlHost& store) : store_(store) {}
 
   // SecurityStore
   Expected<std::uint64_t> insert_grant(WriteTransaction& tx, const AccessGrantRecord& g) override;
@@ -21,7 +21,7 @@ class SqliteSecurityStore final : public SecurityStore {
   Expected<std::vector<std::pair<std::string, std::uint64_t>>> alert_counts() override;
 
  private:
-  SqliteStore& store_;
+  SqlHost& store_;
 };
 
 }  // namespace diskret::store::sqlite

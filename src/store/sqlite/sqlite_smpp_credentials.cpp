@@ -5,7 +5,7 @@ namespace {
 
 constexpr std::string_view kInsert =
     "INSERT INTO smpp_credentials(tenant_id, system_id, hash, max_window, max_tps, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kList =
     "SELECT id, tenant_id, system_id, hash, max_window, max_tps, created_at, revoked_at "
     "FROM smpp_credentials WHERE tenant_id = ? ORDER BY id";
@@ -16,7 +16,7 @@ constexpr std::string_view kRevoke =
     "UPDATE smpp_credentials SET revoked_at = ? "
     "WHERE tenant_id = ? AND system_id = ? AND revoked_at IS NULL";
 
-SmppCredentialRecord row(const SqliteStatement& s) {
+SmppCredentialRecord row(const SqlStatement& s) {
   SmppCredentialRecord r;
   r.id = static_cast<std::uint64_t>(s.int64(0));
   r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
@@ -37,14 +37,14 @@ Expected<std::unique_ptr<SqliteSmppCredentialStore>> SqliteSmppCredentialStore::
   // waiting for them is the right answer, not failing.
   auto db = SqliteDb::open_beside(main_path, busy_timeout);
   if (!db) return unexpected(db.error());
-  return std::make_unique<SqliteSmppCredentialStore>(OpenToken{}, std::move(*db));
+  return std::make_unique<SqliteSmppCredentialStore>(OpenToken{}, std::make_unique<SqliteDb>(std::move(*db)));
 }
 
-SqliteSmppCredentialStore::SqliteSmppCredentialStore(OpenToken, SqliteDb db) : db_(std::move(db)) {}
+SqliteSmppCredentialStore::SqliteSmppCredentialStore(OpenToken, std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
 
 Expected<std::uint64_t> SqliteSmppCredentialStore::insert(const SmppCredentialRecord& r) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kInsert);
+  auto s = db_->use(kInsert);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, r.tenant_id);
   (*s)->bind_text(2, r.system_id);
@@ -52,14 +52,17 @@ Expected<std::uint64_t> SqliteSmppCredentialStore::insert(const SmppCredentialRe
   (*s)->bind(4, static_cast<std::int64_t>(r.window));
   (*s)->bind(5, static_cast<std::int64_t>(r.tps));
   (*s)->bind(6, r.created_at);
-  auto ok = (*s)->run();
-  if (!ok) return unexpected(ok.error());
-  return static_cast<std::uint64_t>(db_.last_insert_rowid());
+  auto row = (*s)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) return fail(Errc::internal, "INSERT returned no id");
+  const auto id = static_cast<std::uint64_t>((*s)->int64(0));
+  if (auto done = (*s)->run(); !done) return unexpected(done.error());
+  return id;
 }
 
 Expected<std::vector<SmppCredentialRecord>> SqliteSmppCredentialStore::list(std::uint64_t tenant) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kList);
+  auto s = db_->use(kList);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   std::vector<SmppCredentialRecord> out;
@@ -75,7 +78,7 @@ Expected<std::vector<SmppCredentialRecord>> SqliteSmppCredentialStore::list(std:
 Expected<std::optional<SmppCredentialRecord>> SqliteSmppCredentialStore::find(
     std::string_view system_id) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kFind);
+  auto s = db_->use(kFind);
   if (!s) return unexpected(s.error());
   (*s)->bind_text(1, system_id);
   auto more = (*s)->step();
@@ -87,14 +90,14 @@ Expected<std::optional<SmppCredentialRecord>> SqliteSmppCredentialStore::find(
 Expected<bool> SqliteSmppCredentialStore::revoke(std::uint64_t tenant, std::string_view system_id,
                                                  std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kRevoke);
+  auto s = db_->use(kRevoke);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, now_ms);
   (*s)->bind(2, tenant);
   (*s)->bind_text(3, system_id);
   auto ok = (*s)->run();
   if (!ok) return unexpected(ok.error());
-  return db_.changes() > 0;
+  return db_->changes() > 0;
 }
 
 }  // namespace diskret::store::sqlite

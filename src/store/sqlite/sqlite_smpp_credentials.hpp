@@ -19,7 +19,11 @@ class SqliteSmppCredentialStore final : public SmppCredentialStore {
   static Expected<std::unique_ptr<SqliteSmppCredentialStore>> open(
       const std::filesystem::path& main_path,
       std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5'000});
-  SqliteSmppCredentialStore(OpenToken, SqliteDb db);
+  SqliteSmppCredentialStore(OpenToken, std::unique_ptr<SqlDb> db);
+  /// On a connection of its own (SqlHost::sql_connect(): either backend).
+  static std::unique_ptr<SqliteSmppCredentialStore> open_on(std::unique_ptr<SqlDb> db) {
+    return std::make_unique<SqliteSmppCredentialStore>(OpenToken{}, std::move(db));
+  }
 
   Expected<std::uint64_t> insert(const SmppCredentialRecord& record) override;
   Expected<std::vector<SmppCredentialRecord>> list(std::uint64_t tenant) override;
@@ -29,7 +33,7 @@ class SqliteSmppCredentialStore final : public SmppCredentialStore {
 
  private:
   std::mutex mutex_;  // one connection: calls from several threads take turns
-  SqliteDb db_;
+  std::unique_ptr<SqlDb> db_;
 };
 
 }  // namespace diskret::store::sqlite

@@ -4,7 +4,7 @@ namespace diskret::store::sqlite {
 namespace {
 
 constexpr std::string_view kInsert =
-    "INSERT INTO smpp_outbox(tenant_id, keep_until, pdu) VALUES (?, ?, ?)";
+    "INSERT INTO smpp_outbox(tenant_id, keep_until, pdu) VALUES (?, ?, ?) RETURNING id";
 constexpr std::string_view kExpire = "DELETE FROM smpp_outbox WHERE tenant_id = ? AND keep_until < ?";
 constexpr std::string_view kPending =
     "SELECT id, tenant_id, keep_until, pdu FROM smpp_outbox WHERE tenant_id = ? AND id > ? "
@@ -12,8 +12,9 @@ constexpr std::string_view kPending =
 constexpr std::string_view kRemove = "DELETE FROM smpp_outbox WHERE id = ?";
 constexpr std::string_view kCount = "SELECT COUNT(*) FROM smpp_outbox WHERE tenant_id = ?";
 constexpr std::string_view kSaveRequest =
-    "INSERT OR REPLACE INTO smpp_receipt_requests(message_id, tenant_id, keep_until, request) "
-    "VALUES (?, ?, ?, ?)";
+    "INSERT INTO smpp_receipt_requests(message_id, tenant_id, keep_until, request) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET tenant_id = excluded.tenant_id, "
+    "keep_until = excluded.keep_until, request = excluded.request";
 constexpr std::string_view kExpireRequests = "DELETE FROM smpp_receipt_requests WHERE keep_until < ?";
 constexpr std::string_view kLoadRequests =
     "SELECT message_id, tenant_id, keep_until, request FROM smpp_receipt_requests ORDER BY message_id";
@@ -25,22 +26,25 @@ Expected<std::unique_ptr<SqliteSmppOutbox>> SqliteSmppOutbox::open(
     const std::filesystem::path& main_path, std::chrono::milliseconds busy_timeout) {
   auto db = SqliteDb::open_beside(main_path, busy_timeout);
   if (!db) return unexpected(db.error());
-  return std::make_unique<SqliteSmppOutbox>(OpenToken{}, std::move(*db));
+  return std::make_unique<SqliteSmppOutbox>(OpenToken{}, std::make_unique<SqliteDb>(std::move(*db)));
 }
 
-SqliteSmppOutbox::SqliteSmppOutbox(OpenToken, SqliteDb db) : db_(std::move(db)) {}
+SqliteSmppOutbox::SqliteSmppOutbox(OpenToken, std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
 
 Expected<std::uint64_t> SqliteSmppOutbox::add(std::uint64_t tenant, std::int64_t keep_until,
                                               std::string_view sealed_pdu) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kInsert);
+  auto s = db_->use(kInsert);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, keep_until);
   (*s)->bind_blob(3, sealed_pdu);
-  auto ok = (*s)->run();
-  if (!ok) return unexpected(ok.error());
-  return static_cast<std::uint64_t>(db_.last_insert_rowid());
+  auto row = (*s)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) return fail(Errc::internal, "INSERT returned no id");
+  const auto id = static_cast<std::uint64_t>((*s)->int64(0));
+  if (auto done = (*s)->run(); !done) return unexpected(done.error());
+  return id;
 }
 
 Expected<std::vector<SmppOutboxRow>> SqliteSmppOutbox::pending(std::uint64_t tenant,
@@ -49,13 +53,13 @@ Expected<std::vector<SmppOutboxRow>> SqliteSmppOutbox::pending(std::uint64_t ten
                                                                std::size_t limit) {
   std::lock_guard lock(mutex_);
   {
-    auto s = db_.use(kExpire);
+    auto s = db_->use(kExpire);
     if (!s) return unexpected(s.error());
     (*s)->bind(1, tenant);
     (*s)->bind(2, now_ms);
     if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
   }
-  auto s = db_.use(kPending);
+  auto s = db_->use(kPending);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, after);
@@ -77,7 +81,7 @@ Expected<std::vector<SmppOutboxRow>> SqliteSmppOutbox::pending(std::uint64_t ten
 
 Expected<void> SqliteSmppOutbox::remove(std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kRemove);
+  auto s = db_->use(kRemove);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, id);
   return (*s)->run();
@@ -85,7 +89,7 @@ Expected<void> SqliteSmppOutbox::remove(std::uint64_t id) {
 
 Expected<std::size_t> SqliteSmppOutbox::count(std::uint64_t tenant) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kCount);
+  auto s = db_->use(kCount);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   auto more = (*s)->step();
@@ -95,9 +99,9 @@ Expected<std::size_t> SqliteSmppOutbox::count(std::uint64_t tenant) {
 
 // Many rows, one transaction: a batch costs one commit, not one per row.
 template <class Rows, class Bind>
-Expected<void> in_transaction(SqliteDb& db, std::string_view sql, const Rows& rows, Bind bind) {
+Expected<void> in_transaction(SqlDb& db, std::string_view sql, const Rows& rows, Bind bind) {
   if (rows.empty()) return {};
-  if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return ok;
+  if (auto ok = db.begin(); !ok) return ok;
   for (const auto& row : rows) {
     auto s = db.use(sql);
     Expected<void> ok = s ? Expected<void>{} : Expected<void>(unexpected(s.error()));
@@ -115,8 +119,8 @@ Expected<void> in_transaction(SqliteDb& db, std::string_view sql, const Rows& ro
 
 Expected<void> SqliteSmppOutbox::save_requests(std::span<const SmppReceiptRequestRow> rows) {
   std::lock_guard lock(mutex_);
-  return in_transaction(db_, kSaveRequest, rows,
-                        [](SqliteStatement& s, const SmppReceiptRequestRow& r) {
+  return in_transaction(*db_, kSaveRequest, rows,
+                        [](SqlStatement& s, const SmppReceiptRequestRow& r) {
                           s.bind(1, r.message_id);
                           s.bind(2, r.tenant_id);
                           s.bind(3, r.keep_until);
@@ -127,12 +131,12 @@ Expected<void> SqliteSmppOutbox::save_requests(std::span<const SmppReceiptReques
 Expected<std::vector<SmppReceiptRequestRow>> SqliteSmppOutbox::load_requests(std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
   {
-    auto s = db_.use(kExpireRequests);
+    auto s = db_->use(kExpireRequests);
     if (!s) return unexpected(s.error());
     (*s)->bind(1, now_ms);
     if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
   }
-  auto s = db_.use(kLoadRequests);
+  auto s = db_->use(kLoadRequests);
   if (!s) return unexpected(s.error());
   std::vector<SmppReceiptRequestRow> out;
   for (;;) {
@@ -151,8 +155,8 @@ Expected<std::vector<SmppReceiptRequestRow>> SqliteSmppOutbox::load_requests(std
 
 Expected<void> SqliteSmppOutbox::remove_requests(std::span<const std::uint64_t> message_ids) {
   std::lock_guard lock(mutex_);
-  return in_transaction(db_, kRemoveRequest, message_ids,
-                        [](SqliteStatement& s, std::uint64_t id) { s.bind(1, id); });
+  return in_transaction(*db_, kRemoveRequest, message_ids,
+                        [](SqlStatement& s, std::uint64_t id) { s.bind(1, id); });
 }
 
 }  // namespace diskret::store::sqlite

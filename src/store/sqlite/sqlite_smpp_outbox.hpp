@@ -19,7 +19,11 @@ class SqliteSmppOutbox final : public SmppOutboxStore {
   static Expected<std::unique_ptr<SqliteSmppOutbox>> open(
       const std::filesystem::path& main_path,
       std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5'000});
-  SqliteSmppOutbox(OpenToken, SqliteDb db);
+  SqliteSmppOutbox(OpenToken, std::unique_ptr<SqlDb> db);
+  /// On a connection of its own (SqlHost::sql_connect(): either backend).
+  static std::unique_ptr<SqliteSmppOutbox> open_on(std::unique_ptr<SqlDb> db) {
+    return std::make_unique<SqliteSmppOutbox>(OpenToken{}, std::move(db));
+  }
 
   // SmppOutboxStore
   Expected<std::uint64_t> add(std::uint64_t tenant, std::int64_t keep_until,
@@ -34,7 +38,7 @@ class SqliteSmppOutbox final : public SmppOutboxStore {
 
  private:
   std::mutex mutex_;  // one connection: calls from several threads take turns
-  SqliteDb db_;
+  std::unique_ptr<SqlDb> db_;
 };
 
 }  // namespace diskret::store::sqlite

@@ -18,7 +18,11 @@ class SqliteSmtpSenderStore final : public SmtpSenderStore {
   static Expected<std::unique_ptr<SqliteSmtpSenderStore>> open(
       const std::filesystem::path& main_path,
       std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5'000});
-  SqliteSmtpSenderStore(OpenToken, SqliteDb db);
+  SqliteSmtpSenderStore(OpenToken, std::unique_ptr<SqlDb> db);
+  /// On a connection of its own (SqlHost::sql_connect(): either backend).
+  static std::unique_ptr<SqliteSmtpSenderStore> open_on(std::unique_ptr<SqlDb> db) {
+    return std::make_unique<SqliteSmtpSenderStore>(OpenToken{}, std::move(db));
+  }
 
   Expected<std::uint64_t> insert(const SmtpSenderRecord& record) override;
   Expected<std::vector<SmtpSenderRecord>> list(std::uint64_t tenant) override;
@@ -27,7 +31,7 @@ class SqliteSmtpSenderStore final : public SmtpSenderStore {
 
  private:
   std::mutex mutex_;  // one connection: calls from several threads take turns
-  SqliteDb db_;
+  std::unique_ptr<SqlDb> db_;
 };
 
 }  // namespace diskret::store::sqlite

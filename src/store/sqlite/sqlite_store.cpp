@@ -179,6 +179,19 @@ Expected<SqliteStore::ReadLease> SqliteStore::reader() {
   return ReadLease(*this, std::make_unique<SqliteDb>(std::move(*db)));
 }
 
+Expected<SqlReadLease> SqliteStore::sql_reader() {
+  auto lease = reader();
+  if (!lease) return unexpected(lease.error());
+  SqliteDb* db = lease->release();
+  return SqlReadLease(db, [this](SqlDb* d) { give_back(std::unique_ptr<SqliteDb>(static_cast<SqliteDb*>(d))); });
+}
+
+Expected<std::unique_ptr<SqlDb>> SqliteStore::sql_connect() {
+  auto db = SqliteDb::open_beside(options_.main_path, options_.busy_timeout);
+  if (!db) return unexpected(db.error());
+  return std::unique_ptr<SqlDb>(std::make_unique<SqliteDb>(std::move(*db)));
+}
+
 void SqliteStore::give_back(std::unique_ptr<SqliteDb> db) {
   std::lock_guard lock(readers_mutex_);
   if (idle_readers_.size() < options_.max_idle_readers) idle_readers_.push_back(std::move(db));

@@ -16,6 +16,7 @@
 
 #include "core/clock.hpp"
 #include "store/sqlite/sqlite_db.hpp"
+#include "store/sql_db.hpp"
 #include "store/sqlite/wal_sync.hpp"
 #include "store/store.hpp"
 
@@ -40,7 +41,7 @@ struct SqliteOptions {
                                           const std::filesystem::path& data_dir);
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public SqlHost {
   struct OpenToken {};  // only open() constructs
 
  public:
@@ -91,6 +92,8 @@ class SqliteStore final : public Store {
       if (db_) store_->give_back(std::move(db_));
     }
     SqliteDb* operator->() const { return db_.get(); }
+    /// Keeps the connection from going back to the pool (the caller returns it).
+    SqliteDb* release() { return db_.release(); }
 
    private:
     SqliteStore* store_;
@@ -100,6 +103,12 @@ class SqliteStore final : public Store {
   /// The main-database connection that `tx` writes on; `tx` must come from this store's
   /// begin() and still be open.
   SqliteDb& main_db(WriteTransaction& tx);
+
+  // SqlHost
+  SqlDialect dialect() const override { return SqlDialect::sqlite; }
+  Expected<SqlReadLease> sql_reader() override;
+  SqlDb& sql_writer(WriteTransaction& tx) override { return main_db(tx); }
+  Expected<std::unique_ptr<SqlDb>> sql_connect() override;
 
  private:
   class Transaction;

@@ -53,11 +53,11 @@ constexpr std::string_view kAttempts =
     "attempt < ?3)) AND (?4 = 0 OR event_id = ?4) ORDER BY event_id DESC, attempt DESC LIMIT ?5";
 constexpr std::string_view kMaxEvent = "SELECT coalesce(max(id), 0) FROM webhook_events";
 
-WebhookRecord webhook_row(const SqliteStatement& s) {
+WebhookRecord webhook_row(const SqlStatement& s) {
   return WebhookRecord{id(s, 0), s.text(1), s.blob(2), s.int64(3), s.int64(4)};
 }
 
-WebhookEventRecord event_row(const SqliteStatement& s) {
+WebhookEventRecord event_row(const SqlStatement& s) {
   WebhookEventRecord r;
   r.id = id(s, 0);
   r.tenant_id = id(s, 1);
@@ -75,7 +75,7 @@ WebhookEventRecord event_row(const SqliteStatement& s) {
   return r;
 }
 
-WebhookAttemptRecord attempt_row(const SqliteStatement& s) {
+WebhookAttemptRecord attempt_row(const SqlStatement& s) {
   WebhookAttemptRecord r;
   r.event_id = id(s, 0);
   r.attempt = static_cast<std::uint32_t>(s.int64(1));
@@ -90,11 +90,11 @@ WebhookAttemptRecord attempt_row(const SqliteStatement& s) {
 
 class Writes final : public WebhookWrites {
  public:
-  explicit Writes(SqliteDb& db) : db_(db) {}
+  explicit Writes(SqlDb& db) : db_(db) {}
 
   // WebhookWrites
   Expected<void> put_webhook(const WebhookRecord& w) override {
-    return run(db_, kPutWebhook, [&](SqliteStatement& s) {
+    return run(db_, kPutWebhook, [&](SqlStatement& s) {
       s.bind(1, w.tenant_id);
       s.bind_text(2, w.url);
       s.bind_blob(3, w.secret);
@@ -103,9 +103,9 @@ class Writes final : public WebhookWrites {
     });
   }
   Expected<bool> delete_webhook(std::uint64_t tenant, std::int64_t now_ms) override {
-    auto deleted = change(db_, kDeleteWebhook, [&](SqliteStatement& s) { s.bind(1, tenant); });
+    auto deleted = change(db_, kDeleteWebhook, [&](SqlStatement& s) { s.bind(1, tenant); });
     if (!deleted || !*deleted) return deleted;
-    auto dropped = run(db_, kDropPending, [&](SqliteStatement& s) {
+    auto dropped = run(db_, kDropPending, [&](SqlStatement& s) {
       s.bind(1, now_ms);
       s.bind(2, tenant);
     });
@@ -113,7 +113,7 @@ class Writes final : public WebhookWrites {
     return true;
   }
   Expected<void> enqueue(const WebhookEventRecord& e) override {
-    return run(db_, kEnqueue, [&](SqliteStatement& s) {
+    return run(db_, kEnqueue, [&](SqlStatement& s) {
       s.bind(1, e.id);
       s.bind(2, e.tenant_id);
       s.bind(3, int{e.type});
@@ -130,7 +130,7 @@ class Writes final : public WebhookWrites {
     });
   }
   Expected<void> record_attempt(const WebhookAttemptRecord& a, std::uint8_t state) override {
-    auto logged = run(db_, kInsertAttempt, [&](SqliteStatement& s) {
+    auto logged = run(db_, kInsertAttempt, [&](SqlStatement& s) {
       s.bind(1, a.event_id);
       s.bind(2, static_cast<std::int64_t>(a.attempt));
       s.bind(3, a.tenant_id);
@@ -142,7 +142,7 @@ class Writes final : public WebhookWrites {
     });
     if (!logged) return logged;
     const bool pending = state == webhook_event::kPending;
-    return run(db_, kAdvanceEvent, [&](SqliteStatement& s) {
+    return run(db_, kAdvanceEvent, [&](SqlStatement& s) {
       s.bind(1, int{state});
       s.bind(2, static_cast<std::int64_t>(a.attempt));
       s.bind(3, a.at_ms);
@@ -153,7 +153,7 @@ class Writes final : public WebhookWrites {
   }
   Expected<void> finish_event(std::uint64_t event_id, std::uint8_t state,
                               std::int64_t now_ms) override {
-    return run(db_, kFinishEvent, [&](SqliteStatement& s) {
+    return run(db_, kFinishEvent, [&](SqlStatement& s) {
       s.bind(1, int{state});
       s.bind(2, now_ms);
       s.bind(3, event_id);
@@ -161,28 +161,28 @@ class Writes final : public WebhookWrites {
   }
   Expected<std::optional<std::uint64_t>> message_tenant(std::uint64_t message_id) override {
     return first<std::uint64_t>(
-        db_, kMessageTenant, [&](SqliteStatement& s) { s.bind(1, message_id); },
-        [](const SqliteStatement& s) { return id(s, 0); });
+        db_, kMessageTenant, [&](SqlStatement& s) { s.bind(1, message_id); },
+        [](const SqlStatement& s) { return id(s, 0); });
   }
 
  private:
-  SqliteDb& db_;
+  SqlDb& db_;
 };
 
 }  // namespace
 
 std::unique_ptr<WebhookWrites> SqliteWebhookStore::writes(WriteTransaction& tx) {
-  return std::make_unique<Writes>(store_.main_db(tx));
+  return std::make_unique<Writes>(store_.sql_writer(tx));
 }
 
 Expected<std::optional<WebhookRecord>> SqliteWebhookStore::webhook(std::uint64_t tenant) {
   return read_first<WebhookRecord>(
-      store_, kWebhook, [&](SqliteStatement& s) { s.bind(1, tenant); }, webhook_row);
+      store_, kWebhook, [&](SqlStatement& s) { s.bind(1, tenant); }, webhook_row);
 }
 
 Expected<std::vector<std::uint64_t>> SqliteWebhookStore::tenants_with_webhooks() {
   return read_all<std::uint64_t>(store_, kTenants, no_params(),
-                                 [](const SqliteStatement& s) { return id(s, 0); });
+                                 [](const SqlStatement& s) { return id(s, 0); });
 }
 
 Expected<std::vector<WebhookEventRecord>> SqliteWebhookStore::due_events(
@@ -191,7 +191,7 @@ Expected<std::vector<WebhookEventRecord>> SqliteWebhookStore::due_events(
   // and leave them out here rather than building SQL with a variable list.
   auto due = read_all<WebhookEventRecord>(
       store_, kDue,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, now_ms);
         s.bind(2, static_cast<std::int64_t>(limit + skip.size()));
       },
@@ -206,7 +206,7 @@ Expected<std::vector<WebhookEventRecord>> SqliteWebhookStore::due_events(
 
 Expected<std::optional<std::int64_t>> SqliteWebhookStore::next_due_ms() {
   auto next = read_first<std::optional<std::int64_t>>(
-      store_, kNextDue, no_params(), [](const SqliteStatement& s) { return s.optional_int64(0); });
+      store_, kNextDue, no_params(), [](const SqlStatement& s) { return s.optional_int64(0); });
   if (!next) return unexpected(next.error());
   return next->value_or(std::nullopt);
 }
@@ -215,7 +215,7 @@ Expected<std::optional<WebhookEventRecord>> SqliteWebhookStore::event(std::uint6
                                                                       std::uint64_t id) {
   return read_first<WebhookEventRecord>(
       store_, kEvent,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, tenant);
         s.bind(2, id);
       },
@@ -227,7 +227,7 @@ Expected<std::vector<WebhookAttemptRecord>> SqliteWebhookStore::attempts(const A
       static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()), std::uint32_t{0}});
   return read_all<WebhookAttemptRecord>(
       store_, kAttempts,
-      [&](SqliteStatement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, q.tenant_id);
         s.bind(2, before.first);
         // No cursor: every attempt of the newest event counts as "before" it.
@@ -241,7 +241,7 @@ Expected<std::vector<WebhookAttemptRecord>> SqliteWebhookStore::attempts(const A
 
 Expected<std::uint64_t> SqliteWebhookStore::max_event_id() {
   auto max = read_first<std::uint64_t>(store_, kMaxEvent, no_params(),
-                                       [](const SqliteStatement& s) { return id(s, 0); });
+                                       [](const SqlStatement& s) { return id(s, 0); });
   if (!max) return unexpected(max.error());
   return max->value_or(0);
 }

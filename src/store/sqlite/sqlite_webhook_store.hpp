@@ -9,7 +9,7 @@ namespace diskret::store::sqlite {
 
 class SqliteWebhookStore final : public WebhookStore {
  public:
-  explicit SqliteWebhookStore(SqliteStore& store) : store_(store) {}
+  explicit SqliteWebhookStore(SqlHost& store) : store_(store) {}
 
   // WebhookStore
   std::unique_ptr<WebhookWrites> writes(WriteTransaction& tx) override;
@@ -24,7 +24,7 @@ class SqliteWebhookStore final : public WebhookStore {
   Expected<std::uint64_t> max_event_id() override;
 
  private:
-  SqliteStore& store_;
+  SqlHost& store_;
 };
 
 }  // namespace diskret::store::sqlite
