@@ -5,6 +5,7 @@
 namespace diskret::content {
 namespace {
 
+using store::SqlDb;
 using store::sqlite::SqliteDb;
 
 constexpr std::string_view kGet =
@@ -57,9 +58,10 @@ Expected<void> MemoryContentSettingsStore::put(std::uint64_t tenant,
 
 class SqliteContentSettingsStore::Impl {
  public:
-  explicit Impl(SqliteDb connection) : db(std::move(connection)) {}
+  explicit Impl(std::unique_ptr<SqlDb> connection) : owned(std::move(connection)), db(*owned) {}
   std::mutex mutex;
-  SqliteDb db;
+  std::unique_ptr<SqlDb> owned;
+  SqlDb& db;
 };
 
 SqliteContentSettingsStore::SqliteContentSettingsStore(std::unique_ptr<Impl> impl)
@@ -70,8 +72,13 @@ Expected<std::unique_ptr<SqliteContentSettingsStore>> SqliteContentSettingsStore
     const std::filesystem::path& main_path, std::chrono::milliseconds busy_timeout) {
   auto db = SqliteDb::open_beside(main_path, busy_timeout);
   if (!db) return unexpected(db.error());
+  return open_on(std::make_unique<SqliteDb>(std::move(*db)));
+}
+
+std::unique_ptr<SqliteContentSettingsStore> SqliteContentSettingsStore::open_on(
+    std::unique_ptr<store::SqlDb> db) {
   return std::unique_ptr<SqliteContentSettingsStore>(
-      new SqliteContentSettingsStore(std::make_unique<Impl>(std::move(*db))));
+      new SqliteContentSettingsStore(std::make_unique<Impl>(std::move(db))));
 }
 
 Expected<ContentSettings> SqliteContentSettingsStore::get(std::uint64_t tenant) {

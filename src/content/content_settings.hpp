@@ -11,6 +11,7 @@
 
 #include "core/expected.hpp"
 #include "dlp/screener.hpp"
+#include "store/sql_db.hpp"
 
 namespace diskret::content {
 
@@ -59,6 +60,8 @@ class SqliteContentSettingsStore final : public ContentSettingsStore {
   static Expected<std::unique_ptr<SqliteContentSettingsStore>> open(
       const std::filesystem::path& main_path,
       std::chrono::milliseconds busy_timeout = std::chrono::milliseconds{5000});
+  /// On a connection of its own to the main database (either backend: SqlHost::sql_connect()).
+  static std::unique_ptr<SqliteContentSettingsStore> open_on(std::unique_ptr<store::SqlDb> db);
   ~SqliteContentSettingsStore() override;
 
   // ContentSettingsStore

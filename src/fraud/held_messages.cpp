@@ -56,10 +56,10 @@ Expected<std::unique_ptr<HeldMessages>> HeldMessages::open(const std::filesystem
                                                            store::KeyRing& keys, const Clock& clock) {
   auto db = store::sqlite::SqliteDb::open_beside(main_path, std::chrono::milliseconds{5'000});
   if (!db) return unexpected(db.error());
-  return std::make_unique<HeldMessages>(std::move(*db), keys, clock);
+  return std::make_unique<HeldMessages>(std::make_unique<store::sqlite::SqliteDb>(std::move(*db)), keys, clock);
 }
 
-HeldMessages::HeldMessages(store::sqlite::SqliteDb db, store::KeyRing& keys, const Clock& clock)
+HeldMessages::HeldMessages(std::unique_ptr<store::SqlDb> db, store::KeyRing& keys, const Clock& clock)
     : db_(std::move(db)), keys_(keys), clock_(clock) {}
 
 Expected<std::uint64_t> HeldMessages::hold(std::uint64_t tenant, const pipeline::NewMessage& message,
@@ -69,9 +69,9 @@ Expected<std::uint64_t> HeldMessages::hold(std::uint64_t tenant, const pipeline:
   if (!keys) return unexpected(keys.error());
   const std::string sealed = crypto::seal((*keys)->data_key, encode(message), payload_ad(tenant));
   std::lock_guard lock(mutex_);
-  auto s = db_.use(
+  auto s = db_->use(
       "INSERT INTO held_messages (tenant_id, created_at, reason, range_name, source, sealed, blind) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, clock_.now_ms());
@@ -86,11 +86,15 @@ Expected<std::uint64_t> HeldMessages::hold(std::uint64_t tenant, const pipeline:
   } else {
     (*s)->bind_null(7);
   }
-  if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
-  return static_cast<std::uint64_t>(db_.last_insert_rowid());
+  auto row = (*s)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) return fail(Errc::internal, "INSERT returned no id");
+  const auto id = static_cast<std::uint64_t>((*s)->int64(0));
+  if (auto done = (*s)->run(); !done) return unexpected(done.error());
+  return id;
 }
 
-Expected<HeldMessage> HeldMessages::read(store::sqlite::SqliteStatement& s, std::uint64_t tenant) {
+Expected<HeldMessage> HeldMessages::read(store::SqlStatement& s, std::uint64_t tenant) {
   HeldMessage h;
   h.id = static_cast<std::uint64_t>(s.int64(0));
   h.tenant = tenant;
@@ -111,7 +115,7 @@ Expected<HeldMessage> HeldMessages::read(store::sqlite::SqliteStatement& s, std:
 Expected<std::vector<HeldMessage>> HeldMessages::list(std::uint64_t tenant, std::uint64_t after,
                                                       std::size_t limit) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(
+  auto s = db_->use(
       "SELECT id, created_at, reason, range_name, source, sealed FROM held_messages "
       "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?");
   if (!s) return unexpected(s.error());
@@ -132,7 +136,7 @@ Expected<std::vector<HeldMessage>> HeldMessages::list(std::uint64_t tenant, std:
 
 Expected<std::optional<HeldMessage>> HeldMessages::get(std::uint64_t tenant, std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(
+  auto s = db_->use(
       "SELECT id, created_at, reason, range_name, source, sealed FROM held_messages "
       "WHERE tenant_id = ? AND id = ?");
   if (!s) return unexpected(s.error());
@@ -148,12 +152,12 @@ Expected<std::optional<HeldMessage>> HeldMessages::get(std::uint64_t tenant, std
 
 Expected<bool> HeldMessages::remove(std::uint64_t tenant, std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use("DELETE FROM held_messages WHERE tenant_id = ? AND id = ?");
+  auto s = db_->use("DELETE FROM held_messages WHERE tenant_id = ? AND id = ?");
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, id);
   if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
-  return db_.changes() > 0;
+  return db_->changes() > 0;
 }
 
 Expected<std::vector<ExpiredHold>> HeldMessages::expire(SystemTime before, std::size_t limit) {
@@ -162,7 +166,7 @@ Expected<std::vector<ExpiredHold>> HeldMessages::expire(SystemTime before, std::
   std::lock_guard lock(mutex_);
   // One statement: a release racing the expiry finds the row gone (404) or sends it, never
   // both. Plain SQL that PostgreSQL runs as it is (DELETE ... RETURNING, no DELETE LIMIT).
-  auto s = db_.use(
+  auto s = db_->use(
       "DELETE FROM held_messages WHERE id IN "
       "(SELECT id FROM held_messages WHERE created_at <= ? ORDER BY id LIMIT ?) "
       "RETURNING id, tenant_id, created_at, reason, range_name, source");
@@ -189,7 +193,7 @@ Expected<std::vector<ExpiredHold>> HeldMessages::expire(SystemTime before, std::
 
 Expected<AbuseSettings> HeldMessages::settings_locked(std::uint64_t tenant) {
   if (auto it = settings_.find(tenant); it != settings_.end()) return it->second;
-  auto s = db_.use(
+  auto s = db_->use(
       "SELECT link_check, prefix_per_hour, unusual_per_hour FROM tenant_abuse_settings "
       "WHERE tenant_id = ?");
   if (!s) return unexpected(s.error());
@@ -217,7 +221,7 @@ Expected<void> HeldMessages::set_settings(std::uint64_t tenant, const AbuseSetti
 }
 
 Expected<void> HeldMessages::write_locked(std::uint64_t tenant, const AbuseSettings& settings) {
-  auto s = db_.use(
+  auto s = db_->use(
       "INSERT INTO tenant_abuse_settings (tenant_id, link_check, prefix_per_hour, unusual_per_hour) "
       "VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET link_check = excluded.link_check, "
       "prefix_per_hour = excluded.prefix_per_hour, unusual_per_hour = excluded.unusual_per_hour");

@@ -52,7 +52,7 @@ class HeldMessages {
  public:
   static Expected<std::unique_ptr<HeldMessages>> open(const std::filesystem::path& main_path,
                                                       store::KeyRing& keys, const Clock& clock);
-  HeldMessages(store::sqlite::SqliteDb db, store::KeyRing& keys, const Clock& clock);
+  HeldMessages(std::unique_ptr<store::SqlDb> db, store::KeyRing& keys, const Clock& clock);
 
   /// Stores a held message; returns its id.
   Expected<std::uint64_t> hold(std::uint64_t tenant, const pipeline::NewMessage& message,
@@ -76,9 +76,9 @@ class HeldMessages {
   Expected<void> set_link_check(std::uint64_t tenant, bool on);
 
  private:
-  Expected<HeldMessage> read(store::sqlite::SqliteStatement& s, std::uint64_t tenant);
+  Expected<HeldMessage> read(store::SqlStatement& s, std::uint64_t tenant);
 
-  store::sqlite::SqliteDb db_;
+  std::unique_ptr<store::SqlDb> db_;
   store::KeyRing& keys_;
   const Clock& clock_;
   std::mutex mutex_;

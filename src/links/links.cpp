@@ -13,6 +13,7 @@
 namespace diskret::links {
 namespace {
 
+using store::SqlDb;
 using store::sqlite::SqliteDb;
 
 constexpr std::size_t kCodeLength = 8;  // 62^8 ≈ 2.2e14: not guessable by walking codes
@@ -56,7 +57,7 @@ constexpr std::string_view kFindTarget =
     "WHERE tenant_id = ? AND target = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1";
 constexpr std::string_view kClick =
     "INSERT INTO short_link_clicks(code, day, clicks) VALUES (?, ?, 1) "
-    "ON CONFLICT(code, day) DO UPDATE SET clicks = clicks + 1";
+    "ON CONFLICT(code, day) DO UPDATE SET clicks = short_link_clicks.clicks + 1";
 constexpr std::string_view kClicks =
     "SELECT c.day, c.clicks FROM short_link_clicks c JOIN short_links l ON l.code = c.code "
     "WHERE l.tenant_id = ? AND c.code = ? ORDER BY c.day";
@@ -65,6 +66,11 @@ constexpr std::string_view kList =
     "(SELECT COALESCE(SUM(c.clicks), 0) FROM short_link_clicks c WHERE c.code = l.code) "
     "FROM short_links l INDEXED BY short_links_by_tenant WHERE l.tenant_id = ? AND l.rowid > ? "
     "ORDER BY l.rowid LIMIT ?";
+// PostgreSQL: no rowid; short_links.id (its migration 0082) pages the same way.
+constexpr std::string_view kListPg =
+    "SELECT l.id, l.code, l.target, l.created_at, l.expires_at, "
+    "(SELECT COALESCE(SUM(c.clicks), 0) FROM short_link_clicks c WHERE c.code = l.code) "
+    "FROM short_links l WHERE l.tenant_id = ? AND l.id > ? ORDER BY l.id LIMIT ?";
 
 }  // namespace
 
@@ -92,9 +98,10 @@ std::vector<UrlSpan> find_urls(std::string_view text) {
 
 class SqliteLinkStore::Impl {
  public:
-  explicit Impl(SqliteDb connection) : db(std::move(connection)) {}
+  explicit Impl(std::unique_ptr<SqlDb> connection) : owned(std::move(connection)), db(*owned) {}
   std::mutex mutex;
-  SqliteDb db;
+  std::unique_ptr<SqlDb> owned;
+  SqlDb& db;
 };
 
 SqliteLinkStore::SqliteLinkStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -103,7 +110,11 @@ SqliteLinkStore::~SqliteLinkStore() = default;
 Expected<std::unique_ptr<SqliteLinkStore>> SqliteLinkStore::open(const std::filesystem::path& main_db) {
   auto db = SqliteDb::open_beside(main_db, std::chrono::milliseconds{5000});
   if (!db) return unexpected(db.error());
-  return std::unique_ptr<SqliteLinkStore>(new SqliteLinkStore(std::make_unique<Impl>(std::move(*db))));
+  return open_on(std::make_unique<SqliteDb>(std::move(*db)));
+}
+
+std::unique_ptr<SqliteLinkStore> SqliteLinkStore::open_on(std::unique_ptr<store::SqlDb> db) {
+  return std::unique_ptr<SqliteLinkStore>(new SqliteLinkStore(std::make_unique<Impl>(std::move(db))));
 }
 
 Expected<void> SqliteLinkStore::insert(const Link& link) {
@@ -184,7 +195,7 @@ Expected<std::vector<DailyClicks>> SqliteLinkStore::clicks(std::uint64_t tenant,
 Expected<std::vector<LinkSummary>> SqliteLinkStore::list(std::uint64_t tenant, std::uint64_t cursor,
                                                           std::size_t limit) {
   std::lock_guard lock(impl_->mutex);
-  auto s = impl_->db.use(kList);
+  auto s = impl_->db.use(impl_->db.dialect() == store::SqlDialect::sqlite ? kList : kListPg);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, static_cast<std::int64_t>(std::min<std::uint64_t>(cursor, INT64_MAX)));

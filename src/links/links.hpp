@@ -17,6 +17,7 @@
 #include "core/clock.hpp"
 #include "core/expected.hpp"
 #include "links/recipient_links.hpp"
+#include "store/sql_db.hpp"
 
 namespace diskret::links {
 
@@ -69,6 +70,8 @@ class LinkStore {
 class SqliteLinkStore final : public LinkStore {
  public:
   static Expected<std::unique_ptr<SqliteLinkStore>> open(const std::filesystem::path& main_db);
+  /// On a connection of its own to the main database (either backend: SqlHost::sql_connect()).
+  static std::unique_ptr<SqliteLinkStore> open_on(std::unique_ptr<store::SqlDb> db);
   ~SqliteLinkStore() override;
   // LinkStore
   Expected<void> insert(const Link& link) override;

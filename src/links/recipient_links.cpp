@@ -10,8 +10,9 @@
 namespace diskret::links {
 namespace {
 
+using store::SqlDb;
+using store::SqlStatement;
 using store::sqlite::SqliteDb;
-using store::sqlite::SqliteStatement;
 
 constexpr std::string_view kInsert =
     "INSERT INTO short_link_recipients(code, link_code, tenant_id, recipient_blind, recipient, "
@@ -40,7 +41,7 @@ constexpr std::string_view kPurgeClicks =
 constexpr std::string_view kPurge = "DELETE FROM short_link_recipients WHERE expires_at < ?";
 constexpr std::string_view kCount = "SELECT COUNT(*) FROM short_link_recipients WHERE tenant_id = ?";
 
-Expected<std::vector<RecipientClick>> read_clicks(SqliteStatement& s) {
+Expected<std::vector<RecipientClick>> read_clicks(SqlStatement& s) {
   std::vector<RecipientClick> out;
   for (;;) {
     auto row = s.step();
@@ -61,14 +62,15 @@ Expected<std::vector<RecipientClick>> read_clicks(SqliteStatement& s) {
 
 class SqliteRecipientLinkStore::Impl {
  public:
-  explicit Impl(SqliteDb connection) : db(std::move(connection)) {}
+  explicit Impl(std::unique_ptr<SqlDb> connection) : owned(std::move(connection)), db(*owned) {}
   std::mutex mutex;
-  SqliteDb db;
+  std::unique_ptr<SqlDb> owned;
+  SqlDb& db;
 
   // Two deletes in one transaction: clicks first, then the codes they hang off.
   Expected<std::size_t> delete_pair(std::string_view clicks_sql, std::string_view codes_sql,
-                                    const std::function<void(SqliteStatement&)>& bind) {
-    if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
+                                    const std::function<void(SqlStatement&)>& bind) {
+    if (auto ok = db.begin(); !ok) return unexpected(ok.error());
     std::size_t deleted = 0;
     for (auto sql : {clicks_sql, codes_sql}) {
       auto s = db.use(sql);
@@ -96,8 +98,13 @@ Expected<std::unique_ptr<SqliteRecipientLinkStore>> SqliteRecipientLinkStore::op
     const std::filesystem::path& main_db) {
   auto db = SqliteDb::open_beside(main_db, std::chrono::milliseconds{5000});
   if (!db) return unexpected(db.error());
+  return open_on(std::make_unique<SqliteDb>(std::move(*db)));
+}
+
+std::unique_ptr<SqliteRecipientLinkStore> SqliteRecipientLinkStore::open_on(
+    std::unique_ptr<store::SqlDb> db) {
   return std::unique_ptr<SqliteRecipientLinkStore>(
-      new SqliteRecipientLinkStore(std::make_unique<Impl>(std::move(*db))));
+      new SqliteRecipientLinkStore(std::make_unique<Impl>(std::move(db))));
 }
 
 Expected<void> SqliteRecipientLinkStore::insert(const RecipientLink& l) {
@@ -170,7 +177,7 @@ Expected<std::vector<RecipientClick>> SqliteRecipientLinkStore::clicks_of(std::u
 
 Expected<std::size_t> SqliteRecipientLinkStore::erase(std::uint64_t tenant, std::string_view blind) {
   std::lock_guard lock(impl_->mutex);
-  return impl_->delete_pair(kEraseClicks, kErase, [&](SqliteStatement& s) {
+  return impl_->delete_pair(kEraseClicks, kErase, [&](SqlStatement& s) {
     s.bind(1, tenant);
     s.bind_blob(2, blind);
   });
@@ -178,7 +185,7 @@ Expected<std::size_t> SqliteRecipientLinkStore::erase(std::uint64_t tenant, std:
 
 Expected<std::size_t> SqliteRecipientLinkStore::purge_expired(std::int64_t now_ms) {
   std::lock_guard lock(impl_->mutex);
-  return impl_->delete_pair(kPurgeClicks, kPurge, [&](SqliteStatement& s) { s.bind(1, now_ms); });
+  return impl_->delete_pair(kPurgeClicks, kPurge, [&](SqlStatement& s) { s.bind(1, now_ms); });
 }
 
 Expected<std::size_t> SqliteRecipientLinkStore::count(std::uint64_t tenant) {

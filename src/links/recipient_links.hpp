@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/expected.hpp"
+#include "store/sql_db.hpp"
 
 namespace diskret::links {
 
@@ -60,6 +61,8 @@ class SqliteRecipientLinkStore final : public RecipientLinkStore {
  public:
   static Expected<std::unique_ptr<SqliteRecipientLinkStore>> open(
       const std::filesystem::path& main_db);
+  /// On a connection of its own to the main database (either backend: SqlHost::sql_connect()).
+  static std::unique_ptr<SqliteRecipientLinkStore> open_on(std::unique_ptr<store::SqlDb> db);
   ~SqliteRecipientLinkStore() override;
   // RecipientLinkStore
   Expected<void> insert(const RecipientLink& link) override;

@@ -23,8 +23,10 @@ constexpr std::string_view kLoad =
 constexpr std::string_view kPrune =
     "DELETE FROM portal_login_failures WHERE locked_until <= ? AND updated_at <= ?";
 constexpr std::string_view kPut =
-    "INSERT OR REPLACE INTO portal_login_failures(kind, key_hash, failures, locked_until, "
-    "updated_at) VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO portal_login_failures(kind, key_hash, failures, locked_until, "
+    "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, key_hash) DO UPDATE SET "
+    "failures = excluded.failures, locked_until = excluded.locked_until, "
+    "updated_at = excluded.updated_at";
 constexpr std::string_view kForget =
     "DELETE FROM portal_login_failures WHERE kind = ? AND key_hash = ?";
 
@@ -45,9 +47,13 @@ LoginThrottle::LoginThrottle(const Clock& clock, ThrottleOptions options)
     : clock_(clock), options_(options) {}
 
 void LoginThrottle::persist_in(store::sqlite::SqliteDb db) {
+  persist_in(std::make_unique<store::sqlite::SqliteDb>(std::move(db)));
+}
+
+void LoginThrottle::persist_in(std::unique_ptr<store::SqlDb> db) {
   const auto now = clock_.now();
   std::lock_guard lock(mutex_);
-  db_.emplace(std::move(db));
+  db_ = std::move(db);
   if (auto s = db_->use(kPrune); !s) {
     warn("drop stale failures", s.error());
   } else {

@@ -38,6 +38,8 @@ class LoginThrottle {
   /// stale ones (unlocked, untouched for a day) and writes every change from now on.
   /// Database errors are logged; the throttle then works from memory.
   void persist_in(store::sqlite::SqliteDb db);
+  /// The same on any connection to the main database (SqlHost::sql_connect()).
+  void persist_in(std::unique_ptr<store::SqlDb> db);
 
  private:
   struct Entry {
@@ -55,7 +57,7 @@ class LoginThrottle {
   std::mutex mutex_;
   Map accounts_;   ///< by hex SHA-256 of the account key
   Map addresses_;  ///< by hex SHA-256 of the address
-  std::optional<store::sqlite::SqliteDb> db_;
+  std::unique_ptr<store::SqlDb> db_;
 };
 
 }  // namespace diskret::portal

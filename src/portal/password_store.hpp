@@ -16,14 +16,14 @@ namespace diskret::portal {
 class PasswordStore {
  public:
   static Expected<std::unique_ptr<PasswordStore>> open(const std::filesystem::path& main_path);
-  explicit PasswordStore(store::sqlite::SqliteDb db);
+  explicit PasswordStore(std::unique_ptr<store::SqlDb> db);
 
   /// False when there is no such enabled user.
   Expected<bool> set_hash(std::uint64_t tenant, std::uint64_t user, std::string_view hash);
 
  private:
   std::mutex mutex_;
-  store::sqlite::SqliteDb db_;
+  std::unique_ptr<store::SqlDb> db_;
 };
 
 }  // namespace diskret::portal

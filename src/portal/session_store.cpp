@@ -27,8 +27,11 @@ std::int64_t ms_of(SystemTime t) {
 SystemTime time_of(std::int64_t ms) { return SystemTime{std::chrono::milliseconds{ms}}; }
 
 constexpr std::string_view kInsert =
-    "INSERT OR REPLACE INTO portal_sessions(token_hash, tenant_id, tenant_public_id, user_id, "
-    "role, created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO portal_sessions(token_hash, tenant_id, tenant_public_id, user_id, "
+    "role, created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token_hash) DO UPDATE "
+    "SET tenant_id = excluded.tenant_id, tenant_public_id = excluded.tenant_public_id, "
+    "user_id = excluded.user_id, role = excluded.role, created_at = excluded.created_at, "
+    "last_seen = excluded.last_seen";
 constexpr std::string_view kSelect =
     "SELECT tenant_id, user_id, role, created_at, last_seen, tenant_public_id FROM portal_sessions "
     "WHERE token_hash = ?";
@@ -50,8 +53,12 @@ SessionStore::SessionStore(const Clock& clock, SessionOptions options)
     : clock_(clock), options_(options) {}
 
 void SessionStore::persist_in(store::sqlite::SqliteDb db, EmailLookup email_of) {
+  persist_in(std::make_unique<store::sqlite::SqliteDb>(std::move(db)), std::move(email_of));
+}
+
+void SessionStore::persist_in(std::unique_ptr<store::SqlDb> db, EmailLookup email_of) {
   std::lock_guard lock(mutex_);
-  db_.emplace(std::move(db));
+  db_ = std::move(db);
   email_of_ = std::move(email_of);
   sweep(clock_.now());
 }

@@ -63,6 +63,8 @@ class SessionStore : public tenancy::SessionResolver {
   /// options.recheck, so after a restart the idle time may count from up to that earlier.
   /// Database errors are logged: the in-memory session still works.
   void persist_in(store::sqlite::SqliteDb db, EmailLookup email_of);
+  /// The same on any connection to the main database (SqlHost::sql_connect()).
+  void persist_in(std::unique_ptr<store::SqlDb> db, EmailLookup email_of);
 
   NewSession create(const tenancy::Principal& principal, std::string email);
   std::optional<SessionInfo> info(std::string_view token);
@@ -104,7 +106,7 @@ class SessionStore : public tenancy::SessionResolver {
   UserCheck check_;
   std::mutex mutex_;
   Map sessions_;  ///< by hex SHA-256 of the token
-  std::optional<store::sqlite::SqliteDb> db_;
+  std::unique_ptr<store::SqlDb> db_;
   EmailLookup email_of_;
 };
 

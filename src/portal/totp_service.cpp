@@ -67,14 +67,14 @@ Expected<std::unique_ptr<TotpService>> TotpService::open(const std::filesystem::
                                                          store::KeyRing& keys, const Clock& clock) {
   auto db = store::sqlite::SqliteDb::open_beside(main_path, std::chrono::milliseconds{5'000});
   if (!db) return unexpected(db.error());
-  return std::make_unique<TotpService>(std::move(*db), keys, clock);
+  return std::make_unique<TotpService>(std::make_unique<store::sqlite::SqliteDb>(std::move(*db)), keys, clock);
 }
 
-TotpService::TotpService(store::sqlite::SqliteDb db, store::KeyRing& keys, const Clock& clock)
+TotpService::TotpService(std::unique_ptr<store::SqlDb> db, store::KeyRing& keys, const Clock& clock)
     : db_(std::move(db)), keys_(keys), clock_(clock) {}
 
 Expected<std::optional<TotpService::Row>> TotpService::row(std::uint64_t tenant, std::uint64_t user) {
-  auto s = db_.use(kGet);
+  auto s = db_->use(kGet);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, user);
@@ -106,7 +106,7 @@ Expected<TotpEnrolment> TotpService::enrol(std::uint64_t tenant, std::uint64_t u
   // bind_blob does not copy: the sealed bytes must live until run().
   const std::string sealed = crypto::seal((*keys)->data_key, secret, ad_of(tenant, user));
   crypto::secure_wipe(secret.data(), secret.size());
-  auto s = db_.use(kPut);
+  auto s = db_->use(kPut);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, user);
@@ -126,7 +126,7 @@ Expected<bool> TotpService::use_code(std::uint64_t tenant, std::uint64_t user,
   if (!secret) return unexpected(secret.error());
   auto step = totp_match(*secret, code, clock_.now());
   if (!step || static_cast<std::int64_t>(*step) <= (*r)->last_step) return false;
-  auto s = db_.use(confirm ? kUse : kUseNoConfirm);
+  auto s = db_->use(confirm ? kUse : kUseNoConfirm);
   if (!s) return unexpected(s.error());
   const auto used = static_cast<std::int64_t>(*step);
   if (confirm) {
@@ -143,7 +143,7 @@ Expected<bool> TotpService::use_code(std::uint64_t tenant, std::uint64_t user,
   }
   auto ok = (*s)->run();
   if (!ok) return unexpected(ok.error());
-  return db_.changes() > 0;
+  return db_->changes() > 0;
 }
 
 Expected<bool> TotpService::confirm(std::uint64_t tenant, std::uint64_t user, std::string_view code) {
@@ -166,7 +166,7 @@ Expected<bool> TotpService::enabled(std::uint64_t tenant, std::uint64_t user) {
 Expected<void> TotpService::disable(std::uint64_t tenant, std::uint64_t user) {
   std::lock_guard lock(mutex_);
   for (auto sql : {kDropCodes, kDelete}) {
-    auto s = db_.use(sql);
+    auto s = db_->use(sql);
     if (!s) return unexpected(s.error());
     (*s)->bind(1, tenant);
     (*s)->bind(2, user);
@@ -206,20 +206,20 @@ Expected<std::vector<std::string>> TotpService::new_recovery_codes(std::uint64_t
     hashes.push_back(std::move(**hash));
   }
   std::lock_guard lock(mutex_);
-  if (auto ok = db_.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
+  if (auto ok = db_->begin(); !ok) return unexpected(ok.error());
   auto rollback = [&](Error e) -> Expected<std::vector<std::string>> {
-    (void)db_.exec("ROLLBACK");
+    (void)db_->exec("ROLLBACK");
     return unexpected(std::move(e));
   };
   {
-    auto s = db_.use(kDropCodes);
+    auto s = db_->use(kDropCodes);
     if (!s) return rollback(s.error());
     (*s)->bind(1, tenant);
     (*s)->bind(2, user);
     if (auto ok = (*s)->run(); !ok) return rollback(ok.error());
   }
   for (const auto& hash : hashes) {
-    auto s = db_.use(kAddCode);
+    auto s = db_->use(kAddCode);
     if (!s) return rollback(s.error());
     (*s)->bind(1, tenant);
     (*s)->bind(2, user);
@@ -227,7 +227,7 @@ Expected<std::vector<std::string>> TotpService::new_recovery_codes(std::uint64_t
     (*s)->bind(4, clock_.now_ms());
     if (auto ok = (*s)->run(); !ok) return rollback(ok.error());
   }
-  if (auto ok = db_.exec("COMMIT"); !ok) return rollback(ok.error());
+  if (auto ok = db_->exec("COMMIT"); !ok) return rollback(ok.error());
   return codes;
 }
 
@@ -237,7 +237,7 @@ Expected<bool> TotpService::use_recovery_code(std::uint64_t tenant, std::uint64_
   if (!hash) return unexpected(hash.error());
   if (!*hash) return false;
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kUseCode);
+  auto s = db_->use(kUseCode);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, clock_.now_ms());
   (*s)->bind(2, tenant);
@@ -245,12 +245,12 @@ Expected<bool> TotpService::use_recovery_code(std::uint64_t tenant, std::uint64_
   (*s)->bind_text(4, **hash);
   auto ok = (*s)->run();
   if (!ok) return unexpected(ok.error());
-  return db_.changes() > 0;
+  return db_->changes() > 0;
 }
 
 Expected<std::size_t> TotpService::recovery_codes_left(std::uint64_t tenant, std::uint64_t user) {
   std::lock_guard lock(mutex_);
-  auto s = db_.use(kCodesLeft);
+  auto s = db_->use(kCodesLeft);
   if (!s) return unexpected(s.error());
   (*s)->bind(1, tenant);
   (*s)->bind(2, user);

@@ -31,7 +31,7 @@ class TotpService {
   /// Opens portal_totp beside the main database (migrated by SqliteStore).
   static Expected<std::unique_ptr<TotpService>> open(const std::filesystem::path& main_path,
                                                      store::KeyRing& keys, const Clock& clock);
-  TotpService(store::sqlite::SqliteDb db, store::KeyRing& keys, const Clock& clock);
+  TotpService(std::unique_ptr<store::SqlDb> db, store::KeyRing& keys, const Clock& clock);
 
   /// A new, unconfirmed secret for the user (replaces an unconfirmed one; Errc::already_exists
   /// when a confirmed one is on: disable it first).
@@ -73,7 +73,7 @@ class TotpService {
                           bool confirm);
 
   std::mutex mutex_;
-  store::sqlite::SqliteDb db_;
+  std::unique_ptr<store::SqlDb> db_;
   store::KeyRing& keys_;
   const Clock& clock_;
 };
