@@ -19,8 +19,17 @@ struct BackupOptions : CommonOptions {
   std::string file;
 };
 
+// PostgreSQL (multi-node): backups are pg_dump's (docs/operations.md), not this command's.
+void refuse_postgresql(const config::Config& config) {
+  if (on_postgresql(config)) {
+    throw Failure("diskret backup works on the SQLite store only; with [store] url = "
+                  "postgresql://... back up both databases with pg_dump (docs/operations.md)");
+  }
+}
+
 int create(const BackupOptions& options) {
   auto config = load_config(options);
+  refuse_postgresql(config);
   const Clock& clock = SystemClock::instance();
   auto h = open_privacy(config, clock);
   const auto paths = data_paths(config);
@@ -44,6 +53,7 @@ int create(const BackupOptions& options) {
 
 int restore(const BackupOptions& options) {
   auto config = load_config(options);
+  refuse_postgresql(config);
   const Clock& clock = SystemClock::instance();
   const auto paths = data_paths(config);
   std::int64_t newest = 0;

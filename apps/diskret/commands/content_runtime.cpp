@@ -18,13 +18,13 @@ void enable_click_tracking(ContentRuntime& rt, store::KeyRing& keys,
 }
 
 std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
-                                              const std::filesystem::path& main_db,
+                                              store::SqlHost& main_db,
                                               tenancy::TenantService& tenants,
                                               api::SendPolicy& contacts, PrivacyRuntime& privacy,
                                               const Clock& clock) {
   auto rt = std::make_unique<ContentRuntime>();
-  rt->store = must(content::SqliteContentSettingsStore::open(main_db),
-                   "cannot open the content settings");
+  rt->store = content::SqliteContentSettingsStore::open_on(
+      must(main_db.sql_connect(), "cannot open the content settings"));
   rt->service = std::make_unique<content::ContentService>(*rt->store, clock);
   auto& queue = privacy.service->audit_queue();
   // Queued like the read entries: a finding must not cost the send path a transaction.
@@ -48,12 +48,13 @@ std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
     d.details = c.details_json;
     queue.push(std::move(d));
   });
-  rt->link_store = must(links::SqliteLinkStore::open(main_db), "cannot open the short links");
+  rt->link_store =
+      links::SqliteLinkStore::open_on(must(main_db.sql_connect(), "cannot open the short links"));
   rt->links = std::make_unique<links::LinkService>(
       *rt->link_store, clock,
       links::LinkOptions{config.links.domain, std::chrono::hours{24 * config.links.ttl_days}});
-  rt->recipient_links = must(links::SqliteRecipientLinkStore::open(main_db),
-                             "cannot open the per-recipient short links");
+  rt->recipient_links = links::SqliteRecipientLinkStore::open_on(
+      must(main_db.sql_connect(), "cannot open the per-recipient short links"));
   rt->links->set_recipients(rt->recipient_links.get());
   rt->person_data = std::make_unique<LinkClicksOfPerson>(*rt->recipient_links, *rt->link_store);
   rt->links_api = std::make_unique<api::LinksApi>(*rt->links);

@@ -46,7 +46,7 @@ void enable_click_tracking(ContentRuntime& rt, store::KeyRing& keys,
 
 /// `contacts` is the consent/opt-out SendPolicy every path already uses (must outlive it).
 std::unique_ptr<ContentRuntime> start_content(const config::Config& config,
-                                              const std::filesystem::path& main_db,
+                                              store::SqlHost& main_db,
                                               tenancy::TenantService& tenants,
                                               api::SendPolicy& contacts, PrivacyRuntime& privacy,
                                               const Clock& clock);

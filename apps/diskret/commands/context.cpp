@@ -17,6 +17,7 @@
 #include "core/log_line.hpp"
 #include "crypto/master_key.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/store_factory.hpp"
 
 namespace diskret::app {
 
@@ -125,24 +126,43 @@ StoreHandle open_store(const config::Config& config, const Clock& clock,
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) throw Failure("cannot create data_dir " + data_dir.string() + ": " + ec.message());
-  if (!config.store.url.starts_with("sqlite:")) {
-    throw Failure("store url " + config.store.url.substr(0, config.store.url.find(':')) +
-                  ": only sqlite: is supported by this build");
+  const auto backend = must(store::backend_of(config.store.url), "[store] url");
+  std::unique_ptr<store::Store> opened;
+  if (backend == store::Backend::postgresql) {
+    // Several nodes may start at once: migrations run under an advisory lock.
+    opened = must(store::open_store(config.store.url, data_dir, clock), "cannot open the database");
+  } else {
+    auto options = must(store::sqlite::SqliteOptions::from_url(config.store.url, data_dir),
+                        "[store] url");
+    if (busy_timeout) options.busy_timeout = *busy_timeout;
+    auto sqlite = must(store::sqlite::SqliteStore::open(options, clock), "cannot open the database");
+    must(sqlite->migrate(), "cannot migrate the database");
+    opened = std::move(sqlite);
   }
-  auto options = must(store::sqlite::SqliteOptions::from_url(config.store.url, data_dir),
-                      "[store] url");
-  if (busy_timeout) options.busy_timeout = *busy_timeout;
-  auto sqlite = must(store::sqlite::SqliteStore::open(options, clock), "cannot open the database");
-  must(sqlite->migrate(), "cannot migrate the database");
 
   finish_key_rotation(config);  // privacy: a rotation that stopped half-way
   crypto::MasterKeyFile master(config.keys.master_key_file);
   auto key = must(master.load(), "master key " + config.keys.master_key_file);
   StoreHandle handle;
-  handle.store = std::move(sqlite);
+  handle.store = std::move(opened);
   handle.keys = std::make_unique<store::KeyRing>(*handle.store, std::move(key), master.key_id());
   attach_privacy_keys(*handle.keys, config, clock);  // privacy: rotation-proof keys, stored pepper
   return handle;
+}
+
+store::SqlHost& sql_host(const StoreHandle& handle) {
+  auto* host = dynamic_cast<store::SqlHost*>(handle.store.get());
+  if (host == nullptr) throw Failure("this store cannot hold contacts, billing and the like");
+  return *host;
+}
+
+std::unique_ptr<store::SqlDb> main_connection(const StoreHandle& handle, const std::string& what) {
+  return must(sql_host(handle).sql_connect(), "cannot open " + what);
+}
+
+bool on_postgresql(const config::Config& config) {
+  auto backend = store::backend_of(config.store.url);
+  return backend && *backend == store::Backend::postgresql;
 }
 
 }  // namespace diskret::app

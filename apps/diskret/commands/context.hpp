@@ -12,6 +12,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "store/key_ring.hpp"
+#include "store/sql_db.hpp"
 #include "store/store.hpp"
 
 namespace diskret::app {
@@ -47,6 +48,15 @@ struct StoreHandle {
 };
 StoreHandle open_store(const config::Config& config, const Clock& clock,
                        std::optional<std::chrono::milliseconds> busy_timeout = std::nullopt);
+
+/// The store as the host of the stores beside it (contacts, billing, webhooks, ...): both
+/// backends are one.
+store::SqlHost& sql_host(const StoreHandle& handle);
+/// A connection of its own to the main database (SQLite beside the store's writer, or a
+/// PostgreSQL connection), for a store that runs its own statements.
+std::unique_ptr<store::SqlDb> main_connection(const StoreHandle& handle, const std::string& what);
+/// Whether `[store] url` names PostgreSQL (multi-node mode).
+bool on_postgresql(const config::Config& config);
 
 /// Unwraps an Expected, turning the error into a Failure with `what` as context.
 template <class T>

@@ -22,10 +22,10 @@ struct CreditsOptions : CommonOptions {
   bool json = false;
 };
 
-store::sqlite::SqliteStore& sqlite_of(store::Store& s) {
-  auto* sqlite = dynamic_cast<store::sqlite::SqliteStore*>(&s);
-  if (sqlite == nullptr) throw Failure("credits need the SQLite store");
-  return *sqlite;
+store::SqlHost& sqlite_of(store::Store& s) {
+  auto* host = dynamic_cast<store::SqlHost*>(&s);
+  if (host == nullptr) throw Failure("this store cannot hold credits");
+  return *host;
 }
 
 int grant(const CreditsOptions& options) {

@@ -29,6 +29,9 @@
 #include "commands/commands.hpp"
 #include "commands/context.hpp"
 #include "crypto/master_key.hpp"
+#include "store/postgresql/pg_connection.hpp"
+#include "store/postgresql/pg_migrations.hpp"
+#include "store/postgresql/pg_store.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -222,6 +225,40 @@ void check_database(Report& report, const std::string& name, const fs::path& pat
   }
 }
 
+// PostgreSQL: reachable, and its schema against this build's migrations (its own checks of
+// pages are the server's business: data checksums, amcheck).
+void check_pg_database(Report& report, const std::string& name, const std::string& url,
+                       std::span<const store::postgresql::Migration> migrations) {
+  const std::string check = name + " database";
+  auto db = store::postgresql::PgConnection::connect(url);
+  if (!db) {
+    report.fail(check, "cannot connect: " + db.error().message(),
+                "check [store] url, that PostgreSQL runs and that both databases exist");
+    return;
+  }
+  auto rows = db->query("SELECT version FROM schema_migrations ORDER BY version");
+  std::set<int> applied;
+  if (rows) {
+    for (int r = 0; r < rows->rows(); ++r) applied.insert(static_cast<int>(rows->int64(r, 0)));
+  }
+  std::size_t pending = 0;
+  int known = 0;
+  for (const auto& m : migrations) {
+    pending += applied.contains(m.version) ? 0 : 1;
+    known = std::max(known, m.version);
+  }
+  if (!applied.empty() && *applied.rbegin() > known) {
+    report.fail(check, fmt::format("schema version {}, newer than this diskret knows ({})",
+                                   *applied.rbegin(), known),
+                "run the diskret version that wrote it (downgrades are not supported)");
+  } else if (pending > 0) {
+    report.warn(check, fmt::format("reachable, {} migration(s) not applied yet", pending),
+                "run `diskret migrate` (or start `diskret serve`, which migrates at start)");
+  } else {
+    report.ok(check, "reachable, schema up to date");
+  }
+}
+
 // The clock must not run behind what is stored: message ids are time-ordered.
 void check_clock(Report& report, const fs::path& main_path) {
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -372,10 +409,12 @@ int run_doctor(const CommonOptions& options, bool as_json) {
         check_database(report, "key store", sqlite->keys_path, store::sqlite::keys_migrations());
         check_clock(report, sqlite->main_path);
       }
+    } else if (auto pg = store::postgresql::PgOptions::from_url(config.store.url); pg) {
+      check_pg_database(report, "main", pg->url, store::postgresql::main_migrations());
+      check_pg_database(report, "key store", pg->keys_url, store::postgresql::keys_migrations());
     } else {
-      report.fail("store", "[store] url " + config.store.url.substr(0, config.store.url.find(':')) +
-                               ": this build stores in SQLite only",
-                  "use [store] url = \"sqlite:...\"");
+      report.fail("store", "[store] url: " + pg.error().message(),
+                  "use [store] url = \"sqlite:...\" or \"postgresql://...\"");
     }
     check_carriers(report, config);
     check_certificate(report, "TLS certificate", config.tls.cert_file, config.tls.key_file);

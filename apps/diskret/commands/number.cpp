@@ -34,14 +34,14 @@ struct NumberAdmin {
                  queue, SystemClock::instance()},
                 inbound::PrivateHosts::refuse) {}
 
-  static store::sqlite::SqliteStore& sqlite_of(store::Store& s) {
-    auto* sqlite = dynamic_cast<store::sqlite::SqliteStore*>(&s);
-    if (sqlite == nullptr) throw Failure("inbound numbers need the SQLite store");
-    return *sqlite;
+  static store::SqlHost& sqlite_of(store::Store& s) {
+    auto* host = dynamic_cast<store::SqlHost*>(&s);
+    if (host == nullptr) throw Failure("this store cannot hold inbound numbers");
+    return *host;
   }
 
   TenantAdmin admin;
-  store::sqlite::SqliteStore& sqlite;
+  store::SqlHost& sqlite;
   store::sqlite::SqliteInboundStore inbound;
   store::sqlite::SqliteWebhookStore webhooks;
   store::sqlite::SqliteAuditTrail audit;

@@ -10,19 +10,33 @@
 
 #include "crypto/master_key.hpp"
 #include "privacy/key_rotation.hpp"
+#include "store/postgresql/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace diskret::app {
 
 DataPaths data_paths(const config::Config& config) {
+  if (on_postgresql(config)) return {{}, {}, config.keys.master_key_file};  // no files
   auto options = must(store::sqlite::SqliteOptions::from_url(config.store.url, config.server.data_dir),
                       "[store] url");
   return {options.main_path, options.keys_path, config.keys.master_key_file};
 }
 
+std::unique_ptr<store::sqlite::SqliteKeyVault> open_key_vault(const config::Config& config) {
+  if (on_postgresql(config)) {
+    // The key database <db>_keys (migrated by open_store()).
+    auto options = must(store::postgresql::PgOptions::from_url(config.store.url), "[store] url");
+    auto c = must(store::postgresql::PgConnection::connect(options.keys_url),
+                  "cannot open the key database");
+    return store::sqlite::SqliteKeyVault::open_on(
+        std::make_unique<store::postgresql::PgConnection>(std::move(c)));
+  }
+  return must(store::sqlite::SqliteKeyVault::open(data_paths(config).keys_db), "cannot open the key store");
+}
+
 void finish_key_rotation(const config::Config& config) {
   const auto paths = data_paths(config);
-  auto vault = must(store::sqlite::SqliteKeyVault::open(paths.keys_db), "cannot open the key store");
+  auto vault = open_key_vault(config);
   must(privacy::finish_interrupted_rotation(paths.master_key, *vault),
        "cannot finish the interrupted key rotation");
 }
@@ -30,7 +44,7 @@ void finish_key_rotation(const config::Config& config) {
 KeySide open_key_side(const config::Config& config, const Clock& clock) {
   const auto paths = data_paths(config);
   KeySide side;
-  side.vault = must(store::sqlite::SqliteKeyVault::open(paths.keys_db), "cannot open the key store");
+  side.vault = open_key_vault(config);
   must(privacy::finish_interrupted_rotation(paths.master_key, *side.vault),
        "cannot finish the interrupted key rotation");
   crypto::MasterKeyFile file(paths.master_key);
@@ -55,7 +69,7 @@ PrivacyHandle open_privacy(const config::Config& config, const Clock& clock) {
   PrivacyHandle h;
   h.storage = open_store(config, clock, kAdminBusyTimeout);
   h.keys = open_key_side(config, clock);
-  auto& sqlite = dynamic_cast<store::sqlite::SqliteStore&>(*h.storage.store);
+  auto& sqlite = sql_host(h.storage);
   h.contacts = std::make_unique<store::sqlite::SqliteContactStore>(sqlite);
   h.rows = std::make_unique<store::sqlite::SqlitePrivacyStore>(sqlite);
   h.audit_rows = std::make_unique<store::sqlite::SqliteAuditChain>(sqlite);
@@ -71,13 +85,10 @@ PrivacyHandle open_privacy(const config::Config& config, const Clock& clock) {
   } else {
     spdlog::warn("alerts of this command will not reach webhooks: {}", loaded.error().message());
   }
-  const auto main_db = store::sqlite::SqliteOptions::from_url(config.store.url, config.server.data_dir);
-  if (main_db) {
-    h.link_store = must(links::SqliteLinkStore::open(main_db->main_path), "cannot open the short links");
-    h.recipient_links = must(links::SqliteRecipientLinkStore::open(main_db->main_path),
-                             "cannot open the per-recipient short links");
-    h.person_data = std::make_unique<LinkClicksOfPerson>(*h.recipient_links, *h.link_store);
-  }
+  h.link_store = links::SqliteLinkStore::open_on(main_connection(h.storage, "the short links"));
+  h.recipient_links = links::SqliteRecipientLinkStore::open_on(
+      main_connection(h.storage, "the per-recipient short links"));
+  h.person_data = std::make_unique<LinkClicksOfPerson>(*h.recipient_links, *h.link_store);
   return h;
 }
 

@@ -45,6 +45,8 @@ struct KeySide {
   std::unique_ptr<store::ServiceKeys> services;
 };
 KeySide open_key_side(const config::Config& config, const Clock& clock);
+/// The key store: keys.db, or the key database <db>_keys on PostgreSQL.
+std::unique_ptr<store::sqlite::SqliteKeyVault> open_key_vault(const config::Config& config);
 
 /// Everything: store (migrated), key ring, key store, audit trail, privacy rows.
 struct PrivacyHandle {

@@ -34,7 +34,7 @@ std::unique_ptr<PrivacyRuntime> start_privacy(const config::Config& config, Stor
                                               tenancy::TenantService& tenants, const Clock& clock) {
   auto rt = std::make_unique<PrivacyRuntime>();
   rt->keys = open_key_side(config, clock);
-  auto& sqlite = dynamic_cast<store::sqlite::SqliteStore&>(*storage.store);
+  auto& sqlite = sql_host(storage);
   rt->contacts = std::make_unique<store::sqlite::SqliteContactStore>(sqlite);
   rt->rows = std::make_unique<store::sqlite::SqlitePrivacyStore>(sqlite);
   rt->audit_rows = std::make_unique<store::sqlite::SqliteAuditChain>(sqlite);

@@ -15,11 +15,12 @@ http::RateLimit rate(std::int64_t per_second, std::int64_t burst) {
 
 }  // namespace
 
-void SecurityRuntime::guard_sending(const config::Config& config, const std::filesystem::path& main_db,
+void SecurityRuntime::guard_sending(const config::Config& config, store::SqlHost& main_db,
                                     store::KeyRing& keys, pipeline::Pipeline& pipeline,
                                     tenancy::TenantService& tenants, Inner inner,
                                     PrivacyRuntime& privacy, const Clock& clock) {
-  held = must(fraud::HeldMessages::open(main_db, keys, clock), "cannot open the held messages");
+  held = std::make_unique<fraud::HeldMessages>(
+      must(main_db.sql_connect(), "cannot open the held messages"), keys, clock);
   fraud::GuardOptions o;
   o.prefix_digits = static_cast<std::size_t>(config.security.pumping_prefix_digits);
   o.prefix_per_hour = static_cast<std::uint32_t>(config.security.pumping_prefix_per_hour);

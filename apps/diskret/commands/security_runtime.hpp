@@ -42,7 +42,7 @@ struct SecurityRuntime {
     api::SendPolicy* smtp = nullptr;      ///< email to SMS at DATA (not the RCPT probe: the
                                           ///< guard would count, and hold, every recipient twice)
   };
-  void guard_sending(const config::Config& config, const std::filesystem::path& main_db,
+  void guard_sending(const config::Config& config, store::SqlHost& main_db,
                      store::KeyRing& keys, pipeline::Pipeline& pipeline,
                      tenancy::TenantService& tenants, Inner inner, PrivacyRuntime& privacy,
                      const Clock& clock);

@@ -219,8 +219,8 @@ int serve(const ServeOptions& options) {
   pipeline_config.max_commit_messages = config.pipeline.max_commit_messages;
   // Prepaid credits (issue 8): the pipeline debits inside the commit that stores messages;
   // low-balance alerts are raised off the writer thread. [billing] enabled = false: no checks.
-  store::sqlite::SqliteBillingStore billing_store(
-      dynamic_cast<store::sqlite::SqliteStore&>(*storage.store));
+  store::SqlHost& main_db = sql_host(storage);  // SQLite or PostgreSQL
+  store::sqlite::SqliteBillingStore billing_store(main_db);
   api::Worker billing_alerts;
   billing::CreditCharger credit_charger(
       billing_store,
@@ -270,17 +270,14 @@ int serve(const ServeOptions& options) {
     return out;
   });
   // SMPP server for customers: credentials in the main database (own connection).
-  const auto sqlite_options = must(
-      store::sqlite::SqliteOptions::from_url(config.store.url, config.server.data_dir), "[store] url");
-  auto smpp_credential_store = must(
-      store::sqlite::SqliteSmppCredentialStore::open(sqlite_options.main_path),
-      "cannot open the SMPP credentials");
+  auto smpp_credential_store = store::sqlite::SqliteSmppCredentialStore::open_on(
+      main_connection(storage, "the SMPP credentials"));
   smpp_server::CredentialService smpp_credentials(*smpp_credential_store,
                                                   storage.keys->api_key_pepper(), clock);
   smpp_server::CredentialsApi smpp_credentials_api(smpp_credentials, tenants, clock);
   // Registered sender addresses for email to SMS without AUTH (same database, own connection).
-  auto smtp_sender_store = must(store::sqlite::SqliteSmtpSenderStore::open(sqlite_options.main_path),
-                                "cannot open the SMTP sender addresses");
+  auto smtp_sender_store = store::sqlite::SqliteSmtpSenderStore::open_on(
+      main_connection(storage, "the SMTP sender addresses"));
   gateway::SmtpSenders smtp_senders(*smtp_sender_store, *storage.keys, clock);
   gateway::SmtpSendersApi smtp_senders_api(smtp_senders, tenants, clock);
   smpp_server::ServerConfig smpp_config;
@@ -292,20 +289,18 @@ int serve(const ServeOptions& options) {
   // Receipts follow the pipeline's status events; polling is only a slow safety net.
   smpp_config.status_poll = std::chrono::milliseconds{5'000};
   // Receipts and MOs for tenants without a receiver bind wait here, across restarts.
-  auto smpp_outbox = must(store::sqlite::SqliteSmppOutbox::open(sqlite_options.main_path),
-                          "cannot open the SMPP outbox");
+  auto smpp_outbox =
+      store::sqlite::SqliteSmppOutbox::open_on(main_connection(storage, "the SMPP outbox"));
   smpp_server::SmppServer smpp(smpp_config, smpp_credentials, tenants, pipeline, clock);
   smpp.set_outbox(smpp_outbox.get(), storage.keys.get());
   // Receipt requests and bounce senders are written with their messages (same commit).
-  auto message_notes = must(
-      store::sqlite::SqliteMessageNotes::open(
-          dynamic_cast<store::sqlite::SqliteStore&>(*storage.store), sqlite_options.main_path),
-      "cannot open the message notes");
+  auto message_notes = store::sqlite::SqliteMessageNotes::open_on(
+      main_db, main_connection(storage, "the message notes"));
   smpp.set_message_notes(message_notes.get());
 
   // Contacts, consent, suppressions and users (issue 4): tables in the main database,
   // writes inside the Store's transactions; the send policy screens POST /v1/messages.
-  auto& sqlite_store = dynamic_cast<store::sqlite::SqliteStore&>(*storage.store);
+  store::SqlHost& sqlite_store = main_db;
   store::sqlite::SqliteContactStore contact_store(sqlite_store);
   store::sqlite::SqliteInboundStore reply_number_store(sqlite_store);
   contacts::ContactService contact_service(*storage.store, contact_store, *storage.keys, clock);
@@ -319,7 +314,7 @@ int serve(const ServeOptions& options) {
   api::ContactsSendPolicy send_policy(recipient_gate, reply_numbers(reply_number_store));
   // Content safeguards (issue 12): smart encoding and DLP around the contacts rules, on every
   // path that screens (API, campaigns, email to SMS, SMPP server).
-  auto content_runtime = start_content(config, sqlite_options.main_path, tenants, send_policy,
+  auto content_runtime = start_content(config, main_db, tenants, send_policy,
                                        *privacy_runtime, clock);
   enable_click_tracking(*content_runtime, *storage.keys, *privacy_runtime->service);
   // Abuse prevention (issue 11): rate limits, security.txt, and the pumping guard and link
@@ -329,7 +324,7 @@ int serve(const ServeOptions& options) {
     // Several nodes behind one balancer: each enforces its share of the rate limits.
     pipeline.on_node_count([limiter = security->limiter.get()](std::size_t n) { limiter->set_node_count(n); });
   }
-  security->guard_sending(config, sqlite_options.main_path, *storage.keys, pipeline, tenants,
+  security->guard_sending(config, main_db, *storage.keys, pipeline, tenants,
                           {content_runtime->api_policy.get(), content_runtime->smpp_policy.get(),
                            content_runtime->campaign_policy.get(), content_runtime->smtp_policy.get()},
                           *privacy_runtime, clock);
@@ -340,8 +335,8 @@ int serve(const ServeOptions& options) {
                                 clock);
   // Campaigns (issue 7): the runner screens like POST /v1/messages and sends through the
   // pipeline; it stops before the pipeline.
-  auto campaign_store = must(store::sqlite::SqliteCampaignStore::open(sqlite_options.main_path),
-                             "cannot open the campaign store");
+  auto campaign_store =
+      store::sqlite::SqliteCampaignStore::open_on(main_connection(storage, "the campaign store"));
   pipeline.set_campaign_messages([&campaign_store](std::uint64_t tenant, const std::string& id) {
     const auto campaign = api::parse_id(id);
     if (!campaign) return Expected<std::vector<std::uint64_t>>{};
@@ -423,8 +418,8 @@ int serve(const ServeOptions& options) {
   content_runtime->preview->add_routes(router);
   content_runtime->links_api->add_routes(router);
   // The dashboard's numbers, counted in the database (issue 9).
-  auto message_stats = must(store::sqlite::SqliteMessageStats::open(sqlite_options.main_path),
-                            "cannot open the message statistics");
+  auto message_stats =
+      store::sqlite::SqliteMessageStats::open_on(main_connection(storage, "the message statistics"));
   api::StatsApi stats_api(*message_stats, tenants, clock);
   stats_api.add_routes(router);
   privacy_runtime->api->add_routes(router);
@@ -450,8 +445,7 @@ int serve(const ServeOptions& options) {
       });
   // Sessions and failed logins are kept in the main database too: a restart keeps both.
   portal_sessions.persist_in(
-      must(store::sqlite::SqliteDb::open_beside(sqlite_options.main_path, std::chrono::seconds{5}),
-           "cannot open the portal's sessions"),
+      main_connection(storage, "the portal's sessions"),
       [&user_service](std::uint64_t tenant,
                       std::uint64_t user) -> Expected<std::optional<std::string>> {
         auto found = user_service.get(tenant, user);
@@ -459,22 +453,20 @@ int serve(const ServeOptions& options) {
         if (!*found || (*found)->disabled_at) return std::optional<std::string>{};
         return std::optional<std::string>{(*found)->email};
       });
-  login_throttle.persist_in(
-      must(store::sqlite::SqliteDb::open_beside(sqlite_options.main_path, std::chrono::seconds{5}),
-           "cannot open the portal's login throttle"));
+  login_throttle.persist_in(main_connection(storage, "the portal's login throttle"));
   tenants.set_session_resolver(&portal_sessions);
   // Secure cookies and HSTS whenever the portal is reached over TLS: its own https_listen
   // or, behind a TLS proxy, [portal] tls.
   const bool portal_tls = config.portal.tls || !config.server.https_listen.empty();
-  auto totp = must(portal::TotpService::open(sqlite_options.main_path, *storage.keys, clock),
-                   "cannot open the portal's second factors");
+  auto totp = std::make_unique<portal::TotpService>(
+      main_connection(storage, "the portal's second factors"), *storage.keys, clock);
   portal::SessionApi session_api(portal_sessions, login_throttle, user_service, tenants, clock,
                                  {portal_tls, std::chrono::hours{config.portal.session_hours},
                                   security_facts(config)},
                                  totp.get());
   session_api.set_audit(storage.store.get(), privacy_runtime->audit.get());
-  auto portal_passwords = must(portal::PasswordStore::open(sqlite_options.main_path),
-                               "cannot open the portal's password store");
+  auto portal_passwords =
+      std::make_unique<portal::PasswordStore>(main_connection(storage, "the portal's password store"));
   session_api.set_passwords(portal_passwords.get());
   session_api.add_routes(router);
   // Owners/admins resetting another user's password or removing their second factor.

@@ -42,9 +42,9 @@ int add_user(const UserOptions& options) {
   }
   auto admin = open_tenant_admin(options);
   auto tenant = tenant_by_public_id(*admin.tenants, options.tenant);
-  auto* sqlite = dynamic_cast<store::sqlite::SqliteStore*>(&admin.store());
-  if (sqlite == nullptr) throw Failure("users are stored in SQLite only in this version");
-  store::sqlite::SqliteContactStore contact_store(*sqlite);
+  auto* host = dynamic_cast<store::SqlHost*>(&admin.store());
+  if (host == nullptr) throw Failure("this store cannot hold users");
+  store::sqlite::SqliteContactStore contact_store(*host);
   contacts::UserService users(admin.store(), contact_store, admin.keys(), SystemClock::instance());
   users.set_audit(admin.privacy.audit.get());
   // The operator acts with owner rights: any role may be given.
