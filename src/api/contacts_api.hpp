@@ -18,6 +18,7 @@
 #include "contacts/user_service.hpp"
 #include "core/clock.hpp"
 #include "http/router.hpp"
+#include "api/send_policy.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace diskret::api {
@@ -38,6 +39,10 @@ class ContactsApi {
   ~ContactsApi();
 
   void add_routes(http::Router& router);
+
+  /// The pumping guard and link check (issue 11) for the double opt-in request SMS, which
+  /// goes to any number the caller names; unset: not screened (unit tests).
+  void set_send_policy(SendPolicy* policy) { send_policy_ = policy; }
 
  private:
   using Work = std::function<void(const http::Request&, const http::Respond&, const Caller&)>;
@@ -72,6 +77,7 @@ class ContactsApi {
   void delete_user(const http::Request& r, const http::Respond& respond, const Caller& c);
 
   ContactsApiServices s_;
+  SendPolicy* send_policy_ = nullptr;
   const Clock& clock_;
   Authenticator auth_;
   // Last: joined first, while everything they use still exists.

@@ -60,6 +60,24 @@ void ContactsApi::double_opt_in(const http::Request& r, const http::Respond& res
                        .to_response());
   }
 
+  pipeline::NewMessage m;
+  m.to = body->phone;
+  m.from = sender->display();
+  m.text = text;
+  m.category = pipeline::Category::transactional;
+  m.segments = static_cast<std::uint16_t>(info->segments);
+  m.encoding = sms::encoding_name(info->encoding);
+  pipeline::AcceptRequest accept;
+  accept.tenant = c.principal.tenant;
+  accept.messages.push_back(std::move(m));
+  if (send_policy_) {
+    // It goes to any number the caller names: the pumping guard and the link check see it
+    // like POST /v1/messages (a held request is stored rejected, held_for_review).
+    if (auto ok = send_policy_->screen(c, accept.messages); !ok) {
+      return respond(ok.error().to_response());
+    }
+  }
+
   auto contact = s_.contacts.start_double_opt_in(tenant, body->phone, text, actor_of(c));
   if (!contact) {
     const auto& e = contact.error();
@@ -74,16 +92,6 @@ void ContactsApi::double_opt_in(const http::Request& r, const http::Respond& res
     return respond(store_problem(e, "The double opt-in").to_response());
   }
 
-  pipeline::NewMessage m;
-  m.to = body->phone;
-  m.from = sender->display();
-  m.text = text;
-  m.category = pipeline::Category::transactional;
-  m.segments = static_cast<std::uint16_t>(info->segments);
-  m.encoding = sms::encoding_name(info->encoding);
-  pipeline::AcceptRequest accept;
-  accept.tenant = c.principal.tenant;
-  accept.messages.push_back(std::move(m));
   auto ids = s_.pipeline.preassign(1);
   accept.response = render_send_response(accept.messages, ids);
   json::object out;

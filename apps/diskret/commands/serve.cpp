@@ -427,6 +427,7 @@ int serve(const ServeOptions& options) {
     return privacy_runtime->api->metrics_text() + content_runtime->service->guard().metrics() +
            security->metrics();
   });
+  contacts_api.set_send_policy(security->api_policy.get());  // double opt-in requests
   contacts_api.add_routes(router);
   campaigns_api.set_estimator(*content_runtime->estimate_planner, content_runtime->price);
   campaigns_api.add_routes(router);

@@ -624,6 +624,22 @@ TEST_F(PumpingOnEveryPath, CampaignRecipientsAreHeld) {
   EXPECT_EQ(st["rejected"], 2u);
 }
 
+TEST_F(PumpingOnEveryPath, DoubleOptInRequestsAreHeld) {
+  start_guarded();
+  for (int i = 0; i < 3; ++i) {
+    auto r = call("POST", "/v1/contacts/double-opt-in", a_,
+                  R"({"phone":")" + premium(i) + R"(","from":"AGmbH"})");
+    ASSERT_EQ(r.status, 202) << r.body;
+  }
+  auto held = held_sources();
+  EXPECT_EQ(held.size(), 2u) << "the confirmation request goes to any number the caller names";
+  EXPECT_EQ(held[premium(2)], "api");
+  std::map<std::string, std::size_t> codes;
+  auto st = statuses(&codes);
+  EXPECT_EQ(st["accepted"], 1u);
+  EXPECT_EQ(codes["held_for_review"], 2u);
+}
+
 // With short links on, the content rules replace a link by the platform's own short link
 // before the guard sees the text; the link check still judges the link as written.
 TEST_F(PumpingOnEveryPath, LinkCheckSeesLinksBeforeTheyAreShortened) {
