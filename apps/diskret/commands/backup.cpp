@@ -1,5 +1,6 @@
 // `diskret backup create FILE` (online, while the server runs) and `diskret backup restore
-// FILE` (server stopped): encrypted, authenticated backups of diskret.db. The key store is
+// FILE` (server stopped; every node in multi-node mode): encrypted, authenticated backups of
+// diskret.db, or of the PostgreSQL main database (pg_dump). The key store is
 // never in a backup; see docs/security.md.
 #include <iostream>
 
@@ -10,6 +11,7 @@
 #include "commands/commands.hpp"
 #include "commands/privacy_context.hpp"
 #include "privacy/backups.hpp"
+#include "store/postgresql/pg_migrations.hpp"
 #include "store/sqlite/migrations.hpp"
 
 namespace diskret::app {
@@ -19,22 +21,18 @@ struct BackupOptions : CommonOptions {
   std::string file;
 };
 
-// PostgreSQL (multi-node): backups are pg_dump's (docs/operations.md), not this command's.
-void refuse_postgresql(const config::Config& config) {
-  if (on_postgresql(config)) {
-    throw Failure("diskret backup works on the SQLite store only; with [store] url = "
-                  "postgresql://... back up both databases with pg_dump (docs/operations.md)");
-  }
-}
-
 int create(const BackupOptions& options) {
   auto config = load_config(options);
-  refuse_postgresql(config);
   const Clock& clock = SystemClock::instance();
   auto h = open_privacy(config, clock);
   const auto paths = data_paths(config);
-  auto created = must(privacy::create_backup(options.file, paths.main_db, *h.keys.services,
-                                             h.keys.master->current().id, clock),
+  const std::string master_id = h.keys.master->current().id;
+  // Multi-node mode: a pg_dump of the main database, sealed the same way.
+  auto created = must(on_postgresql(config)
+                          ? privacy::create_postgresql_backup(options.file, config.store.url,
+                                                              *h.keys.services, master_id, clock)
+                          : privacy::create_backup(options.file, paths.main_db, *h.keys.services,
+                                                   master_id, clock),
                       "cannot create the backup");
   audit::AuditDraft entry;
   entry.actor = operator_actor();
@@ -53,15 +51,22 @@ int create(const BackupOptions& options) {
 
 int restore(const BackupOptions& options) {
   auto config = load_config(options);
-  refuse_postgresql(config);
   const Clock& clock = SystemClock::instance();
   const auto paths = data_paths(config);
+  const bool postgresql = on_postgresql(config);
   std::int64_t newest = 0;
-  for (const auto& m : store::sqlite::main_migrations()) newest = std::max<std::int64_t>(newest, m.version);
+  if (postgresql) {
+    for (const auto& m : store::postgresql::main_migrations()) newest = std::max<std::int64_t>(newest, m.version);
+  } else {
+    for (const auto& m : store::sqlite::main_migrations()) newest = std::max<std::int64_t>(newest, m.version);
+  }
   privacy::RestoredFiles restored;
   {
-    auto keys = open_key_side(config, clock);  // diskret.db stays closed until swapped
-    restored = must(privacy::restore_backup(options.file, paths.main_db, *keys.services, newest, clock),
+    auto keys = open_key_side(config, clock);  // the main database stays closed until replaced
+    restored = must(postgresql ? privacy::restore_postgresql_backup(options.file, config.store.url,
+                                                                    *keys.services, newest)
+                               : privacy::restore_backup(options.file, paths.main_db, *keys.services,
+                                                         newest, clock),
                     "cannot restore " + options.file);
   }
   // The restored copy is older than the key store: apply what happened since.
