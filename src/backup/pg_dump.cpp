@@ -9,10 +9,12 @@
 #include <libpq-fe.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -26,25 +28,36 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// libpq's messages end in a newline.
+std::string trimmed(std::string why) {
+  while (!why.empty() && why.back() == '\n') why.pop_back();
+  return why;
+}
+
+struct ChildEnvironment {
+  std::vector<std::string> variables;
+  std::string dbname;  // "" when the URL names none
+};
+
 // The child's environment: ours without any PG* variable (a stray PGDATABASE must not
 // redirect the dump), plus one PG* variable per option the URL sets.
-Expected<std::vector<std::string>> child_environment(std::string_view url) {
+Expected<ChildEnvironment> child_environment(std::string_view url) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
   if (options == nullptr) {
     std::string why = error != nullptr ? error : "out of memory";
     PQfreemem(error);
-    while (!why.empty() && why.back() == '\n') why.pop_back();
-    return fail(Errc::io_error, "[store] url is not a PostgreSQL connection string: " + why);
+    return fail(Errc::io_error, "[store] url is not a PostgreSQL connection string: " + trimmed(why));
   }
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> guard(options, &PQconninfoFree);
-  std::vector<std::string> env;
+  ChildEnvironment env;
   for (char** e = environ; *e != nullptr; ++e) {
-    if (std::strncmp(*e, "PG", 2) != 0) env.emplace_back(*e);
+    if (std::strncmp(*e, "PG", 2) != 0) env.variables.emplace_back(*e);
   }
   for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
     if (o->val == nullptr || o->envvar == nullptr) continue;
-    env.push_back(fmt::format("{}={}", o->envvar, o->val));
+    env.variables.push_back(fmt::format("{}={}", o->envvar, o->val));
+    if (std::strcmp(o->keyword, "dbname") == 0) env.dbname = o->val;
   }
   return env;
 }
@@ -90,19 +103,22 @@ Expected<void> run(const std::vector<std::string>& argv, const std::vector<std::
                                           first.empty() ? "no message" : first));
 }
 
-// One query on a connection of its own; its single value as text ("" for NULL).
-Expected<std::string> query_value(std::string_view url, const char* sql) {
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(std::string(url).c_str()), &PQfinish);
+using Connection = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+
+Expected<Connection> connect(std::string_view url) {
+  Connection conn(PQconnectdb(std::string(url).c_str()), &PQfinish);
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
-    std::string why = conn ? PQerrorMessage(conn.get()) : "out of memory";
-    while (!why.empty() && why.back() == '\n') why.pop_back();
-    return fail(Errc::io_error, "cannot connect to the database: " + why);
+    return fail(Errc::io_error, "cannot connect to the database: " +
+                                    trimmed(conn ? PQerrorMessage(conn.get()) : "out of memory"));
   }
-  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), sql), &PQclear);
+  return conn;
+}
+
+// One query's single value as text ("" for NULL).
+Expected<std::string> query_value(PGconn* conn, const char* sql) {
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn, sql), &PQclear);
   if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) {
-    std::string why = PQresultErrorMessage(r.get());
-    while (!why.empty() && why.back() == '\n') why.pop_back();
-    return fail(Errc::io_error, "query failed: " + why);
+    return fail(Errc::io_error, "query failed: " + trimmed(PQresultErrorMessage(r.get())));
   }
   return std::string(PQgetisnull(r.get(), 0, 0) ? "" : PQgetvalue(r.get(), 0, 0));
 }
@@ -110,15 +126,28 @@ Expected<std::string> query_value(std::string_view url, const char* sql) {
 }  // namespace
 
 Expected<std::int64_t> postgresql_schema_version(std::string_view url) {
-  auto v = query_value(url, "SELECT max(version) FROM schema_migrations");
+  auto conn = connect(url);
+  if (!conn) return unexpected(conn.error());
+  auto v = query_value(conn->get(), "SELECT max(version) FROM schema_migrations");
   if (!v) return unexpected(v.error());
   return v->empty() ? std::int64_t{0} : std::stoll(*v);
 }
 
 Expected<void> ensure_postgresql_unused(std::string_view url) {
-  auto n = query_value(url,
-                       "SELECT count(*) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  auto conn = connect(url);
+  if (!conn) return unexpected(conn.error());
+  // A client that has just disconnected stays listed until its backend has exited, which
+  // takes a moment on a busy machine: such sessions get a short grace. Background workers
+  // (autovacuum) are not nodes and do not count.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  Expected<std::string> n;
+  for (;;) {
+    n = query_value(conn->get(),
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+    if (!n || *n == "0" || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   if (!n) return unexpected(n.error());
   if (*n != "0") {
     return fail(Errc::in_use, fmt::format("{} other session(s) are connected to the database: stop "
@@ -147,7 +176,7 @@ Expected<void> dump_postgresql(std::string_view url, const fs::path& out) {
   const fs::path errors = fs::path(out).concat(".err");
   auto ok = run({tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                  "--file=" + out.string()},
-                *env, errors);
+                env->variables, errors);
   std::error_code ec;
   fs::remove(errors, ec);
   return ok;
@@ -156,17 +185,13 @@ Expected<void> dump_postgresql(std::string_view url, const fs::path& out) {
 Expected<void> restore_postgresql(std::string_view url, const fs::path& in) {
   auto env = child_environment(url);
   if (!env) return unexpected(env.error());
-  // pg_restore connects to the database PGDATABASE names; --dbname is required to restore
-  // into a database (rather than print SQL), so it names it again, from the environment.
-  std::string dbname;
-  for (const auto& e : *env) {
-    if (e.starts_with("PGDATABASE=")) dbname = e.substr(11);
-  }
-  if (dbname.empty()) return fail(Errc::io_error, "[store] url names no database");
+  // --dbname is required to restore into a database (rather than print SQL); the rest of
+  // the connection comes from the PG* variables.
+  if (env->dbname.empty()) return fail(Errc::io_error, "[store] url names no database");
   const fs::path errors = fs::path(in).concat(".err");
   auto ok = run({tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                 "--single-transaction", "--exit-on-error", "--dbname=" + dbname, in.string()},
-                *env, errors);
+                 "--single-transaction", "--exit-on-error", "--dbname=" + env->dbname, in.string()},
+                env->variables, errors);
   std::error_code ec;
   fs::remove(errors, ec);
   return ok;
