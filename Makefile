@@ -27,9 +27,8 @@ test-unit: build
 # The whole test suite built with ASan+UBSan (-DDISKRET_SANITIZE=ON) in its own directory;
 # every finding fails the run. The browser tests (label e2e) and the package install
 # (label package) are left to `make test`.
-# Not part of `make test`/.ci/run: a cold sanitizer build needs about 19 CPU-seconds per
-# object (measured on 37 objects of http/smtp/sms/smpp: 697 CPU-s), so ~500 objects plus the
-# links are about 80-90 minutes on 2 idle cores, far over the 30 minutes `make test` has.
+# Not part of `make test`/.ci/run: a cold sanitizer build (at -O1) takes about an hour on 2
+# idle cores (http/server.cpp alone 110 CPU-s), far over the 30 minutes `make test` has.
 # With a warm ccache it is the links and the (2-3x slower) test run.
 ASAN_DIR ?= build-asan
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
