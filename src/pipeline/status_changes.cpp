@@ -37,12 +37,27 @@ Expected<std::optional<store::PartRecord>> find_part(store::WriteTransaction& tx
   });
 }
 
+// Marks the part the receipt is about (nullopt: unknown, or marked already). A part of the
+// receiving carrier comes first, and one it has marked already stops the search: a repeated
+// receipt must not mark another carrier's part that happens to carry the same id.
 Expected<std::optional<store::PartRecord>> mark_part(store::WriteTransaction& tx,
                                                      const carrier::Receipt& r,
                                                      std::uint8_t state) {
-  return first_part(r, [&tx, state](const std::string& id, const std::optional<std::string>& carrier) {
-    return tx.mark_part(id, carrier, state);
-  });
+  const auto candidates = smpp::receipt_id_candidates(r.receipt.id);
+  for (const auto& id : candidates) {
+    auto part = tx.mark_part(id, r.carrier, state);
+    if (!part || *part) return part;
+  }
+  for (const auto& id : candidates) {
+    auto known = tx.find_part(id, r.carrier);
+    if (!known) return unexpected(known.error());
+    if (*known) return std::optional<store::PartRecord>{};
+  }
+  for (const auto& id : candidates) {
+    auto part = tx.mark_part(id, std::nullopt, state);
+    if (!part || *part) return part;
+  }
+  return std::optional<store::PartRecord>{};
 }
 
 struct Verdict {

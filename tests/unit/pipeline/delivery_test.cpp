@@ -52,6 +52,25 @@ TEST(DurablePipeline, ReceiptMatchesLowerCaseHexWithoutZerosAndOverAnotherCarrie
   EXPECT_EQ(f.status(id), MessageStatus::delivered);
 }
 
+TEST(DurablePipeline, ARepeatedReceiptDoesNotMarkAnotherCarriersPartWithTheSameId) {
+  PipelineFixture f(FakeCarrier::Behaviour::accepts_all);
+  const MessageId first = f.send_one(number(1));
+  f.idle();
+  f.carrier.answer_as("a-carrier", 0xA1F300);  // sorts before "fake"
+  const MessageId second = f.send_one(number(2));
+  f.idle();
+  const std::string id = f.carrier.carrier_ids(first.value).at(0);
+  ASSERT_EQ(f.carrier.carrier_ids(second.value).at(0), id);
+
+  EXPECT_TRUE(f.carrier.receipt(id, ReceiptState::delivered, "fake"));
+  EXPECT_EQ(f.status(first), MessageStatus::delivered);
+  EXPECT_TRUE(f.carrier.receipt(id, ReceiptState::delivered, "fake"));  // repeated
+  EXPECT_EQ(f.status(second), MessageStatus::submitted);
+  EXPECT_TRUE(f.carrier.receipt(id, ReceiptState::delivered, "a-carrier"));
+  EXPECT_EQ(f.status(second), MessageStatus::delivered);
+  EXPECT_EQ(f.pipeline->stats().delivered, 2u);
+}
+
 TEST(DurablePipeline, MultipartIsDeliveredOnlyWhenEveryPartIs) {
   PipelineFixture f(FakeCarrier::Behaviour::accepts_all);
   f.carrier.set_part_size(10);

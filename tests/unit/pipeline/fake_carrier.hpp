@@ -100,6 +100,14 @@ class FakeCarrier final : public Carrier {
     std::lock_guard lock(mutex_);
     return sent_;
   }
+  /// Later submits are answered as carrier `name`, with carrier ids counting from `next_id`
+  /// (two carriers may hand out the same ids).
+  void answer_as(std::string name, std::uint64_t next_id) {
+    std::lock_guard lock(mutex_);
+    name_ = std::move(name);
+    next_id_ = next_id;
+  }
+
   /// The carrier ids (as sent in submit_sm_resp) of a message's parts.
   std::vector<std::string> carrier_ids(std::uint64_t id) const {
     std::lock_guard lock(mutex_);
@@ -111,7 +119,7 @@ class FakeCarrier final : public Carrier {
   carrier::SubmitOutcome answer(const carrier::OutboundMessage& m) {
     carrier::SubmitOutcome o;
     o.message_id = m.message_id;
-    o.carrier = "fake";
+    o.carrier = name_;
     if (behaviour_ == Behaviour::rejects_destination) {
       o.result = carrier::SubmitResult::rejected;
       o.status = smpp::Status::invalid_dest_addr;
@@ -133,6 +141,7 @@ class FakeCarrier final : public Carrier {
   std::atomic<bool> bound_{true};
   std::atomic<std::size_t> node_count_{0};
   mutable std::mutex mutex_;
+  std::string name_ = "fake";
   std::uint64_t next_id_ = 0xA1F300;
   std::map<std::uint64_t, std::size_t> submits_;
   std::map<std::uint64_t, std::vector<std::string>> ids_;
