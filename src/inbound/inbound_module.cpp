@@ -14,6 +14,7 @@ InboundModule::InboundModule(InboundModuleDeps d, InboundModuleConfig config)
                                   queue_, d.clock},
                config.webhooks.client.private_hosts) {
   queue_.on_queued([this] { worker_.wake(); });
+  queue_.follow_slot([&pipeline = d.pipeline] { return pipeline.id_slot(); });
 }
 
 Expected<void> InboundModule::start() {

@@ -211,6 +211,7 @@ Expected<bool> MoIntake::store_one(store::WriteTransaction& tx, store::InboundWr
   if (!tenant_keys) return unexpected(tenant_keys.error());
 
   const auto sender = mo_sender_e164(in.from, (*info)->region);
+  ids_.set_slot(d_.pipeline.id_slot());
   const std::uint64_t id = ids_.next(1).front().value;
   store::InboundMessageRecord r;
   r.id = id;

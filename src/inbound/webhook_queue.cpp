@@ -16,6 +16,11 @@ Expected<void> WebhookQueue::load() {
   return {};
 }
 
+std::uint64_t WebhookQueue::next_id() {
+  if (slot_) ids_.set_slot(slot_());
+  return ids_.next(1).front().value;
+}
+
 bool WebhookQueue::has(std::uint64_t tenant) const {
   if (!any()) return false;
   std::lock_guard lock(mutex_);
@@ -36,7 +41,7 @@ Expected<bool> WebhookQueue::enqueue(store::WebhookWrites& writes, const QueuedE
                                      std::int64_t now_ms) {
   if (!has(event.tenant)) return false;
   store::WebhookEventRecord r;
-  r.id = ids_.next(1).front().value;
+  r.id = next_id();
   r.tenant_id = event.tenant;
   r.type = event.type;
   r.ref_id = event.ref_id;
@@ -54,7 +59,7 @@ Expected<bool> WebhookQueue::enqueue(store::WebhookWrites& writes, const QueuedE
       return unexpected(ok.error());
     }
     ids_.advance_past(r.id);
-    r.id = ids_.next(1).front().value;
+    r.id = next_id();
   }
 }
 

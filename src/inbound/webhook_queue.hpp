@@ -45,6 +45,10 @@ class WebhookQueue {
   Expected<std::size_t> enqueue_alert(store::WebhookWrites& writes, std::uint64_t tenant,
                                       std::uint64_t alert_id, std::int64_t now_ms);
 
+  /// Event ids carry the node's id slot that `slot` answers (several nodes; see
+  /// pipeline::Pipeline::id_slot). Without it, ids carry no slot (one node, admin commands).
+  void follow_slot(std::function<std::optional<unsigned>()> slot) { slot_ = std::move(slot); }
+
   /// Called after commits that queued events (the delivery worker's wake()).
   void on_queued(std::function<void()> wake) { wake_ = std::move(wake); }
   void queued() const {
@@ -52,8 +56,11 @@ class WebhookQueue {
   }
 
  private:
+  std::uint64_t next_id();
+
   store::WebhookStore& store_;
   pipeline::MessageIdGenerator ids_;
+  std::function<std::optional<unsigned>()> slot_;
   mutable std::mutex mutex_;
   std::set<std::uint64_t> tenants_;
   std::atomic<std::size_t> count_{0};

@@ -102,8 +102,7 @@ class DurablePipeline final : public Pipeline {
   Expected<std::vector<MessageView>> list(TenantId tenant, const MessageFilter& filter) override;
   Stats stats() const override;
   bool ready() const override;
-  /// This node's message id slot (several nodes), for tests and logs.
-  std::optional<unsigned> id_slot() const { return ids_.slot(); }
+  std::optional<unsigned> id_slot() const override { return ids_.slot(); }
 
  private:
   Expected<std::vector<MessageView>> list_campaign(TenantId tenant, const MessageFilter& filter);

@@ -85,6 +85,10 @@ class Pipeline {
   virtual Expected<std::vector<MessageView>> list(TenantId tenant, const MessageFilter& filter) = 0;
   virtual Stats stats() const = 0;
   virtual bool ready() const = 0;    ///< database writable and at least one carrier bound
+  /// This node's id slot when several nodes share the database (nullopt: one node). The
+  /// node's other ids (inbound messages, webhook events) carry it too, so that no two nodes
+  /// draw the same id.
+  virtual std::optional<unsigned> id_slot() const { return std::nullopt; }
 };
 
 }  // namespace diskret::pipeline

@@ -33,6 +33,39 @@ using store::testing::StoreFixture;
 using store::testing::TempDir;
 using testing::Receiver;
 
+// The pipeline as the inbound module sees it, with the id slot a node would hold when
+// several nodes share the database.
+class SlottedPipeline final : public pipeline::Pipeline {
+ public:
+  SlottedPipeline(pipeline::Pipeline& inner, const std::optional<unsigned>& slot)
+      : inner_(inner), slot_(slot) {}
+  std::vector<pipeline::MessageId> preassign(std::size_t count) override {
+    return inner_.preassign(count);
+  }
+  void accept(pipeline::AcceptRequest&& request, const std::vector<pipeline::MessageId>& ids,
+              std::function<void(Expected<pipeline::AcceptResult>)> done) override {
+    inner_.accept(std::move(request), ids, std::move(done));
+  }
+  Expected<std::optional<std::pair<std::string, std::string>>> find_idempotent(
+      pipeline::TenantId tenant, const std::string& key) override {
+    return inner_.find_idempotent(tenant, key);
+  }
+  Expected<pipeline::MessageView> get(pipeline::TenantId tenant, pipeline::MessageId id) override {
+    return inner_.get(tenant, id);
+  }
+  Expected<std::vector<pipeline::MessageView>> list(pipeline::TenantId tenant,
+                                                    const pipeline::MessageFilter& filter) override {
+    return inner_.list(tenant, filter);
+  }
+  pipeline::Stats stats() const override { return inner_.stats(); }
+  bool ready() const override { return inner_.ready(); }
+  std::optional<unsigned> id_slot() const override { return slot_; }
+
+ private:
+  pipeline::Pipeline& inner_;
+  const std::optional<unsigned>& slot_;
+};
+
 constexpr const char* kCustomer = "+4915112345678";
 constexpr const char* kSecret = "whsec_test_0123456789";
 
@@ -69,6 +102,7 @@ class InboundModuleTest : public ::testing::Test {
   void start() {
     parts = std::make_unique<Parts>(f);
     pipeline = std::make_unique<pipeline::DurablePipeline>(*f.store, *f.keys, f.clock);
+    slotted = std::make_unique<SlottedPipeline>(*pipeline, slot);
     InboundModuleConfig config;
     config.webhooks.client.private_hosts = PrivateHosts::allow;
     config.webhooks.client.timeout = 2s;
@@ -76,7 +110,7 @@ class InboundModuleTest : public ::testing::Test {
     config.intake.retry_after = 50ms;
     module = std::make_unique<InboundModule>(
         InboundModuleDeps{*f.store, parts->inbound_store, parts->webhook_store, parts->audit,
-                          *f.keys, *pipeline, parts->effects, f.clock},
+                          *f.keys, *slotted, parts->effects, f.clock},
         config);
     pipeline->set_event_sink(&module->sink());
     carrier.connect(pipeline->carrier_handlers());
@@ -88,6 +122,7 @@ class InboundModuleTest : public ::testing::Test {
     if (pipeline) pipeline->stop();
     if (module) module->stop();
     module.reset();
+    slotted.reset();
     pipeline.reset();
     parts.reset();
   }
@@ -131,6 +166,8 @@ class InboundModuleTest : public ::testing::Test {
   std::unique_ptr<Parts> parts;
   FakeCarrier carrier;
   std::unique_ptr<pipeline::DurablePipeline> pipeline;
+  std::optional<unsigned> slot;  ///< the node's id slot (several nodes)
+  std::unique_ptr<SlottedPipeline> slotted;
   std::unique_ptr<InboundModule> module;
   std::uint64_t tenant = 0, other = 0;
 };
@@ -279,6 +316,33 @@ TEST_F(InboundModuleTest, InboundWebhookIsSignedWithTheTenantsSecret) {
   EXPECT_EQ(body.at("text"), "Stopp ");
   EXPECT_EQ(body.at("keyword"), "stop");
   EXPECT_EQ(module->webhooks().stats().delivered, requests.size());
+}
+
+TEST_F(InboundModuleTest, InboundAndEventIdsCarryTheNodesSlot) {
+  // Nodes on one PostgreSQL draw ids at the same milliseconds: the slot keeps them apart.
+  using pipeline::MessageIdGenerator;
+  Receiver receiver(204);
+  assign(tenant, "12345");
+  ASSERT_TRUE(module->service().put_webhook(tenant, receiver.url(), kSecret, "api_key:1"));
+  ASSERT_TRUE(mo(kCustomer, "12345", "ohne Slot"));
+  slot = 37;
+  ASSERT_TRUE(mo(kCustomer, "12345", "mit Slot"));
+  ASSERT_TRUE(receiver.wait_for(2));
+  settle();
+  auto page = module->service().inbound(tenant, std::nullopt, 10);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].text, "mit Slot");
+  const auto with_slot = pipeline::parse_message_id(page->items[0].id);
+  const auto without = pipeline::parse_message_id(page->items[1].id);
+  ASSERT_TRUE(with_slot && without);
+  EXPECT_EQ(MessageIdGenerator::slot_of(*with_slot), 37u);
+  EXPECT_LT(without->value, with_slot->value);
+  const auto requests = receiver.requests();
+  ASSERT_GE(requests.size(), 2u);
+  const auto event = pipeline::parse_message_id(requests.back().header("Diskret-Event-Id"));
+  ASSERT_TRUE(event);
+  EXPECT_EQ(MessageIdGenerator::slot_of(*event), 37u);
 }
 
 TEST_F(InboundModuleTest, StatusChangesReachTheWebhook) {
