@@ -260,6 +260,7 @@ Expected<Config> parse(std::string_view toml_text, std::string_view source, cons
     std::optional<std::string> url;
     r.optional_string("url", url, check_store_url);
     config.store.url = url ? *url : "sqlite:" + join_path(dir, "diskret.db");
+    r.integer("node_lease_s", config.store.node_lease_s, 3, 3600);
     r.reject_unknown_keys();
   }
   {

@@ -29,6 +29,9 @@ struct ServerSection {
 
 struct StoreSection {
   std::string url;  ///< default "sqlite:<data_dir>/diskret.db"; or "postgresql://..."
+  /// Several nodes on PostgreSQL: how long a node's claims outlive its last heartbeat (a
+  /// dead node's messages wait this long before the others take them over).
+  std::int64_t node_lease_s = 30;
 };
 
 struct KeysSection {

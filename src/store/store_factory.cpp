@@ -13,7 +13,8 @@ Expected<Backend> backend_of(std::string_view url) {
 
 Expected<std::unique_ptr<Store>> open_store(std::string_view url,
                                             const std::filesystem::path& data_dir,
-                                            const Clock& clock) {
+                                            const Clock& clock,
+                                            std::chrono::milliseconds node_lease) {
   auto backend = backend_of(url);
   if (!backend) return unexpected(backend.error());
   std::unique_ptr<Store> store;
@@ -26,6 +27,7 @@ Expected<std::unique_ptr<Store>> open_store(std::string_view url,
   } else {
     auto options = postgresql::PgOptions::from_url(url);
     if (!options) return unexpected(options.error());
+    options->lease = node_lease;
     auto opened = postgresql::PgStore::open(*options, clock);
     if (!opened) return unexpected(opened.error());
     store = std::move(*opened);

@@ -130,7 +130,9 @@ StoreHandle open_store(const config::Config& config, const Clock& clock,
   std::unique_ptr<store::Store> opened;
   if (backend == store::Backend::postgresql) {
     // Several nodes may start at once: migrations run under an advisory lock.
-    opened = must(store::open_store(config.store.url, data_dir, clock), "cannot open the database");
+    opened = must(store::open_store(config.store.url, data_dir, clock,
+                                    std::chrono::seconds(config.store.node_lease_s)),
+                  "cannot open the database");
   } else {
     auto options = must(store::sqlite::SqliteOptions::from_url(config.store.url, data_dir),
                         "[store] url");

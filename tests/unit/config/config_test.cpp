@@ -57,6 +57,13 @@ TEST(Config, ExplicitPathsWinOverDataDir) {
   EXPECT_EQ(c.keys.master_key_file, "/etc/diskret/master.key");
 }
 
+TEST(Config, NodeLeaseHasADefaultAndBounds) {
+  EXPECT_EQ(parse_ok("").store.node_lease_s, 30);
+  EXPECT_EQ(parse_ok("[store]\nnode_lease_s = 6\n").store.node_lease_s, 6);
+  EXPECT_NE(parse_error("[store]\nnode_lease_s = 1\n").find("[store].node_lease_s"),
+            std::string::npos);
+}
+
 TEST(Config, ReadsTheSpecExample) {
   auto c = parse_ok(R"(
 [server]
