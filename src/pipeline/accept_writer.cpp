@@ -113,6 +113,14 @@ Expected<RequestResult> write_accept(store::WriteTransaction& tx, store::KeyRing
   }
   if (auto ok = tx.savepoint(); !ok) return unexpected(ok.error());
   RequestResult result = write_request(tx, keys, charger, **tenant_keys, request, ids, now_ms);
+  if (!result && request.idempotency_key &&
+      result.error().code == make_error_code(Errc::already_exists)) {
+    // Several nodes: another node stored the same key after our lookup and committed while
+    // we waited on its row. Once more from the start: the lookup now sees its answer.
+    if (auto ok = tx.rollback_to_savepoint(); !ok) return unexpected(ok.error());
+    if (auto ok = tx.savepoint(); !ok) return unexpected(ok.error());
+    result = write_request(tx, keys, charger, **tenant_keys, request, ids, now_ms);
+  }
   if (!result && !is_request_error(result.error())) return unexpected(result.error());
   auto closed = result ? tx.release_savepoint() : tx.rollback_to_savepoint();
   if (!closed) return unexpected(closed.error());

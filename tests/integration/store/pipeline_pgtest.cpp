@@ -42,8 +42,13 @@ struct Node {
     return send(tenant, std::move(texts));
   }
 
-  Expected<pipeline::AcceptResult> send(std::uint64_t tenant, std::vector<std::string> texts) {
+  Expected<pipeline::AcceptResult> send(std::uint64_t tenant, std::vector<std::string> texts,
+                                        std::optional<std::string> idempotency_key = std::nullopt,
+                                        std::string response = {}) {
     pipeline::AcceptRequest r;
+    r.idempotency_key = std::move(idempotency_key);
+    r.fingerprint = "same body";
+    r.response = std::move(response);
     r.tenant = pipeline::TenantId{tenant};
     for (std::size_t i = 0; i < texts.size(); ++i) {
       pipeline::NewMessage m;
@@ -224,6 +229,32 @@ TEST_F(PipelineOnPostgres, TwoNodesAcceptAtOnceWithoutCollidingIds) {
   a.pipeline.wake();
   ASSERT_TRUE(eventually([&] { return a.carrier.node_count() == 2u; }));
   ASSERT_TRUE(eventually([&] { return heard_a.load() == 2u; }));
+}
+
+// The same Idempotency-Key at two nodes at once: the one that commits second waited on the
+// first one's row, and answers with the first one's stored response instead of a conflict.
+// Exactly one of each pair is stored and sent.
+TEST_F(PipelineOnPostgres, OneIdempotencyKeyAtTwoNodesAtOnceIsAcceptedOnce) {
+  Node a(db_, "node-a", master_, clock_);
+  Node b(db_, "node-b", master_, clock_);
+  constexpr int kKeys = 40;
+  int replayed = 0;
+  for (int k = 0; k < kKeys; ++k) {
+    const std::string key = fmt::format("order-{}", k);
+    auto at_a = std::async(std::launch::async, [&] { return a.send(tenant_, {"Ihr Code"}, key, "from a"); });
+    auto at_b = std::async(std::launch::async, [&] { return b.send(tenant_, {"Ihr Code"}, key, "from b"); });
+    auto ra = at_a.get();
+    auto rb = at_b.get();
+    ASSERT_TRUE(ra) << key << ": " << ra.error().message();
+    ASSERT_TRUE(rb) << key << ": " << rb.error().message();
+    ASSERT_NE(ra->ids.empty(), rb->ids.empty()) << key << ": stored by both or by none";
+    const auto& replay = ra->ids.empty() ? *ra : *rb;
+    EXPECT_EQ(replay.replayed, ra->ids.empty() ? "from b" : "from a") << key;
+    ++replayed;
+  }
+  EXPECT_EQ(replayed, kKeys);
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM messages"), std::to_string(kKeys));
+  EXPECT_EQ(db_.scalar("SELECT count(*) FROM idempotency"), std::to_string(kKeys));
 }
 
 // A node that shuts down gracefully (drain, then stop) gives back what it had not sent;
