@@ -41,7 +41,7 @@ constexpr std::string_view kDeleteOne = "DELETE FROM portal_sessions WHERE token
 constexpr std::string_view kDeleteUser =
     "DELETE FROM portal_sessions WHERE tenant_id = ? AND user_id = ?";
 constexpr std::string_view kSweep =
-    "DELETE FROM portal_sessions WHERE min(last_seen + ?, created_at + ?) <= ?";
+    "DELETE FROM portal_sessions WHERE last_seen + ?1 <= ?3 OR created_at + ?2 <= ?3";  // min(): SQLite only
 
 void warn(std::string_view what, const Error& e) {
   spdlog::warn("portal sessions: cannot {}: {}", what, e.message());

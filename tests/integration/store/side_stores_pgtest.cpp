@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "integration/store/pg_backend.hpp"
+#include "portal/session_store.hpp"
 #include "store/sqlite/sqlite_billing_store.hpp"
 #include "store/sqlite/sqlite_campaign_store.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
@@ -217,6 +218,32 @@ TEST_P(SideStores, SmppCredentialsAndKeyVaultOnOwnConnections) {
   EXPECT_EQ(anchors[0].hash, std::string("\x01\x00h", 3));
   ASSERT_TRUE(vault->replace_anchor(anchor));
   EXPECT_EQ(must(vault->anchors())[0].seq, 2U);
+}
+
+// The portal drops expired sessions from portal_sessions with SQL that both dialects
+// understand (PostgreSQL has no two-argument min()).
+TEST_P(SideStores, PortalSessionsExpireFromTheTable) {
+  using namespace std::chrono_literals;
+  portal::SessionStore sessions(clock_, {30min, 12h});
+  sessions.persist_in(connection(), [](std::uint64_t, std::uint64_t) {
+    return Expected<std::optional<std::string>>(std::optional<std::string>("a@example.com"));
+  });
+  tenancy::Principal user;
+  user.tenant = tenancy::TenantId{tenant_};
+  user.tenant_public_id = "tn_side_a";
+  user.role = tenancy::Role::admin;
+  user.user_id = 7;
+  sessions.create(user, "a@example.com");
+  auto count = [&] {
+    auto db = connection();
+    auto s = must(db->use("SELECT count(*) FROM portal_sessions"));
+    EXPECT_TRUE(must(s->step()));
+    return s->int64(0);
+  };
+  EXPECT_EQ(count(), 1);
+  clock_.advance(31min);
+  EXPECT_EQ(sessions.open_sessions(), 0U);
+  EXPECT_EQ(count(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothBackends, SideStores, ::testing::Values("sqlite", "postgresql"),
