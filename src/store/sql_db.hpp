@@ -107,6 +107,10 @@ class SqlDb {
   Expected<void> commit() { return exec("COMMIT"); }
   Expected<void> rollback() { return exec("ROLLBACK"); }
   virtual bool in_transaction() const = 0;
+  /// Changes when the connection was opened again after the server or the network dropped
+  /// it: what belonged to the old session (advisory locks, settings) is gone. Constant on
+  /// connections that are never reopened.
+  virtual std::uint64_t session() const { return 0; }
 
  protected:
   virtual Expected<SqlLease> lease(std::string_view sql) = 0;

@@ -1,7 +1,10 @@
 #include "store/postgresql/pg_connection.hpp"
 
+#include <cctype>
+
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <charconv>
 #include <utility>
 
@@ -256,7 +259,11 @@ PgConnection::PgConnection(PgConnection&& o) noexcept
       prepared_(std::move(o.prepared_)),
       deferred_(std::move(o.deferred_)),
       statements_(std::move(o.statements_)),
-      changes_(o.changes_) {
+      changes_(o.changes_),
+      conninfo_(std::move(o.conninfo_)),
+      reopen_(o.reopen_),
+      lost_in_transaction_(o.lost_in_transaction_),
+      session_(o.session_) {
   for (auto& [sql, s] : statements_) s->rebind(this);
 }
 
@@ -267,6 +274,10 @@ PgConnection& PgConnection::operator=(PgConnection&& o) noexcept {
   deferred_ = std::move(o.deferred_);
   statements_ = std::move(o.statements_);
   changes_ = o.changes_;
+  conninfo_ = std::move(o.conninfo_);
+  reopen_ = o.reopen_;
+  lost_in_transaction_ = o.lost_in_transaction_;
+  session_ = o.session_;
   for (auto& [sql, s] : statements_) s->rebind(this);
   return *this;
 }
@@ -295,7 +306,48 @@ Expected<PgConnection> PgConnection::connect(const std::string& conninfo) {
   }
   // Notices (e.g. "relation already exists, skipping") would go to stderr.
   PQsetNoticeProcessor(c.conn_.get(), [](void*, const char*) {}, nullptr);
+  c.conninfo_ = conninfo;
   return c;
+}
+
+namespace {
+
+bool starts_with_word(std::string_view sql, std::string_view word) {
+  while (!sql.empty() && (sql.front() == ' ' || sql.front() == '\n')) sql.remove_prefix(1);
+  if (sql.size() < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(sql[i])) != word[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Expected<bool> PgConnection::revive(std::string_view sql) {
+  if (!reopen_ || ok()) return false;
+  if (lost_in_transaction_) {
+    // Its statements must not run outside it on a new session: only its end goes through.
+    if (starts_with_word(sql, "ROLLBACK")) {
+      lost_in_transaction_ = false;
+      deferred_.clear();
+      return true;
+    }
+    if (!starts_with_word(sql, "BEGIN")) {
+      return fail(Errc::unavailable,
+                  "the connection to PostgreSQL was lost in a transaction; roll it back");
+    }
+    lost_in_transaction_ = false;
+  }
+  auto fresh = connect(conninfo_);
+  if (!fresh) return unexpected(fresh.error());
+  conn_ = std::move(fresh->conn_);
+  prepared_.clear();  // statements are prepared per session
+  ++session_;
+  return false;
+}
+
+void PgConnection::note_loss(bool was_in_transaction) {
+  if (reopen_ && !ok()) lost_in_transaction_ = was_in_transaction;
 }
 
 Expected<PgResult> PgConnection::checked(pg_result* r, std::string_view what) {
@@ -308,6 +360,16 @@ Expected<PgResult> PgConnection::checked(pg_result* r, std::string_view what) {
 void PgConnection::defer(std::string_view sql) { deferred_.emplace_back(sql); }
 
 Expected<void> PgConnection::exec(std::string_view sql) {
+  auto revived = revive(deferred_.empty() ? sql : std::string_view(deferred_.front()));
+  if (!revived) return unexpected(revived.error());
+  if (*revived) return {};
+  const bool was_in_transaction = in_transaction();
+  auto done = exec_now(sql);
+  note_loss(was_in_transaction);
+  return done;
+}
+
+Expected<void> PgConnection::exec_now(std::string_view sql) {
   std::string text;
   for (auto& d : deferred_) text += d + ";";
   deferred_.clear();
@@ -343,6 +405,15 @@ Expected<void> PgConnection::prepare(std::string_view sql, const PgParams& param
 }
 
 Expected<PgResult> PgConnection::query(std::string_view sql, const PgParams& params) {
+  auto revived = revive(deferred_.empty() ? sql : std::string_view(deferred_.front()));
+  if (!revived) return unexpected(revived.error());
+  const bool was_in_transaction = in_transaction();
+  auto result = query_now(sql, params);
+  note_loss(was_in_transaction);
+  return result;
+}
+
+Expected<PgResult> PgConnection::query_now(std::string_view sql, const PgParams& params) {
   std::string name;
   if (auto ok = prepare(sql, params, name); !ok) return unexpected(ok.error());
   if (!deferred_.empty()) return query_pipelined(name, params);
@@ -353,11 +424,16 @@ Expected<PgResult> PgConnection::query(std::string_view sql, const PgParams& par
 
 Expected<PgResult> PgConnection::query_once(std::string_view sql, const PgParams& params) {
   if (!deferred_.empty()) return query(sql, params);
+  auto revived = revive(sql);
+  if (!revived) return unexpected(revived.error());
+  const bool was_in_transaction = in_transaction();
   const std::string text(sql);
-  return checked(PQexecParams(conn_.get(), text.c_str(), params.size(),
-                              reinterpret_cast<const Oid*>(params.types()), params.values(),
-                              params.lengths(), params.formats(), 0),
-                 "statement failed");
+  auto result = checked(PQexecParams(conn_.get(), text.c_str(), params.size(),
+                                     reinterpret_cast<const Oid*>(params.types()),
+                                     params.values(), params.lengths(), params.formats(), 0),
+                        "statement failed");
+  note_loss(was_in_transaction);
+  return result;
 }
 
 // The queued statements and this one in one round trip (libpq pipeline mode). After an
@@ -402,6 +478,7 @@ Expected<PgResult> PgConnection::query_pipelined(const std::string& name, const 
 bool PgConnection::ok() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
 
 bool PgConnection::in_transaction() const {
+  if (lost_in_transaction_) return true;
   const auto s = PQtransactionStatus(conn_.get());
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }

@@ -104,6 +104,13 @@ class PgConnection final : public SqlDb {
 
   /// False after the server or the network dropped the connection.
   bool ok() const;
+  /// A connection held for the life of a store (SqlHost::sql_connect()): after the server
+  /// or the network dropped it (a PostgreSQL restart, a failover), the next call connects
+  /// again (and prepares its statements again) instead of failing until the process
+  /// restarts. The call that finds the connection lost fails as before; a transaction it
+  /// broke stays in_transaction() and refuses statements until ROLLBACK (or a new BEGIN).
+  void reopen_when_lost() { reopen_ = true; }
+  std::uint64_t session() const override { return session_; }
   bool in_transaction() const override;
   /// In a transaction that an error aborted (only ROLLBACK [TO SAVEPOINT] works now).
   bool failed() const;
@@ -123,6 +130,14 @@ class PgConnection final : public SqlDb {
     void operator()(pg_conn* c) const noexcept;
   };
   explicit PgConnection(pg_conn* c);
+  /// Before a call: connects again when the connection was lost and may be reopened.
+  /// True: `sql` is the ROLLBACK of a transaction that was lost with the connection,
+  /// nothing to send.
+  Expected<bool> revive(std::string_view sql);
+  /// After a call: remembers whether the connection was lost inside a transaction.
+  void note_loss(bool was_in_transaction);
+  Expected<void> exec_now(std::string_view sql);
+  Expected<PgResult> query_now(std::string_view sql, const PgParams& params);
   Expected<PgResult> checked(pg_result* r, std::string_view what);
   Expected<void> prepare(std::string_view sql, const PgParams& params, std::string& name);
   Expected<PgResult> query_pipelined(const std::string& name, const PgParams& params);
@@ -133,6 +148,10 @@ class PgConnection final : public SqlDb {
   // SqlDb::use(): statements by their SQL, and the rows the last one changed.
   std::unordered_map<std::string, std::unique_ptr<PgSqlStatement>> statements_;
   std::int64_t changes_ = 0;
+  std::string conninfo_;  // for reopening
+  bool reopen_ = false;
+  bool lost_in_transaction_ = false;
+  std::uint64_t session_ = 1;
 };
 
 }  // namespace diskret::store::postgresql

@@ -140,12 +140,14 @@ Expected<SqlReadLease> PgStore::sql_reader() {
 Expected<std::unique_ptr<SqlDb>> PgStore::sql_connect() {
   auto c = PgConnection::connect(options_.url);
   if (!c) return unexpected(c.error());
+  c->reopen_when_lost();  // held for the life of a store: survives a database restart
   return std::unique_ptr<SqlDb>(std::make_unique<PgConnection>(std::move(*c)));
 }
 
 Expected<std::unique_ptr<SqlDb>> PgStore::sql_connect_keys() {
   auto c = PgConnection::connect(options_.keys_url);
   if (!c) return unexpected(c.error());
+  c->reopen_when_lost();
   return std::unique_ptr<SqlDb>(std::make_unique<PgConnection>(std::move(*c)));
 }
 

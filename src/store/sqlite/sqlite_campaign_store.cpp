@@ -248,20 +248,26 @@ Expected<bool> SqliteCampaignStore::transition_locked(std::uint64_t tenant, std:
 
 Expected<std::vector<CampaignRecord>> SqliteCampaignStore::active() {
   std::lock_guard lock(mutex_);
-  if (db_->dialect() == SqlDialect::postgresql && !runner_lock_) {
+  const bool postgresql = db_->dialect() == SqlDialect::postgresql;
+  if (postgresql && (!runner_lock_ || runner_session_ != db_->session())) {
     // Several nodes: one runs the campaigns, the one holding this session lock; when it
     // dies its connection ends and the next node to ask takes over (from the recipients'
-    // states, which every send commits). The others see no active campaign.
+    // states, which every send commits). The others see no active campaign. A connection
+    // reopened after a database restart has lost the lock: it asks again.
     auto s = db_->use("SELECT pg_try_advisory_lock(7235441821234300418)");
     if (!s) return unexpected(s.error());
     auto row = (*s)->step();
     if (!row) return unexpected(row.error());
     runner_lock_ = *row && (*s)->int64(0) != 0;
+    runner_session_ = db_->session();
     if (!runner_lock_) return std::vector<CampaignRecord>{};
   }
   auto s = db_->use(kActive);
   if (!s) return unexpected(s.error());
-  return rows(*s);
+  auto active = rows(*s);
+  // The connection was reopened by this very read: another node may hold the lock now.
+  if (postgresql && active && runner_session_ != db_->session()) return std::vector<CampaignRecord>{};
+  return active;
 }
 
 Expected<std::vector<std::uint64_t>> SqliteCampaignStore::pending(std::uint64_t campaign,

@@ -55,6 +55,7 @@ class SqliteCampaignStore final : public CampaignStore {
   std::mutex mutex_;  // one connection: calls from several threads take turns
   std::unique_ptr<SqlDb> db_;
   bool runner_lock_ = false;  // PostgreSQL: this node runs the campaigns
+  std::uint64_t runner_session_ = 0;  // the connection's session() that holds the lock
 };
 
 }  // namespace diskret::store::sqlite

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "integration/store/pg_backend.hpp"
 #include "portal/session_store.hpp"
@@ -218,6 +219,84 @@ TEST_P(SideStores, SmppCredentialsAndKeyVaultOnOwnConnections) {
   EXPECT_EQ(anchors[0].hash, std::string("\x01\x00h", 3));
   ASSERT_TRUE(vault->replace_anchor(anchor));
   EXPECT_EQ(must(vault->anchors())[0].seq, 2U);
+}
+
+// The stores beside the Store hold their connection for the life of the process: after
+// PostgreSQL dropped it (a restart, a failover; here the backend is terminated) the next
+// call connects again, a broken transaction refuses its statements until ROLLBACK, and the
+// campaign runner's session lock is asked for again instead of being assumed.
+TEST_P(SideStores, ConnectionsComeBackAfterTheDatabaseDroppedThem) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "PostgreSQL connections only";
+  auto db = connection();
+  auto terminate = [&](SqlDb& victim) {
+    auto pid = must(victim.use("SELECT pg_backend_pid()"));
+    EXPECT_TRUE(must(pid->step()));
+    auto other = connection();
+    auto killed = must(other->statement("SELECT pg_terminate_backend(" +
+                                        std::to_string(pid->int64(0)) + ")"));
+    EXPECT_TRUE(must(killed->step()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the backend exits
+  };
+  auto one = [&]() -> Expected<std::int64_t> {
+    auto s = db->use("SELECT 1");
+    if (!s) return unexpected(s.error());
+    auto row = (*s)->step();
+    if (!row) return unexpected(row.error());
+    return (*s)->int64(0);
+  };
+  const auto first_session = db->session();
+  terminate(*db);
+  auto lost = one();  // the call that finds the connection gone fails, as unavailable
+  if (!lost) {
+    EXPECT_EQ(lost.error().code, make_error_code(Errc::unavailable));
+  }
+  EXPECT_EQ(must(one()), 1);
+  EXPECT_NE(db->session(), first_session);
+
+  // In a transaction: nothing of it runs on the new session until it is rolled back.
+  ASSERT_TRUE(db->begin());
+  ASSERT_TRUE(db->exec("CREATE TEMPORARY TABLE t (x BIGINT)"));
+  terminate(*db);
+  EXPECT_FALSE(db->exec("INSERT INTO t VALUES (1)"));
+  EXPECT_TRUE(db->in_transaction());
+  auto refused = db->exec("INSERT INTO t VALUES (2)");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, make_error_code(Errc::unavailable));
+  EXPECT_TRUE(db->rollback());
+  EXPECT_FALSE(db->in_transaction());
+  EXPECT_EQ(must(one()), 1);
+
+  // The campaign runner's lock belongs to a session: a reopened connection asks again,
+  // and does not run campaigns while another node holds it.
+  auto runner = sqlite::SqliteCampaignStore::open_on(connection());
+  CampaignRecord r;
+  r.tenant_id = tenant_;
+  r.name = "c";
+  r.sender = "Diskret";
+  r.template_text = "Hallo";
+  r.status = "running";
+  r.rate_per_minute = 60;
+  must(runner->insert(r));
+  EXPECT_EQ(must(runner->active()).size(), 1U);
+  auto other = sqlite::SqliteCampaignStore::open_on(connection());
+  EXPECT_EQ(must(other->active()).size(), 0U);  // one runner at a time
+  // Terminate the runner's session (its connection is inside the store: find it by the lock).
+  auto holder = connection();
+  auto killed = must(holder->statement(
+      "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+      "AND objid::bigint = (7235441821234300418 & 4294967295)"));
+  ASSERT_TRUE(must(killed->step()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(must(other->active()).size(), 1U);  // the other node takes over
+  (void)runner->active();                        // finds its connection gone
+  EXPECT_EQ(must(runner->active()).size(), 0U);  // reconnected, but not the runner now
+  other.reset();  // that node goes away; its backend ends (and unlocks) a moment later
+  std::size_t running = 0;
+  for (int i = 0; i < 50 && running == 0; ++i) {
+    running = must(runner->active()).size();
+    if (running == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(running, 1U);
 }
 
 // The portal drops expired sessions from portal_sessions with SQL that both dialects
