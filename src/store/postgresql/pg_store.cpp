@@ -66,7 +66,13 @@ PgStore::PgStore(OpenToken, PgOptions options, const Clock& clock, PgConnection 
       main_readers_(options_.url, options_.max_idle_readers),
       keys_readers_(options_.keys_url, options_.max_idle_readers) {}
 
-PgStore::~PgStore() = default;
+// A process that opened the store and ends without release() (an admin command: migrate()
+// made it a node; serve releases when its pipeline stops) gives its lease and slot back
+// now: otherwise the nodes would count it as live, and send at a smaller share of each
+// carrier's TPS, until its lease expired.
+PgStore::~PgStore() {
+  if (slot_.load() >= 0) (void)release();
+}
 
 Expected<void> PgStore::migrate() {
   {

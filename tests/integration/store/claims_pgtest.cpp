@@ -75,6 +75,22 @@ class ClaimsTest : public ::testing::Test {
   std::uint64_t tenant_ = 0;
 };
 
+// An admin command opens the store (and so becomes a node) for a moment: when it ends,
+// the nodes stop counting it at once instead of sharing the carriers' TPS with it until
+// its lease expires.
+TEST_F(ClaimsTest, AStoreClosedWithoutReleaseStopsCountingAsANode) {
+  auto admin = node("admin-command");
+  EXPECT_TRUE(lease_was_live(*a_));
+  EXPECT_EQ(a_->live_nodes(), 3U);
+  const auto slot = admin->slot();
+  ASSERT_TRUE(slot);
+  admin.reset();
+  EXPECT_TRUE(lease_was_live(*a_));
+  EXPECT_EQ(a_->live_nodes(), 2U);
+  auto next = node("node-c");  // its slot is free again
+  EXPECT_EQ(next->slot(), slot);
+}
+
 TEST_F(ClaimsTest, StoresAreNodesWithTheirOwnIds) {
   ASSERT_NE(a_->claims(), nullptr);
   EXPECT_EQ(a_->claims()->node_id(), "node-a");
