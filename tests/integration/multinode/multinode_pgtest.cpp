@@ -8,7 +8,7 @@
 // simulator's own record (its --log, one JSON line per submit_sm it received):
 // - every message answered 202 "accepted" reached the carrier;
 // - duplicates stay within the in-flight bound (see kDuplicateBound below);
-// - the TPS cap held across the three nodes together over every sliding 1 s window.
+// - the TPS cap held across the three nodes together over every sliding 1 s (and 5 s) window.
 // A batch refused with 503 (the database restarting) or left unanswered (the node killed)
 // is sent again with the same Idempotency-Key, to another node when its node is dead:
 // that is a client's contract; only acknowledged messages must arrive.
@@ -48,8 +48,13 @@ constexpr std::size_t kBatch = 1000;
 // The carrier's TPS limit, [[smsc]] tps with one bind per node: all nodes together.
 constexpr int kTps = 2000;
 // Each node's token bucket holds a tenth of a second of its share (TokenBucket::
-// for_tps_share): three full buckets add a tenth of the limit to one second's worth.
-constexpr int kTpsAllowed = kTps + kTps / 10 + kNodes;
+// for_tps_share): three full buckets add a tenth of the limit to a window's worth. The
+// simulator stamps a submit when it reads it: a 100 ms stall of it (a loaded CI machine)
+// crowds another tenth into a window. A longer window dilutes both: a node sending at
+// the wrong share (1/2 instead of 1/3: 1.5x) fails either check.
+constexpr int kSlack = kTps / 10 + kTps / 10 + kNodes;
+constexpr int kTpsAllowed = kTps + kSlack;             // any 1 s window
+constexpr int kTpsAllowed5s = 5 * kTps + kSlack;       // any 5 s window
 // [pipeline] max_in_flight: messages a node has handed to its binds without a committed
 // outcome. Only those can reach the carrier twice.
 constexpr int kMaxInFlight = 128;
@@ -100,12 +105,12 @@ SubmitRecord read_submits(const std::string& path) {
   return r;
 }
 
-// The most submits within any [t, t + 1000 ms).
-int busiest_second(std::vector<std::int64_t> ts) {
+// The most submits within any [t, t + window_ms).
+int busiest_window(std::vector<std::int64_t> ts, std::int64_t window_ms) {
   std::sort(ts.begin(), ts.end());
   int best = 0;
   for (std::size_t lo = 0, hi = 0; hi < ts.size(); ++hi) {
-    while (ts[hi] - ts[lo] >= 1000) ++lo;
+    while (ts[hi] - ts[lo] >= window_ms) ++lo;
     best = std::max(best, static_cast<int>(hi - lo + 1));
   }
   return best;
@@ -317,18 +322,20 @@ TEST(MultiNodeOnPostgresql, ThreeNodesKeepEveryAcceptedMessageThroughAKillAndADa
     copies += static_cast<std::size_t>(n);
     extra += static_cast<std::size_t>(n - 1);
   }
-  const int busiest = busiest_second(record.ts);
+  const int busiest = busiest_window(record.ts, 1000);
+  const int busiest5 = busiest_window(record.ts, 5000);
   auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
   std::printf("multinode: %zu messages, %zu acknowledged, %zu refused 503, %zu unanswered; "
-              "carrier got %zu submits (%zu distinct, %zu duplicates); busiest second %d "
-              "(cap %d); sent in %.1f s, all arrived %.1f s after the kill, wall %.1f s\n",
+              "carrier got %zu submits (%zu distinct, %zu duplicates); busiest second %d, "
+              "busiest 5 s %d (cap %d/s); sent in %.1f s, all arrived %.1f s after the kill, wall %.1f s\n",
               total, acknowledged.load(), refused.load(), unanswered.load(), copies,
-              record.accepted_per_dest.size(), extra, busiest, kTps, seconds(sent_at - started),
+              record.accepted_per_dest.size(), extra, busiest, busiest5, kTps, seconds(sent_at - started),
               seconds(done_at - killed_at), seconds(done_at - started));
 
   EXPECT_EQ(missing, 0u) << "acknowledged messages that never reached the carrier";
   EXPECT_LE(extra, static_cast<std::size_t>(kDuplicateBound));
-  EXPECT_LE(busiest, kTpsAllowed) << "the TPS cap of all nodes together";
+  EXPECT_LE(busiest, kTpsAllowed) << "the TPS cap of all nodes together, 1 s windows";
+  EXPECT_LE(busiest5, kTpsAllowed5s) << "the TPS cap of all nodes together, 5 s windows";
   for (const auto& [to, n] : record.accepted_per_dest) {
     ASSERT_TRUE(must_arrive.contains(to)) << "the carrier got a message nobody sent: " << to;
   }
