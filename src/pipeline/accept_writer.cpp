@@ -123,6 +123,12 @@ Expected<RequestResult> write_accept(store::WriteTransaction& tx, store::KeyRing
   }
   if (!result && !is_request_error(result.error())) return unexpected(result.error());
   auto closed = result ? tx.release_savepoint() : tx.rollback_to_savepoint();
+  if (!closed && result && is_request_error(closed.error())) {
+    // PostgreSQL sends a request's inserts with its release: a conflict shows there, and
+    // fails this request only.
+    if (auto ok = tx.rollback_to_savepoint(); !ok) return unexpected(ok.error());
+    return RequestResult(unexpected(closed.error()));
+  }
   if (!closed) return unexpected(closed.error());
   return result;
 }

@@ -258,6 +258,7 @@ PgConnection::PgConnection(PgConnection&& o) noexcept
     : conn_(std::move(o.conn_)),
       prepared_(std::move(o.prepared_)),
       deferred_(std::move(o.deferred_)),
+      queries_deferred_(o.queries_deferred_),
       statements_(std::move(o.statements_)),
       changes_(o.changes_),
       conninfo_(std::move(o.conninfo_)),
@@ -272,6 +273,7 @@ PgConnection& PgConnection::operator=(PgConnection&& o) noexcept {
   conn_ = std::move(o.conn_);
   prepared_ = std::move(o.prepared_);
   deferred_ = std::move(o.deferred_);
+  queries_deferred_ = o.queries_deferred_;
   statements_ = std::move(o.statements_);
   changes_ = o.changes_;
   conninfo_ = std::move(o.conninfo_);
@@ -329,7 +331,7 @@ Expected<bool> PgConnection::revive(std::string_view sql) {
     // Its statements must not run outside it on a new session: only its end goes through.
     if (starts_with_word(sql, "ROLLBACK")) {
       lost_in_transaction_ = false;
-      deferred_.clear();
+      discard_deferred();
       return true;
     }
     if (!starts_with_word(sql, "BEGIN")) {
@@ -357,10 +359,20 @@ Expected<PgResult> PgConnection::checked(pg_result* r, std::string_view what) {
   return unexpected(pg_error(r, conn_.get(), what));
 }
 
-void PgConnection::defer(std::string_view sql) { deferred_.emplace_back(sql); }
+void PgConnection::defer(std::string_view sql) { deferred_.push_back({std::string(sql), {}, {}}); }
+
+Expected<void> PgConnection::defer(std::string_view sql, PgParams params) {
+  auto revived = revive(deferred_.empty() ? sql : std::string_view(deferred_.front().sql));
+  if (!revived) return unexpected(revived.error());
+  std::string name;
+  if (auto ok = prepare(sql, params, name); !ok) return ok;
+  deferred_.push_back({std::string(sql), std::move(name), std::move(params)});
+  queries_deferred_ = true;
+  return {};
+}
 
 Expected<void> PgConnection::exec(std::string_view sql) {
-  auto revived = revive(deferred_.empty() ? sql : std::string_view(deferred_.front()));
+  auto revived = revive(deferred_.empty() ? sql : std::string_view(deferred_.front().sql));
   if (!revived) return unexpected(revived.error());
   if (*revived) return {};
   const bool was_in_transaction = in_transaction();
@@ -370,8 +382,18 @@ Expected<void> PgConnection::exec(std::string_view sql) {
 }
 
 Expected<void> PgConnection::exec_now(std::string_view sql) {
+  if (queries_deferred_) {
+    // Statements with parameters go in a pipeline, which takes one statement per entry.
+    if (sql.find(';') != std::string_view::npos) {
+      if (auto flushed = query_pipelined({}, "SELECT 1", {}); !flushed) return unexpected(flushed.error());
+    } else {
+      auto r = query_pipelined({}, sql, {});
+      if (!r) return unexpected(r.error());
+      return {};
+    }
+  }
   std::string text;
-  for (auto& d : deferred_) text += d + ";";
+  for (auto& d : deferred_) text += d.sql + ";";
   deferred_.clear();
   text += sql;
   auto r = checked(PQexec(conn_.get(), text.c_str()), "statement failed");
@@ -405,7 +427,7 @@ Expected<void> PgConnection::prepare(std::string_view sql, const PgParams& param
 }
 
 Expected<PgResult> PgConnection::query(std::string_view sql, const PgParams& params) {
-  auto revived = revive(deferred_.empty() ? sql : std::string_view(deferred_.front()));
+  auto revived = revive(deferred_.empty() ? sql : std::string_view(deferred_.front().sql));
   if (!revived) return unexpected(revived.error());
   const bool was_in_transaction = in_transaction();
   auto result = query_now(sql, params);
@@ -416,7 +438,7 @@ Expected<PgResult> PgConnection::query(std::string_view sql, const PgParams& par
 Expected<PgResult> PgConnection::query_now(std::string_view sql, const PgParams& params) {
   std::string name;
   if (auto ok = prepare(sql, params, name); !ok) return unexpected(ok.error());
-  if (!deferred_.empty()) return query_pipelined(name, params);
+  if (!deferred_.empty()) return query_pipelined(name, sql, params);
   return checked(PQexecPrepared(conn_.get(), name.c_str(), params.size(), params.values(),
                                 params.lengths(), params.formats(), 0),
                  "statement failed");
@@ -438,17 +460,21 @@ Expected<PgResult> PgConnection::query_once(std::string_view sql, const PgParams
 
 // The queued statements and this one in one round trip (libpq pipeline mode). After an
 // error PostgreSQL skips the rest of the pipeline: the first error is the answer.
-Expected<PgResult> PgConnection::query_pipelined(const std::string& name, const PgParams& params) {
+Expected<PgResult> PgConnection::query_pipelined(const std::string& name, std::string_view sql,
+                                                 const PgParams& params) {
   PGconn* c = conn_.get();
-  std::vector<std::string> queued;
+  std::vector<Deferred> queued;
   queued.swap(deferred_);
+  queries_deferred_ = false;
   if (PQenterPipelineMode(c) != 1) return unexpected(pg_error(nullptr, c, "pipeline failed"));
+  auto send = [c](const std::string& name, const std::string& text, const PgParams& params) {
+    if (name.empty()) return PQsendQueryParams(c, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    return PQsendQueryPrepared(c, name.c_str(), params.size(), params.values(), params.lengths(),
+                               params.formats(), 0) == 1;
+  };
   bool sent = true;
-  for (const auto& d : queued) {
-    sent = sent && PQsendQueryParams(c, d.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
-  }
-  sent = sent && PQsendQueryPrepared(c, name.c_str(), params.size(), params.values(),
-                                     params.lengths(), params.formats(), 0) == 1;
+  for (const auto& d : queued) sent = sent && send(d.name, d.sql, d.params);
+  sent = sent && send(name, std::string(sql), params);
   sent = sent && PQpipelineSync(c) == 1;
   std::optional<Expected<PgResult>> answer;
   std::optional<Error> failure;

@@ -99,8 +99,22 @@ class PgConnection final : public SqlDb {
   /// Queues a statement without parameters (SAVEPOINT, RELEASE, BEGIN) to be sent with the
   /// next exec() or query(), in the same round trip; an error of it is that call's error.
   void defer(std::string_view sql);
+  /// Queues `sql` with `params` the same way (prepared now, sent later): for statements
+  /// whose only answer is success (an INSERT that must not conflict). Its error is the
+  /// error of the call that sends it; `queries_deferred()` tells when one waits.
+  Expected<void> defer(std::string_view sql, PgParams params);
+  bool queries_deferred() const { return queries_deferred_; }
+  /// Forgets the queued statements with parameters (their work is being rolled back);
+  /// SAVEPOINT and the like still go.
+  void discard_deferred_queries() {
+    std::erase_if(deferred_, [](const Deferred& d) { return !d.name.empty(); });
+    queries_deferred_ = false;
+  }
   /// Forgets the queued statements (before a ROLLBACK).
-  void discard_deferred() { deferred_.clear(); }
+  void discard_deferred() {
+    deferred_.clear();
+    queries_deferred_ = false;
+  }
 
   /// False after the server or the network dropped the connection.
   bool ok() const;
@@ -140,11 +154,21 @@ class PgConnection final : public SqlDb {
   Expected<PgResult> query_now(std::string_view sql, const PgParams& params);
   Expected<PgResult> checked(pg_result* r, std::string_view what);
   Expected<void> prepare(std::string_view sql, const PgParams& params, std::string& name);
-  Expected<PgResult> query_pipelined(const std::string& name, const PgParams& params);
+  /// The queued statements and then `name` with `params` (a prepared statement) or, with
+  /// `name` empty, the single statement `sql`, in one round trip; the last one's result.
+  Expected<PgResult> query_pipelined(const std::string& name, std::string_view sql,
+                                     const PgParams& params);
+
+  struct Deferred {
+    std::string sql;
+    std::string name;  // prepared statement; empty: `sql` has no parameters
+    PgParams params;
+  };
 
   std::unique_ptr<pg_conn, Finish> conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
-  std::vector<std::string> deferred_;
+  std::vector<Deferred> deferred_;
+  bool queries_deferred_ = false;  // a Deferred with a name in deferred_
   // SqlDb::use(): statements by their SQL, and the rows the last one changed.
   std::unordered_map<std::string, std::unique_ptr<PgSqlStatement>> statements_;
   std::int64_t changes_ = 0;

@@ -45,10 +45,12 @@ constexpr std::string_view kInsertIdempotency =
     "INSERT INTO idempotency(tenant_id, key, sealed, created_at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT DO NOTHING";
 // The accepting node claims its message: it dispatches it from memory, and the others take
-// it over only if this node's lease expires first.
+// it over only if this node's lease expires first. Sent with the request's release (one
+// round trip for a whole batch): an id that exists already fails that release, and with it
+// the group commit, so nothing is acknowledged that was not written.
 constexpr std::string_view kInsertMessage =
     "INSERT INTO messages(" DISKRET_PG_MESSAGE_COLUMNS ", claimed_by) VALUES ($1, $2, $3, $4, $5, "
-    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ON CONFLICT DO NOTHING";
+    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 // One round trip for the state change and every part. A carrier may reuse an id after
 // wrapping around: the newest submission owns it.
 constexpr std::string_view kMarkSubmitted =
@@ -168,10 +170,13 @@ class PgStore::Transaction final : public WriteTransaction {
     return {};
   }
   Expected<void> release_savepoint() override {
+    // The request's deferred inserts go now, so that an error of theirs is this request's.
+    if (main_.queries_deferred()) return main_.exec("RELEASE SAVEPOINT request");
     main_.defer("RELEASE SAVEPOINT request");
     return {};
   }
   Expected<void> rollback_to_savepoint() override {
+    main_.discard_deferred_queries();  // the request's inserts, rolled back unsent
     if (auto ok = main_.exec("ROLLBACK TO SAVEPOINT request"); !ok) return ok;
     return release_savepoint();
   }
@@ -279,7 +284,7 @@ class PgStore::Transaction final : public WriteTransaction {
     PgParams p;
     rows::add_message(p, m);
     p.add_text(store_.options_.node_id);
-    return inserted(main_.query(kInsertMessage, p), "message");
+    return main_.defer(kInsertMessage, std::move(p));
   }
 
   Expected<bool> mark_submitted(std::uint64_t id, const std::string& carrier,
