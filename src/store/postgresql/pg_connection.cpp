@@ -1,7 +1,5 @@
 #include "store/postgresql/pg_connection.hpp"
 
-#include <cctype>
-
 #include <libpq-fe.h>
 
 #include <cctype>

@@ -47,7 +47,7 @@ constexpr std::string_view kInsertIdempotency =
 // The accepting node claims its message: it dispatches it from memory, and the others take
 // it over only if this node's lease expires first. Sent with the request's release (one
 // round trip for a whole batch): an id that exists already fails that release, and with it
-// the group commit, so nothing is acknowledged that was not written.
+// that request (pipeline::write_accept), so nothing is acknowledged that was not written.
 constexpr std::string_view kInsertMessage =
     "INSERT INTO messages(" DISKRET_PG_MESSAGE_COLUMNS ", claimed_by) VALUES ($1, $2, $3, $4, $5, "
     "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
