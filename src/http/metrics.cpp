@@ -32,7 +32,7 @@ void HttpMetrics::record(std::string_view route, std::string_view method, int st
   char status_class = status >= 100 && status <= 599 ? static_cast<char>('0' + status / 100) : '5';
   std::lock_guard lock(mutex_);
   // Heterogeneous lookup: no string allocations once the series exists.
-  auto it = series_.find(std::make_tuple(route, method, status_class));
+  auto it = series_.find(KeyView{route, method, status_class});
   if (it == series_.end()) {
     it = series_.emplace(Key{std::string(route), std::string(method), status_class}, Series{})
              .first;

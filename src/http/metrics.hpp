@@ -31,9 +31,21 @@ class HttpMetrics {
     std::array<std::uint64_t, kBuckets.size()> buckets{};  ///< non-cumulative
   };
   using Key = std::tuple<std::string, std::string, char>;  ///< route, method, status class
+  using KeyView = std::tuple<std::string_view, std::string_view, char>;
+  /// Orders keys and their views alike, for lookups without allocating (comparing the two
+  /// tuple types directly compiles with gcc only).
+  struct KeyLess {
+    using is_transparent = void;
+    static KeyView view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+    static const KeyView& view(const KeyView& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) < view(b);
+    }
+  };
 
   mutable std::mutex mutex_;
-  std::map<Key, Series, std::less<>> series_;
+  std::map<Key, Series, KeyLess> series_;
 };
 
 /// Prometheus label value escaping (backslash, double quote, newline).
