@@ -68,30 +68,27 @@ Expected<std::uint64_t> HeldMessages::hold(std::uint64_t tenant, const pipeline:
   auto keys = keys_.tenant(tenant);
   if (!keys) return unexpected(keys.error());
   const std::string sealed = crypto::seal((*keys)->data_key, encode(message), payload_ad(tenant));
-  std::lock_guard lock(mutex_);
-  auto s = db_->use(
-      "INSERT INTO held_messages (tenant_id, created_at, reason, range_name, source, sealed, blind) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, tenant);
-  (*s)->bind(2, clock_.now_ms());
-  (*s)->bind_text(3, reason);
-  (*s)->bind_text(4, range);
-  (*s)->bind_text(5, source);
-  (*s)->bind_blob(6, sealed);
   // The person's blind index: an erasure finds and deletes what is held for them.
-  if (!message.to.empty() && message.to.front() == '+') {
-    const store::Blind blind = store::KeyRing::blind(**keys, message.to);
-    (*s)->bind_blob(7, blind.data(), blind.size());
-  } else {
-    (*s)->bind_null(7);
-  }
-  auto row = (*s)->step();
-  if (!row) return unexpected(row.error());
-  if (!*row) return fail(Errc::internal, "INSERT returned no id");
-  const auto id = static_cast<std::uint64_t>((*s)->int64(0));
-  if (auto done = (*s)->run(); !done) return unexpected(done.error());
-  return id;
+  std::optional<store::Blind> blind;
+  if (!message.to.empty() && message.to.front() == '+') blind = store::KeyRing::blind(**keys, message.to);
+  std::lock_guard lock(mutex_);
+  return store::insert_returning_id(
+      *db_,
+      "INSERT INTO held_messages (tenant_id, created_at, reason, range_name, source, sealed, blind) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      [&](store::SqlStatement& s) {
+        s.bind(1, tenant);
+        s.bind(2, clock_.now_ms());
+        s.bind_text(3, reason);
+        s.bind_text(4, range);
+        s.bind_text(5, source);
+        s.bind_blob(6, sealed);
+        if (blind) {
+          s.bind_blob(7, blind->data(), blind->size());
+        } else {
+          s.bind_null(7);
+        }
+      });
 }
 
 Expected<HeldMessage> HeldMessages::read(store::SqlStatement& s, std::uint64_t tenant) {

@@ -134,6 +134,21 @@ class SqlReadLease {
   std::function<void(SqlDb*)> done_;
 };
 
+/// Runs an `INSERT ... RETURNING id` on `db` with the parameters `bind` sets; the new row's
+/// id. Parameters bound without a copy must live until it returns.
+template <class Bind>
+Expected<std::uint64_t> insert_returning_id(SqlDb& db, std::string_view sql, Bind bind) {
+  auto stmt = db.use(sql);
+  if (!stmt) return unexpected(stmt.error());
+  bind(**stmt);
+  auto row = (*stmt)->step();
+  if (!row) return unexpected(row.error());
+  if (!*row) return fail(Errc::internal, "INSERT returned no id");
+  const auto id = static_cast<std::uint64_t>((*stmt)->int64(0));
+  if (auto done = (*stmt)->run(); !done) return unexpected(done.error());
+  return id;
+}
+
 class WriteTransaction;
 
 /// A Store whose transactions and read connections further stores (contacts, billing,

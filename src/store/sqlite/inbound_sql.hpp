@@ -20,20 +20,6 @@ Expected<void> run(SqlDb& db, std::string_view sql, Bind bind) {
   return (*stmt)->run();
 }
 
-/// An INSERT ... RETURNING id: the new row's id.
-template <class Bind>
-Expected<std::uint64_t> insert(SqlDb& db, std::string_view sql, Bind bind) {
-  auto stmt = db.use(sql);
-  if (!stmt) return unexpected(stmt.error());
-  bind(**stmt);
-  auto row = (*stmt)->step();
-  if (!row) return unexpected(row.error());
-  if (!*row) return fail(Errc::internal, "INSERT returned no id");
-  const auto id = static_cast<std::uint64_t>((*stmt)->int64(0));
-  if (auto done = (*stmt)->run(); !done) return unexpected(done.error());
-  return id;
-}
-
 template <class Bind>
 Expected<bool> change(SqlDb& db, std::string_view sql, Bind bind) {
   if (auto ok = run(db, sql, bind); !ok) return unexpected(ok.error());

@@ -131,7 +131,7 @@ Expected<std::optional<AuditChainRow>> SqliteAuditChain::head(WriteTransaction& 
 
 Expected<std::uint64_t> SqliteAuditChain::insert(WriteTransaction& tx, const AuditChainRow& r) {
   auto& db = store_.sql_writer(tx);
-  return inbound_sql::insert(db, kInsert, [&](SqlStatement& s) {
+  return insert_returning_id(db, kInsert, [&](SqlStatement& s) {
     s.bind(1, r.tenant_id);
     s.bind(2, r.seq);
     s.bind(3, r.at_ms);

@@ -38,7 +38,7 @@ AuditEventRecord event_row(const SqlStatement& s) {
 }  // namespace
 
 Expected<std::uint64_t> SqliteAuditTrail::append(WriteTransaction& tx, const AuditEventRecord& e) {
-  return insert(store_.sql_writer(tx), kAppend, [&](SqlStatement& s) {
+  return insert_returning_id(store_.sql_writer(tx), kAppend, [&](SqlStatement& s) {
     s.bind(1, e.tenant_id);
     s.bind(2, e.at_ms);
     s.bind_text(3, e.actor);

@@ -119,30 +119,24 @@ SqliteCampaignStore::SqliteCampaignStore(OpenToken, std::unique_ptr<SqlDb> db) :
 
 Expected<std::uint64_t> SqliteCampaignStore::insert(const CampaignRecord& r) {
   std::lock_guard lock(mutex_);
-  auto s = db_->use(kInsert);
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, r.tenant_id);
-  (*s)->bind_text(2, r.name);
   // SQLITE_STATIC binding: the texts must live until the statement ran.
   const std::string lists = join_ids(r.lists);
   const std::string excluded = join_ids(r.exclude_lists);
-  (*s)->bind_text(3, lists);
-  (*s)->bind_text(4, excluded);
-  (*s)->bind_text(5, r.sender);
-  (*s)->bind_text(6, r.template_text);
-  (*s)->bind(7, static_cast<int>(r.category));
-  (*s)->bind(8, r.send_at_ms);
-  (*s)->bind(9, static_cast<std::int64_t>(r.rate_per_minute));
-  (*s)->bind_text(10, r.status);
-  (*s)->bind(11, r.created_at);
-  (*s)->bind(12, r.updated_at);
-  (*s)->bind_text(13, r.send_at_local);
-  auto row = (*s)->step();
-  if (!row) return unexpected(row.error());
-  if (!*row) return fail(Errc::internal, "INSERT returned no id");
-  const auto id = static_cast<std::uint64_t>((*s)->int64(0));
-  if (auto done = (*s)->run(); !done) return unexpected(done.error());
-  return id;
+  return insert_returning_id(*db_, kInsert, [&](SqlStatement& s) {
+    s.bind(1, r.tenant_id);
+    s.bind_text(2, r.name);
+    s.bind_text(3, lists);
+    s.bind_text(4, excluded);
+    s.bind_text(5, r.sender);
+    s.bind_text(6, r.template_text);
+    s.bind(7, static_cast<int>(r.category));
+    s.bind(8, r.send_at_ms);
+    s.bind(9, static_cast<std::int64_t>(r.rate_per_minute));
+    s.bind_text(10, r.status);
+    s.bind(11, r.created_at);
+    s.bind(12, r.updated_at);
+    s.bind_text(13, r.send_at_local);
+  });
 }
 
 Expected<std::vector<CampaignRecord>> SqliteCampaignStore::rows(SqlLease& s) {

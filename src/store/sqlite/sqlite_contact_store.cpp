@@ -334,7 +334,7 @@ class Writes final : public ContactWrites {
   }
   template <class Bind>
   Expected<std::uint64_t> insert(std::string_view sql, Bind bind) {
-    return inbound_sql::insert(db_, sql, bind);
+    return insert_returning_id(db_, sql, bind);
   }
   template <class Bind>
   Expected<bool> change(std::string_view sql, Bind bind) {

@@ -131,7 +131,7 @@ class Writes final : public InboundWrites {
     return run(db_, kMarkHandled, [&](SqlStatement& s) { s.bind(1, inbound_id); });
   }
   Expected<std::uint64_t> insert_keyword_reply(const KeywordReplyRecord& r) override {
-    return insert(db_, kInsertReply, [&](SqlStatement& s) {
+    return insert_returning_id(db_, kInsertReply, [&](SqlStatement& s) {
       s.bind(1, r.tenant_id);
       s.bind(2, r.subject_id);
       s.bind(3, int{r.kind});

@@ -52,7 +52,7 @@ Expected<std::uint64_t> write(SqlDb& db, const std::string& sql, Bind bind) {
 
 Expected<std::uint64_t> SqliteSecurityStore::insert_grant(WriteTransaction& tx, const AccessGrantRecord& g) {
   auto& db = store_.sql_writer(tx);
-  return inbound_sql::insert(db,
+  return insert_returning_id(db,
                  "INSERT INTO access_grants(tenant_id, grantee, reason, granted_by, created_at, expires_at) "
                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                  [&](SqlStatement& s) {
@@ -99,7 +99,7 @@ Expected<std::optional<AccessGrantRecord>> SqliteSecurityStore::grant(std::uint6
 
 Expected<std::uint64_t> SqliteSecurityStore::insert_alert(WriteTransaction& tx, const AlertRecord& a) {
   auto& db = store_.sql_writer(tx);
-  return inbound_sql::insert(db, "INSERT INTO security_alerts(tenant_id, kind, severity, details, at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+  return insert_returning_id(db, "INSERT INTO security_alerts(tenant_id, kind, severity, details, at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                  [&](SqlStatement& s) {
                    s.bind(1, a.tenant_id);
                    s.bind_text(2, a.kind);

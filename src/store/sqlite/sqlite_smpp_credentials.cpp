@@ -44,20 +44,14 @@ SqliteSmppCredentialStore::SqliteSmppCredentialStore(OpenToken, std::unique_ptr<
 
 Expected<std::uint64_t> SqliteSmppCredentialStore::insert(const SmppCredentialRecord& r) {
   std::lock_guard lock(mutex_);
-  auto s = db_->use(kInsert);
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, r.tenant_id);
-  (*s)->bind_text(2, r.system_id);
-  (*s)->bind_text(3, r.hash);
-  (*s)->bind(4, static_cast<std::int64_t>(r.window));
-  (*s)->bind(5, static_cast<std::int64_t>(r.tps));
-  (*s)->bind(6, r.created_at);
-  auto row = (*s)->step();
-  if (!row) return unexpected(row.error());
-  if (!*row) return fail(Errc::internal, "INSERT returned no id");
-  const auto id = static_cast<std::uint64_t>((*s)->int64(0));
-  if (auto done = (*s)->run(); !done) return unexpected(done.error());
-  return id;
+  return insert_returning_id(*db_, kInsert, [&](SqlStatement& s) {
+    s.bind(1, r.tenant_id);
+    s.bind_text(2, r.system_id);
+    s.bind_text(3, r.hash);
+    s.bind(4, static_cast<std::int64_t>(r.window));
+    s.bind(5, static_cast<std::int64_t>(r.tps));
+    s.bind(6, r.created_at);
+  });
 }
 
 Expected<std::vector<SmppCredentialRecord>> SqliteSmppCredentialStore::list(std::uint64_t tenant) {

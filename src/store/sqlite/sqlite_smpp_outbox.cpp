@@ -34,17 +34,11 @@ SqliteSmppOutbox::SqliteSmppOutbox(OpenToken, std::unique_ptr<SqlDb> db) : db_(s
 Expected<std::uint64_t> SqliteSmppOutbox::add(std::uint64_t tenant, std::int64_t keep_until,
                                               std::string_view sealed_pdu) {
   std::lock_guard lock(mutex_);
-  auto s = db_->use(kInsert);
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, tenant);
-  (*s)->bind(2, keep_until);
-  (*s)->bind_blob(3, sealed_pdu);
-  auto row = (*s)->step();
-  if (!row) return unexpected(row.error());
-  if (!*row) return fail(Errc::internal, "INSERT returned no id");
-  const auto id = static_cast<std::uint64_t>((*s)->int64(0));
-  if (auto done = (*s)->run(); !done) return unexpected(done.error());
-  return id;
+  return insert_returning_id(*db_, kInsert, [&](SqlStatement& s) {
+    s.bind(1, tenant);
+    s.bind(2, keep_until);
+    s.bind_blob(3, sealed_pdu);
+  });
 }
 
 Expected<std::vector<SmppOutboxRow>> SqliteSmppOutbox::pending(std::uint64_t tenant,

@@ -40,19 +40,13 @@ SqliteSmtpSenderStore::SqliteSmtpSenderStore(OpenToken, std::unique_ptr<SqlDb> d
 
 Expected<std::uint64_t> SqliteSmtpSenderStore::insert(const SmtpSenderRecord& r) {
   std::lock_guard lock(mutex_);
-  auto s = db_->use(kInsert);
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, r.tenant_id);
-  (*s)->bind_blob(2, r.address_index);
-  (*s)->bind_blob(3, r.address);
-  (*s)->bind_text(4, r.networks);
-  (*s)->bind(5, r.created_at);
-  auto row = (*s)->step();
-  if (!row) return unexpected(row.error());
-  if (!*row) return fail(Errc::internal, "INSERT returned no id");
-  const auto id = static_cast<std::uint64_t>((*s)->int64(0));
-  if (auto done = (*s)->run(); !done) return unexpected(done.error());
-  return id;
+  return insert_returning_id(*db_, kInsert, [&](SqlStatement& s) {
+    s.bind(1, r.tenant_id);
+    s.bind_blob(2, r.address_index);
+    s.bind_blob(3, r.address);
+    s.bind_text(4, r.networks);
+    s.bind(5, r.created_at);
+  });
 }
 
 Expected<std::vector<SmtpSenderRecord>> SqliteSmtpSenderStore::list(std::uint64_t tenant) {
