@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unordered_map>
+
 #include "crypto/secret_box.hpp"
 #include "phone/phone_number.hpp"
 #include "smtp/bounce.hpp"
@@ -11,6 +13,9 @@ namespace diskret::gateway {
 namespace {
 
 constexpr std::size_t kBatch = 100;
+// Due bounces a worker took are its own this long; a node that dies leaves them to the
+// others after it.
+constexpr std::int64_t kClaimMs = 5 * 60 * 1000;
 
 // Which outcome the report names; delivered and other statuses bounce nothing.
 const char* outcome_of(const pipeline::StatusEvent& e) {
@@ -48,7 +53,6 @@ BounceNotifier::BounceNotifier(BounceOptions options, SendMail send, const Clock
       notes_(notes),
       outbox_(outbox) {
   if (auto waiting = outbox_.waiting(clock_.now_ms()); waiting) {
-    waiting_.insert(waiting->begin(), waiting->end());
     if (!waiting->empty()) {
       spdlog::info("smtp bounces: {} message(s) from before the restart may still bounce",
                    waiting->size());
@@ -94,9 +98,7 @@ Expected<std::function<Expected<void>(store::WriteTransaction&)>> BounceNotifier
     notes.push_back(std::move(n));
   }
   {
-    // Known before the commit: a final status can never be written before its message.
     std::lock_guard lock(mutex_);
-    for (const auto& n : notes) waiting_.insert(n.message_id);
     stats_.expected += notes.size();
   }
   return Writer([this, notes = std::move(notes)](store::WriteTransaction& tx) -> Expected<void> {
@@ -110,20 +112,27 @@ Expected<std::function<Expected<void>(store::WriteTransaction&)>> BounceNotifier
 Expected<void> BounceNotifier::write_final(store::WriteTransaction& tx,
                                            std::span<const pipeline::StatusEvent> events,
                                            std::int64_t now_ms) {
+  std::unordered_map<std::uint64_t, const pipeline::StatusEvent*> finals;
+  std::vector<std::uint64_t> ids;
   for (const auto& e : events) {
-    if (!pipeline::is_final(e.status)) continue;
-    {
-      // Forgotten only once committed (committed()): a commit that fails is written again.
-      std::lock_guard lock(mutex_);
-      if (!waiting_.contains(e.id.value)) continue;  // not from a mail with a bounce note
+    if (pipeline::is_final(e.status) && finals.emplace(e.id.value, &e).second) {
+      ids.push_back(e.id.value);
     }
+  }
+  // The notes are looked up in the database: the mail may have come in at another node.
+  auto waiting = notes_.waiting_bounces(tx, ids);
+  if (!waiting) return unexpected(waiting.error());
+  for (std::uint64_t id : *waiting) {
+    const pipeline::StatusEvent& e = *finals.at(id);
     std::optional<store::BounceDue> due;
     if (const char* outcome = outcome_of(e)) {
       due = store::BounceDue{outcome, reason_of(e, outcome), now_ms,
                              now_ms + std::chrono::milliseconds(options_.give_up).count()};
     }
-    if (auto ok = notes_.settle_bounce(tx, e.id.value, due); !ok) return ok;
+    if (auto ok = notes_.settle_bounce(tx, id, due); !ok) return ok;
   }
+  std::lock_guard lock(mutex_);
+  settled_.insert(waiting->begin(), waiting->end());
   return {};
 }
 
@@ -132,7 +141,7 @@ void BounceNotifier::committed(std::span<const pipeline::StatusEvent> events) {
   {
     std::lock_guard lock(mutex_);
     for (const auto& e : events) {
-      if (pipeline::is_final(e.status)) any = waiting_.erase(e.id.value) > 0 || any;
+      if (pipeline::is_final(e.status)) any = settled_.erase(e.id.value) > 0 || any;
     }
     if (!any) return;
     woken_ = true;
@@ -159,15 +168,22 @@ void BounceNotifier::send_due() {
     std::lock_guard lock(mutex_);
     stats_.forgotten += *forgotten;
   }
-  auto rows = outbox_.due(now, kBatch);
+  auto rows = outbox_.claim_due(now, now + kClaimMs, kBatch);
   if (!rows) {
     spdlog::warn("smtp bounces: cannot read due bounces: {}", rows.error().message());
     return;
   }
-  for (const auto& row : *rows) {
+  // Bounces taken but not tried when the round ends early are due again at once.
+  auto give_back_from = [&](std::size_t first) {
+    for (std::size_t i = first; i < rows->size(); ++i) {
+      (void)outbox_.retry((*rows)[i].message_id, (*rows)[i].attempts, now);
+    }
+  };
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const store::BounceRow& row = (*rows)[i];
     {
       std::lock_guard lock(mutex_);
-      if (stopping_) return;
+      if (stopping_) return give_back_from(i);
     }
     if (now >= row.give_up_at) {
       spdlog::warn("smtp bounces: gave up on the bounce of message {} after {} attempt(s)",
@@ -216,6 +232,7 @@ void BounceNotifier::send_due() {
     spdlog::warn("smtp bounces: the relay did not take a bounce ({}); next attempt in {} s",
                  sent.error().message(), wait / 1000);
     (void)outbox_.retry(row.message_id, row.attempts + 1, now + wait);
+    give_back_from(i + 1);
     std::lock_guard lock(mutex_);
     ++stats_.send_failures;
     return;

@@ -8,7 +8,9 @@
 /// the sender address and masked number sealed with the tenant's data key), the final
 /// status schedules the bounce in the same transaction, and a worker thread sends what is
 /// due, retrying with backoff while the relay refuses or is down, until `give_up`. A
-/// restart at any moment loses none. Every public function is thread-safe.
+/// restart at any moment loses none. With several nodes on one database, the node that
+/// writes the final status schedules the bounce (whichever node took the mail) and each
+/// due bounce is sent by one node. Every public function is thread-safe.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -93,7 +95,9 @@ class BounceNotifier {
   store::BounceStore& outbox_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::unordered_set<std::uint64_t> waiting_;  // message ids with a note, no final status yet
+  // Message ids whose bounce this node settled, not yet seen committed (a failed commit is
+  // written again with the same ids).
+  std::unordered_set<std::uint64_t> settled_;
   BounceStats stats_;
   std::uint64_t boundary_ = 0;
   bool woken_ = false;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -44,59 +45,11 @@ namespace {
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr const char* kServerSystemId = "diskret";
 constexpr std::chrono::seconds kRetryDelay{1};
-constexpr std::size_t kOutboxBatch = 1'000;  // stored deliver_sm loaded into memory at once
+constexpr std::size_t kOutboxBatch = 1'000;  // outbox rows claimed into memory at once
+constexpr std::size_t kDeleteBatch = 256;    // delivered outbox rows deleted in one commit
 
 std::int64_t to_ms(SystemTime t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-std::string outbox_ad(std::uint64_t tenant) {
-  return crypto::record_ad(tenant, "smpp_outbox", 0, "pdu");
-}
-
-std::string request_ad(std::uint64_t tenant, std::uint64_t message_id) {
-  return crypto::record_ad(tenant, "smpp_receipt_requests", message_id, "request");
-}
-
-// A receipt request as bytes: NUL-separated fields (SMPP addresses are C-octet strings,
-// so they hold no NUL).
-std::string encode_request(const ReceiptRequest& r) {
-  const auto submitted = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             r.submitted_at.time_since_epoch())
-                             .count();
-  std::string out;
-  for (const std::string& field :
-       {std::to_string(r.source_ton), std::to_string(r.source_npi), std::to_string(r.dest_ton),
-        std::to_string(r.dest_npi), std::to_string(submitted), r.source_addr}) {
-    out.append(field).push_back('\0');
-  }
-  out.append(r.destination_addr);
-  return out;
-}
-
-std::optional<ReceiptRequest> decode_request(std::string_view bytes) {
-  std::vector<std::string> f;
-  std::size_t start = 0;
-  for (;;) {
-    const auto nul = bytes.find('\0', start);
-    f.emplace_back(bytes.substr(start, nul == std::string_view::npos ? nul : nul - start));
-    if (nul == std::string_view::npos) break;
-    start = nul + 1;
-  }
-  if (f.size() != 7) return std::nullopt;
-  try {
-    ReceiptRequest r;
-    r.source_ton = static_cast<std::uint8_t>(std::stoul(f[0]));
-    r.source_npi = static_cast<std::uint8_t>(std::stoul(f[1]));
-    r.dest_ton = static_cast<std::uint8_t>(std::stoul(f[2]));
-    r.dest_npi = static_cast<std::uint8_t>(std::stoul(f[3]));
-    r.submitted_at = SystemTime{std::chrono::milliseconds{std::stoll(f[4])}};
-    r.source_addr = f[5];
-    r.destination_addr = f[6];
-    return r;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
 }
 
 enum class BindMode : std::uint8_t { none, transmitter, receiver, transceiver, failing };
@@ -125,8 +78,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   struct TenantQueue {
     std::deque<Outgoing> queue;
     std::size_t next_receiver = 0;
-    std::uint64_t outbox_cursor = 0;  // rows up to this id are in `queue` or delivered
-    bool outbox_more = false;         // the last load was a full batch
+    bool outbox_more = false;  // the last claim was a full batch
   };
 
   ServerConfig config;
@@ -144,6 +96,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   tcp::acceptor tls_acceptor{io};
   asio::ssl::context tls_context{asio::ssl::context::tls_server};
   asio::steady_timer housekeeping{io};
+  asio::steady_timer outbox_timer{io};
   std::thread thread;
   std::atomic<std::uint16_t> port{0};
   std::atomic<std::uint16_t> tls_port{0};
@@ -156,14 +109,13 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   std::unordered_map<std::string, std::size_t> per_ip;  // open connections per address
   std::map<std::string, Throttle> throttles;  // by system_id
   PartCollector collector;
-  std::map<std::uint64_t, ReceiptRequest> awaiting;  // message id (time-ordered) -> receipt wanted
-  // With an outbox, `awaiting` is kept in the database too: written in batches by the
-  // housekeeping tick (and at stop), so that a restart still knows where receipts go.
-  std::vector<std::uint64_t> unsaved_requests;
-  std::unordered_set<std::uint64_t> saved_requests;
-  std::vector<std::uint64_t> done_requests;  // saved, answered: to delete
+  // Receipt requests held in memory only (no message notes, or no key to seal one with):
+  // message id (time-ordered) -> receipt wanted. The others are in the database.
+  std::map<std::uint64_t, ReceiptRequest> awaiting;
   std::uint64_t poll_cursor = 0;                     // poll_statuses() resumes after this id
   std::unordered_map<std::uint64_t, TenantQueue> queues;  // by tenant
+  std::unordered_set<std::uint64_t> claimed;  // outbox rows this server holds, undelivered
+  std::vector<std::uint64_t> delivered;       // outbox rows delivered, to delete
   std::uint64_t reference = 0;
 
   mutable std::mutex stats_mutex;
@@ -343,13 +295,17 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void on_closed(std::uint64_t id) {
+    std::optional<std::uint64_t> receiver_of;  // the tenant, if it was a receiver bind
     if (auto it = connections.find(id); it != connections.end()) {
       if (auto ip = per_ip.find(it->second->ip); ip != per_ip.end() && --ip->second == 0) {
         per_ip.erase(ip);
       }
+      if (can_receive(it->second->mode)) receiver_of = it->second->credential.tenant.value;
     }
     connections.erase(id);
     collector.forget_connection(id);
+    // Its last receiver gone, what this server holds for the tenant goes back (pump()).
+    if (receiver_of && !stopping) pump(*receiver_of);
   }
 
   std::shared_ptr<Connection> find(std::uint64_t id) {
@@ -432,7 +388,7 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
                  conn.credential.system_id);
     conn.session->respond(seq, Status::ok, bind_resp(mode, kServerSystemId));
     if (can_receive(mode)) {
-      load_outbox(conn.credential.tenant.value);
+      claim_outbox(conn.credential.tenant.value);
       pump(conn.credential.tenant.value);
     }
   }
@@ -562,14 +518,8 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
                 bool stored) {
     if (ok) {
       count([](ServerStats& s) { ++s.submits_accepted; });
-      if (receipt) {
-        awaiting.emplace(id.value, std::move(*receipt));
-        if (stored) {
-          saved_requests.insert(id.value);
-        } else if (outbox) {
-          unsaved_requests.push_back(id.value);
-        }
-      }
+      // A stored request becomes its receipt in the final status's transaction.
+      if (receipt && !stored) awaiting.emplace(id.value, std::move(*receipt));
     }
     // ESME_RSYSERR is transient for ESMEs: they submit again later.
     const std::string message_id = ok ? pipeline::format_message_id(id) : std::string();
@@ -593,7 +543,6 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     if (it == awaiting.end()) return;
     const ReceiptRequest request = std::move(it->second);
     awaiting.erase(it);
-    if (saved_requests.erase(id.value) > 0) done_requests.push_back(id.value);
     enqueue(request.tenant.value,
             Outgoing{build_receipt(id, request, status, clock.now()), request.keep_until});
   }
@@ -660,20 +609,23 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     return true;
   }
 
-  // Stored deliver_sm of the tenant into its memory queue (after those already there), a
-  // batch at a time; expired rows are deleted by the store, unreadable ones here.
-  void load_outbox(std::uint64_t tenant) {
+  // Outbox rows of the tenant that nobody holds, into its memory queue behind what is
+  // there, held by this server for outbox_claim. Unreadable rows are deleted here.
+  void claim_outbox(std::uint64_t tenant) {
     if (!outbox || !keys) return;
     TenantQueue& q = queues[tenant];
-    auto rows = outbox->pending(tenant, clock.now_ms(), q.outbox_cursor, kOutboxBatch);
+    if (q.queue.size() >= kOutboxBatch / 2) return;  // enough to send for now
+    const std::int64_t now = clock.now_ms();
+    const std::size_t limit = kOutboxBatch - q.queue.size();
+    auto rows = outbox->claim(tenant, now, now + config.outbox_claim.count(), limit);
     if (!rows) {
       spdlog::warn("smpp server: cannot read stored deliver_sm: {}", rows.error().message());
       return;
     }
-    q.outbox_more = rows->size() == kOutboxBatch;
+    q.outbox_more = rows->size() == limit;
     auto tenant_keys = keys->tenant(tenant);
+    std::vector<std::uint64_t> unreadable;
     for (auto& row : *rows) {
-      q.outbox_cursor = row.id;
       std::optional<smpp::DeliverSm> pdu;
       if (tenant_keys) {
         auto plain = crypto::open((*tenant_keys)->data_key, row.sealed_pdu, outbox_ad(tenant));
@@ -686,17 +638,64 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
         }
       }
       if (!pdu) {  // the tenant's key is gone (offboarded) or the row is damaged
-        (void)outbox->remove(row.id);
+        unreadable.push_back(row.id);
         count([](ServerStats& s) { ++s.receipts_dropped; });
         continue;
       }
+      claimed.insert(row.id);
       q.queue.push_back(Outgoing{std::move(*pdu),
                                  SystemTime{std::chrono::milliseconds{row.keep_until}}, row.id});
     }
+    (void)outbox->remove(unreadable);
   }
 
+  // A stored deliver_sm was answered (or can never be): deleted with the next batch.
   void forget_stored(const Outgoing& out) {
-    if (out.outbox_id != 0 && outbox) (void)outbox->remove(out.outbox_id);
+    if (out.outbox_id == 0 || !outbox) return;
+    claimed.erase(out.outbox_id);
+    delivered.push_back(out.outbox_id);
+    if (delivered.size() >= kDeleteBatch) flush_delivered();
+  }
+
+  void flush_delivered() {
+    if (delivered.empty()) return;
+    if (auto ok = outbox->remove(delivered); !ok) {  // kept for the next try
+      spdlog::warn("smpp server: cannot delete delivered deliver_sm: {}", ok.error().message());
+      return;
+    }
+    delivered.clear();
+  }
+
+  // No receiver of the tenant is bound here any more: the outbox rows this server holds
+  // for it go back (for whichever node the customer binds to next), and what is in memory
+  // only is stored. Nothing without an outbox.
+  void give_back(std::uint64_t tenant, TenantQueue& q) {
+    if (!outbox || !keys || q.queue.empty()) return;
+    std::vector<std::uint64_t> ids;
+    for (const auto& out : q.queue) {
+      if (out.outbox_id != 0) ids.push_back(out.outbox_id);
+    }
+    if (auto ok = outbox->release(ids); !ok) {
+      spdlog::warn("smpp server: cannot give back stored deliver_sm: {}", ok.error().message());
+      return;  // still held here; the claim runs out if this server never gets them out
+    }
+    for (std::uint64_t id : ids) claimed.erase(id);
+    std::deque<Outgoing> kept;  // in memory only, and the outbox refused them
+    for (auto& out : q.queue) {
+      if (out.outbox_id == 0 && !store(tenant, out)) kept.push_back(std::move(out));
+    }
+    q.queue = std::move(kept);
+    q.outbox_more = false;
+  }
+
+  std::vector<std::uint64_t> bound_tenants() const {
+    std::vector<std::uint64_t> out;
+    for (const auto& [id, c] : connections) {
+      if (can_receive(c->mode) && c->session->is_open()) out.push_back(c->credential.tenant.value);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
   }
 
   void enqueue(std::uint64_t tenant, Outgoing&& out) {
@@ -717,14 +716,17 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     auto qit = queues.find(tenant);
     if (qit == queues.end()) return;
     TenantQueue& q = qit->second;
-    if (q.queue.empty() && q.outbox_more && has_receiver(tenant)) load_outbox(tenant);
     std::vector<std::shared_ptr<Connection>> receivers;
     for (auto& [id, c] : connections) {
       if (can_receive(c->mode) && c->credential.tenant.value == tenant && c->session->is_open()) {
         receivers.push_back(c);
       }
     }
-    if (receivers.empty()) return;
+    if (receivers.empty()) {
+      if (!stopping) give_back(tenant, q);
+      return;
+    }
+    if (q.outbox_more && q.queue.size() < kOutboxBatch / 2) claim_outbox(tenant);
     const SystemTime now = clock.now();
     std::size_t blocked = 0;
     while (!q.queue.empty() && blocked < receivers.size()) {
@@ -789,77 +791,43 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
       if (config.status_poll.count() > 0) poll_statuses();
       close_unbound(steady_clock::now());
       const SystemTime now = clock.now();
-      std::erase_if(awaiting, [&](const auto& kv) {
-        if (kv.second.keep_until >= now) return false;
-        saved_requests.erase(kv.first);  // the store forgets it by keep_until too
-        return true;
-      });
-      sync_requests();
-    }
-  }
-
-  // One batch per tick: new receipt requests in (only without message notes: with them a
-  // request is stored with its message), answered ones out.
-  void sync_requests() {
-    if (!outbox || !keys) return;
-    std::vector<store::SmppReceiptRequestRow> rows;
-    for (std::uint64_t id : unsaved_requests) {
-      auto it = awaiting.find(id);
-      if (it == awaiting.end()) continue;  // answered within the tick: nothing to keep
-      auto tenant_keys = keys->tenant(it->second.tenant.value);
-      if (!tenant_keys) continue;
-      rows.push_back({id, it->second.tenant.value, to_ms(it->second.keep_until),
-                      crypto::seal((*tenant_keys)->data_key, encode_request(it->second),
-                                   request_ad(it->second.tenant.value, id))});
-    }
-    if (auto ok = outbox->save_requests(rows); ok) {
-      for (const auto& r : rows) saved_requests.insert(r.message_id);
-      unsaved_requests.clear();
-    } else {
-      spdlog::warn("smpp server: cannot store receipt requests: {}", ok.error().message());
-    }
-    if (auto ok = outbox->remove_requests(done_requests); ok) {
-      done_requests.clear();
-    } else {
-      spdlog::warn("smpp server: cannot delete answered receipt requests: {}",
-                   ok.error().message());
-    }
-  }
-
-  // At start: the receipt requests of the previous run (expired ones are dropped).
-  void load_requests() {
-    if (!outbox || !keys) return;
-    auto rows = outbox->load_requests(clock.now_ms());
-    if (!rows) {
-      spdlog::warn("smpp server: cannot read receipt requests: {}", rows.error().message());
-      return;
-    }
-    std::vector<std::uint64_t> unreadable;
-    for (const auto& row : *rows) {
-      auto tenant_keys = keys->tenant(row.tenant_id);
-      std::optional<ReceiptRequest> request;
-      if (tenant_keys) {
-        auto plain = crypto::open((*tenant_keys)->data_key, row.sealed_request,
-                                  request_ad(row.tenant_id, row.message_id));
-        if (plain) request = decode_request(*plain);
+      std::erase_if(awaiting, [&](const auto& kv) { return kv.second.keep_until < now; });
+      if (outbox) {
+        if (auto gone = outbox->forget_requests(clock.now_ms()); !gone) {
+          spdlog::warn("smpp server: cannot delete expired receipt requests: {}",
+                       gone.error().message());
+        }
       }
-      if (!request) {
-        unreadable.push_back(row.message_id);
-        continue;
-      }
-      request->tenant = pipeline::TenantId{row.tenant_id};
-      request->keep_until = SystemTime{std::chrono::milliseconds{row.keep_until}};
-      awaiting.emplace(row.message_id, std::move(*request));
-      saved_requests.insert(row.message_id);
-    }
-    (void)outbox->remove_requests(unreadable);
-    if (!rows->empty()) {
-      spdlog::info("smpp server: {} receipt request(s) from before the restart", rows->size());
     }
   }
 
-  // Fallback for pipelines without status events: reads the status of waiting messages,
-  // a bounded slice per tick, resuming where the last tick stopped so none starves.
+  // Receipts other nodes made (or gave back) for the tenants bound here, and the deletes
+  // of delivered rows.
+  asio::awaitable<void> outbox_loop() {
+    while (!stopping) {
+      outbox_timer.expires_after(config.outbox_poll);
+      co_await outbox_timer.async_wait(kUseTuple);  // cancelled only at stop
+      if (stopping) break;
+      flush_delivered();
+      for (std::uint64_t tenant : bound_tenants()) {
+        claim_outbox(tenant);
+        pump(tenant);
+      }
+    }
+  }
+
+  void on_outbox(const std::vector<std::uint64_t>& tenants) {
+    if (stopping) return;
+    for (std::uint64_t tenant : tenants) {
+      if (!has_receiver(tenant)) continue;  // another node's receiver claims them
+      claim_outbox(tenant);
+      pump(tenant);
+    }
+  }
+
+  // For requests held in memory, with pipelines without status events: reads the status of
+  // waiting messages, a bounded slice per tick, resuming where the last tick stopped so
+  // none starves.
   void poll_statuses() {
     constexpr std::size_t kPerTick = 2'000;
     std::vector<std::pair<pipeline::MessageId, pipeline::MessageStatus>> done;
@@ -880,15 +848,26 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     acceptor.close(ignored);
     tls_acceptor.close(ignored);
     housekeeping.cancel();
+    outbox_timer.cancel();
     auto all = connections;
     for (auto& [id, c] : all) c->session->close();  // unanswered deliver_sm return to the queues
-    sync_requests();
-    // What is still queued in memory (and not stored yet) is kept for the next start.
+    if (!outbox) return;
+    flush_delivered();
+    // What is still queued in memory (and not stored yet) is kept for the next start; the
+    // stored rows this server held go back to the other nodes at once.
     for (auto& [tenant, q] : queues) {
       for (const auto& out : q.queue) {
         if (out.outbox_id == 0 && out.keep_until >= clock.now()) store(tenant, out);
       }
       q.queue.clear();
+    }
+    const std::vector<std::uint64_t> held(claimed.begin(), claimed.end());
+    if (auto ok = outbox->release(held); ok) {
+      claimed.clear();
+    } else {
+      spdlog::warn("smpp server: cannot give back {} stored deliver_sm (another node takes "
+                   "them when the claim runs out): {}",
+                   held.size(), ok.error().message());
     }
   }
 };
@@ -904,7 +883,6 @@ Expected<void> SmppServer::start() {
   if (impl_->thread.joinable()) return {};
   auto ok = impl_->listen();
   if (!ok) return ok;
-  impl_->load_requests();
   auto impl = impl_;
   auto report = [](std::exception_ptr e) {
     if (!e) return;
@@ -932,6 +910,10 @@ Expected<void> SmppServer::start() {
   }
   asio::co_spawn(
       impl->io, [impl] { return impl->housekeeping_loop(); }, report);
+  if (impl->outbox) {
+    asio::co_spawn(
+        impl->io, [impl] { return impl->outbox_loop(); }, report);
+  }
   impl_->thread = std::thread([impl] { impl->io.run(); });
   spdlog::info("smpp server: listening on port {}{}", impl_->port.load(),
                impl_->tls_port ? fmt::format(", TLS on port {}", impl_->tls_port.load()) : "");
@@ -965,6 +947,13 @@ void SmppServer::notify_status(pipeline::MessageId id, pipeline::MessageStatus s
   std::weak_ptr<Impl> weak = impl_;
   asio::post(impl_->io, [weak, id, status] {
     if (auto self = weak.lock()) self->on_status(id, status);
+  });
+}
+
+void SmppServer::notify_outbox(std::vector<std::uint64_t> tenants) {
+  std::weak_ptr<Impl> weak = impl_;
+  asio::post(impl_->io, [weak, tenants = std::move(tenants)] {
+    if (auto self = weak.lock()) self->on_outbox(tenants);
   });
 }
 

@@ -4,15 +4,17 @@
 /// delay, then the connection closes); submit_sm enters the durable pipeline and is
 /// answered with our message id only once committed; concatenated submits are joined
 /// first. Final statuses come back as receipt deliver_sm to the tenant's receiver and
-/// transceiver binds, queued while none is bound (in the database when an outbox is set,
-/// so that they survive a restart). Each credential has a window and a TPS
-/// limit answered with ESME_RTHROTTLED.
+/// transceiver binds. With an outbox and message notes, receipts are made in the final
+/// status's transaction (ReceiptMaker, through the StatusTee) and every node claims those
+/// of the tenants bound to it from the shared outbox; without, they are made and queued in
+/// memory. Each credential has a window and a TPS limit answered with ESME_RTHROTTLED.
 ///
 /// Runs its own I/O thread; every public function is thread-safe. No Asio in this header.
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/send_policy.hpp"
 #include "core/clock.hpp"
@@ -51,13 +53,19 @@ struct ServerConfig {
   /// > 0: the server looks up the status of messages awaiting a receipt this often
   /// (for pipelines that report no status events); 0: only notify_status() is used.
   std::chrono::milliseconds status_poll{0};
+  /// With an outbox: how often the server looks for deliver_sm that other nodes (or this
+  /// one, for a receiver that was away) stored for the tenants bound here.
+  std::chrono::milliseconds outbox_poll{1'000};
+  /// How long claimed outbox rows stay this node's before another node may take them
+  /// (after a crash; a clean stop or an unbind gives them back at once).
+  std::chrono::milliseconds outbox_claim{600'000};
 };
 
 struct ServerStats {
   std::uint64_t binds = 0, bind_failures = 0, submits = 0, submits_accepted = 0, throttled = 0,
                 refused_opted_out = 0,
                 receipts_sent = 0, receipts_queued = 0, receipts_dropped = 0,
-                receipts_stored = 0;  ///< written to the outbox while no receiver was bound
+                receipts_stored = 0;  ///< written to the outbox by this server (no receiver bound)
   std::uint64_t connections = 0, tls_connections = 0, tls_handshake_failures = 0;
 };
 
@@ -75,14 +83,16 @@ class SmppServer {
   /// ESME_RSYSERR (the ESME retries). Set before start(); null: no screening.
   void set_send_policy(api::SendPolicy* policy);
 
-  /// Receipts and inbound messages for a tenant without a receiver bind are stored in
-  /// `outbox`, sealed with the tenant's data key from `keys`, and delivered (then deleted)
-  /// once a receiver binds, also after a restart; dropped once their validity passed.
-  /// Set before start(); null: they wait in memory only.
+  /// The shared deliver_sm queue: receipts, and inbound messages for a tenant without a
+  /// receiver bind here, are stored in `outbox` sealed with the tenant's data key from
+  /// `keys`; a receiver bound to any node gets them (then they are deleted), also after a
+  /// restart; dropped once their validity passed. Set before start(); null: deliver_sm
+  /// wait in this process's memory only.
   void set_outbox(store::SmppOutboxStore* outbox, store::KeyRing* keys);
   /// With an outbox: a receipt request is written by `notes` in the transaction that
-  /// accepts its message, so the submit_sm_resp is only sent once it is durable too. Null:
-  /// requests are saved by the next housekeeping tick (lost in a crash before it).
+  /// accepts its message (the submit_sm_resp is only sent once it is durable too) and
+  /// turned into its receipt by a ReceiptMaker in the StatusTee. Null: requests are kept in
+  /// memory, and lost with the process.
   void set_message_notes(store::MessageNotes* notes);
 
   /// Listens and starts the I/O thread; a sentence naming the address when it cannot.
@@ -93,8 +103,11 @@ class SmppServer {
   std::uint16_t tls_port() const;  ///< 0 without a TLS listener
 
   /// A message reached a final status (after its commit). Sends the receipt when the
-  /// message was submitted here with registered_delivery; ignores other ids.
+  /// message's receipt request is held in memory here; ignores other ids.
   void notify_status(pipeline::MessageId id, pipeline::MessageStatus status);
+  /// Receipts for these tenants were committed to the outbox: claimed at once for the
+  /// receivers bound here (other nodes find them at their next outbox_poll).
+  void notify_outbox(std::vector<std::uint64_t> tenants);
   /// A mobile-originated message for `tenant`: a deliver_sm (UTF-8 text re-encoded) to its
   /// receiver binds, queued like receipts.
   void notify_inbound(pipeline::TenantId tenant, std::string from, std::string to,

@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/expected.hpp"
@@ -54,10 +56,23 @@ class MessageNotes {
   /// With the message, in the transaction that accepts it (a note with the same message
   /// id and kind is replaced).
   virtual Expected<void> insert(WriteTransaction& tx, const MessageNote& note) = 0;
+  /// In the transaction of final statuses: those of `message_ids` whose bounce note waits
+  /// for one (whichever node accepted the mail).
+  virtual Expected<std::vector<std::uint64_t>> waiting_bounces(
+      WriteTransaction& tx, std::span<const std::uint64_t> message_ids) = 0;
   /// In the transaction of the message's final status: `due` schedules its bounce; none
   /// (delivered) deletes the note. Nothing happens to a message without a bounce note.
   virtual Expected<void> settle_bounce(WriteTransaction& tx, std::uint64_t message_id,
                                        const std::optional<BounceDue>& due) = 0;
+  /// In the transaction of final statuses: the SMPP receipt requests of those of
+  /// `message_ids` that have one, deleted. Whichever node writes a message's final status
+  /// takes its request, once.
+  virtual Expected<std::vector<MessageNote>> take_receipt_requests(
+      WriteTransaction& tx, std::span<const std::uint64_t> message_ids) = 0;
+  /// In the same transaction: the receipt made from a request, into the SMPP outbox
+  /// (store::SmppOutboxStore), sealed by the caller.
+  virtual Expected<void> add_deliver(WriteTransaction& tx, std::uint64_t tenant,
+                                     std::int64_t keep_until, std::string_view sealed_pdu) = 0;
 };
 
 /// The bounce outbox, read and emptied by the notifier's worker (its rows are written by
@@ -67,8 +82,15 @@ class BounceStore {
   virtual ~BounceStore() = default;
   /// Message ids whose bounce note waits for a final status (keep_until not passed).
   virtual Expected<std::vector<std::uint64_t>> waiting(std::int64_t now_ms) = 0;
-  /// Up to `limit` bounces due at `now_ms`, oldest message first.
-  virtual Expected<std::vector<BounceRow>> due(std::int64_t now_ms, std::size_t limit) = 0;
+  /// Up to `limit` bounces due at `now_ms`, oldest first, now held by the caller: not due
+  /// again before `lease_until_ms` unless remove()d or retry()d (a node that dies holding
+  /// them leaves them to another node after that). A bounce goes to one caller of several
+  /// nodes.
+  virtual Expected<std::vector<BounceRow>> claim_due(std::int64_t now_ms,
+                                                     std::int64_t lease_until_ms,
+                                                     std::size_t limit) = 0;
+  /// Bounce rows stored, waiting for a final status or due.
+  virtual Expected<std::size_t> count() = 0;
   /// Sent, given up or unreadable: deleted.
   virtual Expected<void> remove(std::uint64_t message_id) = 0;
   /// The relay refused: try again at `next_ms`.

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/expected.hpp"
 
@@ -147,6 +148,23 @@ Expected<std::uint64_t> insert_returning_id(SqlDb& db, std::string_view sql, Bin
   const auto id = static_cast<std::uint64_t>((*stmt)->int64(0));
   if (auto done = (*stmt)->run(); !done) return unexpected(done.error());
   return id;
+}
+
+/// Runs `sql` on `db` with the parameters `bind` sets; every result row as `read` makes it
+/// from the statement.
+template <class Bind, class Read>
+auto all_rows(SqlDb& db, std::string_view sql, Bind bind, Read read)
+    -> Expected<std::vector<decltype(read(std::declval<SqlStatement&>()))>> {
+  auto stmt = db.use(sql);
+  if (!stmt) return unexpected(stmt.error());
+  bind(**stmt);
+  std::vector<decltype(read(std::declval<SqlStatement&>()))> out;
+  for (;;) {
+    auto more = (*stmt)->step();
+    if (!more) return unexpected(more.error());
+    if (!*more) return out;
+    out.push_back(read(**stmt));
+  }
 }
 
 class WriteTransaction;

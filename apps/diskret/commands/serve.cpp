@@ -45,6 +45,7 @@
 #include "smtp/relay_client.hpp"
 #include "smtp/smtp_server.hpp"
 #include "smpp_server/credentials_api.hpp"
+#include "smpp_server/receipt_maker.hpp"
 #include "smpp_server/smpp_server.hpp"
 #include "smpp_server/status_tee.hpp"
 #include "store/sqlite/sqlite_audit_trail.hpp"
@@ -393,8 +394,10 @@ int serve(const ServeOptions& options) {
   }
   api::InboundApi inbound_api(inbound_module.service(), tenants, clock);
   privacy_runtime->send_alerts_to(inbound_module, webhook_store);  // security.alert events
-  // The pipeline has one EventSink: the inbound module's, behind the SMPP server's tee.
-  smpp_server::StatusTee smpp_status_tee(&inbound_module.sink(), smpp);
+  // The pipeline has one EventSink: the inbound module's, behind the SMPP server's tee,
+  // which also turns receipt requests into receipts in the final status's commit.
+  smpp_server::ReceiptMaker smpp_receipts(*message_notes, *storage.keys);
+  smpp_server::StatusTee smpp_status_tee(&inbound_module.sink(), &smpp_receipts, smpp);
   // Bounces for email to SMS ([smtp] relay_host, bounce_tenants): final statuses reach
   // the notifier after the SMPP server's receipts.
   auto bounces =

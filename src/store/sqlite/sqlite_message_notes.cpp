@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_message_notes.hpp"
 
+#include <algorithm>
+
 namespace diskret::store::sqlite {
 namespace {
 
@@ -7,6 +9,14 @@ constexpr std::string_view kInsertReceipt =
     "INSERT INTO smpp_receipt_requests(message_id, tenant_id, keep_until, request) "
     "VALUES (?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET tenant_id = excluded.tenant_id, "
     "keep_until = excluded.keep_until, request = excluded.request";
+constexpr std::string_view kTakeReceipt =
+    "DELETE FROM smpp_receipt_requests WHERE message_id = ? "
+    "RETURNING message_id, tenant_id, keep_until, request";
+constexpr std::string_view kTakeReceipts =
+    "DELETE FROM smpp_receipt_requests WHERE message_id = ANY(CAST(? AS BIGINT[])) "
+    "RETURNING message_id, tenant_id, keep_until, request";
+constexpr std::string_view kAddDeliver =
+    "INSERT INTO smpp_outbox(tenant_id, keep_until, pdu) VALUES (?, ?, ?)";
 constexpr std::string_view kInsertBounce =
     "INSERT INTO mail_bounces(message_id, tenant_id, keep_until, origin) "
     "VALUES (?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET tenant_id = excluded.tenant_id, "
@@ -19,10 +29,19 @@ constexpr std::string_view kDropWaiting =
     "DELETE FROM mail_bounces WHERE message_id = ? AND outcome IS NULL";
 constexpr std::string_view kWaiting =
     "SELECT message_id FROM mail_bounces WHERE outcome IS NULL AND keep_until >= ?";
-constexpr std::string_view kDue =
-    "SELECT message_id, tenant_id, origin, outcome, reason, attempts, give_up_at "
-    "FROM mail_bounces WHERE next_attempt IS NOT NULL AND next_attempt <= ? "
-    "ORDER BY next_attempt, message_id LIMIT ?";
+constexpr std::string_view kWaitingBounce =
+    "SELECT message_id FROM mail_bounces WHERE message_id = ? AND outcome IS NULL";
+constexpr std::string_view kWaitingBounces =
+    "SELECT message_id FROM mail_bounces WHERE message_id = ANY(CAST(? AS BIGINT[])) "
+    "AND outcome IS NULL";
+// As the SMPP outbox's claim: the outer condition is checked again on a row another node
+// claimed meanwhile, so each due bounce goes to one node.
+constexpr std::string_view kClaimDue =
+    "UPDATE mail_bounces SET next_attempt = ? WHERE next_attempt <= ? AND message_id IN ("
+    "SELECT message_id FROM mail_bounces WHERE next_attempt IS NOT NULL AND next_attempt <= ? "
+    "ORDER BY next_attempt, message_id LIMIT ?) "
+    "RETURNING message_id, tenant_id, origin, outcome, reason, attempts, give_up_at";
+constexpr std::string_view kCount = "SELECT COUNT(*) FROM mail_bounces";
 constexpr std::string_view kRemove = "DELETE FROM mail_bounces WHERE message_id = ?";
 constexpr std::string_view kRetry =
     "UPDATE mail_bounces SET attempts = ?, next_attempt = ? WHERE message_id = ?";
@@ -37,6 +56,42 @@ Expected<void> run(SqlDb& db, std::string_view sql, Bind bind) {
   if (!s) return unexpected(s.error());
   bind(**s);
   return (*s)->run();
+}
+
+// The rows `one` finds for each id on SQLite (an indexed lookup each, no round trip), or
+// `many` finds for all of them at once on PostgreSQL (the ids as one array literal: one
+// round trip per commit).
+template <class Read>
+auto rows_for_ids(SqlDb& db, std::string_view one, std::string_view many,
+                  std::span<const std::uint64_t> ids, Read read)
+    -> Expected<std::vector<decltype(read(std::declval<SqlStatement&>()))>> {
+  std::vector<decltype(read(std::declval<SqlStatement&>()))> out;
+  if (ids.empty()) return out;
+  if (db.dialect() == SqlDialect::postgresql) {
+    std::string array = "{";
+    for (std::uint64_t id : ids) {
+      if (array.size() > 1) array.push_back(',');
+      array += std::to_string(static_cast<std::int64_t>(id));
+    }
+    array.push_back('}');
+    return all_rows(db, many, [&](SqlStatement& s) { s.bind_text(1, array); }, read);
+  }
+  for (std::uint64_t id : ids) {
+    auto rows = all_rows(db, one, [&](SqlStatement& s) { s.bind(1, id); }, read);
+    if (!rows) return unexpected(rows.error());
+    for (auto& r : *rows) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+MessageNote read_receipt_request(SqlStatement& s) {
+  MessageNote n;
+  n.kind = MessageNote::Kind::smpp_receipt;
+  n.message_id = static_cast<std::uint64_t>(s.int64(0));
+  n.tenant_id = static_cast<std::uint64_t>(s.int64(1));
+  n.keep_until = s.int64(2);
+  n.sealed = s.blob(3);
+  return n;
 }
 
 }  // namespace
@@ -77,6 +132,28 @@ Expected<void> SqliteMessageNotes::settle_bounce(WriteTransaction& tx, std::uint
   });
 }
 
+Expected<std::vector<MessageNote>> SqliteMessageNotes::take_receipt_requests(
+    WriteTransaction& tx, std::span<const std::uint64_t> message_ids) {
+  return rows_for_ids(store_.sql_writer(tx), kTakeReceipt, kTakeReceipts, message_ids,
+                      read_receipt_request);
+}
+
+Expected<std::vector<std::uint64_t>> SqliteMessageNotes::waiting_bounces(
+    WriteTransaction& tx, std::span<const std::uint64_t> message_ids) {
+  return rows_for_ids(store_.sql_writer(tx), kWaitingBounce, kWaitingBounces, message_ids,
+                      [](SqlStatement& s) { return static_cast<std::uint64_t>(s.int64(0)); });
+}
+
+Expected<void> SqliteMessageNotes::add_deliver(WriteTransaction& tx, std::uint64_t tenant,
+                                               std::int64_t keep_until,
+                                               std::string_view sealed_pdu) {
+  return run(store_.sql_writer(tx), kAddDeliver, [&](SqlStatement& s) {
+    s.bind(1, tenant);
+    s.bind(2, keep_until);
+    s.bind_blob(3, sealed_pdu);
+  });
+}
+
 Expected<std::vector<std::uint64_t>> SqliteMessageNotes::waiting(std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
   auto s = db_->use(kWaiting);
@@ -92,28 +169,45 @@ Expected<std::vector<std::uint64_t>> SqliteMessageNotes::waiting(std::int64_t no
   return out;
 }
 
-Expected<std::vector<BounceRow>> SqliteMessageNotes::due(std::int64_t now_ms, std::size_t limit) {
+Expected<std::vector<BounceRow>> SqliteMessageNotes::claim_due(std::int64_t now_ms,
+                                                               std::int64_t lease_until_ms,
+                                                               std::size_t limit) {
   std::lock_guard lock(mutex_);
-  auto s = db_->use(kDue);
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, now_ms);
-  (*s)->bind(2, static_cast<std::int64_t>(limit));
-  std::vector<BounceRow> out;
-  for (;;) {
-    auto more = (*s)->step();
-    if (!more) return unexpected(more.error());
-    if (!*more) break;
-    BounceRow r;
-    r.message_id = static_cast<std::uint64_t>((*s)->int64(0));
-    r.tenant_id = static_cast<std::uint64_t>((*s)->int64(1));
-    r.sealed_origin = (*s)->blob(2);
-    r.outcome = (*s)->text(3);
-    r.reason = (*s)->text(4);
-    r.attempts = static_cast<std::uint32_t>((*s)->int64(5));
-    r.give_up_at = (*s)->int64(6);
-    out.push_back(std::move(r));
+  auto rows = all_rows(
+      *db_, kClaimDue,
+      [&](SqlStatement& s) {
+        s.bind(1, lease_until_ms);
+        s.bind(2, now_ms);
+        s.bind(3, now_ms);
+        s.bind(4, static_cast<std::int64_t>(limit));
+      },
+      [](SqlStatement& s) {
+        BounceRow r;
+        r.message_id = static_cast<std::uint64_t>(s.int64(0));
+        r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
+        r.sealed_origin = s.blob(2);
+        r.outcome = s.text(3);
+        r.reason = s.text(4);
+        r.attempts = static_cast<std::uint32_t>(s.int64(5));
+        r.give_up_at = s.int64(6);
+        return r;
+      });
+  // RETURNING promises no order: the oldest message first.
+  if (rows) {
+    std::sort(rows->begin(), rows->end(), [](const BounceRow& a, const BounceRow& b) {
+      return a.message_id < b.message_id;
+    });
   }
-  return out;
+  return rows;
+}
+
+Expected<std::size_t> SqliteMessageNotes::count() {
+  std::lock_guard lock(mutex_);
+  auto n = all_rows(
+      *db_, kCount, [](SqlStatement&) {},
+      [](SqlStatement& s) { return static_cast<std::size_t>(s.int64(0)); });
+  if (!n) return unexpected(n.error());
+  return n->empty() ? 0 : n->front();
 }
 
 Expected<void> SqliteMessageNotes::remove(std::uint64_t message_id) {

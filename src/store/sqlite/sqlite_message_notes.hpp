@@ -28,12 +28,20 @@ class SqliteMessageNotes final : public MessageNotes, public BounceStore {
 
   // MessageNotes
   Expected<void> insert(WriteTransaction& tx, const MessageNote& note) override;
+  Expected<std::vector<std::uint64_t>> waiting_bounces(
+      WriteTransaction& tx, std::span<const std::uint64_t> message_ids) override;
   Expected<void> settle_bounce(WriteTransaction& tx, std::uint64_t message_id,
                                const std::optional<BounceDue>& due) override;
+  Expected<std::vector<MessageNote>> take_receipt_requests(
+      WriteTransaction& tx, std::span<const std::uint64_t> message_ids) override;
+  Expected<void> add_deliver(WriteTransaction& tx, std::uint64_t tenant, std::int64_t keep_until,
+                             std::string_view sealed_pdu) override;
 
   // BounceStore
   Expected<std::vector<std::uint64_t>> waiting(std::int64_t now_ms) override;
-  Expected<std::vector<BounceRow>> due(std::int64_t now_ms, std::size_t limit) override;
+  Expected<std::vector<BounceRow>> claim_due(std::int64_t now_ms, std::int64_t lease_until_ms,
+                                             std::size_t limit) override;
+  Expected<std::size_t> count() override;
   Expected<void> remove(std::uint64_t message_id) override;
   Expected<void> retry(std::uint64_t message_id, std::uint32_t attempts,
                        std::int64_t next_ms) override;

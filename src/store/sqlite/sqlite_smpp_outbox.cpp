@@ -1,24 +1,47 @@
 #include "store/sqlite/sqlite_smpp_outbox.hpp"
 
+#include <algorithm>
+
 namespace diskret::store::sqlite {
 namespace {
 
 constexpr std::string_view kInsert =
     "INSERT INTO smpp_outbox(tenant_id, keep_until, pdu) VALUES (?, ?, ?) RETURNING id";
 constexpr std::string_view kExpire = "DELETE FROM smpp_outbox WHERE tenant_id = ? AND keep_until < ?";
-constexpr std::string_view kPending =
-    "SELECT id, tenant_id, keep_until, pdu FROM smpp_outbox WHERE tenant_id = ? AND id > ? "
-    "ORDER BY id LIMIT ?";
+// The outer `claimed_until < ?` is checked again on a row another node claimed meanwhile
+// (PostgreSQL re-reads a row it waited for; SQLite has one writer at a time), so a row
+// claimed twice at once goes to one of the two.
+constexpr std::string_view kClaim =
+    "UPDATE smpp_outbox SET claimed_until = ? WHERE claimed_until < ? AND id IN ("
+    "SELECT id FROM smpp_outbox WHERE tenant_id = ? AND claimed_until < ? ORDER BY id LIMIT ?) "
+    "RETURNING id, tenant_id, keep_until, pdu";
 constexpr std::string_view kRemove = "DELETE FROM smpp_outbox WHERE id = ?";
+constexpr std::string_view kRelease = "UPDATE smpp_outbox SET claimed_until = 0 WHERE id = ?";
 constexpr std::string_view kCount = "SELECT COUNT(*) FROM smpp_outbox WHERE tenant_id = ?";
-constexpr std::string_view kSaveRequest =
-    "INSERT INTO smpp_receipt_requests(message_id, tenant_id, keep_until, request) "
-    "VALUES (?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET tenant_id = excluded.tenant_id, "
-    "keep_until = excluded.keep_until, request = excluded.request";
-constexpr std::string_view kExpireRequests = "DELETE FROM smpp_receipt_requests WHERE keep_until < ?";
-constexpr std::string_view kLoadRequests =
-    "SELECT message_id, tenant_id, keep_until, request FROM smpp_receipt_requests ORDER BY message_id";
-constexpr std::string_view kRemoveRequest = "DELETE FROM smpp_receipt_requests WHERE message_id = ?";
+constexpr std::string_view kRequests =
+    "SELECT message_id, tenant_id, keep_until, request FROM smpp_receipt_requests "
+    "ORDER BY message_id";
+constexpr std::string_view kForgetRequests =
+    "DELETE FROM smpp_receipt_requests WHERE keep_until < ?";
+
+// Runs `sql` once per id, all in one transaction: a batch costs one commit.
+Expected<void> for_each_id(SqlDb& db, std::string_view sql, std::span<const std::uint64_t> ids) {
+  if (ids.empty()) return {};
+  if (auto ok = db.begin(); !ok) return ok;
+  for (std::uint64_t id : ids) {
+    auto s = db.use(sql);
+    Expected<void> ok = s ? Expected<void>{} : Expected<void>(unexpected(s.error()));
+    if (ok) {
+      (*s)->bind(1, id);
+      ok = (*s)->run();
+    }
+    if (!ok) {
+      (void)db.exec("ROLLBACK");
+      return ok;
+    }
+  }
+  return db.exec("COMMIT");
+}
 
 }  // namespace
 
@@ -41,10 +64,10 @@ Expected<std::uint64_t> SqliteSmppOutbox::add(std::uint64_t tenant, std::int64_t
   });
 }
 
-Expected<std::vector<SmppOutboxRow>> SqliteSmppOutbox::pending(std::uint64_t tenant,
-                                                               std::int64_t now_ms,
-                                                               std::uint64_t after,
-                                                               std::size_t limit) {
+Expected<std::vector<SmppOutboxRow>> SqliteSmppOutbox::claim(std::uint64_t tenant,
+                                                             std::int64_t now_ms,
+                                                             std::int64_t lease_until_ms,
+                                                             std::size_t limit) {
   std::lock_guard lock(mutex_);
   {
     auto s = db_->use(kExpire);
@@ -53,104 +76,71 @@ Expected<std::vector<SmppOutboxRow>> SqliteSmppOutbox::pending(std::uint64_t ten
     (*s)->bind(2, now_ms);
     if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
   }
-  auto s = db_->use(kPending);
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, tenant);
-  (*s)->bind(2, after);
-  (*s)->bind(3, static_cast<std::int64_t>(limit));
-  std::vector<SmppOutboxRow> out;
-  for (;;) {
-    auto more = (*s)->step();
-    if (!more) return unexpected(more.error());
-    if (!*more) break;
-    SmppOutboxRow r;
-    r.id = static_cast<std::uint64_t>((*s)->int64(0));
-    r.tenant_id = static_cast<std::uint64_t>((*s)->int64(1));
-    r.keep_until = (*s)->int64(2);
-    r.sealed_pdu = (*s)->blob(3);
-    out.push_back(std::move(r));
+  auto rows = all_rows(
+      *db_, kClaim,
+      [&](SqlStatement& s) {
+        s.bind(1, lease_until_ms);
+        s.bind(2, now_ms);
+        s.bind(3, tenant);
+        s.bind(4, now_ms);
+        s.bind(5, static_cast<std::int64_t>(limit));
+      },
+      [](SqlStatement& s) {
+        SmppOutboxRow r;
+        r.id = static_cast<std::uint64_t>(s.int64(0));
+        r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
+        r.keep_until = s.int64(2);
+        r.sealed_pdu = s.blob(3);
+        return r;
+      });
+  // RETURNING promises no order; delivery goes oldest first.
+  if (rows) {
+    std::sort(rows->begin(), rows->end(),
+              [](const SmppOutboxRow& a, const SmppOutboxRow& b) { return a.id < b.id; });
   }
-  return out;
+  return rows;
 }
 
-Expected<void> SqliteSmppOutbox::remove(std::uint64_t id) {
+Expected<void> SqliteSmppOutbox::remove(std::span<const std::uint64_t> ids) {
   std::lock_guard lock(mutex_);
-  auto s = db_->use(kRemove);
-  if (!s) return unexpected(s.error());
-  (*s)->bind(1, id);
-  return (*s)->run();
+  return for_each_id(*db_, kRemove, ids);
+}
+
+Expected<void> SqliteSmppOutbox::release(std::span<const std::uint64_t> ids) {
+  std::lock_guard lock(mutex_);
+  return for_each_id(*db_, kRelease, ids);
 }
 
 Expected<std::size_t> SqliteSmppOutbox::count(std::uint64_t tenant) {
   std::lock_guard lock(mutex_);
-  auto s = db_->use(kCount);
+  auto n = all_rows(
+      *db_, kCount, [&](SqlStatement& s) { s.bind(1, tenant); },
+      [](SqlStatement& s) { return static_cast<std::size_t>(s.int64(0)); });
+  if (!n) return unexpected(n.error());
+  return n->empty() ? 0 : n->front();
+}
+
+Expected<std::vector<SmppReceiptRequestRow>> SqliteSmppOutbox::requests() {
+  std::lock_guard lock(mutex_);
+  return all_rows(
+      *db_, kRequests, [](SqlStatement&) {},
+      [](SqlStatement& s) {
+        SmppReceiptRequestRow r;
+        r.message_id = static_cast<std::uint64_t>(s.int64(0));
+        r.tenant_id = static_cast<std::uint64_t>(s.int64(1));
+        r.keep_until = s.int64(2);
+        r.sealed_request = s.blob(3);
+        return r;
+      });
+}
+
+Expected<std::size_t> SqliteSmppOutbox::forget_requests(std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->use(kForgetRequests);
   if (!s) return unexpected(s.error());
-  (*s)->bind(1, tenant);
-  auto more = (*s)->step();
-  if (!more) return unexpected(more.error());
-  return static_cast<std::size_t>(*more ? (*s)->int64(0) : 0);
-}
-
-// Many rows, one transaction: a batch costs one commit, not one per row.
-template <class Rows, class Bind>
-Expected<void> in_transaction(SqlDb& db, std::string_view sql, const Rows& rows, Bind bind) {
-  if (rows.empty()) return {};
-  if (auto ok = db.begin(); !ok) return ok;
-  for (const auto& row : rows) {
-    auto s = db.use(sql);
-    Expected<void> ok = s ? Expected<void>{} : Expected<void>(unexpected(s.error()));
-    if (ok) {
-      bind(**s, row);
-      ok = (*s)->run();
-    }
-    if (!ok) {
-      (void)db.exec("ROLLBACK");
-      return ok;
-    }
-  }
-  return db.exec("COMMIT");
-}
-
-Expected<void> SqliteSmppOutbox::save_requests(std::span<const SmppReceiptRequestRow> rows) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(*db_, kSaveRequest, rows,
-                        [](SqlStatement& s, const SmppReceiptRequestRow& r) {
-                          s.bind(1, r.message_id);
-                          s.bind(2, r.tenant_id);
-                          s.bind(3, r.keep_until);
-                          s.bind_blob(4, r.sealed_request);
-                        });
-}
-
-Expected<std::vector<SmppReceiptRequestRow>> SqliteSmppOutbox::load_requests(std::int64_t now_ms) {
-  std::lock_guard lock(mutex_);
-  {
-    auto s = db_->use(kExpireRequests);
-    if (!s) return unexpected(s.error());
-    (*s)->bind(1, now_ms);
-    if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
-  }
-  auto s = db_->use(kLoadRequests);
-  if (!s) return unexpected(s.error());
-  std::vector<SmppReceiptRequestRow> out;
-  for (;;) {
-    auto more = (*s)->step();
-    if (!more) return unexpected(more.error());
-    if (!*more) break;
-    SmppReceiptRequestRow r;
-    r.message_id = static_cast<std::uint64_t>((*s)->int64(0));
-    r.tenant_id = static_cast<std::uint64_t>((*s)->int64(1));
-    r.keep_until = (*s)->int64(2);
-    r.sealed_request = (*s)->blob(3);
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-Expected<void> SqliteSmppOutbox::remove_requests(std::span<const std::uint64_t> message_ids) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(*db_, kRemoveRequest, message_ids,
-                        [](SqlStatement& s, std::uint64_t id) { s.bind(1, id); });
+  (*s)->bind(1, now_ms);
+  if (auto ok = (*s)->run(); !ok) return unexpected(ok.error());
+  return static_cast<std::size_t>(db_->changes());
 }
 
 }  // namespace diskret::store::sqlite

@@ -1,7 +1,8 @@
 #pragma once
 /// SqliteSmppOutbox: the SMPP server's durable deliver_sm queue and its receipt requests
-/// in the main SQLite database (tables from migrations 0070 and 0071), on a connection of its own (WAL allows it beside
-/// SqliteStore's); the schema must have been migrated by SqliteStore::migrate() first.
+/// in the main database (tables from migrations 0070, 0071 and 0170), on a connection of
+/// its own (SQLite's WAL allows it beside SqliteStore's; the SQL serves PostgreSQL too);
+/// the schema must have been migrated by the store first.
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -28,13 +29,14 @@ class SqliteSmppOutbox final : public SmppOutboxStore {
   // SmppOutboxStore
   Expected<std::uint64_t> add(std::uint64_t tenant, std::int64_t keep_until,
                               std::string_view sealed_pdu) override;
-  Expected<std::vector<SmppOutboxRow>> pending(std::uint64_t tenant, std::int64_t now_ms,
-                                               std::uint64_t after, std::size_t limit) override;
-  Expected<void> remove(std::uint64_t id) override;
+  Expected<std::vector<SmppOutboxRow>> claim(std::uint64_t tenant, std::int64_t now_ms,
+                                             std::int64_t lease_until_ms,
+                                             std::size_t limit) override;
+  Expected<void> remove(std::span<const std::uint64_t> ids) override;
+  Expected<void> release(std::span<const std::uint64_t> ids) override;
   Expected<std::size_t> count(std::uint64_t tenant) override;
-  Expected<void> save_requests(std::span<const SmppReceiptRequestRow> rows) override;
-  Expected<std::vector<SmppReceiptRequestRow>> load_requests(std::int64_t now_ms) override;
-  Expected<void> remove_requests(std::span<const std::uint64_t> message_ids) override;
+  Expected<std::vector<SmppReceiptRequestRow>> requests() override;
+  Expected<std::size_t> forget_requests(std::int64_t now_ms) override;
 
  private:
   std::mutex mutex_;  // one connection: calls from several threads take turns

@@ -76,15 +76,19 @@ class BounceFlow {
     start();
   }
 
-  /// A mail from `sender` to one number, accepted (Done without error).
-  void mail(const std::string& sender, const std::string& text = "Ihr Termin ist morgen um 9") {
+  /// A mail from `sender` to one number, accepted (Done without error) by `via` (another
+  /// node's backend) or the fixture's.
+  void mail(const std::string& sender, SmtpBackend* via = nullptr,
+            const std::string& text = "Ihr Termin ist morgen um 9") {
     smtp::Submission s;
     s.tenant.id = "tn_a";
     s.sender_address = sender;
     s.recipients = {"+4915112345678"};
     s.text = text;
     std::promise<Expected<void>> answered;
-    backend->submit(std::move(s), [&](Expected<void> r) { answered.set_value(std::move(r)); });
+    (via ? via : backend.get())->submit(std::move(s), [&](Expected<void> r) {
+      answered.set_value(std::move(r));
+    });
     auto r = answered.get_future().get();
     ASSERT_TRUE(r) << r.error().message();
     pf.idle();
@@ -100,10 +104,8 @@ class BounceFlow {
   }
   /// Bounce rows stored (waiting for an outcome or due).
   std::int64_t stored() {
-    auto n = notes->due(std::numeric_limits<std::int64_t>::max(), 1000);
-    auto w = notes->waiting(0);
-    return (n ? static_cast<std::int64_t>(n->size()) : -1000) +
-           (w ? static_cast<std::int64_t>(w->size()) : -1000);
+    auto n = notes->count();
+    return n ? static_cast<std::int64_t>(*n) : -1;
   }
 
   BounceOptions options() {
@@ -284,6 +286,29 @@ TEST(Bounces, AreGivenUpAfterABoundedTime) {
   f.pf.store.clock.advance(1h);
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(f.outbox.count(), 0u);
+}
+
+// Multi-node mode: the mail came in at another node (its notifier wrote the note), the
+// final status is written here. The bounce still goes out, once, though both nodes'
+// workers look for due bounces.
+TEST(Bounces, AMailTakenByAnotherNodeBouncesOnce) {
+  BounceFlow f(FakeCarrier::Behaviour::accepts_all, {"tn_a"});
+  auto& sqlite = dynamic_cast<store::sqlite::SqliteStore&>(*f.pf.store.store);
+  auto peer_notes =
+      std::move(*store::sqlite::SqliteMessageNotes::open(sqlite, f.pf.dir.path() / "diskret.db"));
+  BounceNotifier peer(f.options(), f.outbox.sender(), f.pf.store.clock, *f.pf.store.keys,
+                      *peer_notes, *peer_notes);
+  SmtpBackendOptions o;
+  o.bounces = &peer;
+  SmtpBackend peer_backend(*f.tenants_service, *f.pf.pipeline, o);
+  f.mail("praxis@example.org", &peer_backend);
+  EXPECT_EQ(f.stored(), 1);
+  f.receipt(smpp::ReceiptState::undeliverable);
+  ASSERT_TRUE(f.outbox.wait_for(1)) << "the node that wrote the final status did not see the note";
+  std::this_thread::sleep_for(200ms);  // both workers poll every 20 ms
+  EXPECT_EQ(f.outbox.count(), 1u) << "sent by both nodes";
+  EXPECT_EQ(f.notifier->stats().sent + peer.stats().sent, 1u);
+  EXPECT_TRUE(eventually([&] { return f.stored() == 0; }));
 }
 
 }  // namespace

@@ -31,6 +31,8 @@
 
 #include "integration/http/raw_client.hpp"
 #include "integration/serve/process.hpp"
+#include "integration/smsc_sim/smpp_test_client.hpp"
+#include "smpp/delivery_receipt.hpp"
 #include "support/postgres_server.hpp"
 
 namespace diskret {
@@ -123,79 +125,100 @@ struct Node {
   std::atomic<bool> dead{false};
 };
 
+// The stage both tests play on: a PostgreSQL with the two databases, diskret-smsc (its
+// submits logged to smsc.jsonl), a tenant and `count` serve nodes started on them, in a
+// temporary directory. The directory is kept for a look at the logs when the test failed
+// or DISKRET_MULTINODE_KEEP is set.
+struct Cluster {
+  test::PostgresServer pg;
+  std::string dir;
+  std::unique_ptr<Background> smsc;
+  std::vector<std::unique_ptr<Node>> nodes;
+  std::string auth;  // "Authorization: Bearer <the tenant's API key>\r\n"
+
+  ~Cluster() {
+    for (auto& node : nodes) node->process.reset();
+    smsc.reset();
+    if (dir.empty()) return;
+    if (::testing::Test::HasFailure() || std::getenv("DISKRET_MULTINODE_KEEP") != nullptr) {
+      std::printf("multinode: logs kept in %s\n", dir.c_str());
+    } else {
+      fs::remove_all(dir);
+    }
+  }
+
+  std::string submit_log() const { return dir + "/smsc.jsonl"; }
+
+  // `extra` is appended to every node's config file.
+  void set_up(int count, int tps, int lease_seconds, const std::string& extra) {
+    ASSERT_TRUE(fs::exists(kBin + "/diskret-smsc")) << "build the diskret-smsc target";
+    ASSERT_TRUE(fs::exists(kBin + "/diskret")) << "build the diskret target";
+    ASSERT_TRUE(pg.running()) << pg.error();
+    for (const char* db : {"diskret", "diskret_keys"}) {
+      auto failed = pg.execute(std::string("CREATE DATABASE ") + db + " TEMPLATE template0");
+      ASSERT_FALSE(failed) << *failed;
+    }
+    char pattern[] = "/tmp/diskret-multinode-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    dir = pattern;
+    smsc = std::make_unique<Background>(
+        std::vector<std::string>{kBin + "/diskret-smsc", "--listen", "127.0.0.1:0", "--control",
+                                 "off", "--system-id", "diskret", "--password", "secret",
+                                 "--dlr-delay-ms", "50", "--log", submit_log()},
+        dir + "/smsc.out", dir + "/smsc.err");
+    auto smsc_line = smsc->wait_for(false, "SMPP on 127.0.0.1:", std::chrono::seconds(10));
+    ASSERT_TRUE(smsc_line) << smsc->err();
+    const std::string smsc_port = smsc_line->substr(0, smsc_line->find_first_not_of("0123456789"));
+    // Own config file, data directory and ports per node; the same database and master key.
+    for (int n = 0; n < count; ++n) {
+      auto node = std::make_unique<Node>();
+      node->config = dir + "/node" + std::to_string(n) + ".toml";
+      std::ofstream(node->config)
+          << "[server]\ndata_dir = \"" << dir << "/var" << n << "\"\n"
+          << "http_listen = \"127.0.0.1:0\"\nsmtp_listen = \"127.0.0.1:0\"\n"
+          << "smpp_listen = \"127.0.0.1:0\"\n"
+          << "[store]\nurl = \"" << pg.url("diskret") << "\"\nnode_lease_s = " << lease_seconds
+          << "\n[keys]\nmaster_key_file = \"" << dir << "/master.key\"\n"
+          << "[billing]\nenabled = false\n"
+          << "[[smsc]]\nname = \"sim\"\nport = " << smsc_port << "\nbinds = 1\ntps = " << tps
+          << "\n"
+          << extra;
+      nodes.push_back(std::move(node));
+    }
+    auto created = test::run({kBin + "/diskret", "tenant", "create", "--config", nodes[0]->config,
+                              "--name", "Multi GmbH", "--region", "DE", "--json"},
+                             dir);
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    auth = "Authorization: Bearer " +
+           std::string(json::parse(created.out).at("api_key").as_string()) + "\r\n";
+    for (int n = 0; n < count; ++n) {
+      const std::string name = dir + "/node" + std::to_string(n);
+      nodes[n]->process = std::make_unique<Background>(
+          std::vector<std::string>{kBin + "/diskret", "serve", "--config", nodes[n]->config},
+          name + ".out", name + ".err");
+    }
+    for (auto& node : nodes) {
+      auto line = node->process->wait_for(true, "listening on http://127.0.0.1:",
+                                          std::chrono::seconds(30));
+      ASSERT_TRUE(line) << node->process->err();
+      node->port = static_cast<std::uint16_t>(std::stoi(*line));
+    }
+  }
+};
+
 TEST(MultiNodeOnPostgresql, ThreeNodesKeepEveryAcceptedMessageThroughAKillAndADatabaseRestart) {
   if (!test::PostgresServer::available()) GTEST_SKIP() << test::PostgresServer::missing_message();
-  ASSERT_TRUE(fs::exists(kBin + "/diskret-smsc")) << "build the diskret-smsc target";
-  ASSERT_TRUE(fs::exists(kBin + "/diskret")) << "build the diskret target";
   const std::size_t total = message_count();
   const auto started = Clock::now();
 
-  test::PostgresServer pg;
-  ASSERT_TRUE(pg.running()) << pg.error();
-  for (const char* db : {"diskret", "diskret_keys"}) {
-    auto failed = pg.execute(std::string("CREATE DATABASE ") + db + " TEMPLATE template0");
-    ASSERT_FALSE(failed) << *failed;
-  }
-  char pattern[] = "/tmp/diskret-multinode-XXXXXX";
-  ASSERT_NE(::mkdtemp(pattern), nullptr);
-  const std::string dir = pattern;
-  // Kept for a look at the nodes' logs when the test failed or DISKRET_MULTINODE_KEEP is set.
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      if (::testing::Test::HasFailure() || std::getenv("DISKRET_MULTINODE_KEEP") != nullptr) {
-        std::printf("multinode: logs kept in %s\n", dir.c_str());
-      } else {
-        fs::remove_all(dir);
-      }
-    }
-  } cleanup{dir};
-
-  const std::string submit_log = dir + "/smsc.jsonl";
-  Background smsc({kBin + "/diskret-smsc", "--listen", "127.0.0.1:0", "--control", "off",
-                   "--system-id", "diskret", "--password", "secret", "--dlr-delay-ms", "50",
-                   "--log", submit_log},
-                  dir + "/smsc.out", dir + "/smsc.err");
-  auto smsc_line = smsc.wait_for(false, "SMPP on 127.0.0.1:", std::chrono::seconds(10));
-  ASSERT_TRUE(smsc_line) << smsc.err();
-  const std::string smsc_port = smsc_line->substr(0, smsc_line->find_first_not_of("0123456789"));
-
-  // Own config file, data directory and ports per node; the same database and master key.
-  std::vector<std::unique_ptr<Node>> nodes;
-  for (int n = 0; n < kNodes; ++n) {
-    auto node = std::make_unique<Node>();
-    node->config = dir + "/node" + std::to_string(n) + ".toml";
-    std::ofstream(node->config)
-        << "[server]\ndata_dir = \"" << dir << "/var" << n << "\"\n"
-        << "http_listen = \"127.0.0.1:0\"\nsmtp_listen = \"127.0.0.1:0\"\n"
-        << "smpp_listen = \"127.0.0.1:0\"\n"
-        << "[store]\nurl = \"" << pg.url("diskret") << "\"\nnode_lease_s = " << kLeaseSeconds
-        << "\n[keys]\nmaster_key_file = \"" << dir << "/master.key\"\n"
-        << "[billing]\nenabled = false\n"
-        << "[pipeline]\nmax_in_flight = " << kMaxInFlight << "\n"
-        << "[[smsc]]\nname = \"sim\"\nport = " << smsc_port << "\nbinds = 1\ntps = " << kTps
-        << "\n";
-    nodes.push_back(std::move(node));
-  }
-  auto created = test::run({kBin + "/diskret", "tenant", "create", "--config", nodes[0]->config,
-                            "--name", "Multi GmbH", "--region", "DE", "--json"},
-                           dir);
-  ASSERT_EQ(created.exit_code, 0) << created.err;
-  const std::string auth =
-      "Authorization: Bearer " + std::string(json::parse(created.out).at("api_key").as_string()) +
-      "\r\n";
-
-  for (int n = 0; n < kNodes; ++n) {
-    const std::string name = dir + "/node" + std::to_string(n);
-    nodes[n]->process = std::make_unique<Background>(
-        std::vector<std::string>{kBin + "/diskret", "serve", "--config", nodes[n]->config},
-        name + ".out", name + ".err");
-  }
-  for (auto& node : nodes) {
-    auto line = node->process->wait_for(true, "listening on http://127.0.0.1:", std::chrono::seconds(30));
-    ASSERT_TRUE(line) << node->process->err();
-    node->port = static_cast<std::uint16_t>(std::stoi(*line));
-  }
+  Cluster cluster;
+  ASSERT_NO_FATAL_FAILURE(cluster.set_up(
+      kNodes, kTps, kLeaseSeconds,
+      "[pipeline]\nmax_in_flight = " + std::to_string(kMaxInFlight) + "\n"));
+  test::PostgresServer& pg = cluster.pg;
+  auto& nodes = cluster.nodes;
+  const std::string& auth = cluster.auth;
+  const std::string submit_log = cluster.submit_log();
   // Each node splits the TPS limit by the live nodes it saw at its last heartbeat: wait
   // until every one has seen all three (the first ones learn it at their next heartbeat).
   for (auto& node : nodes) {
@@ -363,6 +386,93 @@ TEST(MultiNodeOnPostgresql, ThreeNodesKeepEveryAcceptedMessageThroughAKillAndADa
     const std::string log = nodes[n]->process->err();
     EXPECT_EQ(log.find(destination(total / 2)), std::string::npos);
     EXPECT_EQ(log.find("Termin morgen"), std::string::npos);
+  }
+}
+
+// An SMPP customer's receipts (registered_delivery) come to its receiver bind whichever
+// node it is bound to: the receipt is made in the transaction that writes the final
+// status, on the node that wrote it, and the node holding the receiver claims it from the
+// shared outbox. Two receivers on two nodes get each receipt once between them.
+TEST(MultiNodeOnPostgresql, SmppReceiptsReachTheCustomersReceiverOnAnyNode) {
+  if (!test::PostgresServer::available()) GTEST_SKIP() << test::PostgresServer::missing_message();
+  Cluster cluster;
+  ASSERT_NO_FATAL_FAILURE(cluster.set_up(2, 500, 30, ""));
+  std::vector<std::uint16_t> smpp_ports;
+  for (auto& node : cluster.nodes) {
+    auto line = node->process->wait_for(true, "smpp server: listening on port ",
+                                        std::chrono::seconds(10));
+    ASSERT_TRUE(line) << node->process->err();
+    smpp_ports.push_back(static_cast<std::uint16_t>(std::stoi(*line)));
+  }
+  RawClient http(cluster.nodes[0]->port);
+  ASSERT_TRUE(http.send(test::post("/v1/smpp-credentials", "{}", cluster.auth)));
+  auto created = http.read_response(10'000);
+  ASSERT_TRUE(created && created->status == 201) << (created ? created->body : "no answer");
+  const auto credential = json::parse(created->body).as_object();
+  const std::string system_id(credential.at("system_id").as_string());
+  const std::string password(credential.at("password").as_string());
+
+  using smsc_sim::test::SmppTestClient;
+  auto bind = [&](int node, smpp::CommandId kind) {
+    auto client = std::make_unique<SmppTestClient>(smpp_ports[node]);
+    EXPECT_EQ(client->bind(kind, system_id, password), 0u) << "bind to node " << node;
+    return client;
+  };
+  auto submit = [&](SmppTestClient& tx, std::size_t i) {
+    smpp::SubmitSm s;
+    s.source_addr = "Multi";
+    s.source_addr_ton = 5;
+    s.destination_addr = destination(i);
+    s.dest_addr_ton = 1;
+    s.dest_addr_npi = 1;
+    s.registered_delivery = 1;
+    s.short_message = "Termin morgen 9 Uhr";
+    auto resp = tx.call(s);
+    const auto* r = resp && resp->command_status == 0 ? std::get_if<smpp::SubmitSmResp>(&resp->body)
+                                                      : nullptr;
+    EXPECT_TRUE(r) << "submit_sm " << i;
+    return r ? r->message_id : std::string();
+  };
+  // Each receipt's message id, from every receiver, until `count` arrived and a while after
+  // (a receipt sent twice would arrive within it).
+  auto collect = [](std::vector<SmppTestClient*> receivers, std::size_t count) {
+    std::multiset<std::string> got;
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (got.size() < count && Clock::now() < deadline) {
+      for (auto* rx : receivers) {
+        if (auto d = rx->next_deliver(std::chrono::milliseconds(20))) {
+          auto receipt = smpp::parse_receipt(std::get<smpp::DeliverSm>(d->body));
+          got.insert(receipt ? receipt->id : "not a receipt");
+        }
+      }
+    }
+    for (auto* rx : receivers) {
+      while (auto d = rx->next_deliver(std::chrono::milliseconds(1'500))) {
+        auto receipt = smpp::parse_receipt(std::get<smpp::DeliverSm>(d->body));
+        got.insert(receipt ? receipt->id : "not a receipt");
+      }
+    }
+    return got;
+  };
+
+  // Submitted to node 0, its receipts made there (the carrier answers on node 0's bind),
+  // the customer's receiver bound to node 1 only.
+  constexpr std::size_t kEach = 40;
+  auto tx0 = bind(0, smpp::CommandId::bind_transmitter);
+  auto rx1 = bind(1, smpp::CommandId::bind_receiver);
+  std::multiset<std::string> sent;
+  for (std::size_t i = 0; i < kEach; ++i) sent.insert(submit(*tx0, i));
+  EXPECT_EQ(collect({rx1.get()}, kEach), sent) << "receipts made on node 0 for a receiver on node 1";
+
+  // Receivers on both nodes, submits to both: each receipt once between the two.
+  auto tx1 = bind(1, smpp::CommandId::bind_transmitter);
+  auto rx0 = bind(0, smpp::CommandId::bind_receiver);
+  sent.clear();
+  for (std::size_t i = 0; i < 2 * kEach; ++i) sent.insert(submit(i % 2 ? *tx1 : *tx0, kEach + i));
+  EXPECT_EQ(collect({rx0.get(), rx1.get()}, 2 * kEach), sent) << "each receipt once";
+
+  for (auto& node : cluster.nodes) {
+    EXPECT_EQ(node->process->stop(SIGTERM, std::chrono::seconds(30)), 0) << node->process->err();
   }
 }
 

@@ -23,8 +23,10 @@ using namespace std::chrono_literals;
 constexpr auto kBindFailDelay = 300ms;
 
 struct ServerFixture {
-  /// With `poll`, the server finds final statuses by reading them; otherwise the
-  /// pipeline's status events reach it through a StatusTee.
+  /// With `poll`, the server keeps receipt requests in memory and finds final statuses by
+  /// reading them (no outbox, no notes: a pipeline without status events); otherwise
+  /// receipts are made in the final status's commit by a ReceiptMaker in a StatusTee and
+  /// delivered through the outbox.
   explicit ServerFixture(bool poll = false, api::SendPolicy* policy = nullptr,
                          const std::function<void(ServerConfig&)>& tweak = {})
       : pf(pipeline::testing::FakeCarrier::Behaviour::accepts_all) {
@@ -38,6 +40,7 @@ struct ServerFixture {
     config.listen = "127.0.0.1:0";
     config.bind_fail_delay = kBindFailDelay;
     config.status_poll = poll ? 20ms : 0ms;
+    config.outbox_poll = 50ms;
     if (tweak) tweak(config);
     poll_ = poll;
     policy_ = policy;
@@ -57,6 +60,7 @@ struct ServerFixture {
     pf.pipeline->set_event_sink(nullptr);
     server->stop();
     tee.reset();
+    receipts.reset();
     server.reset();
     outbox.reset();
     notes.reset();
@@ -72,13 +76,14 @@ struct ServerFixture {
     notes = std::move(*n);
     server =
         std::make_unique<SmppServer>(config, *credentials, *tenants, *pf.pipeline, pf.store.clock);
-    if (!poll_) {
-      tee = std::make_unique<StatusTee>(nullptr, *server);
-      pf.pipeline->set_event_sink(tee.get());
-    }
     server->set_send_policy(policy_);
-    server->set_outbox(outbox.get(), pf.store.keys.get());
-    server->set_message_notes(notes.get());
+    if (!poll_) {
+      receipts = std::make_unique<ReceiptMaker>(*notes, *pf.store.keys);
+      tee = std::make_unique<StatusTee>(nullptr, receipts.get(), *server);
+      pf.pipeline->set_event_sink(tee.get());
+      server->set_outbox(outbox.get(), pf.store.keys.get());
+      server->set_message_notes(notes.get());
+    }
     auto ok = server->start();
     if (!ok) throw std::runtime_error(ok.error().message());
   }
@@ -107,6 +112,7 @@ struct ServerFixture {
   std::unique_ptr<store::sqlite::SqliteSmppOutbox> outbox;
   std::unique_ptr<store::sqlite::SqliteMessageNotes> notes;
   std::unique_ptr<SmppServer> server;
+  std::unique_ptr<ReceiptMaker> receipts;
   std::unique_ptr<StatusTee> tee;
   bool poll_ = false;
   api::SendPolicy* policy_ = nullptr;

@@ -1,9 +1,11 @@
 // The stores beside the Store (contacts, billing, campaigns, SMPP credentials, key vault)
 // on both backends: the same calls give the same answers on SqliteStore and on PgStore
 // (through SqlHost), including the SQL that SQLite and PostgreSQL spell differently
-// (RETURNING ids, ON CONFLICT, the campaign's set-based materialisation, keyset paging).
+// (RETURNING ids, ON CONFLICT, the campaign's set-based materialisation, keyset paging,
+// the message notes' id arrays and the claims that hand a row to one node).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -13,7 +15,9 @@
 #include "store/sqlite/sqlite_campaign_store.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
 #include "store/sqlite/sqlite_key_vault.hpp"
+#include "store/sqlite/sqlite_message_notes.hpp"
 #include "store/sqlite/sqlite_smpp_credentials.hpp"
+#include "store/sqlite/sqlite_smpp_outbox.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace diskret::store {
@@ -301,6 +305,69 @@ TEST_P(SideStores, ConnectionsComeBackAfterTheDatabaseDroppedThem) {
 
 // The portal drops expired sessions from portal_sessions with SQL that both dialects
 // understand (PostgreSQL has no two-argument min()).
+TEST_P(SideStores, MessageNotesAreTakenOnceAndOutboxRowsClaimedByOneConnection) {
+  auto notes = sqlite::SqliteMessageNotes::open_on(*host_, connection());
+  // Two nodes' outboxes on one database.
+  auto here = sqlite::SqliteSmppOutbox::open_on(connection());
+  auto there = sqlite::SqliteSmppOutbox::open_on(connection());
+  const std::vector<std::uint64_t> finals = {11, 12, 13};
+  {
+    auto tx = must(store_->begin());
+    for (std::uint64_t id : {11, 13}) {
+      ASSERT_TRUE(notes->insert(*tx, MessageNote{MessageNote::Kind::smpp_receipt, id, tenant_,
+                                                 1'000, "sealed-" + std::to_string(id)}));
+    }
+    ASSERT_TRUE(notes->insert(*tx, MessageNote{MessageNote::Kind::mail_bounce, 12, tenant_,
+                                               1'000, "origin"}));
+    ASSERT_TRUE(tx->commit());
+  }
+  {
+    // The final statuses' transaction: requests taken (once), bounce notes found.
+    auto tx = must(store_->begin());
+    auto taken = must(notes->take_receipt_requests(*tx, finals));
+    ASSERT_EQ(taken.size(), 2u);
+    std::sort(taken.begin(), taken.end(),
+              [](const MessageNote& a, const MessageNote& b) { return a.message_id < b.message_id; });
+    EXPECT_EQ(taken[0].message_id, 11u);
+    EXPECT_EQ(taken[1].sealed, "sealed-13");
+    EXPECT_EQ(taken[1].tenant_id, tenant_);
+    EXPECT_TRUE(must(notes->take_receipt_requests(*tx, finals)).empty());
+    EXPECT_EQ(must(notes->waiting_bounces(*tx, finals)), std::vector<std::uint64_t>{12});
+    ASSERT_TRUE(notes->settle_bounce(*tx, 12, BounceDue{"failed", "why", 100, 5'000}));
+    EXPECT_TRUE(must(notes->waiting_bounces(*tx, finals)).empty());
+    for (const auto& t : taken) ASSERT_TRUE(notes->add_deliver(*tx, t.tenant_id, 1'000, t.sealed));
+    ASSERT_TRUE(tx->commit());
+  }
+  EXPECT_TRUE(must(here->requests()).empty());
+  // Each outbox row and each due bounce goes to one claimer until its claim runs out.
+  EXPECT_EQ(must(here->count(tenant_)), 2u);
+  auto mine = must(here->claim(tenant_, 200, 800, 10));
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_LT(mine[0].id, mine[1].id);
+  EXPECT_EQ(mine[0].sealed_pdu, "sealed-11");
+  EXPECT_TRUE(must(there->claim(tenant_, 300, 900, 10)).empty());
+  EXPECT_TRUE(must(there->claim(other_, 300, 900, 10)).empty());
+  ASSERT_TRUE(here->release(std::vector<std::uint64_t>{mine[1].id}));
+  auto given_back = must(there->claim(tenant_, 300, 900, 10));
+  ASSERT_EQ(given_back.size(), 1u);
+  EXPECT_EQ(given_back[0].id, mine[1].id);
+  ASSERT_TRUE(there->remove(std::vector<std::uint64_t>{given_back[0].id}));
+  auto after_claim = must(there->claim(tenant_, 801, 1'500, 10));  // the first claim ran out
+  ASSERT_EQ(after_claim.size(), 1u);
+  EXPECT_EQ(after_claim[0].id, mine[0].id);
+  EXPECT_EQ(must(here->claim(tenant_, 1'001, 2'000, 10)).size(), 0u) << "kept past keep_until";
+  EXPECT_EQ(must(here->count(tenant_)), 0u);
+
+  auto other_notes = sqlite::SqliteMessageNotes::open_on(*host_, connection());
+  auto due = must(notes->claim_due(200, 700, 10));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].message_id, 12u);
+  EXPECT_EQ(due[0].outcome, "failed");
+  EXPECT_TRUE(must(other_notes->claim_due(300, 800, 10)).empty());
+  EXPECT_EQ(must(other_notes->claim_due(701, 1'400, 10)).size(), 1u);
+  EXPECT_EQ(must(notes->count()), 1u);
+}
+
 TEST_P(SideStores, PortalSessionsExpireFromTheTable) {
   using namespace std::chrono_literals;
   portal::SessionStore sessions(clock_, {30min, 12h});
