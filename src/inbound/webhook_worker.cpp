@@ -229,6 +229,9 @@ Expected<std::optional<WebhookWorker::Request>> WebhookWorker::build(
     if (!m) return unexpected(m.error());
     if (!*m) return Nothing{};
     auto payload = pipeline::open_payload(d_.keys, **m);
+    if (!payload && !pipeline::payload_gone(payload.error())) {
+      return unexpected(payload.error());  // the key store is away: tried again later
+    }
     if (!payload) return Nothing{};  // erased: nothing personal is sent any more
     const auto status = static_cast<pipeline::MessageStatus>(e.status);
     StatusEvent s{hex_id(e.ref_id), pipeline::status_name(status), payload->to, std::nullopt,
@@ -243,7 +246,10 @@ Expected<std::optional<WebhookWorker::Request>> WebhookWorker::build(
     Expected<crypto::SecretKey> key = (*row)->subject_id
                                           ? d_.keys.subject_key(e.tenant_id, *(*row)->subject_id)
                                           : Expected<crypto::SecretKey>((*keys)->data_key);
-    if (!key) return Nothing{};
+    if (!key && !pipeline::payload_gone(key.error())) {
+      return unexpected(key.error());  // the key store is away: tried again later
+    }
+    if (!key) return Nothing{};  // erased or damaged
     auto plain = open_mo(*key, e.tenant_id, e.ref_id, (*row)->payload);
     if (!plain) return Nothing{};
     InboundEvent i{hex_id(e.ref_id),           plain->from, (*row)->number, plain->text,

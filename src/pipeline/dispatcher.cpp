@@ -29,7 +29,11 @@ void Dispatcher::offer(DispatchItem&& item) {
   }
   // Ids are assigned before the commit, so one committed now may be lower than the paging
   // cursor: move the cursor back so the page scan cannot miss it.
-  cursor_ = overflow_ ? std::min(cursor_, item.id - 1) : item.id - 1;
+  rescan_from(item.id);
+}
+
+void Dispatcher::rescan_from(std::uint64_t id) {
+  cursor_ = overflow_ ? std::min(cursor_, id - 1) : id - 1;
   overflow_ = true;
 }
 
@@ -39,7 +43,10 @@ void Dispatcher::offer_scheduled(std::int64_t send_at_ms) {
 
 void Dispatcher::take(std::vector<store::MessageRecord>&& rows, std::vector<StatusChange>& settle) {
   for (auto& r : rows) {
-    if (!claimed(r.id)) enqueue_record(std::move(r), settle);
+    if (claimed(r.id)) continue;
+    const std::uint64_t id = r.id;
+    // Now claimed by this node: the page scan (or the due scan) finds it again.
+    if (!enqueue_record(std::move(r), settle)) rescan_from(id);
   }
 }
 
@@ -69,8 +76,12 @@ bool Dispatcher::erased_since_queued(const DispatchItem& item) {
   return keys_.erased(item.tenant, item.to);
 }
 
-void Dispatcher::enqueue_record(store::MessageRecord&& r, std::vector<StatusChange>& settle) {
+Expected<void> Dispatcher::enqueue_record(store::MessageRecord&& r,
+                                          std::vector<StatusChange>& settle) {
   auto payload = open_payload(keys_, r);
+  if (!payload && !payload_gone(payload.error())) {
+    return unexpected(payload.error());  // the key store is away: the row stays pending
+  }
   if (!payload) {
     // Erased (its key destroyed) or damaged: it can never be sent.
     const bool erased = payload.error().code == make_error_code(Errc::not_found);
@@ -78,20 +89,28 @@ void Dispatcher::enqueue_record(store::MessageRecord&& r, std::vector<StatusChan
     settle.push_back(undeliverable(r.id, erased ? "erased" : "unreadable",
                                    erased ? "The recipient's data was erased before sending."
                                           : "The stored message could not be decrypted."));
-    return;
+    return {};
   }
   queued_ids_.insert(r.id);
   queue_.push_back(DispatchItem{r.id, r.tenant_id, std::move(payload->to), std::move(r.sender),
                                 std::move(payload->text), r.expires_at_ms,
                                 std::move(r.request_id)});
+  return {};
 }
 
 Expected<void> Dispatcher::load_page(std::vector<StatusChange>& settle) {
   auto rows = store_.pending_messages(cursor_, config_.page_size);
   if (!rows) return unexpected(rows.error());
   for (auto& r : *rows) {
-    cursor_ = std::max(cursor_, r.id);
-    if (!claimed(r.id)) enqueue_record(std::move(r), settle);
+    const std::uint64_t id = r.id;
+    if (!claimed(id)) {
+      // The rest of the page is read again once the key store answers.
+      if (auto ok = enqueue_record(std::move(r), settle); !ok) {
+        cursor_ = id - 1;
+        return ok;
+      }
+    }
+    cursor_ = std::max(cursor_, id);
   }
   // The writer commits on this same thread, so nothing can slip in between the page read
   // and this decision.
@@ -106,7 +125,9 @@ Expected<void> Dispatcher::load_due(std::int64_t now_ms, std::vector<StatusChang
   if (!rows) return unexpected(rows.error());
   const bool complete = rows->size() < limit;
   for (auto& r : *rows) {
-    if (!claimed(r.id)) enqueue_record(std::move(r), settle);
+    if (claimed(r.id)) continue;
+    // Still due: the next batch reads it again.
+    if (auto ok = enqueue_record(std::move(r), settle); !ok) return ok;
   }
   if (complete) {
     auto next = store_.next_send_at(now_ms);

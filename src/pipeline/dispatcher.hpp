@@ -80,7 +80,11 @@ class Dispatcher {
  private:
   Expected<void> load_page(std::vector<StatusChange>& settle);
   Expected<void> load_due(std::int64_t now_ms, std::vector<StatusChange>& settle);
-  void enqueue_record(store::MessageRecord&& record, std::vector<StatusChange>& settle);
+  /// Queues the record, or settles it as undeliverable when its payload is gone for good;
+  /// an error (nothing done) when the key store cannot answer now.
+  Expected<void> enqueue_record(store::MessageRecord&& record, std::vector<StatusChange>& settle);
+  /// The page scan reads again from `id` on (a message it must not miss).
+  void rescan_from(std::uint64_t id);
   /// The recipient was erased (or the tenant offboarded) after the item was queued.
   bool erased_since_queued(const DispatchItem& item);
   bool claimed(std::uint64_t id) const { return queued_ids_.contains(id) || outstanding_.contains(id); }

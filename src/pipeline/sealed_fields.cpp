@@ -76,6 +76,11 @@ Expected<Payload> open_payload(store::KeyRing& keys, const store::MessageRecord&
   return Payload{std::move((*fields)[0]), std::move((*fields)[1]), std::move((*fields)[2])};
 }
 
+bool payload_gone(const Error& error) {
+  return error.code == make_error_code(Errc::not_found) ||
+         error.code == make_error_code(Errc::corrupt);
+}
+
 std::string seal_idempotency(const crypto::SecretKey& tenant_key, std::uint64_t tenant,
                              const std::string& key, std::string_view fingerprint,
                              std::string_view response) {

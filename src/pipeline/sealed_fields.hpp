@@ -26,6 +26,9 @@ std::string seal_payload(const crypto::SecretKey& key, std::uint64_t tenant, std
 /// Opens a stored message's payload with its subject key (or the tenant key). Errc::not_found
 /// when the subject key was destroyed, Errc::corrupt when the ciphertext does not open.
 Expected<Payload> open_payload(store::KeyRing& keys, const store::MessageRecord& record);
+/// Whether an open_payload() error is for good (erased, or damaged) rather than a key
+/// store that cannot answer now: only then may the message be failed or skipped.
+bool payload_gone(const Error& error);
 
 std::string seal_idempotency(const crypto::SecretKey& tenant_key, std::uint64_t tenant,
                              const std::string& key, std::string_view fingerprint,

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <thread>
 #include <tuple>
 
 #include <boost/json.hpp>
@@ -15,6 +16,7 @@
 #include "inbound/contacts_keyword_effects.hpp"
 #include "inbound/webhook_signature.hpp"
 #include "pipeline/durable_pipeline.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_audit_trail.hpp"
 #include "store/sqlite/sqlite_contact_store.hpp"
 #include "store/sqlite/sqlite_inbound_store.hpp"
@@ -459,6 +461,38 @@ TEST_F(InboundModuleTest, QueuedEventsSurviveARestart) {
   f.clock.advance(10s);
   module->webhooks().wake();
   ASSERT_TRUE(back.wait_for(1));
+  const json::object body = json::parse(back.requests().at(0).body).as_object();
+  EXPECT_EQ(body.at("text"), "Hallo");
+}
+
+// The key store cannot answer for a moment (PostgreSQL restarting): the event whose
+// subject key cannot be read now stays queued and is sent once it can, not dropped.
+TEST_F(InboundModuleTest, AnEventWhoseKeyCannotBeReadNowIsSentLaterNotDropped) {
+  std::uint16_t port = 0;
+  {
+    Receiver gone;
+    port = gone.port();
+  }
+  assign(tenant, "12345");
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
+  ASSERT_TRUE(module->service().put_webhook(tenant, url, kSecret, "api_key:1"));
+  ASSERT_TRUE(mo(kCustomer, "12345", "Hallo"));
+  settle();
+  stop();
+  f.open();  // no key in memory
+  auto keys_db = store::sqlite::SqliteDb::open_beside(dir.path() / "keys.db", 5s);
+  ASSERT_TRUE(keys_db) << keys_db.error().message();
+  ASSERT_TRUE(keys_db->exec("ALTER TABLE subjects RENAME TO subjects_away"));
+  start();
+  Receiver back;
+  ASSERT_TRUE(module->service().put_webhook(tenant, back.url(), kSecret, "api_key:1"));
+  f.clock.advance(10s);
+  module->webhooks().wake();
+  std::this_thread::sleep_for(300ms);  // several polls
+  EXPECT_EQ(back.requests().size(), 0u);
+  ASSERT_TRUE(keys_db->exec("ALTER TABLE subjects_away RENAME TO subjects"));
+  module->webhooks().wake();
+  ASSERT_TRUE(back.wait_for(1)) << "the event was dropped while its key was unreadable";
   const json::object body = json::parse(back.requests().at(0).body).as_object();
   EXPECT_EQ(body.at("text"), "Hallo");
 }

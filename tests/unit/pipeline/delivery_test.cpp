@@ -4,7 +4,9 @@
 #include <future>
 #include <mutex>
 #include <set>
+#include <thread>
 
+#include "store/sqlite/sqlite_db.hpp"
 #include "unit/pipeline/pipeline_fixture.hpp"
 
 namespace diskret::pipeline {
@@ -199,6 +201,35 @@ TEST(DurablePipeline, RestartResendsEveryMessageStillAccepted) {
     EXPECT_EQ(f.status(id), MessageStatus::submitted);
   }
   EXPECT_EQ(f.pipeline->stats().queue_depth, 0u);
+}
+
+// The key store cannot answer (in multi-node mode: PostgreSQL restarting while a node
+// takes messages over): a message whose key cannot be read now waits, it is not failed as
+// unreadable, and goes out once the key store answers again.
+TEST(DurablePipeline, AMessageWhoseKeyCannotBeReadNowWaitsInsteadOfFailing) {
+  using namespace std::chrono_literals;
+  PipelineFixture f(FakeCarrier::Behaviour::never_answers);
+  const MessageId id = f.send_one(number(7));
+  f.idle();
+  ASSERT_EQ(f.carrier.submits(id.value), 1u);
+  // The subject keys become unreadable; the restarted pipeline has none in memory.
+  auto keys_db = store::sqlite::SqliteDb::open_beside(f.dir.path() / "keys.db", 5s);
+  ASSERT_TRUE(keys_db) << keys_db.error().message();
+  ASSERT_TRUE(keys_db->exec("ALTER TABLE subjects RENAME TO subjects_away"));
+  f.restart();
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(f.carrier.submits(id.value), 1u);
+  auto stored = f.store.store->message(f.tenant.value, id.value);  // its status, no key needed
+  ASSERT_TRUE(stored && *stored) << "the message row is gone";
+  EXPECT_EQ(static_cast<MessageStatus>((*stored)->status), MessageStatus::accepted)
+      << "failed while its key was unreadable";
+  ASSERT_TRUE(keys_db->exec("ALTER TABLE subjects_away RENAME TO subjects"));
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (f.carrier.submits(id.value) < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(f.carrier.submits(id.value), 2u) << "not sent once the key store answered";
+  EXPECT_NE(f.status(id), MessageStatus::failed);
 }
 
 TEST(DurablePipeline, BacklogBeyondTheMemoryQueueIsPagedAndSentExactlyOnce) {
