@@ -194,6 +194,10 @@ void BounceNotifier::send_due() {
       continue;
     }
     auto keys = keys_.tenant(row.tenant_id);
+    if (!keys && keys.error().code != make_error_code(Errc::not_found)) {
+      spdlog::warn("smtp bounces: cannot read the tenant's key: {}", keys.error().message());
+      return give_back_from(i);  // the key store is away: tried at the next poll
+    }
     auto plain = keys ? crypto::open((*keys)->data_key, row.sealed_origin,
                                      origin_ad(row.tenant_id, row.message_id))
                       : Expected<std::string>(unexpected(keys.error()));

@@ -29,6 +29,9 @@ Expected<void> ReceiptMaker::write(store::WriteTransaction& tx,
   std::vector<std::uint8_t> bytes;
   for (const auto& note : *requests) {
     auto keys = keys_.tenant(note.tenant_id);
+    if (!keys && keys.error().code != make_error_code(Errc::not_found)) {
+      return unexpected(keys.error());  // the key store is away: the commit is tried again
+    }
     std::optional<ReceiptRequest> request;
     if (keys) {
       auto plain = crypto::open((*keys)->data_key, note.sealed,

@@ -25,8 +25,8 @@ class ReceiptMaker {
 
   /// In the writer's transaction (EventSink::write_status_events): a receipt for each
   /// message among `events` that reached a final status and has a receipt request. A
-  /// request that cannot be opened (its tenant's key is gone) is dropped; an error is a
-  /// database error and fails the commit.
+  /// request that can never be opened (its tenant's key is gone, or it is damaged) is
+  /// dropped; an error (the database or the key store cannot answer) fails the commit.
   Expected<void> write(store::WriteTransaction& tx, std::span<const pipeline::StatusEvent> events,
                        std::int64_t now_ms);
   /// After the commit of `events`: the tenants that now have receipts waiting.

@@ -615,6 +615,11 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     if (!outbox || !keys) return;
     TenantQueue& q = queues[tenant];
     if (q.queue.size() >= kOutboxBatch / 2) return;  // enough to send for now
+    auto tenant_keys = keys->tenant(tenant);
+    if (!tenant_keys && tenant_keys.error().code != make_error_code(Errc::not_found)) {
+      spdlog::warn("smpp server: cannot read the tenant's key: {}", tenant_keys.error().message());
+      return;  // the key store is away: the next look claims them
+    }
     const std::int64_t now = clock.now_ms();
     const std::size_t limit = kOutboxBatch - q.queue.size();
     auto rows = outbox->claim(tenant, now, now + config.outbox_claim.count(), limit);
@@ -623,7 +628,6 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     q.outbox_more = rows->size() == limit;
-    auto tenant_keys = keys->tenant(tenant);
     std::vector<std::uint64_t> unreadable;
     for (auto& row : *rows) {
       std::optional<smpp::DeliverSm> pdu;
