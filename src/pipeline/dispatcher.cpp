@@ -46,7 +46,10 @@ void Dispatcher::take(std::vector<store::MessageRecord>&& rows, std::vector<Stat
     if (claimed(r.id)) continue;
     const std::uint64_t id = r.id;
     // Now claimed by this node: the page scan (or the due scan) finds it again.
-    if (!enqueue_record(std::move(r), settle)) rescan_from(id);
+    if (!enqueue_record(std::move(r), settle)) {
+      rescan_from(id);
+      offer_scheduled(clock_.now_ms());
+    }
   }
 }
 
@@ -150,7 +153,11 @@ Expected<std::vector<carrier::OutboundMessage>> Dispatcher::next_batch(
     if (queue_.empty()) {
       if (!overflow_) break;
       // Each page moves the cursor forward, so this ends even if every row is claimed.
-      if (auto ok = load_page(settle); !ok) return unexpected(ok.error());
+      if (auto ok = load_page(settle); !ok) {
+        // What this batch took is outstanding already: it must go out.
+        if (out.empty()) return unexpected(ok.error());
+        break;
+      }
       continue;
     }
     DispatchItem item = std::move(queue_.front());
