@@ -104,6 +104,10 @@ std::optional<SystemTime> parse_rfc3339(std::string_view s) {
   // A leap second (:60) is folded into the next second, as POSIX time cannot hold it.
   std::int64_t seconds = days_from_civil(year, month, day) * 86'400 + hour * 3600 + minute * 60 +
                          second - offset_minutes * 60;
+  // SystemTime counts nanoseconds in 64 bits: years 1678 to 2262. Outside, no time point.
+  constexpr std::int64_t kLimit =
+      std::chrono::duration_cast<std::chrono::seconds>(SystemTime::duration::max()).count() - 1;
+  if (seconds > kLimit || seconds < -kLimit) return std::nullopt;
   return SystemTime{std::chrono::milliseconds(seconds * 1000 + millis)};
 }
 

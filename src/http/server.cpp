@@ -290,6 +290,10 @@ asio::awaitable<void> Session<Stream>::run() {
     slot->core = core_.shared_from_this();
     Respond respond = [slot](Response&& r) {
       if (slot->used.exchange(true)) return;
+      // The server stopped for good (a handler answering after the shutdown grace): nobody
+      // writes the answer any more, and a handler posted into the stopped loop would keep
+      // the server's memory alive for ever (the loop is the core's).
+      if (slot->core->io.stopped()) return;
       auto& session = *slot->session;
       if (slot->core->io.get_executor().running_in_this_thread()) {
         session.deliver(std::move(r));

@@ -197,9 +197,9 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
       socket.set_option(tcp::no_delay(true), ignored);
       if (tls) {
         ++handshaking;
-        auto self = shared_from_this();
+        // A plain pointer, as for the loops (SmppServer::start()).
         asio::co_spawn(
-            io, [self, s = std::move(socket)]() mutable { return self->handshake(std::move(s)); },
+            io, [this, s = std::move(socket)]() mutable { return handshake(std::move(s)); },
             asio::detached);
         continue;
       }
@@ -904,19 +904,23 @@ Expected<void> SmppServer::start() {
       if (auto s = weak.lock()) s->drop_binds(system_id);
     });
   });
+  // The coroutines hold the Impl by plain pointer: one still suspended when the loop stops
+  // (a loaded machine may end it before they saw `stopping`) is destroyed with the
+  // io_context, inside ~Impl. A shared_ptr there would keep the Impl alive for ever.
+  Impl* self = impl.get();
   if (impl->acceptor.is_open()) {
     asio::co_spawn(
-        impl->io, [impl] { return impl->accept_loop(impl->acceptor, false); }, report);
+        impl->io, [self] { return self->accept_loop(self->acceptor, false); }, report);
   }
   if (impl->tls_acceptor.is_open()) {
     asio::co_spawn(
-        impl->io, [impl] { return impl->accept_loop(impl->tls_acceptor, true); }, report);
+        impl->io, [self] { return self->accept_loop(self->tls_acceptor, true); }, report);
   }
   asio::co_spawn(
-      impl->io, [impl] { return impl->housekeeping_loop(); }, report);
+      impl->io, [self] { return self->housekeeping_loop(); }, report);
   if (impl->outbox) {
     asio::co_spawn(
-        impl->io, [impl] { return impl->outbox_loop(); }, report);
+        impl->io, [self] { return self->outbox_loop(); }, report);
   }
   impl_->thread = std::thread([impl] { impl->io.run(); });
   spdlog::info("smpp server: listening on port {}{}", impl_->port.load(),

@@ -298,7 +298,8 @@ class MemoryLinks final : public links::LinkStore {
       ++id;
       if (l.tenant != tenant || id <= cursor || out.size() == limit) continue;
       std::uint64_t total = 0;
-      for (const auto& d : *clicks(tenant, code)) total += d.clicks;
+      const auto days = clicks(tenant, code);  // kept: the loop reads into it
+      for (const auto& d : *days) total += d.clicks;
       out.push_back({id, l, total});
     }
     return out;

@@ -149,5 +149,15 @@ TEST(Rfc3339, RejectsMalformedInput) {
   }
 }
 
+// Found by the send-request fuzzer under UBSan: the year 9184 overflowed the conversion to
+// the clock's nanoseconds. A time point the clock cannot hold is no time.
+TEST(Rfc3339, RejectsTimesTheClockCannotHold) {
+  EXPECT_FALSE(parse_rfc3339("9184-12-31T23:59:59Z"));
+  EXPECT_FALSE(parse_rfc3339("2263-01-01T00:00:00Z"));
+  EXPECT_FALSE(parse_rfc3339("0001-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_rfc3339("2262-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_rfc3339("1970-01-01T00:00:00+01:00"));
+}
+
 }  // namespace
 }  // namespace diskret::api
