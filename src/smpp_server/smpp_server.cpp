@@ -936,6 +936,12 @@ void SmppServer::stop() {
   auto timer = std::make_shared<asio::steady_timer>(impl->io, std::chrono::milliseconds{100});
   timer->async_wait([timer, impl](boost::system::error_code) { impl->io.stop(); });
   impl_->thread.join();
+  // Handlers queued when the loop stopped (a pipeline answer, a pump after a deliver_sm_resp)
+  // hold the Impl, whose io_context holds them: run what is ready so that they let go. With
+  // `stopping` set they only finish their bookkeeping.
+  impl->io.restart();
+  while (impl->io.poll() > 0) {
+  }
 }
 
 void SmppServer::set_send_policy(api::SendPolicy* policy) { impl_->send_policy = policy; }
