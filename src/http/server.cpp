@@ -310,6 +310,10 @@ asio::awaitable<void> Session<Stream>::run() {
       respond(problem(500, "internal-error", "Internal error",
                       "The request could not be processed; it is safe to retry."));
     }
+    // The handler keeps its own copies. This frame must not hold the slot while it waits:
+    // the slot holds the core, whose loop holds this frame (a handler that never answers
+    // would keep the whole server in memory).
+    respond = nullptr;
     while (!response_) {
       wake_.expires_at(asio::steady_timer::time_point::max());
       co_await wake_.async_wait(kTuple);
