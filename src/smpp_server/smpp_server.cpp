@@ -489,10 +489,14 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
                       auto self = weak.lock();
                       if (!self) return;
                       // Runs on the pipeline thread: hand the answer to the I/O thread.
-                      asio::post(self->io, [self, system_id = std::move(system_id),
+                      // Handlers in the loop hold the server weakly: a strong one left
+                      // queued when the loop ends would keep it (and its loop) alive.
+                      asio::post(self->io, [weak, system_id = std::move(system_id),
                                             parts = std::move(parts), receipt = std::move(receipt),
                                             id, stored, ok = result.has_value()]() mutable {
-                        self->accepted(system_id, parts, std::move(receipt), id, ok, stored);
+                        if (auto s = weak.lock()) {
+                          s->accepted(system_id, parts, std::move(receipt), id, ok, stored);
+                        }
                       });
                     });
   }
@@ -760,7 +764,9 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
         if (!ec && resp.command_status == 0) {
           self->forget_stored(out);
           self->count([](ServerStats& s) { ++s.receipts_sent; });
-          asio::post(self->io, [self, tenant] { self->pump(tenant); });
+          asio::post(self->io, [weak, tenant] {
+            if (auto s = weak.lock()) s->pump(tenant);
+          });
           return;
         }
         // Not taken: keep it for the next bind or a retry shortly.
@@ -931,10 +937,11 @@ Expected<void> SmppServer::start() {
 void SmppServer::stop() {
   if (!impl_->thread.joinable()) return;
   auto impl = impl_;
-  asio::post(impl->io, [impl] { impl->shutdown(); });
+  Impl* self = impl.get();  // alive until the join below; handlers must not own it
+  asio::post(impl->io, [self] { self->shutdown(); });
   // Give the sessions a moment to flush their close, then end the loop.
   auto timer = std::make_shared<asio::steady_timer>(impl->io, std::chrono::milliseconds{100});
-  timer->async_wait([timer, impl](boost::system::error_code) { impl->io.stop(); });
+  timer->async_wait([timer, self](boost::system::error_code) { self->io.stop(); });
   impl_->thread.join();
   // Handlers queued when the loop stopped (a pipeline answer, a pump after a deliver_sm_resp)
   // hold the Impl, whose io_context holds them: run what is ready so that they let go. With
