@@ -314,6 +314,7 @@ asio::awaitable<void> Session<Stream>::run() {
     // the slot holds the core, whose loop holds this frame (a handler that never answers
     // would keep the whole server in memory).
     respond = nullptr;
+    slot.reset();
     while (!response_) {
       wake_.expires_at(asio::steady_timer::time_point::max());
       co_await wake_.async_wait(kTuple);

@@ -109,6 +109,14 @@ double children_cpu_seconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// Generous: the build machine is shared. Under ASan+UBSan (make test-sanitize) the server
+// is about three times slower.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kImportLimitSeconds = 180.0;
+#else
+constexpr double kImportLimitSeconds = 60.0;
+#endif
+
 TEST_F(ContactsApi, HundredThousandRowsImportInSeconds) {
   auto [tenant, key] = create_tenant("Import GmbH");
   key_ = key;
@@ -141,7 +149,7 @@ TEST_F(ContactsApi, HundredThousandRowsImportInSeconds) {
       csv.size(), seconds, cpu);
   RecordProperty("import_100k_seconds", std::to_string(seconds));
   RecordProperty("import_100k_server_cpu_seconds", std::to_string(cpu));
-  EXPECT_LT(seconds, 60.0);  // generous: the build machine is shared
+  EXPECT_LT(seconds, kImportLimitSeconds);
 }
 
 TEST_F(ContactsApi, SuppressedAndUnconsentedRecipientsAreRejectedPerRecipient) {

@@ -21,12 +21,17 @@ using pipeline::testing::number;
 
 struct Billing {
   explicit Billing(PipelineFixture& f, std::int64_t low = 0)
-      : store(*f.store.store),
+      : pipeline(*f.pipeline),
+        store(*f.store.store),
         charger(store, *PriceTable::parse(10, {"AT=25"}), low,
                 [this](std::uint64_t, std::int64_t) { ++low_reports; }),
         service(*f.store.store, store, f.store.clock, low) {
     f.pipeline->set_charger(&charger);
   }
+  // The pipeline's writer calls the charger until it stops: stop it before the charger
+  // goes (found by UBSan: a call on the destroyed charger after the test body).
+  ~Billing() { pipeline.stop(); }
+  pipeline::DurablePipeline& pipeline;
   store::sqlite::SqliteBillingStore store;
   CreditCharger charger;
   BillingService service;
