@@ -943,8 +943,8 @@ void SmppServer::stop() {
   auto timer = std::make_shared<asio::steady_timer>(impl->io, std::chrono::milliseconds{100});
   timer->async_wait([timer, self](boost::system::error_code) { self->io.stop(); });
   impl_->thread.join();
-  // Handlers queued when the loop stopped (a pipeline answer, a pump after a deliver_sm_resp)
-  // hold the Impl, whose io_context holds them: run what is ready so that they let go. With
+  // Handlers still queued when the loop stopped (a pipeline answer, a pump after a
+  // deliver_sm_resp) run now, so that what they carry is handled before the Impl goes. With
   // `stopping` set they only finish their bookkeeping.
   impl->io.restart();
   while (impl->io.poll() > 0) {
