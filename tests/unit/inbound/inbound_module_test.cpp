@@ -163,6 +163,20 @@ class InboundModuleTest : public ::testing::Test {
     ASSERT_TRUE(module->service().assign_number(t, number, "operator:test"));
   }
 
+  /// An MO "Hallo" to 12345 whose webhook event waits: its receiver's port no longer listens.
+  void queue_mo_for_a_gone_receiver() {
+    std::uint16_t port = 0;
+    {
+      Receiver gone;
+      port = gone.port();
+    }
+    assign(tenant, "12345");
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
+    ASSERT_TRUE(module->service().put_webhook(tenant, url, kSecret, "api_key:1"));
+    ASSERT_TRUE(mo(kCustomer, "12345", "Hallo"));
+    settle();
+  }
+
   TempDir dir;
   StoreFixture f;
   std::unique_ptr<Parts> parts;
@@ -437,16 +451,7 @@ TEST_F(InboundModuleTest, FailedDeliveriesAreRetriedWithBackoffAndLogged) {
 }
 
 TEST_F(InboundModuleTest, QueuedEventsSurviveARestart) {
-  std::uint16_t port = 0;
-  {
-    Receiver gone;
-    port = gone.port();
-  }
-  assign(tenant, "12345");
-  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
-  ASSERT_TRUE(module->service().put_webhook(tenant, url, kSecret, "api_key:1"));
-  ASSERT_TRUE(mo(kCustomer, "12345", "Hallo"));
-  settle();
+  ASSERT_NO_FATAL_FAILURE(queue_mo_for_a_gone_receiver());
   auto log = module->service().deliveries(tenant, std::nullopt, std::nullopt, 10);
   ASSERT_EQ(log->items.size(), 1u);
   EXPECT_EQ(log->items[0].status_code, 0);
@@ -468,16 +473,7 @@ TEST_F(InboundModuleTest, QueuedEventsSurviveARestart) {
 // The key store cannot answer for a moment (PostgreSQL restarting): the event whose
 // subject key cannot be read now stays queued and is sent once it can, not dropped.
 TEST_F(InboundModuleTest, AnEventWhoseKeyCannotBeReadNowIsSentLaterNotDropped) {
-  std::uint16_t port = 0;
-  {
-    Receiver gone;
-    port = gone.port();
-  }
-  assign(tenant, "12345");
-  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
-  ASSERT_TRUE(module->service().put_webhook(tenant, url, kSecret, "api_key:1"));
-  ASSERT_TRUE(mo(kCustomer, "12345", "Hallo"));
-  settle();
+  ASSERT_NO_FATAL_FAILURE(queue_mo_for_a_gone_receiver());
   stop();
   f.open();  // no key in memory
   auto keys_db = store::sqlite::SqliteDb::open_beside(dir.path() / "keys.db", 5s);
