@@ -1,7 +1,5 @@
 #include "store/sqlite/sqlite_store.hpp"
 
-#include <future>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -15,8 +13,8 @@ namespace {
 Expected<void> configure_writer(SqliteDb& db, const SqliteOptions& o) {
   // WAL lets readers run beside the writer. synchronous=NORMAL: SQLite syncs the log
   // before and the database after each checkpoint, never at a commit; SqliteStore::sync()
-  // fdatasyncs the logs of both files side by side (WalSync), which is what makes an
-  // acknowledged message durable, in about the time of one fsync instead of two in a row.
+  // fdatasyncs the logs of both files (WalSync), which is what makes an acknowledged
+  // message durable.
   const std::string pragmas = fmt::format(
       "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {};"
       "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{}; PRAGMA temp_store = MEMORY;"
@@ -146,15 +144,11 @@ std::uint64_t SqliteStore::commits() const { return commits_.load(); }
 Expected<void> SqliteStore::sync(const Unsynced& commit) {
   if (!options_.fsync) return {};
   if (!commit.keys) return main_log_.sync();
-  // Both logs at once: the disk serves two flushes side by side in about the time of one.
-  // Crash order is kept (keys before data: the key store commits first); only a power loss
-  // inside these milliseconds could keep the data of a commit nobody was told about without
-  // a new person's key, and such a message fails as unreadable instead of being sent.
-  auto keys = std::async(std::launch::async, [this] { return keys_log_.sync(); });
-  auto main = main_log_.sync();
-  auto keys_done = keys.get();
-  if (!keys_done) return keys_done;
-  return main;
+  // One after the other, keys first (the commit order). Measured on this machine, two
+  // flushes side by side (a thread for the second) took longer than two in a row:
+  // 770-1,050 us against 610-670 us with 40 KiB written to each file.
+  if (auto keys = keys_log_.sync(); !keys) return keys;
+  return main_log_.sync();
 }
 
 Expected<SqliteStore::ReadLease> SqliteStore::reader() {

@@ -1,6 +1,6 @@
 #pragma once
 /// SqliteStore: the embedded Store. Two files (main database and key store), WAL with
-/// synchronous=NORMAL plus an fdatasync of both logs (side by side) before any commit is
+/// synchronous=NORMAL plus an fdatasync of both logs (keys first) before any commit is
 /// reported durable, one write connection per file guarded by a mutex (the open
 /// WriteTransaction holds it), and a small pool of read connections.
 #include <atomic>
