@@ -90,7 +90,8 @@ class DurablePipeline final : public Pipeline {
 
   // Pipeline
   std::vector<MessageId> preassign(std::size_t count) override;
-  /// `done` runs on the writer thread; only when the pipeline is not running, or the last
+  /// `done` runs on the syncer thread as soon as the group commit is durable (on the writer
+  /// thread when the commit failed); only when the pipeline is not running, or the last
   /// commit failed and the database has not written since, it runs at once on the caller's
   /// thread (with Errc::unavailable): a locked or full database answers at once instead of
   /// after a busy timeout per request.
@@ -122,17 +123,25 @@ class DurablePipeline final : public Pipeline {
       return accepts.empty() && outcomes.empty() && receipts.empty() && inbound.empty();
     }
   };
+  /// The answers to the requests of a group commit. The syncer sends them right after the
+  /// sync that made it durable: the writer may be in the middle of its next group by then.
+  struct Answers {
+    std::uint64_t seq = 0;
+    std::vector<std::pair<Done, Expected<AcceptResult>>> accepts;
+    std::size_t messages = 0;  // their room in the queue limit
+  };
   struct Counters {
     std::atomic<std::uint64_t> accepted{0}, submitted{0}, delivered{0}, failed{0}, expired{0},
         rejected{0}, receipts_unknown{0}, inbound{0};
     std::atomic<std::int64_t> queue_depth{0};
   };
 
-  /// A group commit written but not yet on disk: answered once the syncer synced it.
+  /// A group commit written but not yet on disk: its messages go to the dispatcher and
+  /// its receipts are acknowledged once the syncer synced it.
   struct Committed {
     std::uint64_t seq = 0;
     Work work;
-    std::vector<Expected<AcceptResult>> results;
+    std::vector<bool> fresh;  // per accept: written now (not refused, not a replay)
     std::vector<StatusChange> changes;
     std::vector<bool> changed;
     std::vector<ReceiptEffect> effects;
@@ -151,6 +160,7 @@ class DurablePipeline final : public Pipeline {
   void after_commit(Committed& cycle);
   // Syncer thread: Store::sync() of the newest group commit, while the writer goes on.
   void run_syncer();
+  void send_answers(std::vector<Answers>& due);
   void after_failure(Work& work, const Error& error);
   Expected<std::vector<StatusEvent>> write_status_events(store::WriteTransaction& tx,
                                             const std::vector<bool>& changed,
@@ -166,6 +176,7 @@ class DurablePipeline final : public Pipeline {
   /// Pending changes to commit again, or a probe of a database that failed to write.
   bool retry_due(std::chrono::steady_clock::time_point now) const;
   void count_final(MessageStatus status);
+  void count_accepted(const AcceptRequest& request);
   void answered(const Work& work);
 
   bool enqueue(const std::function<void(Work&)>& add);
@@ -218,6 +229,7 @@ class DurablePipeline final : public Pipeline {
   std::condition_variable sync_cv_;
   std::uint64_t sync_requested_ = 0;  // (sync_mutex_) newest group commit to make durable
   bool sync_keys_ = false;            // (sync_mutex_) a commit since the last sync wrote keys
+  std::deque<Answers> answers_;       // (sync_mutex_) of group commits not yet synced
   bool sync_stop_ = false;            // (sync_mutex_)
   std::thread syncer_;
 };

@@ -92,8 +92,10 @@ bool DurablePipeline::take_work(Work& work) {
 
 // Group commits are pipelined: the writer commits one (Store's commit_unsynced()), hands
 // it to the syncer thread and builds the next while the disk syncs; a group commit is
-// answered (202s, receipts acknowledged, messages offered to the dispatcher) only once it
-// is durable. One sync covers every commit written before it started.
+// answered only once it is durable. One sync covers every commit written before it
+// started. The syncer answers the requests itself (202s) as soon as its sync returns; the
+// writer acknowledges the receipts and offers the messages to the dispatcher when it
+// next looks (complete_synced()).
 void DurablePipeline::run_writer() {
   constexpr std::size_t kMaxUnsynced = 8;
   for (;;) {
@@ -152,6 +154,11 @@ void DurablePipeline::run_syncer() {
     if (sync_requested_ <= done) return;  // stopping, nothing left
     const std::uint64_t seq = sync_requested_;
     const store::Unsynced what{.keys = std::exchange(sync_keys_, false)};
+    std::vector<Answers> due;
+    while (!answers_.empty() && answers_.front().seq <= seq) {
+      due.push_back(std::move(answers_.front()));
+      answers_.pop_front();
+    }
     lock.unlock();
     if (auto ok = store_.sync(what); !ok) {
       // The disk may have dropped what was written; a later fsync can report success for
@@ -160,6 +167,9 @@ void DurablePipeline::run_syncer() {
       spdlog::critical("pipeline: syncing the database failed, stopping: {}", ok.error().message());
       std::abort();
     }
+    // Answered before synced_seq_ moves on: stop() finds every request answered once the
+    // writer saw its group commit synced.
+    send_answers(due);
     {
       std::lock_guard state(mutex_);
       synced_seq_ = seq;
@@ -167,6 +177,18 @@ void DurablePipeline::run_syncer() {
     work_cv_.notify_one();
     done = seq;
     lock.lock();
+  }
+}
+
+void DurablePipeline::send_answers(std::vector<Answers>& due) {
+  std::size_t messages = 0;
+  for (const auto& a : due) messages += a.messages;
+  {
+    std::lock_guard lock(mutex_);
+    queued_messages_ -= std::min(queued_messages_, messages);
+  }
+  for (auto& a : due) {
+    for (auto& [done, result] : a.accepts) done(std::move(result));
   }
 }
 
@@ -226,13 +248,26 @@ void DurablePipeline::commit_cycle(Work& work) {
   if (!ok) return after_failure(work, ok.error());
   if (!writable_.exchange(true)) spdlog::info("pipeline: the database writes again");
   const std::uint64_t seq = ++committed_seq_;
-  unsynced_.push_back(Committed{seq, std::move(work), std::move(results), std::exchange(changes_, {}),
+  Answers answers{seq, {}, 0};
+  answers.accepts.reserve(work.accepts.size());
+  std::vector<bool> fresh(work.accepts.size(), false);
+  for (std::size_t i = 0; i < work.accepts.size(); ++i) {
+    PendingAccept& a = work.accepts[i];
+    if (!a.refusal) answers.messages += a.request.messages.size();
+    if (results[i] && !results[i]->replayed) {
+      fresh[i] = true;
+      count_accepted(a.request);  // before the 202 can be sent, so /metrics already shows it
+    }
+    answers.accepts.emplace_back(std::move(a.done), std::move(results[i]));
+  }
+  unsynced_.push_back(Committed{seq, std::move(work), std::move(fresh), std::exchange(changes_, {}),
                                 std::move(changed), std::move(effects), now_ms,
                                 std::move(status_events)});
   {
     std::lock_guard lock(sync_mutex_);
     sync_requested_ = seq;
     sync_keys_ = sync_keys_ || written.keys;
+    answers_.push_back(std::move(answers));
   }
   sync_cv_.notify_one();
 }
@@ -284,29 +319,36 @@ void DurablePipeline::count_final(MessageStatus status) {
   }
 }
 
+void DurablePipeline::count_accepted(const AcceptRequest& request) {
+  for (const NewMessage& m : request.messages) {
+    if (m.rejected) {
+      ++counters_.rejected;
+    } else {
+      ++counters_.accepted;
+      ++counters_.queue_depth;
+    }
+  }
+}
+
 void DurablePipeline::after_commit(Committed& cycle) {
   Work& work = cycle.work;
-  std::vector<RequestResult>& results = cycle.results;
   const std::vector<StatusChange>& changes = cycle.changes;
   const std::vector<bool>& changed = cycle.changed;
   const std::vector<ReceiptEffect>& effects = cycle.effects;
   const std::int64_t now_ms = cycle.now_ms;
   for (std::size_t i = 0; i < work.accepts.size(); ++i) {
-    if (!results[i] || results[i]->replayed) continue;
+    if (!cycle.fresh[i]) continue;
     AcceptRequest& request = work.accepts[i].request;
     for (std::size_t j = 0; j < request.messages.size(); ++j) {
       NewMessage& m = request.messages[j];
       const MessageId id = work.accepts[i].ids[j];
       if (m.rejected) {
-        ++counters_.rejected;
         spdlog::info("message rejected msg_id={} request_id={} code={}", format_message_id(id),
                      plain(request.request_id), or_dash(m.rejected->code));
         continue;
       }
-      ++counters_.accepted;
       spdlog::info("message accepted msg_id={} request_id={} segments={}", format_message_id(id),
                    plain(request.request_id), m.segments);
-      ++counters_.queue_depth;
       if (m.send_at && to_ms(*m.send_at) > now_ms) {
         dispatcher_.offer_scheduled(to_ms(*m.send_at));
         continue;
@@ -362,8 +404,6 @@ void DurablePipeline::after_commit(Committed& cycle) {
     }
   }
   in_flight_ = dispatcher_.outstanding();
-  answered(work);
-  for (std::size_t i = 0; i < work.accepts.size(); ++i) work.accepts[i].done(std::move(results[i]));
 }
 
 void DurablePipeline::keep_claims() {
