@@ -964,10 +964,13 @@ std::uint16_t SmppServer::port() const { return impl_->port.load(); }
 
 std::uint16_t SmppServer::tls_port() const { return impl_->tls_port.load(); }
 
-void SmppServer::notify_status(pipeline::MessageId id, pipeline::MessageStatus status) {
+void SmppServer::notify_status(std::vector<FinalStatus> finals) {
+  if (finals.empty()) return;
   std::weak_ptr<Impl> weak = impl_;
-  asio::post(impl_->io, [weak, id, status] {
-    if (auto self = weak.lock()) self->on_status(id, status);
+  asio::post(impl_->io, [weak, finals = std::move(finals)] {
+    if (auto self = weak.lock()) {
+      for (const auto& [id, status] : finals) self->on_status(id, status);
+    }
   });
 }
 

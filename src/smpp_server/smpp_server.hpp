@@ -102,9 +102,11 @@ class SmppServer {
   std::uint16_t port() const;
   std::uint16_t tls_port() const;  ///< 0 without a TLS listener
 
-  /// A message reached a final status (after its commit). Sends the receipt when the
-  /// message's receipt request is held in memory here; ignores other ids.
-  void notify_status(pipeline::MessageId id, pipeline::MessageStatus status);
+  /// Messages reached a final status (after their commit). Sends the receipts whose
+  /// requests are held in memory here; ignores other ids. One hand-over to the I/O thread
+  /// for the whole group.
+  using FinalStatus = std::pair<pipeline::MessageId, pipeline::MessageStatus>;
+  void notify_status(std::vector<FinalStatus> finals);
   /// Receipts for these tenants were committed to the outbox: claimed at once for the
   /// receivers bound here (other nodes find them at their next outbox_poll).
   void notify_outbox(std::vector<std::uint64_t> tenants);

@@ -20,9 +20,11 @@ void StatusTee::status_events_committed(std::span<const pipeline::StatusEvent> e
       server_.notify_outbox(std::move(tenants));
     }
   }
+  std::vector<SmppServer::FinalStatus> finals;
   for (const auto& e : events) {
-    if (pipeline::is_final(e.status)) server_.notify_status(e.id, e.status);
+    if (pipeline::is_final(e.status)) finals.emplace_back(e.id, e.status);
   }
+  server_.notify_status(std::move(finals));
 }
 
 void StatusTee::on_inbound(carrier::Inbound&& inbound, carrier::Ack ack) {
