@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Two builds of diskret on the same workload, runs interleaved (A B A B ...), so that a
+# change can be told apart from this machine's drift: on the 2-core VM the same binary
+# moves by 10-15 % between runs minutes apart.
+# Workload as in compare-kannel.sh: wrk with ../shared/peers/wrk/json-post.lua, our
+# simulator as the carrier (receipts after 100 ms), a fresh database per run; prints the
+# carrier's end-to-end rate of every run and the mean per build.
+#   bench/ab.sh --a BIN --b BIN [--rounds 3] [--batch 1] [--connections 64] [--duration 10]
+# Keep a copy of the binary before a change, e.g. cp build/bin/diskret /tmp/diskret-before.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+peers=$(cd "$root/../shared/peers" 2>/dev/null && pwd || true)
+bin="$root/build/bin"
+a="" b="" rounds=3 batch=1 connections=64 duration=10
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --a) a="$2"; shift 2 ;;
+    --b) b="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --batch) batch="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "ab: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[[ -x "$a" && -x "$b" ]] || { echo "ab: --a and --b must name diskret binaries" >&2; exit 2; }
+[[ -e "$peers/wrk/json-post.lua" ]] || { echo "ab: ../shared/peers is missing" >&2; exit 1; }
+out=$(mktemp -d "${TMPDIR:-/tmp}/diskret-ab.XXXXXX")
+sim_port=${BENCH_SIM_PORT:-22775}; sim_ctl=${BENCH_SIM_CONTROL:-22780}
+http_port=${BENCH_HTTP_PORT:-28080}
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  pids=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+stat_field() { curl -s "http://127.0.0.1:$sim_ctl/stats" | grep -o "\"$1\": *[0-9]*" | head -1 | grep -o "[0-9]*$"; }
+
+# run_one <binary>: prints the end-to-end rate in msg/s.
+run_one() {
+  local data="$out/data" cfg="$out/diskret.toml"
+  rm -rf "$data"; mkdir -p "$data"
+  cat > "$cfg" <<TOML
+[server]
+data_dir = "$data"
+http_listen = "127.0.0.1:$http_port"
+smtp_listen = "127.0.0.1:0"
+smpp_listen = "127.0.0.1:0"
+
+[billing]
+enabled = false
+
+[[smsc]]
+name = "sim"
+host = "127.0.0.1"
+port = $sim_port
+system_id = "diskret"
+password = "secret"
+binds = 2
+window = 256
+TOML
+  "$1" migrate --config "$cfg" >/dev/null
+  local tenant key
+  tenant=$("$1" tenant create --config "$cfg" --name Bench --region DE --json)
+  key=$(sed -n 's/.*"api_key": *"\([^"]*\)".*/\1/p' <<<"$tenant")
+  "$bin/diskret-smsc" --listen "127.0.0.1:$sim_port" --control "127.0.0.1:$sim_ctl" \
+    --system-id diskret --password secret --dlr-delay-ms 100 --dlr-fail-ratio 0 \
+    > "$out/smsc.out" 2> "$out/smsc.err" &
+  pids+=($!)
+  wait_port "$sim_ctl"; wait_port "$sim_port"
+  "$1" serve --config "$cfg" > /dev/null 2> "$out/diskret.log" &
+  pids+=($!)
+  wait_port "$http_port"; sleep 1
+  curl -s -X POST "http://127.0.0.1:$sim_ctl/reset" >/dev/null
+  env WRK_API_KEY="$key" WRK_BATCH="$batch" WRK_DEST_BASE=4916000000000 \
+    wrk -t1 -c"$connections" -d"${duration}s" -s "$peers/wrk/json-post.lua" \
+    "http://127.0.0.1:$http_port" > "$out/wrk.txt" 2>&1
+  local last=-1 n same=0
+  while :; do
+    n=$(stat_field submits); n=${n:-0}
+    if [[ "$n" == "$last" ]]; then same=$((same + 1)); else same=0; fi
+    [[ $same -ge 4 ]] && break
+    last=$n; sleep 0.5
+  done
+  local first lastms
+  first=$(stat_field first_submit_ms); lastms=$(stat_field last_submit_ms)
+  cleanup
+  if [[ -z "$first" || "$n" -eq 0 || "$lastms" -le "$first" ]]; then echo 0; return; fi
+  echo $(( n * 1000 / (lastms - first) ))
+}
+
+sum_a=0 sum_b=0
+for r in $(seq 1 "$rounds"); do
+  ra=$(run_one "$a"); rb=$(run_one "$b")
+  echo "round $r: a ${ra} msg/s, b ${rb} msg/s"
+  sum_a=$((sum_a + ra)); sum_b=$((sum_b + rb))
+done
+mean_a=$((sum_a / rounds)) mean_b=$((sum_b / rounds))
+echo "mean: a ${mean_a} msg/s, b ${mean_b} msg/s, b/a $(awk -v x="$mean_b" -v y="$mean_a" 'BEGIN{printf "%.2f", (y > 0 ? x / y : 0)}')"
+rm -rf "$out"
