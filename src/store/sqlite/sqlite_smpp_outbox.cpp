@@ -15,6 +15,10 @@ constexpr std::string_view kClaim =
     "UPDATE smpp_outbox SET claimed_until = ? WHERE claimed_until < ? AND id IN ("
     "SELECT id FROM smpp_outbox WHERE tenant_id = ? AND claimed_until < ? ORDER BY id LIMIT ?) "
     "RETURNING id, tenant_id, keep_until, pdu";
+// Whether claim() has anything to expire or take: most polls find nothing.
+constexpr std::string_view kAnyDue =
+    "SELECT EXISTS(SELECT 1 FROM smpp_outbox WHERE tenant_id = ? "
+    "AND (claimed_until < ? OR keep_until < ?))";
 constexpr std::string_view kRemove = "DELETE FROM smpp_outbox WHERE id = ?";
 constexpr std::string_view kRelease = "UPDATE smpp_outbox SET claimed_until = 0 WHERE id = ?";
 constexpr std::string_view kCount = "SELECT COUNT(*) FROM smpp_outbox WHERE tenant_id = ?";
@@ -69,6 +73,20 @@ Expected<std::vector<SmppOutboxRow>> SqliteSmppOutbox::claim(std::uint64_t tenan
                                                              std::int64_t lease_until_ms,
                                                              std::size_t limit) {
   std::lock_guard lock(mutex_);
+  {
+    // A read first: a poll that finds nothing does not wait for the write lock (on SQLite
+    // the pipeline's writer holds it for most of each group commit) nor take it.
+    auto any = all_rows(
+        *db_, kAnyDue,
+        [&](SqlStatement& s) {
+          s.bind(1, tenant);
+          s.bind(2, now_ms);
+          s.bind(3, now_ms);
+        },
+        [](SqlStatement& s) { return s.int64(0); });
+    if (!any) return unexpected(any.error());
+    if (any->empty() || any->front() == 0) return std::vector<SmppOutboxRow>{};
+  }
   {
     auto s = db_->use(kExpire);
     if (!s) return unexpected(s.error());
