@@ -38,36 +38,17 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-stat_field() { curl -s "http://127.0.0.1:$sim_ctl/stats" | grep -o "\"$1\": *[0-9]*" | head -1 | grep -o "[0-9]*$"; }
+source "$root/bench/lib.sh"
 
 # run_one <binary>: prints the end-to-end rate in msg/s.
 run_one() {
   local data="$out/data" cfg="$out/diskret.toml"
   rm -rf "$data"; mkdir -p "$data"
-  cat > "$cfg" <<TOML
-[server]
-data_dir = "$data"
-http_listen = "127.0.0.1:$http_port"
-smtp_listen = "127.0.0.1:0"
-smpp_listen = "127.0.0.1:0"
-
-[billing]
-enabled = false
-
-[[smsc]]
-name = "sim"
-host = "127.0.0.1"
-port = $sim_port
-system_id = "diskret"
-password = "secret"
-binds = 2
-window = 256
-TOML
+  diskret_toml "$data" "$http_port" "$sim_port" > "$cfg"
   "$1" migrate --config "$cfg" >/dev/null
   local tenant key
   tenant=$("$1" tenant create --config "$cfg" --name Bench --region DE --json)
-  key=$(sed -n 's/.*"api_key": *"\([^"]*\)".*/\1/p' <<<"$tenant")
+  key=$(json_field "$tenant" api_key)
   "$bin/diskret-smsc" --listen "127.0.0.1:$sim_port" --control "127.0.0.1:$sim_ctl" \
     --system-id diskret --password secret --dlr-delay-ms 100 --dlr-fail-ratio 0 \
     > "$out/smsc.out" 2> "$out/smsc.err" &
@@ -80,18 +61,10 @@ TOML
   env WRK_API_KEY="$key" WRK_BATCH="$batch" WRK_DEST_BASE=4916000000000 \
     wrk -t1 -c"$connections" -d"${duration}s" -s "$peers/wrk/json-post.lua" \
     "http://127.0.0.1:$http_port" > "$out/wrk.txt" 2>&1
-  local last=-1 n same=0
-  while :; do
-    n=$(stat_field submits); n=${n:-0}
-    if [[ "$n" == "$last" ]]; then same=$((same + 1)); else same=0; fi
-    [[ $same -ge 4 ]] && break
-    last=$n; sleep 0.5
-  done
-  local first lastms
-  first=$(stat_field first_submit_ms); lastms=$(stat_field last_submit_ms)
+  local rate n
+  read -r rate n < <(settle_rate)
   cleanup
-  if [[ -z "$first" || "$n" -eq 0 || "$lastms" -le "$first" ]]; then echo 0; return; fi
-  echo $(( n * 1000 / (lastms - first) ))
+  echo "$rate"
 }
 
 sum_a=0 sum_b=0

@@ -44,10 +44,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-# The first "field": number of the simulator's /stats (per-session counts come later).
-stat_field() { curl -s "http://127.0.0.1:$sim_ctl/stats" | grep -o "\"$1\": *[0-9]*" | head -1 | grep -o "[0-9]*$"; }
-json_field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1"; }
+source "$root/bench/lib.sh"
 
 start_sim() {  # start_sim [extra flags]
   "$bin/diskret-smsc" --listen "127.0.0.1:$sim_port" --control "127.0.0.1:$sim_ctl" \
@@ -55,21 +52,6 @@ start_sim() {  # start_sim [extra flags]
     --log "$out/smsc-$1.jsonl" 2> "$out/smsc-$1.err" &
   pids+=($!)
   wait_port "$sim_ctl"; wait_port "$sim_port"
-}
-
-# Waits until the carrier's submit count stops growing, then prints the e2e rate.
-settle_rate() {
-  local last=-1 n same=0
-  while :; do
-    n=$(stat_field submits); n=${n:-0}
-    if [[ "$n" == "$last" ]]; then same=$((same + 1)); else same=0; fi
-    [[ $same -ge 6 ]] && break
-    last=$n; sleep 0.5
-  done
-  local first lastms
-  first=$(stat_field first_submit_ms); lastms=$(stat_field last_submit_ms)
-  if [[ -z "$first" || "$n" -eq 0 || "$lastms" -le "$first" ]]; then echo "0 $n"; return; fi
-  echo "$(( n * 1000 / (lastms - first) )) $n"
 }
 
 run_wrk() {  # run_wrk <name> <url> <script> [env...]
@@ -99,25 +81,7 @@ fi
 
 # --- 2-4. diskret -------------------------------------------------------------------
 data="$out/diskret"; mkdir -p "$data"
-cat > "$out/diskret.toml" <<TOML
-[server]
-data_dir = "$data"
-http_listen = "127.0.0.1:$http_port"
-smtp_listen = "127.0.0.1:0"
-smpp_listen = "127.0.0.1:0"
-
-[billing]
-enabled = false
-
-[[smsc]]
-name = "sim"
-host = "127.0.0.1"
-port = $sim_port
-system_id = "diskret"
-password = "secret"
-binds = 2
-window = 256
-TOML
+diskret_toml "$data" "$http_port" "$sim_port" > "$out/diskret.toml"
 cfg="$out/diskret.toml"
 "$bin/diskret" migrate --config "$cfg" >/dev/null
 tenant=$("$bin/diskret" tenant create --config "$cfg" --name Bench --region DE --json)
