@@ -36,10 +36,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-# The first "field": number of the simulator's /stats (per-session counts come later).
-stat_field() { curl -s "http://127.0.0.1:$sim_ctl/stats" | grep -o "\"$1\": *[0-9]*" | head -1 | grep -o "[0-9]*$"; }
-json_field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1"; }
+source "$root/bench/lib.sh"
 
 "$bin/diskret-smsc" --listen "127.0.0.1:$sim_port" --control "127.0.0.1:$sim_ctl" \
   --system-id diskret --password secret --dlr-delay-ms 100 --dlr-fail-ratio 0 \
@@ -87,15 +84,7 @@ blast=$("$peers/smpp-blast" --port "$smpp_port" --system-id "$system_id" --passw
   --dest-base 4915100000000 2> "$out/blast.err" | tail -1)
 echo "smpp-blast: $blast"
 
-last=-1; same=0
-while :; do
-  n=$(stat_field submits); n=${n:-0}
-  if [[ "$n" == "$last" ]]; then same=$((same + 1)); else same=0; fi
-  [[ $same -ge 6 ]] && break
-  last=$n; sleep 0.5
-done
-first=$(stat_field first_submit_ms); lastms=$(stat_field last_submit_ms)
-e2e=0; [[ "$n" -gt 0 && "$lastms" -gt "$first" ]] && e2e=$(( n * 1000 / (lastms - first) ))
+read -r e2e n < <(settle_rate)
 cpu_ticks=$(( $(awk '{print $14+$15}' "/proc/$dpid/stat") - cpu_before ))
 rss_kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$dpid/status")
 accept=$(sed -n 's/.*"msgs_per_s": *\([0-9.]*\).*/\1/p' <<<"$blast")
