@@ -25,6 +25,19 @@ std::uint16_t leading_port(const std::optional<std::string>& line) {
 }
 
 constexpr const char* kCard = "4111 1111 1111 1111";
+constexpr const char* kIbanDigits = "3704 0044 0532";  // of the IBAN in the mail below
+
+// Whether `text` shows the first six digits of `value` (a card's issuer number), with or
+// without its space. Four digits alone turn up by chance in ids and in the audit trail's
+// hash chain: "3704" did, in one fresh-clone run.
+bool shows(const std::string& text, std::string_view value) {
+  std::string digits;
+  for (char c : value) {
+    if (c != ' ') digits.push_back(c);
+  }
+  return text.find(value.substr(0, 7)) != std::string::npos ||
+         text.find(digits.substr(0, 6)) != std::string::npos;
+}
 
 class ContentTest : public DiskretFixture {
  protected:
@@ -68,7 +81,7 @@ TEST_F(ContentTest, EveryPathRefusesACardNumberAndNothingLeaks) {
   // API: every recipient rejected, reason names the kind only.
   auto sent = call("POST", "/v1/messages", send_body(std::string("Karte ") + kCard + " belastet"));
   ASSERT_EQ(sent.status, 202) << sent.body;
-  EXPECT_EQ(sent.body.find("4111"), std::string::npos);
+  EXPECT_FALSE(shows(sent.body, kCard));
   const auto messages = json::parse(sent.body).at("messages").as_array();
   ASSERT_EQ(messages.size(), 2u);
   for (const auto& m : messages) {
@@ -123,8 +136,8 @@ TEST_F(ContentTest, EveryPathRefusesACardNumberAndNothingLeaks) {
   }
   EXPECT_NE(audit.find("content.sensitive_found"), std::string::npos) << audit;
   EXPECT_NE(audit.find("system:smtp"), std::string::npos) << audit;
-  EXPECT_EQ(audit.find("4111"), std::string::npos);
-  EXPECT_EQ(audit.find("3704"), std::string::npos);
+  EXPECT_FALSE(shows(audit, kCard)) << audit;
+  EXPECT_FALSE(shows(audit, kIbanDigits)) << audit;
   // The server's own logs never show the value either.
   EXPECT_EQ(server_->err().find("4111 1111"), std::string::npos);
 }
@@ -137,7 +150,7 @@ TEST_F(ContentTest, PreviewStoresNothingAndMaskingIsATenantSetting) {
   EXPECT_EQ(p.at("encoding").as_string(), "gsm7");
   EXPECT_EQ(p.at("dlp").at("action").as_string(), "rejected");
   EXPECT_EQ(p.at("smart_encoding").at("replacements").as_array().size(), 2u);
-  EXPECT_EQ(preview.body.find("4111"), std::string::npos);
+  EXPECT_FALSE(shows(preview.body, kCard));
   auto list = call("GET", "/v1/messages");
   EXPECT_EQ(json::parse(list.body).at("data").as_array().size(), 0u) << "a preview stores nothing";
 
