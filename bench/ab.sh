@@ -30,15 +30,9 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/diskret-ab.XXXXXX")
 sim_port=${BENCH_SIM_PORT:-22775}; sim_ctl=${BENCH_SIM_CONTROL:-22780}
 http_port=${BENCH_HTTP_PORT:-28080}
 
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  pids=()
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 source "$root/bench/lib.sh"
+trap stop_pids EXIT
+trap 'exit 130' INT TERM
 
 # run_one <binary>: prints the end-to-end rate in msg/s.
 run_one() {
@@ -63,7 +57,7 @@ run_one() {
     "http://127.0.0.1:$http_port" > "$out/wrk.txt" 2>&1
   local rate n
   read -r rate n < <(settle_rate)
-  cleanup
+  stop_pids
   echo "$rate"
 }
 

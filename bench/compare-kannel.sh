@@ -34,17 +34,14 @@ sim_port=${BENCH_SIM_PORT:-22775}; sim_ctl=${BENCH_SIM_CONTROL:-22780}
 http_port=${BENCH_HTTP_PORT:-28080}
 k_admin=${BENCH_KANNEL_ADMIN:-23000}; k_smsbox=${BENCH_KANNEL_SMSBOX:-23001}; k_send=${BENCH_KANNEL_SENDSMS:-23013}
 
-pids=(); kdir=""
+source "$root/bench/lib.sh"
+kdir=""
 cleanup() {
   [[ -n "$kdir" ]] && "$peers/kannel/run-kannel" stop --dir "$kdir" >/dev/null 2>&1 || true
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  pids=()
+  stop_pids
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-source "$root/bench/lib.sh"
 
 start_sim() {  # start_sim [extra flags]
   "$bin/diskret-smsc" --listen "127.0.0.1:$sim_port" --control "127.0.0.1:$sim_ctl" \

@@ -1,6 +1,14 @@
 # Helpers shared by the benchmark scripts (sourced). The caller sets $sim_ctl, the port of
 # diskret-smsc's control API.
 
+# The processes a script started (it appends $!); stop_pids ends them and waits for them.
+pids=()
+stop_pids() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  pids=()
+}
+
 wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 # The first "field": number of the simulator's /stats (per-session counts come later).
 stat_field() { curl -s "http://127.0.0.1:$sim_ctl/stats" | grep -o "\"$1\": *[0-9]*" | head -1 | grep -o "[0-9]*$"; }

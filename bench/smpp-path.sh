@@ -27,16 +27,9 @@ mkdir -p "$out"
 sim_port=${BENCH_SIM_PORT:-22785}; sim_ctl=${BENCH_SIM_CONTROL:-22790}
 http_port=${BENCH_HTTP_PORT:-28090}; smpp_port=${BENCH_SMPP_PORT:-22776}
 
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  pids=()
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 source "$root/bench/lib.sh"
+trap stop_pids EXIT
+trap 'exit 130' INT TERM
 
 "$bin/diskret-smsc" --listen "127.0.0.1:$sim_port" --control "127.0.0.1:$sim_ctl" \
   --system-id diskret --password secret --dlr-delay-ms 100 --dlr-fail-ratio 0 \
