@@ -229,7 +229,7 @@ void DurablePipeline::accept(AcceptRequest&& request, const std::vector<MessageI
     if (!pending.refusal && queued_messages_ + n > config_.max_queued_messages) {
       pending.refusal = Error{make_error_code(Errc::unavailable), "too many messages waiting"};
     }
-    if (!pending.refusal) queued_messages_ += n;
+    queued_messages_ += room(pending);
     queued_.accepts.push_back(std::move(pending));
     idle_ = false;
   }

@@ -114,6 +114,10 @@ class DurablePipeline final : public Pipeline {
     Done done;
     std::optional<Error> refusal;  // answered without writing
   };
+  /// What a request holds of the queue limit until it is answered (a refused one: nothing).
+  static std::size_t room(const PendingAccept& a) {
+    return a.refusal ? 0 : a.request.messages.size();
+  }
   struct Work {
     std::deque<PendingAccept> accepts;
     std::vector<carrier::SubmitOutcome> outcomes;
@@ -178,6 +182,7 @@ class DurablePipeline final : public Pipeline {
   void count_final(MessageStatus status);
   void count_accepted(const AcceptRequest& request);
   void answered(const Work& work);
+  void free_room(std::size_t messages);
 
   bool enqueue(const std::function<void(Work&)>& add);
   Expected<MessageView> to_view(store::MessageRecord&& record);

@@ -183,10 +183,7 @@ void DurablePipeline::run_syncer() {
 void DurablePipeline::send_answers(std::vector<Answers>& due) {
   std::size_t messages = 0;
   for (const auto& a : due) messages += a.messages;
-  {
-    std::lock_guard lock(mutex_);
-    queued_messages_ -= std::min(queued_messages_, messages);
-  }
+  free_room(messages);
   for (auto& a : due) {
     for (auto& [done, result] : a.accepts) done(std::move(result));
   }
@@ -253,7 +250,7 @@ void DurablePipeline::commit_cycle(Work& work) {
   std::vector<bool> fresh(work.accepts.size(), false);
   for (std::size_t i = 0; i < work.accepts.size(); ++i) {
     PendingAccept& a = work.accepts[i];
-    if (!a.refusal) answers.messages += a.request.messages.size();
+    answers.messages += room(a);
     if (results[i] && !results[i]->replayed) {
       fresh[i] = true;
       count_accepted(a.request);  // before the 202 can be sent, so /metrics already shows it
@@ -303,11 +300,13 @@ void DurablePipeline::after_failure(Work& work, const Error& error) {
 // Frees the requests' room in the queue limit once they are answered.
 void DurablePipeline::answered(const Work& work) {
   std::size_t n = 0;
-  for (const auto& a : work.accepts) {
-    if (!a.refusal) n += a.request.messages.size();
-  }
+  for (const auto& a : work.accepts) n += room(a);
+  free_room(n);
+}
+
+void DurablePipeline::free_room(std::size_t messages) {
   std::lock_guard lock(mutex_);
-  queued_messages_ -= std::min(queued_messages_, n);
+  queued_messages_ -= std::min(queued_messages_, messages);
 }
 
 void DurablePipeline::count_final(MessageStatus status) {
