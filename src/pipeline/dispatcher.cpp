@@ -101,9 +101,21 @@ Expected<void> Dispatcher::enqueue_record(store::MessageRecord&& r,
   return {};
 }
 
+void Dispatcher::preload_keys(const std::vector<store::MessageRecord>& rows) {
+  // A backlog has more people than the key cache holds: one key store read per page, not
+  // one per message (on PostgreSQL, one round trip instead of hundreds).
+  std::vector<std::uint64_t> subjects;
+  subjects.reserve(rows.size());
+  for (const auto& r : rows) {
+    if (r.subject_id && !claimed(r.id)) subjects.push_back(*r.subject_id);
+  }
+  keys_.preload_subjects(std::move(subjects));
+}
+
 Expected<void> Dispatcher::load_page(std::vector<StatusChange>& settle) {
   auto rows = store_.pending_messages(cursor_, config_.page_size);
   if (!rows) return unexpected(rows.error());
+  preload_keys(*rows);
   for (auto& r : *rows) {
     const std::uint64_t id = r.id;
     if (!claimed(id)) {
@@ -126,6 +138,7 @@ Expected<void> Dispatcher::load_due(std::int64_t now_ms, std::vector<StatusChang
   const std::size_t limit = config_.page_size + config_.max_in_flight + queue_.size();
   auto rows = store_.due_messages(now_ms, limit);
   if (!rows) return unexpected(rows.error());
+  preload_keys(*rows);
   const bool complete = rows->size() < limit;
   for (auto& r : *rows) {
     if (claimed(r.id)) continue;

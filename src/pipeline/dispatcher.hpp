@@ -79,6 +79,8 @@ class Dispatcher {
 
  private:
   Expected<void> load_page(std::vector<StatusChange>& settle);
+  /// Caches the subject keys of a page's unclaimed rows with one key store read.
+  void preload_keys(const std::vector<store::MessageRecord>& rows);
   Expected<void> load_due(std::int64_t now_ms, std::vector<StatusChange>& settle);
   /// Queues the record, or settles it as undeliverable when its payload is gone for good;
   /// an error (nothing done) when the key store cannot answer now.

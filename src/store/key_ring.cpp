@@ -202,6 +202,18 @@ void KeyRing::discard_new_subjects() {
   pending_.clear();
 }
 
+void KeyRing::preload_subjects(std::vector<std::uint64_t> subject_ids) {
+  std::erase_if(subject_ids, [&](std::uint64_t id) { return cache_.contains(id); });
+  if (subject_ids.empty()) return;
+  std::sort(subject_ids.begin(), subject_ids.end());
+  subject_ids.erase(std::unique(subject_ids.begin(), subject_ids.end()), subject_ids.end());
+  auto stored = store_.subjects(subject_ids);
+  if (!stored) return;
+  for (const SubjectRecord& r : *stored) {
+    if (auto keys = tenant(r.tenant_id)) (void)unwrap_subject(r, **keys);
+  }
+}
+
 Expected<crypto::SecretKey> KeyRing::subject_key(std::uint64_t tenant, std::uint64_t subject_id) {
   if (auto hit = cache_.find(subject_id)) {
     if (hit->tenant_id != tenant) return fail(Errc::corrupt, "subject of another tenant");

@@ -86,6 +86,10 @@ class KeyRing {
   /// The key of a stored subject, for reading; checks that it belongs to `tenant`.
   /// Errc::not_found when the key was destroyed (erasure).
   Expected<crypto::SecretKey> subject_key(std::uint64_t tenant, std::uint64_t subject_id);
+  /// Caches the keys of those of `subject_ids` not cached yet, read from the key store in
+  /// one go (a page of messages about to be opened). Best effort: a key it could not load
+  /// is left to subject_key(), which says why.
+  void preload_subjects(std::vector<std::uint64_t> subject_ids);
 
   /// Associated data of a subject key's wrapping.
   static std::string subject_ad(std::uint64_t tenant, std::uint64_t subject_id);

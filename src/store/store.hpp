@@ -112,6 +112,9 @@ class Store {
   // Key store.
   virtual Expected<std::optional<TenantKeyRecord>> tenant_key(std::uint64_t tenant) = 0;
   virtual Expected<std::optional<SubjectRecord>> subject(std::uint64_t subject_id) = 0;
+  /// The stored subjects among `ids`, in no particular order (destroyed ones are missing):
+  /// one read for a page of messages instead of one per person.
+  virtual Expected<std::vector<SubjectRecord>> subjects(const std::vector<std::uint64_t>& ids) = 0;
   virtual Expected<std::uint64_t> max_subject_id() = 0;
   /// A subject id for a new person from the database itself, for a store that several
   /// processes write at once (each id handed out once, never reused, even when its

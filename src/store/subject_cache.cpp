@@ -24,6 +24,11 @@ std::optional<CachedSubject> SubjectCache::find(std::uint64_t subject_id) {
   return *it->second;
 }
 
+bool SubjectCache::contains(std::uint64_t subject_id) const {
+  std::lock_guard lock(mutex_);
+  return by_id_.contains(subject_id);
+}
+
 void SubjectCache::put(const CachedSubject& subject) {
   std::lock_guard lock(mutex_);
   if (auto it = by_id_.find(subject.subject_id); it != by_id_.end()) {

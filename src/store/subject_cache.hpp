@@ -25,6 +25,8 @@ class SubjectCache {
 
   std::optional<CachedSubject> find(std::uint64_t tenant, const Blind& blind);
   std::optional<CachedSubject> find(std::uint64_t subject_id);
+  /// Whether the subject is cached (does not count as a use).
+  bool contains(std::uint64_t subject_id) const;
   void put(const CachedSubject& subject);
   /// Drops a subject (erasure): its key must not outlive it in memory.
   void erase(std::uint64_t subject_id);

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "store/postgresql/pg_rows.hpp"
 #include "store/postgresql/pg_store.hpp"
 
@@ -13,6 +15,8 @@ constexpr std::string_view kTenantKey =
     "WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1";
 constexpr std::string_view kSubject =
     "SELECT " DISKRET_PG_SUBJECT_COLUMNS " FROM subjects s WHERE s.subject_id = $1";
+constexpr std::string_view kSubjects =
+    "SELECT " DISKRET_PG_SUBJECT_COLUMNS " FROM subjects s WHERE s.subject_id = ANY($1::bigint[])";
 constexpr std::string_view kMaxSubject = "SELECT coalesce(max(subject_id), 0) FROM subjects";
 constexpr std::string_view kNextSubjects =
     "SELECT nextval('subject_ids') FROM generate_series(1, 64) ORDER BY 1";
@@ -86,6 +90,12 @@ Expected<std::optional<TenantKeyRecord>> PgStore::tenant_key(std::uint64_t tenan
 
 Expected<std::optional<SubjectRecord>> PgStore::subject(std::uint64_t subject_id) {
   return first<SubjectRecord>(read(kSubject, PgParams().add(subject_id), true), rows::subject);
+}
+
+Expected<std::vector<SubjectRecord>> PgStore::subjects(const std::vector<std::uint64_t>& ids) {
+  if (ids.empty()) return std::vector<SubjectRecord>{};
+  const std::string list = fmt::format("{{{}}}", fmt::join(ids, ","));
+  return all<SubjectRecord>(read(kSubjects, PgParams().add_text(list), true), rows::subject);
 }
 
 Expected<std::uint64_t> PgStore::max_subject_id() { return number(read(kMaxSubject, {}, true)); }

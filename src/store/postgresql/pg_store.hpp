@@ -53,6 +53,7 @@ class PgStore final : public Store, public MessageClaims, public SqlHost {
   Expected<void> sync(const Unsynced& commit) override;
   Expected<std::optional<TenantKeyRecord>> tenant_key(std::uint64_t tenant) override;
   Expected<std::optional<SubjectRecord>> subject(std::uint64_t subject_id) override;
+  Expected<std::vector<SubjectRecord>> subjects(const std::vector<std::uint64_t>& ids) override;
   Expected<std::uint64_t> max_subject_id() override;
   Expected<std::optional<std::uint64_t>> next_subject_id() override;
   Expected<std::optional<TenantRecord>> tenant(std::uint64_t id) override;

@@ -1,6 +1,8 @@
 // SqliteStore reads: each takes a pooled read connection (WAL: never blocks the writer).
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -12,6 +14,10 @@ constexpr std::string_view kTenantKey =
     "WHERE tenant_id = ? ORDER BY version DESC LIMIT 1";
 constexpr std::string_view kSubject =
     "SELECT " DISKRET_SUBJECT_COLUMNS " FROM keys.subjects s WHERE s.subject_id = ?";
+// The ids come as one JSON array: one statement whatever their number.
+constexpr std::string_view kSubjects =
+    "SELECT " DISKRET_SUBJECT_COLUMNS " FROM keys.subjects s "
+    "WHERE s.subject_id IN (SELECT value FROM json_each(?))";
 constexpr std::string_view kMaxSubject = "SELECT ifnull(max(subject_id), 0) FROM keys.subjects";
 constexpr std::string_view kTenant = "SELECT " DISKRET_TENANT_COLUMNS " FROM tenants WHERE id = ?";
 constexpr std::string_view kTenantByPublicId =
@@ -86,6 +92,14 @@ Expected<std::optional<SubjectRecord>> SqliteStore::subject(std::uint64_t subjec
   return read(
       kSubject, [&](SqliteStatement& s) { s.bind(1, subject_id); },
       [&](SqliteStatement& s) { return rows::first<SubjectRecord>(s, rows::subject); });
+}
+
+Expected<std::vector<SubjectRecord>> SqliteStore::subjects(const std::vector<std::uint64_t>& ids) {
+  if (ids.empty()) return std::vector<SubjectRecord>{};
+  const std::string list = fmt::format("[{}]", fmt::join(ids, ","));
+  return read(
+      kSubjects, [&](SqliteStatement& s) { s.bind_text(1, list); },
+      [&](SqliteStatement& s) { return rows::all<SubjectRecord>(s, rows::subject); });
 }
 
 Expected<std::uint64_t> SqliteStore::max_subject_id() {

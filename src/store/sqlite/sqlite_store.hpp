@@ -58,6 +58,7 @@ class SqliteStore final : public Store, public SqlHost {
   Expected<void> sync(const Unsynced& commit) override;
   Expected<std::optional<TenantKeyRecord>> tenant_key(std::uint64_t tenant) override;
   Expected<std::optional<SubjectRecord>> subject(std::uint64_t subject_id) override;
+  Expected<std::vector<SubjectRecord>> subjects(const std::vector<std::uint64_t>& ids) override;
   Expected<std::uint64_t> max_subject_id() override;
   Expected<std::optional<TenantRecord>> tenant(std::uint64_t id) override;
   Expected<std::optional<TenantRecord>> tenant_by_public_id(std::string_view public_id) override;

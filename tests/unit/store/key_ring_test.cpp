@@ -166,6 +166,32 @@ TEST(KeyRing, SameNumberInTwoTenantsIsNotLinkable) {
   EXPECT_FALSE(read_message(f, b, 1 << 16));
 }
 
+// The dispatcher opens a page of a backlog at a time: the page's keys come from the key
+// store in one read and are cached, for their tenants only.
+TEST(KeyRing, PreloadedSubjectKeysOpenWithoutTheKeyStore) {
+  TempDir dir;
+  StoreFixture f(dir);
+  const auto a = f.create_tenant("tn_a");
+  const auto b = f.create_tenant("tn_b");
+  const auto first = write_message(f, a, 1 << 16, kNumber, kText);
+  const auto second = write_message(f, b, 2 << 16, "+4915112345679", kText);
+  f.open();  // a new KeyRing: nothing cached
+  f.keys->preload_subjects({second, first, first, second + 1000});
+  // Gone from the key store, the preloaded keys still open the messages.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir.path() / "keys.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "DELETE FROM subjects", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+  auto plain = read_message(f, a, 1 << 16);
+  ASSERT_TRUE(plain) << plain.error().message();
+  EXPECT_EQ(*plain, std::string(kNumber) + "\n" + std::string(kText));
+  EXPECT_TRUE(read_message(f, b, 2 << 16));
+  EXPECT_FALSE(f.keys->subject_key(a, second));  // cached, still another tenant's
+  auto unknown = f.keys->subject_key(a, second + 1000);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, make_error_code(Errc::not_found));
+}
+
 TEST(KeyRing, PlaintextAppearsInNoDatabaseFile) {
   TempDir dir;
   StoreFixture f(dir);

@@ -371,6 +371,16 @@ TEST_P(StoreContract, SubjectKeysSurviveARestart) {
   auto subject = *store->subject(first);
   ASSERT_TRUE(subject);
   EXPECT_EQ(subject->tenant_id, tenant);
+  // Several at once: the stored ones among the ids asked for, an unknown id left out.
+  const auto second = *store->max_subject_id();
+  auto both = store->subjects({second, first, second + 1000});
+  ASSERT_TRUE(both) << both.error().message();
+  ASSERT_EQ(both->size(), 2u);
+  std::vector<std::uint64_t> found{(*both)[0].subject_id, (*both)[1].subject_id};
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::uint64_t>{first, second}));
+  EXPECT_EQ((*both)[0].wrapped.empty(), false);
+  EXPECT_TRUE(store->subjects({})->empty());
   // for_each_subject lists both people once.
   auto tx = store->begin();
   int seen = 0;
