@@ -210,17 +210,14 @@ class Generator {
     write_some(c);
   }
 
+  // The sockets block on writes (a request is a few hundred bytes); reads never wait.
   void write_some(std::size_t c) {
     Connection& conn = conns_[c];
     while (conn.sent < conn.out.size()) {
       const ssize_t n = ::write(conn.fd, conn.out.data() + conn.sent, conn.out.size() - conn.sent);
-      if (n > 0) {
-        conn.sent += static_cast<std::size_t>(n);
-      } else if (n < 0 && errno == EAGAIN) {
-        return;  // a request is small: the next readiness finishes it (not expected)
-      } else {
-        return broken(c);
-      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return broken(c);
+      conn.sent += static_cast<std::size_t>(n);
     }
   }
 
