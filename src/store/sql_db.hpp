@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -165,6 +166,18 @@ auto all_rows(SqlDb& db, std::string_view sql, Bind bind, Read read)
     if (!*more) return out;
     out.push_back(read(**stmt));
   }
+}
+
+/// Ids as one PostgreSQL array literal ("{1,2,3}") for `= ANY(CAST(? AS BIGINT[]))`: a
+/// whole set in one parameter. Each as the signed BIGINT a lone id is bound as.
+inline std::string bigint_array(std::span<const std::uint64_t> ids) {
+  std::string array = "{";
+  for (std::uint64_t id : ids) {
+    if (array.size() > 1) array.push_back(',');
+    array += std::to_string(static_cast<std::int64_t>(id));
+  }
+  array.push_back('}');
+  return array;
 }
 
 class WriteTransaction;

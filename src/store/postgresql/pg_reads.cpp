@@ -2,10 +2,9 @@
 #include <algorithm>
 #include <limits>
 
-#include <fmt/format.h>
-
 #include "store/postgresql/pg_rows.hpp"
 #include "store/postgresql/pg_store.hpp"
+#include "store/sql_db.hpp"
 
 namespace diskret::store::postgresql {
 namespace {
@@ -94,8 +93,8 @@ Expected<std::optional<SubjectRecord>> PgStore::subject(std::uint64_t subject_id
 
 Expected<std::vector<SubjectRecord>> PgStore::subjects(const std::vector<std::uint64_t>& ids) {
   if (ids.empty()) return std::vector<SubjectRecord>{};
-  const std::string list = fmt::format("{{{}}}", fmt::join(ids, ","));
-  return all<SubjectRecord>(read(kSubjects, PgParams().add_text(list), true), rows::subject);
+  return all<SubjectRecord>(read(kSubjects, PgParams().add_text(bigint_array(ids)), true),
+                            rows::subject);
 }
 
 Expected<std::uint64_t> PgStore::max_subject_id() { return number(read(kMaxSubject, {}, true)); }

@@ -73,12 +73,7 @@ auto rows_for_ids(SqlDb& db, std::string_view any, std::string_view one, std::st
   std::vector<decltype(read(std::declval<SqlStatement&>()))> out;
   if (ids.empty()) return out;
   if (db.dialect() == SqlDialect::postgresql) {
-    std::string array = "{";
-    for (std::uint64_t id : ids) {
-      if (array.size() > 1) array.push_back(',');
-      array += std::to_string(static_cast<std::int64_t>(id));
-    }
-    array.push_back('}');
+    const std::string array = bigint_array(ids);
     return all_rows(db, many, [&](SqlStatement& s) { s.bind_text(1, array); }, read);
   }
   if (ids.size() > 1) {
