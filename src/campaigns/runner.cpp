@@ -10,6 +10,7 @@
 
 #include "campaigns/lifecycle.hpp"
 #include "campaigns/template.hpp"
+#include "core/thread_name.hpp"
 
 namespace diskret::campaigns {
 namespace {
@@ -58,7 +59,10 @@ void CampaignRunner::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("campaigns");
+    run();
+  });
 }
 
 void CampaignRunner::stop() {

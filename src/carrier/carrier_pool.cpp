@@ -14,6 +14,7 @@
 #include "carrier/bind_link.hpp"
 #include "carrier/pool_core.hpp"
 #include "carrier/submit_fields.hpp"
+#include "core/thread_name.hpp"
 
 namespace diskret::carrier {
 namespace asio = boost::asio;
@@ -185,7 +186,10 @@ class CarrierPool::Impl : public PoolCore {
     started_ = true;
     for (auto& b : binds) b->spawn();
     spawn(housekeeping(), "carrier pool housekeeping");
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      core::name_this_thread("carrier");
+      run();
+    });
   }
 
   void stop() {

@@ -1,4 +1,5 @@
 #include "fraud/held_expiry.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -27,6 +28,7 @@ void HeldExpiry::start(std::chrono::milliseconds interval) {
     stopping_ = false;
   }
   thread_ = std::thread([this, interval] {
+    core::name_this_thread("held-expiry");
     std::unique_lock lock(mutex_);
     for (;;) {
       lock.unlock();

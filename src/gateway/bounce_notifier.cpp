@@ -5,6 +5,7 @@
 
 #include <unordered_map>
 
+#include "core/thread_name.hpp"
 #include "crypto/secret_box.hpp"
 #include "phone/phone_number.hpp"
 #include "smtp/bounce.hpp"
@@ -60,7 +61,10 @@ BounceNotifier::BounceNotifier(BounceOptions options, SendMail send, const Clock
   } else {
     spdlog::warn("smtp bounces: cannot read the waiting bounces: {}", waiting.error().message());
   }
-  worker_ = std::thread([this] { run(); });
+  worker_ = std::thread([this] {
+    core::name_this_thread("bounces");
+    run();
+  });
 }
 
 BounceNotifier::~BounceNotifier() {

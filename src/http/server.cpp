@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/thread_name.hpp"
 #include "http/problem.hpp"
 #include "http/request_id.hpp"
 #include "http/response_head.hpp"
@@ -459,6 +460,7 @@ Expected<void> Server::start() {
   }
   impl_->started = true;
   impl_->thread = std::thread([&core, &finished = impl_->finished] {
+    core::name_this_thread("http");
     for (;;) {
       try {
         core.io.run();

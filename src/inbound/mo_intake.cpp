@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/thread_name.hpp"
 #include "inbound/inbound_number.hpp"
 #include "phone/phone_number.hpp"
 
@@ -44,7 +45,10 @@ Expected<void> MoIntake::start() {
   stopping_ = false;
   retry_replies_ = true;  // replies a crash left unaccepted
   idle_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("mo-intake");
+    run();
+  });
   return {};
 }
 

@@ -1,4 +1,5 @@
 #include "inbound/webhook_client.hpp"
+#include "core/thread_name.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -183,7 +184,10 @@ Expected<void> WebhookClient::start() {
   impl_->io.restart();
   impl_->work.emplace(impl_->io.get_executor());
   impl_->running = true;
-  impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
+  impl_->thread = std::thread([impl = impl_.get()] {
+    core::name_this_thread("webhook-http");
+    impl->io.run();
+  });
   return {};
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/thread_name.hpp"
 #include "inbound/event_json.hpp"
 #include "inbound/keyword_matcher.hpp"
 #include "inbound/sealed_inbound.hpp"
@@ -43,7 +44,10 @@ Expected<void> WebhookWorker::start() {
   stopping_ = false;
   woken_ = true;
   idle_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("webhooks");
+    run();
+  });
   return {};
 }
 

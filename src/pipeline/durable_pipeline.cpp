@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/thread_name.hpp"
 #include "pipeline/sealed_fields.hpp"
 
 namespace diskret::pipeline {
@@ -117,8 +118,14 @@ Expected<void> DurablePipeline::start(Carrier& carrier) {
     std::lock_guard sync_lock(sync_mutex_);
     sync_stop_ = false;
   }
-  syncer_ = std::thread([this] { run_syncer(); });
-  writer_ = std::thread([this] { run_writer(); });
+  syncer_ = std::thread([this] {
+    core::name_this_thread("syncer");
+    run_syncer();
+  });
+  writer_ = std::thread([this] {
+    core::name_this_thread("writer");
+    run_writer();
+  });
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "audit/actions.hpp"
+#include "core/thread_name.hpp"
 
 namespace diskret::privacy {
 
@@ -96,7 +97,10 @@ void PrivacyService::start() {
   if (!stopped_) return;
   stopping_ = false;
   stopped_ = false;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("privacy");
+    loop();
+  });
 }
 
 void PrivacyService::loop() {

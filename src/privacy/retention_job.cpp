@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "audit/actions.hpp"
+#include "core/thread_name.hpp"
 #include "inbound/sealed_inbound.hpp"
 #include "pipeline/sealed_fields.hpp"
 
@@ -238,6 +239,7 @@ void RetentionJob::start(std::chrono::milliseconds interval) {
     stopping_ = false;
   }
   thread_ = std::thread([this, interval] {
+    core::name_this_thread("retention");
     for (;;) {
       (void)run_once();  // failures are counted; the next run tries again
       std::unique_lock lock(mutex_);

@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/thread_name.hpp"
 #include "crypto/secret_box.hpp"
 #include "io/tls.hpp"
 #include "smpp/session.hpp"
@@ -928,7 +929,10 @@ Expected<void> SmppServer::start() {
     asio::co_spawn(
         impl->io, [self] { return self->outbox_loop(); }, report);
   }
-  impl_->thread = std::thread([impl] { impl->io.run(); });
+  impl_->thread = std::thread([impl] {
+    core::name_this_thread("smpp-server");
+    impl->io.run();
+  });
   spdlog::info("smpp server: listening on port {}{}", impl_->port.load(),
                impl_->tls_port ? fmt::format(", TLS on port {}", impl_->tls_port.load()) : "");
   return {};

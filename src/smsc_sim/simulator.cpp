@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_name.hpp"
 #include "smsc_sim/control_api.hpp"
 #include "smsc_sim/control_server.hpp"
 #include "smsc_sim/smsc_core.hpp"
@@ -235,7 +236,10 @@ void Simulator::bind() { impl_->bind(); }
 void Simulator::start() {
   impl_->bind();
   if (impl_->thread.joinable()) return;
-  impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
+  impl_->thread = std::thread([impl = impl_.get()] {
+    core::name_this_thread("smsc");
+    impl->io.run();
+  });
 }
 
 void Simulator::run(HandleSignals handle) {

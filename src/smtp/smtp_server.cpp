@@ -21,6 +21,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/thread_name.hpp"
 #include "io/tls.hpp"
 #include "smtp/delivery.hpp"
 
@@ -370,6 +371,7 @@ Expected<void> SmtpServer::start() {
   asio::co_spawn(core.io, accept_loop(core), log_failure);
   impl_->started = true;
   impl_->thread = std::thread([&core, &finished = impl_->finished] {
+    core::name_this_thread("smtp");
     for (;;) {
       try {
         core.io.run();

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "core/thread_name.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/rows.hpp"
 
@@ -82,7 +83,10 @@ SqliteStore::SqliteStore(OpenToken, const SqliteOptions& options, const Clock& c
       keys_(std::move(keys)),
       main_log_(options.main_path),
       keys_log_(options.keys_path),
-      checkpointer_([this] { run_checkpointer(); }) {}
+      checkpointer_([this] {
+        core::name_this_thread("checkpointer");
+        run_checkpointer();
+      }) {}
 
 SqliteStore::~SqliteStore() {
   {
