@@ -41,6 +41,13 @@ struct PipelineConfig {
   std::size_t max_queued_messages = 200'000;
   /// Messages per group commit (whole requests; at least one request).
   std::size_t max_commit_messages = 20'000;
+  /// While a group commit waits for its sync, the next one is written at once only when
+  /// at least this many messages are queued; fewer wait for the sync and join the commit
+  /// after it. Every commit rewrites the log pages its rows touched (the tails of the
+  /// tables and indexes): at 5,000 single requests/s the writer made 2,800 commits of 1-2
+  /// messages per second, with this 900, and the p99 accept latency fell from 20 to 12-15 ms
+  /// on the 2-core test machine. A busy queue still writes beside the sync. 0: always at once.
+  std::size_t overlap_commit_messages = 16;
   /// How often the writer looks again without being woken (scheduled messages, retries
   /// after a failed commit).
   std::chrono::milliseconds idle_wakeup{250};

@@ -66,15 +66,28 @@ bool DurablePipeline::take_work(Work& work) {
   std::unique_lock lock(mutex_);
   // A group commit the syncer has made durable waits to be answered.
   const auto synced = [&] { return !unsynced_.empty() && synced_seq_ >= unsynced_.front().seq; };
-  if (!local && queued_.empty() && !wake_ && !stopping_ && !synced()) {
+  // While a group commit waits for its sync, a small group waits for that sync too, and
+  // goes into the commit after it (see PipelineConfig::overlap_commit_messages).
+  const auto may_commit = [&] {
+    if (stopping_ || synced_seq_ >= committed_seq_) return true;
+    std::size_t n = 0;
+    for (const auto& a : queued_.accepts) {
+      n += a.request.messages.size();
+      if (n >= config_.overlap_commit_messages) return true;
+    }
+    return false;
+  };
+  if (!local && (queued_.empty() || !may_commit()) && !wake_ && !stopping_ && !synced()) {
     if (unsynced_.empty()) {
       idle_ = true;
       idle_cv_.notify_all();
     }
     work_cv_.wait_for(lock, wait_time(),
-                      [&] { return !queued_.empty() || wake_ || stopping_ || synced(); });
+                      [&] { return (!queued_.empty() && may_commit()) || wake_ || stopping_ || synced(); });
   }
   wake_ = false;
+  idle_ = false;
+  if (!may_commit()) return true;  // the dispatcher's turn; the queue waits for the sync
   std::size_t messages = 0;
   while (!queued_.accepts.empty()) {
     const std::size_t n = queued_.accepts.front().request.messages.size();
@@ -86,7 +99,6 @@ bool DurablePipeline::take_work(Work& work) {
   work.outcomes = std::exchange(queued_.outcomes, {});
   work.receipts = std::exchange(queued_.receipts, {});
   work.inbound = std::exchange(queued_.inbound, {});
-  idle_ = false;
   return !(stopping_ && work.accepts.empty());
 }
 

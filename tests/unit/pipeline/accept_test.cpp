@@ -3,12 +3,14 @@
 
 #include <set>
 
+#include "unit/pipeline/held_sync_store.hpp"
 #include "unit/pipeline/pipeline_fixture.hpp"
 
 namespace diskret::pipeline {
 namespace {
 
 using testing::FakeCarrier;
+using testing::HeldSyncStore;
 using testing::PipelineFixture;
 using testing::message;
 using testing::number;
@@ -65,6 +67,86 @@ TEST(GroupCommit, ManyConcurrentAcceptsShareFewTransactions) {
   // and one more for everything queued behind it.
   EXPECT_LE(commits, 3u);
   EXPECT_EQ(f.pipeline->stats().accepted, static_cast<std::uint64_t>(kSenders));
+}
+
+// A pipeline whose syncs can be held, for the group commits written while one syncs.
+struct HeldSyncPipeline {
+  explicit HeldSyncPipeline(std::size_t overlap) : held(*store.store) {
+    PipelineConfig config;
+    config.overlap_commit_messages = overlap;
+    pipeline = std::make_unique<DurablePipeline>(held, *store.keys, store.clock, config);
+    carrier.connect(pipeline->carrier_handlers());
+    if (auto ok = pipeline->start(carrier); !ok) throw std::runtime_error(ok.error().message());
+  }
+  ~HeldSyncPipeline() {
+    held.release();
+    pipeline.reset();
+  }
+  std::future<Expected<AcceptResult>> send(std::vector<NewMessage> messages) {
+    AcceptRequest r;
+    r.tenant = tenant;
+    r.messages = std::move(messages);
+    auto ids = pipeline->preassign(r.messages.size());
+    auto answer = std::make_shared<std::promise<Expected<AcceptResult>>>();
+    auto result = answer->get_future();
+    pipeline->accept(std::move(r), ids, [answer](Expected<AcceptResult> a) { answer->set_value(std::move(a)); });
+    return result;
+  }
+  std::uint64_t commits() const { return store.store->commits(); }
+
+  testing::TempDir dir;
+  testing::StoreFixture store{dir};
+  HeldSyncStore held;
+  TenantId tenant{store.create_tenant("tn_a")};
+  FakeCarrier carrier{FakeCarrier::Behaviour::never_answers};
+  std::unique_ptr<DurablePipeline> pipeline;
+};
+
+TEST(GroupCommit, RequestsArrivingDuringASyncWaitForItAndShareTheNextCommit) {
+  HeldSyncPipeline f(16);
+  ASSERT_TRUE(f.pipeline->wait_idle(std::chrono::seconds(10)));
+  const auto before = f.commits();
+  f.held.hold();
+  auto first = f.send({message(number(0))});
+  ASSERT_TRUE(f.held.wait_for_held_sync());
+  ASSERT_EQ(f.commits(), before + 1);
+  // One at a time, each queued before the next: without the rule each would be a commit
+  // of its own, written while the first one syncs.
+  std::vector<std::future<Expected<AcceptResult>>> later;
+  for (std::uint64_t i = 1; i <= 5; ++i) {
+    later.push_back(f.send({message(number(i))}));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (f.pipeline->stats().commit_queue < i + 1 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_EQ(f.commits(), before + 1);
+  f.held.release();
+  ASSERT_TRUE(first.get());
+  for (auto& a : later) ASSERT_TRUE(a.get());
+  EXPECT_EQ(f.commits(), before + 2);
+  EXPECT_EQ(f.pipeline->stats().accepted, 6u);
+}
+
+TEST(GroupCommit, AGroupOfTheOverlapSizeIsWrittenBesideTheSync) {
+  HeldSyncPipeline f(16);
+  ASSERT_TRUE(f.pipeline->wait_idle(std::chrono::seconds(10)));
+  const auto before = f.commits();
+  f.held.hold();
+  auto first = f.send({message(number(0))});
+  ASSERT_TRUE(f.held.wait_for_held_sync());
+  std::vector<NewMessage> group;
+  for (std::uint64_t i = 1; i <= 16; ++i) group.push_back(message(number(i)));
+  auto second = f.send(std::move(group));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (f.commits() < before + 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  EXPECT_EQ(f.commits(), before + 2);  // while the first sync is still held
+  f.held.release();
+  ASSERT_TRUE(first.get());
+  ASSERT_TRUE(second.get());
 }
 
 TEST(Idempotency, StoredResponseIsFoundAndReplayed) {
