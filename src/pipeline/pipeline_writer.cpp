@@ -82,8 +82,9 @@ bool DurablePipeline::take_work(Work& work) {
       idle_ = true;
       idle_cv_.notify_all();
     }
-    work_cv_.wait_for(lock, wait_time(),
-                      [&] { return (!queued_.empty() && may_commit()) || wake_ || stopping_ || synced(); });
+    work_cv_.wait_for(lock, wait_time(), [&] {
+      return (!queued_.empty() && may_commit()) || wake_ || stopping_ || synced();
+    });
   }
   wake_ = false;
   idle_ = false;

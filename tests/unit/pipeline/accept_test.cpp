@@ -89,7 +89,8 @@ struct HeldSyncPipeline {
     auto ids = pipeline->preassign(r.messages.size());
     auto answer = std::make_shared<std::promise<Expected<AcceptResult>>>();
     auto result = answer->get_future();
-    pipeline->accept(std::move(r), ids, [answer](Expected<AcceptResult> a) { answer->set_value(std::move(a)); });
+    pipeline->accept(std::move(r), ids,
+                     [answer](Expected<AcceptResult> a) { answer->set_value(std::move(a)); });
     return result;
   }
   std::uint64_t commits() const { return store.store->commits(); }
@@ -116,7 +117,8 @@ TEST(GroupCommit, RequestsArrivingDuringASyncWaitForItAndShareTheNextCommit) {
   for (std::uint64_t i = 1; i <= 5; ++i) {
     later.push_back(f.send({message(number(i))}));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (f.pipeline->stats().commit_queue < i + 1 && std::chrono::steady_clock::now() < deadline) {
+    while (f.pipeline->stats().commit_queue < i + 1 &&
+           std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));

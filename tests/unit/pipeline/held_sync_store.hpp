@@ -49,11 +49,14 @@ class HeldSyncStore final : public store::Store {
   Expected<std::optional<store::SubjectRecord>> subject(std::uint64_t id) override {
     return inner_.subject(id);
   }
-  Expected<std::vector<store::SubjectRecord>> subjects(const std::vector<std::uint64_t>& ids) override {
+  Expected<std::vector<store::SubjectRecord>> subjects(
+      const std::vector<std::uint64_t>& ids) override {
     return inner_.subjects(ids);
   }
   Expected<std::uint64_t> max_subject_id() override { return inner_.max_subject_id(); }
-  Expected<std::optional<std::uint64_t>> next_subject_id() override { return inner_.next_subject_id(); }
+  Expected<std::optional<std::uint64_t>> next_subject_id() override {
+    return inner_.next_subject_id();
+  }
   Expected<std::optional<store::TenantRecord>> tenant(std::uint64_t id) override {
     return inner_.tenant(id);
   }
@@ -66,7 +69,8 @@ class HeldSyncStore final : public store::Store {
   Expected<std::optional<store::ApiKeyRecord>> api_key_by_prefix(std::string_view prefix) override {
     return inner_.api_key_by_prefix(prefix);
   }
-  Expected<std::optional<store::MessageRecord>> message(std::uint64_t tenant, std::uint64_t id) override {
+  Expected<std::optional<store::MessageRecord>> message(std::uint64_t tenant,
+                                                        std::uint64_t id) override {
     return inner_.message(tenant, id);
   }
   Expected<std::vector<store::MessageRecord>> messages(const store::MessageQuery& query) override {
