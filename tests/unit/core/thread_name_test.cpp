@@ -9,28 +9,22 @@
 namespace diskret::core {
 namespace {
 
-std::string name_of_this_thread() {
-  char buf[32] = {};
-  pthread_getname_np(pthread_self(), buf, sizeof buf);
-  return buf;
-}
-
-TEST(ThreadName, NamesTheCallingThread) {
+// The name a new thread reads back after naming itself `name`.
+std::string named(std::string_view name) {
   std::string seen;
   std::thread([&] {
-    name_this_thread("writer");
-    seen = name_of_this_thread();
+    name_this_thread(name);
+    char buf[32] = {};
+    pthread_getname_np(pthread_self(), buf, sizeof buf);
+    seen = buf;
   }).join();
-  EXPECT_EQ(seen, "writer");
+  return seen;
 }
+
+TEST(ThreadName, NamesTheCallingThread) { EXPECT_EQ(named("writer"), "writer"); }
 
 TEST(ThreadName, LongNamesAreCutToFifteenBytes) {
-  std::string seen;
-  std::thread([&] {
-    name_this_thread("webhook-http-client-pool");
-    seen = name_of_this_thread();
-  }).join();
-  EXPECT_EQ(seen, "webhook-http-cl");
+  EXPECT_EQ(named("webhook-http-client-pool"), "webhook-http-cl");
 }
 
 }  // namespace

@@ -94,6 +94,17 @@ struct HeldSyncPipeline {
     return result;
   }
   std::uint64_t commits() const { return store.store->commits(); }
+  /// Holds the syncs, sends one message and waits until its sync is held: the moment the
+  /// next group commit is decided in. Returns its answer; `before` counts earlier commits.
+  std::future<Expected<AcceptResult>> send_and_hold_its_sync() {
+    if (!pipeline->wait_idle(std::chrono::seconds(10))) throw std::runtime_error("not idle");
+    before = commits();
+    held.hold();
+    auto first = send({message(number(0))});
+    if (!held.wait_for_held_sync()) throw std::runtime_error("no sync was held");
+    return first;
+  }
+  std::uint64_t before = 0;
 
   testing::TempDir dir;
   testing::StoreFixture store{dir};
@@ -105,11 +116,8 @@ struct HeldSyncPipeline {
 
 TEST(GroupCommit, RequestsArrivingDuringASyncWaitForItAndShareTheNextCommit) {
   HeldSyncPipeline f(16);
-  ASSERT_TRUE(f.pipeline->wait_idle(std::chrono::seconds(10)));
-  const auto before = f.commits();
-  f.held.hold();
-  auto first = f.send({message(number(0))});
-  ASSERT_TRUE(f.held.wait_for_held_sync());
+  auto first = f.send_and_hold_its_sync();
+  const auto before = f.before;
   ASSERT_EQ(f.commits(), before + 1);
   // One at a time, each queued before the next: without the rule each would be a commit
   // of its own, written while the first one syncs.
@@ -133,11 +141,8 @@ TEST(GroupCommit, RequestsArrivingDuringASyncWaitForItAndShareTheNextCommit) {
 
 TEST(GroupCommit, AGroupOfTheOverlapSizeIsWrittenBesideTheSync) {
   HeldSyncPipeline f(16);
-  ASSERT_TRUE(f.pipeline->wait_idle(std::chrono::seconds(10)));
-  const auto before = f.commits();
-  f.held.hold();
-  auto first = f.send({message(number(0))});
-  ASSERT_TRUE(f.held.wait_for_held_sync());
+  auto first = f.send_and_hold_its_sync();
+  const auto before = f.before;
   std::vector<NewMessage> group;
   for (std::uint64_t i = 1; i <= 16; ++i) group.push_back(message(number(i)));
   auto second = f.send(std::move(group));
