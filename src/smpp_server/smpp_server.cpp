@@ -827,9 +827,9 @@ struct SmppServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  void on_outbox(const std::vector<std::uint64_t>& tenants) {
+  void on_outbox(const std::vector<std::uint64_t>& with_new_rows) {
     if (stopping) return;
-    for (std::uint64_t tenant : tenants) {
+    for (std::uint64_t tenant : with_new_rows) {
       if (!has_receiver(tenant)) continue;  // another node's receiver claims them
       claim_outbox(tenant);
       pump(tenant);
