@@ -2,9 +2,10 @@
 # Does this machine pause when it is busy? A loop of 40 KiB writes + fdatasync (like the
 # syncer) runs for 5 s alone, beside one CPU-bound spinner and beside two, and counts the
 # syncs over 5 ms and the phase of the clock (ms mod 100) at which they happened. On the
-# 2-core test VM (2026-12-01): alone 0-1, one spinner 0, two spinners 25-31, all at one
-# phase: the host pauses the VM for 10-19 ms every 100 ms when its CPUs and its disk I/O
-# are busy together. That is the floor of diskret's tail latency under load there.
+# 2-core test VM (2026-12-01 00:00 UTC): alone 0-1, one spinner 0, two spinners 25-31, at one
+# phase; at 01:13, a busier host, 1-11 / 11-48 / 52-199 over all phases. Our reading: the
+# host pauses the VM when its CPUs and its disk I/O are busy together, which is the floor
+# of diskret's tail latency under load there.
 #   bench/vm-pauses.sh [DIR]   (DIR: where the test file goes, default $TMPDIR)
 set -euo pipefail
 dir=${1:-${TMPDIR:-/tmp}}
