@@ -1,7 +1,8 @@
 #include "fraud/held_expiry.hpp"
-#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include "core/thread_name.hpp"
 
 namespace diskret::fraud {
 

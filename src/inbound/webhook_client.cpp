@@ -1,5 +1,4 @@
 #include "inbound/webhook_client.hpp"
-#include "core/thread_name.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,6 +16,8 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+
+#include "core/thread_name.hpp"
 
 namespace diskret::inbound {
 namespace {
