@@ -59,10 +59,7 @@ void CampaignRunner::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] {
-    core::name_this_thread("campaigns");
-    run();
-  });
+  thread_ = core::named_thread("campaigns", [this] { run(); });
 }
 
 void CampaignRunner::stop() {

@@ -186,10 +186,7 @@ class CarrierPool::Impl : public PoolCore {
     started_ = true;
     for (auto& b : binds) b->spawn();
     spawn(housekeeping(), "carrier pool housekeeping");
-    thread_ = std::thread([this] {
-      core::name_this_thread("carrier");
-      run();
-    });
+    thread_ = core::named_thread("carrier", [this] { run(); });
   }
 
   void stop() {

@@ -28,8 +28,7 @@ void HeldExpiry::start(std::chrono::milliseconds interval) {
     std::lock_guard lock(mutex_);
     stopping_ = false;
   }
-  thread_ = std::thread([this, interval] {
-    core::name_this_thread("held-expiry");
+  thread_ = core::named_thread("held-expiry", [this, interval] {
     std::unique_lock lock(mutex_);
     for (;;) {
       lock.unlock();

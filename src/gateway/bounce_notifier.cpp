@@ -61,10 +61,7 @@ BounceNotifier::BounceNotifier(BounceOptions options, SendMail send, const Clock
   } else {
     spdlog::warn("smtp bounces: cannot read the waiting bounces: {}", waiting.error().message());
   }
-  worker_ = std::thread([this] {
-    core::name_this_thread("bounces");
-    run();
-  });
+  worker_ = core::named_thread("bounces", [this] { run(); });
 }
 
 BounceNotifier::~BounceNotifier() {

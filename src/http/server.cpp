@@ -459,8 +459,7 @@ Expected<void> Server::start() {
     asio::co_spawn(core.io, accept_loop<TlsStream>(core, *core.tls_acceptor), log_failure);
   }
   impl_->started = true;
-  impl_->thread = std::thread([&core, &finished = impl_->finished] {
-    core::name_this_thread("http");
+  impl_->thread = core::named_thread("http", [&core, &finished = impl_->finished] {
     for (;;) {
       try {
         core.io.run();

@@ -45,10 +45,7 @@ Expected<void> MoIntake::start() {
   stopping_ = false;
   retry_replies_ = true;  // replies a crash left unaccepted
   idle_ = false;
-  thread_ = std::thread([this] {
-    core::name_this_thread("mo-intake");
-    run();
-  });
+  thread_ = core::named_thread("mo-intake", [this] { run(); });
   return {};
 }
 

@@ -185,10 +185,7 @@ Expected<void> WebhookClient::start() {
   impl_->io.restart();
   impl_->work.emplace(impl_->io.get_executor());
   impl_->running = true;
-  impl_->thread = std::thread([impl = impl_.get()] {
-    core::name_this_thread("webhook-http");
-    impl->io.run();
-  });
+  impl_->thread = core::named_thread("webhook-http", [impl = impl_.get()] { impl->io.run(); });
   return {};
 }
 

@@ -44,10 +44,7 @@ Expected<void> WebhookWorker::start() {
   stopping_ = false;
   woken_ = true;
   idle_ = false;
-  thread_ = std::thread([this] {
-    core::name_this_thread("webhooks");
-    run();
-  });
+  thread_ = core::named_thread("webhooks", [this] { run(); });
   return {};
 }
 

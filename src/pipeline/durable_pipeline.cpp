@@ -118,14 +118,8 @@ Expected<void> DurablePipeline::start(Carrier& carrier) {
     std::lock_guard sync_lock(sync_mutex_);
     sync_stop_ = false;
   }
-  syncer_ = std::thread([this] {
-    core::name_this_thread("syncer");
-    run_syncer();
-  });
-  writer_ = std::thread([this] {
-    core::name_this_thread("writer");
-    run_writer();
-  });
+  syncer_ = core::named_thread("syncer", [this] { run_syncer(); });
+  writer_ = core::named_thread("writer", [this] { run_writer(); });
   return {};
 }
 

@@ -97,10 +97,7 @@ void PrivacyService::start() {
   if (!stopped_) return;
   stopping_ = false;
   stopped_ = false;
-  thread_ = std::thread([this] {
-    core::name_this_thread("privacy");
-    loop();
-  });
+  thread_ = core::named_thread("privacy", [this] { loop(); });
 }
 
 void PrivacyService::loop() {

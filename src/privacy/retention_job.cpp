@@ -238,8 +238,7 @@ void RetentionJob::start(std::chrono::milliseconds interval) {
     std::lock_guard lock(mutex_);
     stopping_ = false;
   }
-  thread_ = std::thread([this, interval] {
-    core::name_this_thread("retention");
+  thread_ = core::named_thread("retention", [this, interval] {
     for (;;) {
       (void)run_once();  // failures are counted; the next run tries again
       std::unique_lock lock(mutex_);

@@ -929,10 +929,7 @@ Expected<void> SmppServer::start() {
     asio::co_spawn(
         impl->io, [self] { return self->outbox_loop(); }, report);
   }
-  impl_->thread = std::thread([impl] {
-    core::name_this_thread("smpp-server");
-    impl->io.run();
-  });
+  impl_->thread = core::named_thread("smpp-server", [impl] { impl->io.run(); });
   spdlog::info("smpp server: listening on port {}{}", impl_->port.load(),
                impl_->tls_port ? fmt::format(", TLS on port {}", impl_->tls_port.load()) : "");
   return {};

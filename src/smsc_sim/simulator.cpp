@@ -236,10 +236,7 @@ void Simulator::bind() { impl_->bind(); }
 void Simulator::start() {
   impl_->bind();
   if (impl_->thread.joinable()) return;
-  impl_->thread = std::thread([impl = impl_.get()] {
-    core::name_this_thread("smsc");
-    impl->io.run();
-  });
+  impl_->thread = core::named_thread("smsc", [impl = impl_.get()] { impl->io.run(); });
 }
 
 void Simulator::run(HandleSignals handle) {

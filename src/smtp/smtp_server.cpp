@@ -370,8 +370,7 @@ Expected<void> SmtpServer::start() {
   core.acceptor.emplace(std::move(acceptor));
   asio::co_spawn(core.io, accept_loop(core), log_failure);
   impl_->started = true;
-  impl_->thread = std::thread([&core, &finished = impl_->finished] {
-    core::name_this_thread("smtp");
+  impl_->thread = core::named_thread("smtp", [&core, &finished = impl_->finished] {
     for (;;) {
       try {
         core.io.run();

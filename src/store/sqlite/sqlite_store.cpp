@@ -83,10 +83,7 @@ SqliteStore::SqliteStore(OpenToken, const SqliteOptions& options, const Clock& c
       keys_(std::move(keys)),
       main_log_(options.main_path),
       keys_log_(options.keys_path),
-      checkpointer_([this] {
-        core::name_this_thread("checkpointer");
-        run_checkpointer();
-      }) {}
+      checkpointer_(core::named_thread("checkpointer", [this] { run_checkpointer(); })) {}
 
 SqliteStore::~SqliteStore() {
   {

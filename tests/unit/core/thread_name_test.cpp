@@ -23,6 +23,16 @@ std::string named(std::string_view name) {
 
 TEST(ThreadName, NamesTheCallingThread) { EXPECT_EQ(named("writer"), "writer"); }
 
+TEST(ThreadName, NamedThreadRunsItsBodyUnderItsName) {
+  std::string seen;
+  core::named_thread("carrier", [&] {
+    char buf[32] = {};
+    pthread_getname_np(pthread_self(), buf, sizeof buf);
+    seen = buf;
+  }).join();
+  EXPECT_EQ(seen, "carrier");
+}
+
 TEST(ThreadName, LongNamesAreCutToFifteenBytes) {
   EXPECT_EQ(named("webhook-http-client-pool"), "webhook-http-cl");
 }
