@@ -72,6 +72,7 @@ fs::path directory_of(const fs::path& path) {
 // Writes `contents` to a fresh temporary file next to `path` (mode 0600) and makes it
 // durable, so that a crash leaves either the old or the new key, never half a file.
 Expected<fs::path> write_temp(const fs::path& path, std::string_view contents) {
+  detail::ensure_sodium();
   std::array<unsigned char, 8> salt{};
   randombytes_buf(salt.data(), salt.size());
   std::array<char, 17> salt_hex{};
