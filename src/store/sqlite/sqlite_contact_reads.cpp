@@ -79,6 +79,27 @@ auto all_of(Read read) {
   return [read](SqlStatement& s) { return rows::all<Row>(s, read); };
 }
 
+Expected<std::vector<RecipientState>> recipient_states_in(SqlDb& db, std::uint64_t tenant,
+                                                          std::span<const Blind> blinds) {
+  std::vector<RecipientState> out;
+  out.reserve(blinds.size());
+  for (const Blind& blind : blinds) {
+    auto stmt = db.use(kRecipientState);
+    if (!stmt) return unexpected(stmt.error());
+    (*stmt)->bind(1, tenant);
+    bind_blind(**stmt, 2, blind);
+    auto row = rows::first<RecipientState>(**stmt, [](const SqlStatement& s) {
+      RecipientState r;
+      r.suppressed = s.int64(0) != 0;
+      if (!s.is_null(1)) r.consent_state = static_cast<std::uint8_t>(s.int64(1));
+      return r;
+    });
+    if (!row) return unexpected(row.error());
+    out.push_back(row->value_or(RecipientState{}));
+  }
+  return out;
+}
+
 }  // namespace
 
 Expected<std::optional<ContactRecord>> SqliteContactStore::contact(std::uint64_t tenant,
@@ -172,21 +193,15 @@ Expected<std::vector<RecipientState>> SqliteContactStore::recipient_states(
     std::uint64_t tenant, std::span<const Blind> blinds) {
   auto lease = store_.sql_reader();
   if (!lease) return unexpected(lease.error());
-  std::vector<RecipientState> out;
-  out.reserve(blinds.size());
-  for (const Blind& blind : blinds) {
-    auto stmt = (*lease)->use(kRecipientState);
-    if (!stmt) return unexpected(stmt.error());
-    (*stmt)->bind(1, tenant);
-    bind_blind(**stmt, 2, blind);
-    auto row = rows::first<RecipientState>(**stmt, [](const SqlStatement& s) {
-      RecipientState r;
-      r.suppressed = s.int64(0) != 0;
-      if (!s.is_null(1)) r.consent_state = static_cast<std::uint8_t>(s.int64(1));
-      return r;
-    });
-    if (!row) return unexpected(row.error());
-    out.push_back(row->value_or(RecipientState{}));
+  // A batch reads from one snapshot: one read transaction, not one per recipient (each
+  // takes the log's read lock; a request may name 10,000 people).
+  if (blinds.size() > 1) {
+    if (auto ok = (*lease)->exec("BEGIN"); !ok) return unexpected(ok.error());
+  }
+  auto out = recipient_states_in(**lease, tenant, blinds);
+  if ((*lease)->in_transaction()) {
+    auto ended = (*lease)->commit();
+    if (!ended && out) return unexpected(ended.error());
   }
   return out;
 }

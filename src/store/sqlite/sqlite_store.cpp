@@ -188,6 +188,8 @@ Expected<std::unique_ptr<SqlDb>> SqliteStore::sql_connect() {
 }
 
 void SqliteStore::give_back(std::unique_ptr<SqliteDb> db) {
+  // A reader left inside a transaction would hold its snapshot (and the log) for good.
+  if (db->in_transaction() && (!db->rollback() || db->in_transaction())) return;
   std::lock_guard lock(readers_mutex_);
   if (idle_readers_.size() < options_.max_idle_readers) idle_readers_.push_back(std::move(db));
 }

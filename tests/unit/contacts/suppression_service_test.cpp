@@ -142,6 +142,18 @@ TEST(RecipientGate, MarketingNeedsGrantedConsentTransactionalDoesNot) {
   EXPECT_STREQ(block_code(Block::no_consent), "no_consent");
 }
 
+// A batch is screened in one read transaction; the pooled connection must come back
+// without it, or the next screen would read the old snapshot and miss a new suppression.
+TEST(RecipientGate, ABatchScreenLeavesNoSnapshotBehind) {
+  Services s;
+  const std::vector<std::string> to{"+4915123456701", kNumber, "+4915123456703"};
+  EXPECT_EQ(gate(s, s.a, false, to), (std::vector<Block>(3, Block::none)));
+  ASSERT_TRUE(*s.suppressions.add(s.a, kNumber, "rief an", "api"));
+  EXPECT_EQ(gate(s, s.a, false, to),
+            (std::vector<Block>{Block::none, Block::suppressed, Block::none}));
+  EXPECT_EQ(gate(s, s.a, false, {kNumber})[0], Block::suppressed);
+}
+
 TEST(Suppressions, ReasonRules) {
   EXPECT_FALSE(check_reason("Kunde hat angerufen"));
   EXPECT_TRUE(check_reason(std::string(201, 'r')));
