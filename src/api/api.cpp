@@ -14,7 +14,7 @@ Api::Api(pipeline::Pipeline& pipeline, tenancy::TenantService& tenants, const Cl
       options_(options),
       links_(std::move(links)),
       auth_(tenants, clock, options.settings_ttl) {
-  if (options_.offload_body_bytes != 0) worker_ = std::make_unique<Worker>();
+  if (options_.offload_body_bytes != 0) worker_ = std::make_unique<Worker>("api-batches");
 }
 
 void Api::add_routes(http::Router& router) {

@@ -21,7 +21,7 @@ using contacts::Permission;
 CampaignsApi::CampaignsApi(CampaignsApiServices services, const Clock& clock,
                            std::chrono::seconds settings_ttl)
     : s_(services), clock_(clock), auth_(s_.tenants, clock, settings_ttl),
-      worker_(std::make_unique<Worker>()) {}
+      worker_(std::make_unique<Worker>("campaigns-api")) {}
 
 CampaignsApi::~CampaignsApi() {
   stopping_ = true;  // a running estimate stops at its next page
@@ -33,7 +33,7 @@ void CampaignsApi::set_estimator(campaigns::Planner& planner, campaigns::PriceFn
   estimator_ = std::make_unique<campaigns::CampaignEstimator>(s_.campaigns, s_.contacts, planner,
                                                               std::move(price));
   estimate_max_age_ = max_age;
-  estimate_worker_ = std::make_unique<Worker>();
+  estimate_worker_ = std::make_unique<Worker>("estimates");
 }
 
 boost::json::object CampaignsApi::estimate_json(const store::CampaignRecord& campaign) {

@@ -39,8 +39,8 @@ ContactsApi::ContactsApi(ContactsApiServices services, const Clock& clock,
     : s_(std::move(services)),
       clock_(clock),
       auth_(s_.tenants, clock, settings_ttl),
-      import_worker_(std::make_unique<Worker>()),
-      worker_(std::make_unique<Worker>()) {}
+      import_worker_(std::make_unique<Worker>("imports")),
+      worker_(std::make_unique<Worker>("contacts-api")) {}
 
 ContactsApi::~ContactsApi() = default;
 

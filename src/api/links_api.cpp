@@ -37,7 +37,7 @@ void LinksApi::set_statistics(links::LinkStore& store, tenancy::TenantService& t
   store_ = &store;
   domain_ = std::move(domain);
   auth_ = std::make_unique<Authenticator>(tenants, clock, std::chrono::seconds{30});
-  worker_ = std::make_unique<Worker>();
+  worker_ = std::make_unique<Worker>("links-api");
 }
 
 void LinksApi::add_routes(http::Router& router) {

@@ -153,7 +153,7 @@ std::string masked_address(std::string_view ip) {
 
 PrivacyApi::PrivacyApi(PrivacyApiDeps deps, const Clock& clock)
     : d_(std::move(deps)), clock_(clock), auth_(d_.tenants, clock, std::chrono::seconds{30}),
-      worker_(std::make_unique<Worker>()) {}
+      worker_(std::make_unique<Worker>("privacy-api")) {}
 
 PrivacyApi::~PrivacyApi() = default;
 

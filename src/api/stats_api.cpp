@@ -30,7 +30,7 @@ http::Response bad_query(std::string_view name, std::string_view reason) {
 
 StatsApi::StatsApi(store::MessageStats& stats, tenancy::TenantService& tenants, const Clock& clock)
     : stats_(stats), clock_(clock), auth_(tenants, clock, std::chrono::seconds{30}),
-      worker_(std::make_unique<Worker>()) {}
+      worker_(std::make_unique<Worker>("stats-api")) {}
 
 StatsApi::~StatsApi() { worker_.reset(); }
 

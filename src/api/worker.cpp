@@ -1,8 +1,10 @@
 #include "api/worker.hpp"
 
+#include "core/thread_name.hpp"
+
 namespace diskret::api {
 
-Worker::Worker() : thread_([this] { run(); }) {}
+Worker::Worker(std::string_view name) : thread_(core::named_thread(name, [this] { run(); })) {}
 
 Worker::~Worker() {
   {

@@ -5,13 +5,15 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 namespace diskret::api {
 
 class Worker {
  public:
-  Worker();
+  /// `name`: the thread's name in top -H and perf (15 bytes at most).
+  explicit Worker(std::string_view name);
   ~Worker();  ///< runs what is queued, then joins
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

@@ -64,7 +64,7 @@ SessionApi::SessionApi(SessionStore& sessions, LoginThrottle& throttle,
       auth_(tenants, clock, std::chrono::seconds{30}),
       options_(std::move(options)),
       totp_(totp),
-      worker_(std::make_unique<api::Worker>()) {}
+      worker_(std::make_unique<api::Worker>("portal-login")) {}
 
 SessionApi::~SessionApi() { worker_.reset(); }
 

@@ -41,7 +41,7 @@ UserAdminApi::UserAdminApi(SessionStore& sessions, contacts::UserService& users,
       totp_(totp),
       clock_(clock),
       auth_(tenants, clock, std::chrono::seconds{30}),
-      worker_(std::make_unique<api::Worker>()) {}
+      worker_(std::make_unique<api::Worker>("portal-users")) {}
 
 UserAdminApi::~UserAdminApi() { worker_.reset(); }
 

@@ -29,7 +29,7 @@ void SecurityRuntime::guard_sending(const config::Config& config, store::SqlHost
   std::vector<std::string> own;
   if (!config.links.domain.empty()) own.push_back(config.links.domain.substr(0, config.links.domain.find(':')));
   link_check = std::make_unique<fraud::LinkCheck>(std::move(own));
-  alerts = std::make_unique<api::Worker>();
+  alerts = std::make_unique<api::Worker>("security-alerts");
   fraud::AlertSink sink = [this, &privacy](std::uint64_t tenant, const std::string& kind,
                                            const std::string& details) {
     alerts->post([&privacy, tenant, kind, details] {

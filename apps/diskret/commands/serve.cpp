@@ -222,7 +222,7 @@ int serve(const ServeOptions& options) {
   // low-balance alerts are raised off the writer thread. [billing] enabled = false: no checks.
   store::SqlHost& main_db = sql_host(storage);  // SQLite or PostgreSQL
   store::sqlite::SqliteBillingStore billing_store(main_db);
-  api::Worker billing_alerts;
+  api::Worker billing_alerts("billing-alerts");
   billing::CreditCharger credit_charger(
       billing_store,
       must(billing::PriceTable::parse(config.billing.price_cents_per_segment,
