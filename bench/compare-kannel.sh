@@ -28,6 +28,9 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -z "$out" ]] && out=$(mktemp -d "${TMPDIR:-/tmp}/diskret-bench.XXXXXX")
 mkdir -p "$out"
+# Both stores start empty: an --out reused from an earlier run holds its 1,000,000 queued
+# messages, which a new diskret would deliver during the single-message run.
+rm -rf "$out/diskret" "$out/kannel"
 export PATH="$PATH:/usr/sbin"
 
 sim_port=${BENCH_SIM_PORT:-22775}; sim_ctl=${BENCH_SIM_CONTROL:-22780}
