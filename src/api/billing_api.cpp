@@ -117,7 +117,9 @@ bool valid_key(std::string_view key) {
 
 BillingApi::BillingApi(billing::BillingService& service, tenancy::TenantService& tenants,
                        const Clock& clock, std::chrono::seconds settings_ttl)
-    : service_(service), auth_(tenants, clock, settings_ttl), worker_(std::make_unique<Worker>("billing-api")) {}
+    : service_(service),
+      auth_(tenants, clock, settings_ttl),
+      worker_(std::make_unique<Worker>("billing-api")) {}
 
 BillingApi::~BillingApi() = default;
 

@@ -83,7 +83,9 @@ json::object webhook_json(const inbound::WebhookView& w) {
 
 InboundApi::InboundApi(inbound::InboundService& service, tenancy::TenantService& tenants,
                        const Clock& clock, std::chrono::seconds settings_ttl)
-    : service_(service), auth_(tenants, clock, settings_ttl), worker_(std::make_unique<Worker>("inbound-api")) {}
+    : service_(service),
+      auth_(tenants, clock, settings_ttl),
+      worker_(std::make_unique<Worker>("inbound-api")) {}
 
 InboundApi::~InboundApi() = default;
 
