@@ -6,7 +6,8 @@
 #   4. diskret accept latency p50/p99 at a constant 5,000 requests/s (bench/loadgen/paced_post)
 #   5. diskret peak RSS with 1,000,000 messages queued while the carrier is down
 # End-to-end rate = messages the carrier acknowledged / (last - first submit), from the
-# simulator's /stats. Prints a summary and writes $out/results.json.
+# simulator's /stats. Each phase also prints the host's steal of the VM's CPU over it
+# (/proc/stat). Prints a summary and writes $out/results.json.
 #   bench/compare-kannel.sh [--duration 10] [--out DIR] [--skip-kannel] [--queued 1000000]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ while [[ $# -gt 0 ]]; do
     --out) out="$2"; shift 2 ;;
     --queued) queued="$2"; shift 2 ;;
     --skip-kannel) skip_kannel=1; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "compare-kannel: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -63,7 +64,7 @@ run_wrk() {  # run_wrk <name> <url> <script> [env...]
 echo "compare-kannel: results in $out" >&2
 
 # --- 1. Kannel ----------------------------------------------------------------------
-kannel_rate=0
+kannel_rate=0 kannel_steal=0
 if [[ $skip_kannel -eq 0 ]]; then
   start_sim kannel
   kout=$("$peers/kannel/run-kannel" start --dir "$out/kannel" --store file --smsc-port "$sim_port" \
@@ -72,9 +73,11 @@ if [[ $skip_kannel -eq 0 ]]; then
   kdir=${kout#KANNEL_RUNDIR=}
   wait_port "$k_send"; sleep 1
   curl -s -X POST "http://127.0.0.1:$sim_ctl/reset" >/dev/null
+  t0=$(cpu_ticks)
   k_http=$(run_wrk kannel "http://127.0.0.1:$k_send" "$peers/wrk/sendsms.lua")
   read -r kannel_rate kannel_n < <(settle_rate)
-  echo "kannel: http ${k_http} req/s, e2e ${kannel_rate} msg/s (${kannel_n} messages)"
+  kannel_steal=$(steal_pct "$t0")
+  echo "kannel: http ${k_http} req/s, e2e ${kannel_rate} msg/s (${kannel_n} messages), steal ${kannel_steal} %"
   "$peers/kannel/run-kannel" stop --dir "$kdir" >/dev/null 2>&1 || true; kdir=""
   cleanup
 fi
@@ -93,23 +96,29 @@ dpid=$!; pids+=($dpid)
 wait_port "$http_port"; sleep 1
 
 curl -s -X POST "http://127.0.0.1:$sim_ctl/reset" >/dev/null
+t0=$(cpu_ticks)
 d_http=$(run_wrk single "http://127.0.0.1:$http_port" "$peers/wrk/json-post.lua" WRK_API_KEY="$key" WRK_BATCH=1)
 read -r single_rate single_n < <(settle_rate)
-echo "diskret single: http ${d_http} req/s, e2e ${single_rate} msg/s (${single_n} messages)"
+single_steal=$(steal_pct "$t0")
+echo "diskret single: http ${d_http} req/s, e2e ${single_rate} msg/s (${single_n} messages), steal ${single_steal} %"
 
 curl -s -X POST "http://127.0.0.1:$sim_ctl/reset" >/dev/null
+t0=$(cpu_ticks)
 d_batch_http=$(env WRK_API_KEY="$key" WRK_BATCH=1000 WRK_DEST_BASE=4916000000000 \
   wrk -t1 -c8 -d"${duration}s" -s "$peers/wrk/json-post.lua" "http://127.0.0.1:$http_port" > "$out/wrk-batch.txt" 2>&1;
   sed -n 's/^Requests\/sec: *//p' "$out/wrk-batch.txt")
 read -r batch_rate batch_n < <(settle_rate)
-echo "diskret batch 1000: http ${d_batch_http} req/s, e2e ${batch_rate} msg/s (${batch_n} messages)"
+batch_steal=$(steal_pct "$t0")
+echo "diskret batch 1000: http ${d_batch_http} req/s, e2e ${batch_rate} msg/s (${batch_n} messages), steal ${batch_steal} %"
 
 # Open loop: a request is due every 200 us whether or not earlier ones were answered, and
 # its latency counts from when it was due (wrk's closed loop never offers 5,000/s once an
 # answer takes longer than its think time, and hides stalls).
+t0=$(cpu_ticks)
 latency=$("$root/build/bench/paced_post" --port "$http_port" --key "$key" --rate 5000 \
   --duration "$duration" --connections 256 2> "$out/paced.err" | grep '^{' || echo '{}')
-echo "diskret latency at 5000 req/s: $latency"
+latency_steal=$(steal_pct "$t0")
+echo "diskret latency at 5000 req/s: $latency, steal ${latency_steal} %"
 cleanup
 
 # --- 5. RSS with the carrier down ----------------------------------------------------
@@ -136,7 +145,9 @@ cat > "$out/results.json" <<JSON
 {"kannel_e2e_msgs_per_s": $kannel_rate, "diskret_single_e2e_msgs_per_s": $single_rate,
  "diskret_batch_e2e_msgs_per_s": $batch_rate, "single_ratio": "$(ratio "$single_rate" "$kannel_rate")",
  "batch_ratio": "$(ratio "$batch_rate" "$kannel_rate")", "latency_at_5000": $latency,
- "peak_rss_kib_queued": $rss_kib, "queued": $queued, "duration_s": $duration}
+ "peak_rss_kib_queued": $rss_kib, "queued": $queued, "duration_s": $duration,
+ "host_steal_pct": {"kannel": $kannel_steal, "single": $single_steal, "batch": $batch_steal,
+                    "latency": $latency_steal}}
 JSON
 echo
 echo "== diskret vs Kannel (same machine, same run) =="
@@ -145,3 +156,4 @@ echo "diskret single messages:     ${single_rate} msg/s   ratio $(ratio "$single
 echo "diskret batches of 1,000:    ${batch_rate} msg/s   ratio $(ratio "$batch_rate" "$kannel_rate")x"
 echo "diskret accept latency @5k:  $latency"
 echo "diskret peak RSS, ${queued} queued: $((rss_kib / 1024)) MiB"
+echo "host steal (Kannel / single / batches / latency): ${kannel_steal} / ${single_steal} / ${batch_steal} / ${latency_steal} %"

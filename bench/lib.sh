@@ -14,6 +14,17 @@ wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev
 stat_field() { curl -s "http://127.0.0.1:$sim_ctl/stats" | grep -o "\"$1\": *[0-9]*" | head -1 | grep -o "[0-9]*$"; }
 json_field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1"; }
 
+# The host's share of this VM's CPU time (steal, /proc/stat) since a cpu_ticks snapshot:
+# on this 2-core VM it swings from 0 to 30 % and moves diskret's fsync-bound single
+# requests more than Kannel's, so every run prints it beside its rates.
+cpu_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9}' /proc/stat; }
+steal_pct() {  # steal_pct "<ticks from cpu_ticks>"
+  local t0 s0 t1 s1
+  read -r t0 s0 <<<"$1"
+  read -r t1 s1 < <(cpu_ticks)
+  awk -v t=$((t1 - t0)) -v s=$((s1 - s0)) 'BEGIN { printf("%.1f", (t > 0) ? 100 * s / t : 0) }'
+}
+
 # Waits until the carrier's submit count stops growing, then prints "<e2e msg/s> <count>".
 settle_rate() {
   local last=-1 n same=0
