@@ -11,6 +11,7 @@ namespace {
 
 using testing::FakeCarrier;
 using testing::HeldSyncStore;
+using testing::accept_async;
 using testing::PipelineFixture;
 using testing::message;
 using testing::number;
@@ -86,12 +87,7 @@ struct HeldSyncPipeline {
     AcceptRequest r;
     r.tenant = tenant;
     r.messages = std::move(messages);
-    auto ids = pipeline->preassign(r.messages.size());
-    auto answer = std::make_shared<std::promise<Expected<AcceptResult>>>();
-    auto result = answer->get_future();
-    pipeline->accept(std::move(r), ids,
-                     [answer](Expected<AcceptResult> a) { answer->set_value(std::move(a)); });
-    return result;
+    return accept_async(*pipeline, std::move(r));
   }
   std::uint64_t commits() const { return store.store->commits(); }
   /// Holds the syncs, sends one message and waits until its sync is held: the moment the

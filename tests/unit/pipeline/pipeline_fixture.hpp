@@ -27,6 +27,17 @@ inline NewMessage message(std::string to, std::string text = "Hallo Welt") {
 /// "+49151" followed by an 8-digit number.
 inline std::string number(std::uint64_t i) { return fmt::format("+49151{:08}", i); }
 
+/// Accepts `request`; the answer arrives in the future when the pipeline gives it.
+inline std::future<Expected<AcceptResult>> accept_async(DurablePipeline& pipeline,
+                                                        AcceptRequest request) {
+  auto ids = pipeline.preassign(request.messages.size());
+  auto answer = std::make_shared<std::promise<Expected<AcceptResult>>>();
+  auto result = answer->get_future();
+  pipeline.accept(std::move(request), ids,
+                  [answer](Expected<AcceptResult> r) { answer->set_value(std::move(r)); });
+  return result;
+}
+
 class PipelineFixture {
  public:
   explicit PipelineFixture(FakeCarrier::Behaviour behaviour, PipelineConfig config = {},
@@ -53,12 +64,7 @@ class PipelineFixture {
 
   /// Accepts and waits for the answer.
   Expected<AcceptResult> send(AcceptRequest request) {
-    auto ids = pipeline->preassign(request.messages.size());
-    std::promise<Expected<AcceptResult>> answer;
-    auto result = answer.get_future();
-    pipeline->accept(std::move(request), ids,
-                     [&answer](Expected<AcceptResult> r) { answer.set_value(std::move(r)); });
-    return result.get();
+    return accept_async(*pipeline, std::move(request)).get();
   }
 
   Expected<AcceptResult> send(std::vector<NewMessage> messages) {
