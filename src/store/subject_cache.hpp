@@ -1,11 +1,15 @@
 #pragma once
 /// A bounded, thread-safe LRU of unwrapped subject keys, found by (tenant, blind index)
 /// when writing and by subject id when reading.
+///
+/// Flat: the entries live in one array, linked into the LRU order by index, and both
+/// lookups are open-addressing tables of entry numbers. The writer asks it once or twice
+/// per message; node-based maps and a std::list cost a cache miss per hop and an
+/// allocation per entry there.
 #include <cstdint>
-#include <list>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
+#include <vector>
 
 #include "crypto/secret.hpp"
 #include "store/records.hpp"
@@ -21,7 +25,9 @@ struct CachedSubject {
 
 class SubjectCache {
  public:
-  explicit SubjectCache(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+  explicit SubjectCache(std::size_t capacity);
+  SubjectCache(const SubjectCache&) = delete;
+  SubjectCache& operator=(const SubjectCache&) = delete;
 
   std::optional<CachedSubject> find(std::uint64_t tenant, const Blind& blind);
   std::optional<CachedSubject> find(std::uint64_t subject_id);
@@ -33,23 +39,38 @@ class SubjectCache {
   std::size_t size() const;
 
  private:
-  struct BlindKey {
-    std::uint64_t tenant;
-    Blind blind;
-    friend bool operator==(const BlindKey&, const BlindKey&) = default;
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  struct Entry {
+    CachedSubject subject;
+    std::uint32_t newer = kNone;  ///< towards the most recently used
+    std::uint32_t older = kNone;
   };
-  struct BlindHash {
-    std::size_t operator()(const BlindKey& k) const noexcept;
+  /// Entry numbers by hash: linear probing, deletion by backward shift (no tombstones).
+  struct Table {
+    std::vector<std::uint32_t> buckets;
+    std::size_t mask = 0;
   };
-  using List = std::list<CachedSubject>;
 
-  void touch(List::iterator it);
+  static Table make_table(std::size_t capacity);
+  static std::uint64_t id_hash(std::uint64_t subject_id) noexcept;
+  std::uint32_t find_blind(std::uint64_t tenant, const Blind& blind) const;
+  std::uint32_t find_id(std::uint64_t subject_id) const;
+  void insert(Table& table, std::uint64_t hash, std::uint32_t entry);
+  template <class HashOf>
+  void remove(Table& table, std::uint64_t hash, std::uint32_t entry, HashOf hash_of);
+  void unlink(std::uint32_t entry);
+  void link_front(std::uint32_t entry);
+  void drop(std::uint32_t entry);
 
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  List lru_;  // most recently used first
-  std::unordered_map<BlindKey, List::iterator, BlindHash> by_blind_;
-  std::unordered_map<std::uint64_t, List::iterator> by_id_;
+  std::vector<Entry> entries_;  ///< grows up to capacity_, then slots are reused
+  std::vector<std::uint32_t> free_;
+  Table by_blind_;
+  Table by_id_;
+  std::uint32_t newest_ = kNone;
+  std::uint32_t oldest_ = kNone;
+  std::size_t size_ = 0;
 };
 
 }  // namespace diskret::store

@@ -221,49 +221,5 @@ TEST(KeyRing, WrongMasterKeyCannotOpenTenantKey) {
   EXPECT_FALSE(renamed.tenant(tenant));
 }
 
-TEST(SubjectCache, EvictsLeastRecentlyUsed) {
-  SubjectCache cache(2);
-  CachedSubject s1{1, Blind{1}, 11, crypto::SecretKey::generate()};
-  CachedSubject s2{1, Blind{2}, 12, crypto::SecretKey::generate()};
-  CachedSubject s3{1, Blind{3}, 13, crypto::SecretKey::generate()};
-  cache.put(s1);
-  cache.put(s2);
-  ASSERT_TRUE(cache.find(1, Blind{1}));  // s1 now most recent
-  cache.put(s3);
-  EXPECT_EQ(cache.size(), 2u);
-  EXPECT_TRUE(cache.find(11));
-  EXPECT_FALSE(cache.find(12));
-  EXPECT_FALSE(cache.find(1, Blind{2}));
-  EXPECT_TRUE(cache.find(1, Blind{3}));
-  cache.erase(11);
-  EXPECT_FALSE(cache.find(1, Blind{1}));
-  EXPECT_EQ(cache.size(), 1u);
-}
-
-// Erasure, then a new message to the same number: a new subject for the same blind index.
-TEST(SubjectCache, ANumberWrittenAgainAfterErasureFindsItsNewSubject) {
-  SubjectCache cache(3);
-  const auto old_key = crypto::SecretKey::generate();
-  cache.put(CachedSubject{1, Blind{1}, 11, old_key});
-  cache.put(CachedSubject{1, Blind{2}, 12, crypto::SecretKey::generate()});
-  cache.erase(11);
-  const auto new_key = crypto::SecretKey::generate();
-  cache.put(CachedSubject{1, Blind{1}, 21, new_key});
-  auto found = cache.find(1, Blind{1});
-  ASSERT_TRUE(found);
-  EXPECT_EQ(found->subject_id, 21u);
-  EXPECT_TRUE(std::equal(found->key.bytes().begin(), found->key.bytes().end(), new_key.bytes().begin()));
-  EXPECT_FALSE(cache.find(11));
-  // Filling up evicts the least recently used (12), never the new subject's entry.
-  cache.put(CachedSubject{1, Blind{3}, 13, crypto::SecretKey::generate()});
-  cache.put(CachedSubject{1, Blind{4}, 14, crypto::SecretKey::generate()});
-  EXPECT_EQ(cache.size(), 3u);
-  EXPECT_FALSE(cache.find(12));
-  EXPECT_FALSE(cache.find(1, Blind{2}));
-  EXPECT_TRUE(cache.find(1, Blind{1}));
-  EXPECT_TRUE(cache.contains(13));
-  EXPECT_TRUE(cache.find(1, Blind{4}));
-}
-
 }  // namespace
 }  // namespace diskret::store
