@@ -61,7 +61,8 @@ struct ApiSection {
 
 /// Pipeline tuning ([pipeline]); the defaults suit one node.
 struct PipelineSection {
-  std::size_t max_in_flight = 0;  ///< to carriers without an outcome; 0 = 4 x sum(window x binds), >= 64
+  /// To carriers without an outcome; 0 = 16 x sum(window x binds), at least 64.
+  std::size_t max_in_flight = 0;
   std::size_t memory_queue = 20'000;         ///< committed messages kept in memory for dispatch
   std::size_t max_queued_messages = 200'000; ///< accepted, not yet committed; beyond: 503
   std::size_t max_commit_messages = 20'000;  ///< messages per group commit
