@@ -28,8 +28,8 @@ class CarrierPoolLink final : public Carrier {
 /// A message stays in flight until the commit after its submit_sm_resp, and under a flood of
 /// large batches a group commit takes a few hundred milliseconds: with 4 x the windows the
 /// carriers idled between commits (bench: 4,096 submits/s while batches of 1,000 came in,
-/// the rest paged back from disk later; with 16 x, 16,000-18,000/s and 1.2-1.3x the
-/// end-to-end rate). It also bounds what a crash can send twice.
+/// the rest paged back from disk later; with 16 x, 16,000-18,000/s and 1.15x the
+/// end-to-end rate in bench/ab.sh). It also bounds what a crash can send twice.
 inline std::size_t in_flight_limit(const std::vector<carrier::CarrierConfig>& carriers) {
   std::size_t windows = 0;
   for (const auto& c : carriers) windows += std::size_t{c.window} * std::max(1u, c.binds);

@@ -1,5 +1,6 @@
 #include "store/subject_cache.hpp"
 
+#include <algorithm>
 #include <bit>
 
 #include "crypto/digest.hpp"
@@ -13,7 +14,7 @@ SubjectCache::Table SubjectCache::make_table(std::size_t capacity) {
 }
 
 SubjectCache::SubjectCache(std::size_t capacity)
-    : capacity_(capacity == 0 ? 1 : capacity),
+    : capacity_(std::clamp<std::size_t>(capacity, 1, kNone - 1)),  // entry numbers are 32-bit
       by_blind_(make_table(capacity_)),
       by_id_(make_table(capacity_)) {
   entries_.reserve(capacity_);  // address space only: pages are touched as entries come

@@ -40,7 +40,8 @@ TEST(SubjectCache, ANumberWrittenAgainAfterErasureFindsItsNewSubject) {
   auto found = cache.find(1, Blind{1});
   ASSERT_TRUE(found);
   EXPECT_EQ(found->subject_id, 21u);
-  EXPECT_TRUE(std::equal(found->key.bytes().begin(), found->key.bytes().end(), new_key.bytes().begin()));
+  EXPECT_TRUE(
+      std::equal(found->key.bytes().begin(), found->key.bytes().end(), new_key.bytes().begin()));
   EXPECT_FALSE(cache.find(11));
   // Filling up evicts the least recently used (12), never the new subject's entry.
   cache.put(CachedSubject{1, Blind{3}, 13, crypto::SecretKey::generate()});
@@ -105,6 +106,15 @@ TEST(SubjectCache, BehavesLikeAListLruUnderRandomOperations) {
            std::equal(got->key.bytes().begin(), got->key.bytes().end(), want.key.bytes().begin());
   };
 
+  // A find's answer against the model's; a hit becomes the most recently used.
+  const auto found = [&](const std::optional<CachedSubject>& got,
+                         std::list<CachedSubject>::iterator it) {
+    if (it == model.end()) return !got;
+    if (!same(got, *it)) return false;
+    model.splice(model.begin(), model, it);
+    return true;
+  };
+
   constexpr std::size_t kCapacity = 7;
   SubjectCache cache(kCapacity);
   std::mt19937 rng(20261201);
@@ -123,32 +133,17 @@ TEST(SubjectCache, BehavesLikeAListLruUnderRandomOperations) {
         model.push_front(entry(p));
         break;
       }
-      case 2: {  // find by number
-        auto got = cache.find(p.tenant, p.blind);
-        auto it = by_blind(p.tenant, p.blind);
-        if (it == model.end()) {
-          ASSERT_FALSE(got) << "step " << step;
-        } else {
-          ASSERT_TRUE(same(got, *it)) << "step " << step;
-          model.splice(model.begin(), model, it);
-        }
+      case 2:  // find by number
+        ASSERT_TRUE(found(cache.find(p.tenant, p.blind), by_blind(p.tenant, p.blind)))
+            << "step " << step;
         break;
-      }
-      case 3: {  // find by id, or only ask
-        auto it = by_id(p.id);
+      case 3:  // find by id, or only ask
         if (rng() % 2) {
-          ASSERT_EQ(cache.contains(p.id), it != model.end()) << "step " << step;
-          break;
-        }
-        auto got = cache.find(p.id);
-        if (it == model.end()) {
-          ASSERT_FALSE(got) << "step " << step;
+          ASSERT_EQ(cache.contains(p.id), by_id(p.id) != model.end()) << "step " << step;
         } else {
-          ASSERT_TRUE(same(got, *it)) << "step " << step;
-          model.splice(model.begin(), model, it);
+          ASSERT_TRUE(found(cache.find(p.id), by_id(p.id))) << "step " << step;
         }
         break;
-      }
       default:  // erase
         cache.erase(p.id);
         if (auto it = by_id(p.id); it != model.end()) model.erase(it);
