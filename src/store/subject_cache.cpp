@@ -7,16 +7,16 @@
 
 namespace diskret::store {
 
-SubjectCache::Table SubjectCache::make_table(std::size_t capacity) {
+SubjectCache::Table SubjectCache::make_table(std::size_t capacity, HashOf hash_of) {
   // At most half full: probe runs stay short.
   const std::size_t buckets = std::bit_ceil(capacity * 2);
-  return {std::vector<std::uint32_t>(buckets, kNone), buckets - 1};
+  return {std::vector<std::uint32_t>(buckets, kNone), buckets - 1, hash_of};
 }
 
 SubjectCache::SubjectCache(std::size_t capacity)
     : capacity_(std::clamp<std::size_t>(capacity, 1, kNone - 1)),  // entry numbers are 32-bit
-      by_blind_(make_table(capacity_)),
-      by_id_(make_table(capacity_)) {
+      by_blind_(make_table(capacity_, &blind_hash_of)),
+      by_id_(make_table(capacity_, &id_hash_of)) {
   entries_.reserve(capacity_);  // address space only: pages are touched as entries come
 }
 
@@ -24,6 +24,14 @@ std::uint64_t SubjectCache::id_hash(std::uint64_t subject_id) noexcept {
   // Subject ids count up: spread them over the table (Fibonacci hashing, high bits down).
   const std::uint64_t h = subject_id * 0x9e3779b97f4a7c15ULL;
   return h ^ (h >> 32);
+}
+
+std::uint64_t SubjectCache::blind_hash_of(const CachedSubject& s) noexcept {
+  return blind_hash(s.tenant_id, s.blind);
+}
+
+std::uint64_t SubjectCache::id_hash_of(const CachedSubject& s) noexcept {
+  return id_hash(s.subject_id);
 }
 
 std::uint32_t SubjectCache::find_blind(std::uint64_t tenant, const Blind& blind) const {
@@ -43,17 +51,16 @@ std::uint32_t SubjectCache::find_id(std::uint64_t subject_id) const {
   }
 }
 
-void SubjectCache::insert(Table& table, std::uint64_t hash, std::uint32_t entry) {
-  std::size_t b = hash & table.mask;
+void SubjectCache::insert(Table& table, std::uint32_t entry) {
+  std::size_t b = table.hash_of(entries_[entry].subject) & table.mask;
   while (table.buckets[b] != kNone) b = (b + 1) & table.mask;
   table.buckets[b] = entry;
 }
 
 // Backward-shift deletion: every later entry of the probe run that may move into the hole
 // (its home bucket is not cyclically between the hole and itself) moves there.
-template <class HashOf>
-void SubjectCache::remove(Table& table, std::uint64_t hash, std::uint32_t entry, HashOf hash_of) {
-  std::size_t hole = hash & table.mask;
+void SubjectCache::remove(Table& table, std::uint32_t entry) {
+  std::size_t hole = table.hash_of(entries_[entry].subject) & table.mask;
   while (table.buckets[hole] != entry) {
     if (table.buckets[hole] == kNone) return;  // not there (cannot happen)
     hole = (hole + 1) & table.mask;
@@ -61,7 +68,7 @@ void SubjectCache::remove(Table& table, std::uint64_t hash, std::uint32_t entry,
   for (std::size_t b = (hole + 1) & table.mask;; b = (b + 1) & table.mask) {
     const std::uint32_t e = table.buckets[b];
     if (e == kNone) break;
-    const std::size_t home = hash_of(entries_[e].subject) & table.mask;
+    const std::size_t home = table.hash_of(entries_[e].subject) & table.mask;
     if (((b - home) & table.mask) >= ((b - hole) & table.mask)) {
       table.buckets[hole] = e;
       hole = b;
@@ -85,14 +92,16 @@ void SubjectCache::link_front(std::uint32_t entry) {
   newest_ = entry;
 }
 
-void SubjectCache::drop(std::uint32_t entry) {
-  CachedSubject& s = entries_[entry].subject;
-  remove(by_blind_, blind_hash(s.tenant_id, s.blind), entry,
-         [](const CachedSubject& o) { return blind_hash(o.tenant_id, o.blind); });
-  remove(by_id_, id_hash(s.subject_id), entry,
-         [](const CachedSubject& o) { return id_hash(o.subject_id); });
+void SubjectCache::touch(std::uint32_t entry) {
   unlink(entry);
-  crypto::secure_wipe(&s, sizeof s);
+  link_front(entry);
+}
+
+void SubjectCache::drop(std::uint32_t entry) {
+  remove(by_blind_, entry);
+  remove(by_id_, entry);
+  unlink(entry);
+  crypto::secure_wipe(&entries_[entry].subject, sizeof(CachedSubject));
   free_.push_back(entry);
   --size_;
 }
@@ -101,8 +110,7 @@ std::optional<CachedSubject> SubjectCache::find(std::uint64_t tenant, const Blin
   std::lock_guard lock(mutex_);
   const std::uint32_t e = find_blind(tenant, blind);
   if (e == kNone) return std::nullopt;
-  unlink(e);
-  link_front(e);
+  touch(e);
   return entries_[e].subject;
 }
 
@@ -110,8 +118,7 @@ std::optional<CachedSubject> SubjectCache::find(std::uint64_t subject_id) {
   std::lock_guard lock(mutex_);
   const std::uint32_t e = find_id(subject_id);
   if (e == kNone) return std::nullopt;
-  unlink(e);
-  link_front(e);
+  touch(e);
   return entries_[e].subject;
 }
 
@@ -123,8 +130,7 @@ bool SubjectCache::contains(std::uint64_t subject_id) const {
 void SubjectCache::put(const CachedSubject& subject) {
   std::lock_guard lock(mutex_);
   if (const std::uint32_t e = find_id(subject.subject_id); e != kNone) {
-    unlink(e);
-    link_front(e);
+    touch(e);
     return;
   }
   // A number written again after its erasure has a new subject; the old one's entry (if
@@ -141,8 +147,8 @@ void SubjectCache::put(const CachedSubject& subject) {
     entries_.push_back(Entry{subject});
   }
   link_front(e);
-  insert(by_blind_, blind_hash(subject.tenant_id, subject.blind), e);
-  insert(by_id_, id_hash(subject.subject_id), e);
+  insert(by_blind_, e);
+  insert(by_id_, e);
   ++size_;
 }
 

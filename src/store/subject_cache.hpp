@@ -45,21 +45,27 @@ class SubjectCache {
     std::uint32_t newer = kNone;  ///< towards the most recently used
     std::uint32_t older = kNone;
   };
-  /// Entry numbers by hash: linear probing, deletion by backward shift (no tombstones).
+  using HashOf = std::uint64_t (*)(const CachedSubject&) noexcept;
+  /// Entry numbers by hash_of(entry): linear probing, deletion by backward shift (no
+  /// tombstones).
   struct Table {
     std::vector<std::uint32_t> buckets;
     std::size_t mask = 0;
+    HashOf hash_of = nullptr;
   };
 
-  static Table make_table(std::size_t capacity);
+  static Table make_table(std::size_t capacity, HashOf hash_of);
   static std::uint64_t id_hash(std::uint64_t subject_id) noexcept;
+  static std::uint64_t blind_hash_of(const CachedSubject& s) noexcept;
+  static std::uint64_t id_hash_of(const CachedSubject& s) noexcept;
   std::uint32_t find_blind(std::uint64_t tenant, const Blind& blind) const;
   std::uint32_t find_id(std::uint64_t subject_id) const;
-  void insert(Table& table, std::uint64_t hash, std::uint32_t entry);
-  template <class HashOf>
-  void remove(Table& table, std::uint64_t hash, std::uint32_t entry, HashOf hash_of);
+  void insert(Table& table, std::uint32_t entry);
+  void remove(Table& table, std::uint32_t entry);
   void unlink(std::uint32_t entry);
   void link_front(std::uint32_t entry);
+  /// Makes `entry` the most recently used.
+  void touch(std::uint32_t entry);
   void drop(std::uint32_t entry);
 
   const std::size_t capacity_;
